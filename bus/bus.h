@@ -1,0 +1,87 @@
+/*
+ * The physical address space of one machine.
+ *
+ * The bus owns the memory map: a sorted table of regions, each either
+ *   - memory (RAM, ROM): backed by a host buffer that the bus does not own; the CPU asks
+ *     bus_host_ptr() once per page and then loads, stores and fetches through the host
+ *     pointer, never through a callback; or
+ *   - MMIO: a device's read/write callbacks, which see only an offset into the region and
+ *     only the access sizes the device declared legal.
+ * Regions never overlap: registration refuses it. An access that hits no region, or an MMIO
+ * access of an illegal size or alignment, fails; the CPU turns that into an access fault.
+ *
+ * The bus knows neither the CPU nor any device: devices are opaque pointers to it.
+ */
+#ifndef RVBOX_BUS_H
+#define RVBOX_BUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BUS_MAX_REGIONS 32
+
+/* Legal access sizes of an MMIO region, as a mask. */
+#define BUS_SIZE_1   (1u << 0)
+#define BUS_SIZE_2   (1u << 1)
+#define BUS_SIZE_4   (1u << 2)
+#define BUS_SIZE_ALL (BUS_SIZE_1 | BUS_SIZE_2 | BUS_SIZE_4)
+
+/* An MMIO device's callbacks. `offset` is relative to the region's base, aligned to `size`
+ * (1, 2 or 4), and `size` is one the region declared legal. Returning false reports an
+ * access fault to the CPU (e.g. a write to a read-only register that must fault). */
+typedef bool (*bus_read_fn)(void *opaque, uint32_t offset, unsigned size, uint32_t *value);
+typedef bool (*bus_write_fn)(void *opaque, uint32_t offset, unsigned size, uint32_t value);
+
+struct bus_region {
+    const char *name;
+    uint32_t base;
+    uint32_t size;
+    uint8_t *host;          /* memory regions: the backing buffer; NULL for MMIO */
+    bool writable;          /* memory regions: RAM true, ROM false */
+    unsigned sizes;         /* MMIO regions: BUS_SIZE_* mask */
+    void *opaque;           /* MMIO regions: handed back to read/write */
+    bus_read_fn read;
+    bus_write_fn write;
+};
+
+enum bus_error {
+    BUS_ERR_NONE = 0,
+    BUS_ERR_OVERLAP,        /* the new region overlaps a registered one */
+    BUS_ERR_RANGE,          /* size 0, or base + size wraps past 4 GiB */
+    BUS_ERR_FULL,           /* BUS_MAX_REGIONS reached */
+    BUS_ERR_SIZES,          /* an MMIO region with no legal access size or no callbacks */
+};
+
+struct bus;
+
+struct bus *bus_create(void);
+void bus_destroy(struct bus *bus);
+
+/* Map `size` bytes of `host` at `base`. The buffer stays the caller's. */
+enum bus_error bus_add_memory(struct bus *bus, const char *name, uint32_t base, uint32_t size,
+                              uint8_t *host, bool writable);
+
+/* Map an MMIO device at `base`. */
+enum bus_error bus_add_mmio(struct bus *bus, const char *name, uint32_t base, uint32_t size,
+                            unsigned sizes, void *opaque, bus_read_fn read, bus_write_fn write);
+
+const char *bus_error_str(enum bus_error err);
+
+/* The host address of [addr, addr + len) if that range lies inside one memory region
+ * (writable ones only when `write`), else NULL. The CPU caches the answer per page. */
+uint8_t *bus_host_ptr(struct bus *bus, uint32_t addr, uint32_t len, bool write);
+
+/* A load or store of 1, 2 or 4 bytes, little-endian. False: nothing answers at `addr`, the
+ * size or alignment is illegal there, the region is read-only (stores), or the device
+ * refused. Memory regions accept any size and alignment within them. */
+bool bus_read(struct bus *bus, uint32_t addr, unsigned size, uint32_t *value);
+bool bus_write(struct bus *bus, uint32_t addr, unsigned size, uint32_t value);
+
+/* The region holding `addr`, or NULL: for monitors, loaders and tests. */
+const struct bus_region *bus_find(const struct bus *bus, uint32_t addr);
+
+/* Region i in address order, or NULL past the last. */
+const struct bus_region *bus_region_at(const struct bus *bus, unsigned i);
+
+#endif

@@ -1,0 +1,448 @@
+/*
+ * Control and status registers (privileged spec, chapters 2, 3 and 4).
+ *
+ * One table lists every CSR the hart implements with its read and write functions. The
+ * rules common to all CSRs come from the address bits, in csr_op() alone: bits 9:8 give
+ * the lowest privilege that may access it, bits 11:10 == 0b11 mark it read-only. A CSR
+ * that is not in the table raises illegal instruction.
+ */
+#include "cpu/csr.h"
+
+#include <stdio.h>
+
+#include "cpu/csr_defs.h"
+#include "cpu/hart_state.h"
+
+/* csr_op kinds: funct3 & 3 of the CSR instructions. */
+enum { CSR_KIND_RW = 1, CSR_KIND_RS = 2, CSR_KIND_RC = 3 };
+
+/* mstatus bits a write can change. FS/XS/SD stay 0 (no F, D or custom state). */
+#define MSTATUS_WRITABLE (MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | \
+                          MSTATUS_SPP | MSTATUS_MPP | MSTATUS_MPRV | MSTATUS_SUM | \
+                          MSTATUS_MXR | MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR)
+#define SSTATUS_WRITABLE (MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_SUM | MSTATUS_MXR)
+/* Changing these changes what a translation allows: cached ones must go. */
+#define MSTATUS_TRANSLATION (MSTATUS_MPP | MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR)
+/* Exceptions that can be delegated: all but ecall from M (and the reserved causes). */
+#define MEDELEG_WRITABLE 0xb3ffu
+#define MIMPID_RVBOX     1u
+
+/* ---- counters ---- */
+
+#define COUNT_CY 0      /* mcountinhibit / mcounteren bits */
+#define COUNT_TM 1
+#define COUNT_IR 2
+
+uint64_t csr_minstret(const struct hart *h)
+{
+    if (h->mcountinhibit & (1u << COUNT_IR))
+        return h->instret_frozen;
+    return h->retired + h->instret_base;
+}
+
+uint64_t csr_mcycle(const struct hart *h)
+{
+    if (h->mcountinhibit & (1u << COUNT_CY))
+        return h->cycle_frozen;
+    return h->retired + h->cycle_base;
+}
+
+static uint64_t read_time(const struct hart *h)
+{
+    return h->time_now ? h->time_now(h->time_opaque) : 0;
+}
+
+/*
+ * A counter written by the current instruction: the written value must be what the
+ * counter holds once this instruction has retired (its own increment is suppressed),
+ * and the retire that follows adds one to `retired`.
+ */
+static void set_counter(struct hart *h, unsigned bit, uint64_t value)
+{
+    bool inhibited = h->mcountinhibit & (1u << bit);
+    uint64_t *base = bit == COUNT_IR ? &h->instret_base : &h->cycle_base;
+    uint64_t *frozen = bit == COUNT_IR ? &h->instret_frozen : &h->cycle_frozen;
+    if (inhibited)
+        *frozen = value;
+    else
+        *base = value - (h->retired + 1);
+}
+
+static uint32_t rd_counter(struct hart *h, unsigned num)
+{
+    unsigned idx = num & 0x1f;
+    bool high = num & 0x80;
+    uint64_t v;
+    switch (idx) {
+    case COUNT_CY: v = csr_mcycle(h); break;
+    case COUNT_TM: v = read_time(h); break;
+    case COUNT_IR: v = csr_minstret(h); break;
+    default:       v = 0; break;            /* hpmcounter3..31: no events counted */
+    }
+    return high ? (uint32_t)(v >> 32) : (uint32_t)v;
+}
+
+static void wr_mcounter(struct hart *h, unsigned num, uint32_t v)
+{
+    unsigned idx = num & 0x1f;
+    if (idx != COUNT_CY && idx != COUNT_IR)
+        return;                             /* mhpmcounter3..31 are read-only zero */
+    uint64_t cur = idx == COUNT_CY ? csr_mcycle(h) : csr_minstret(h);
+    uint64_t next = (num & 0x80) ? (cur & 0xffffffffu) | (uint64_t)v << 32
+                                 : (cur & ~0xffffffffull) | v;
+    set_counter(h, idx, next);
+}
+
+/* Starting or stopping a counter keeps its value: re-anchor both at what they read now. */
+static void wr_mcountinhibit(struct hart *h, unsigned num, uint32_t v)
+{
+    (void)num;
+    uint64_t cycle = csr_mcycle(h), instret = csr_minstret(h);
+    h->mcountinhibit = v & ~(1u << COUNT_TM);          /* TM does not exist */
+    set_counter(h, COUNT_CY, cycle);
+    set_counter(h, COUNT_IR, instret);
+}
+
+/* May the current mode read counter `num` (cycle, time, instret, hpmcounterN)? */
+static bool counter_allowed(const struct hart *h, unsigned num)
+{
+    uint32_t bit = 1u << (num & 0x1f);
+    if (h->priv == PRIV_M)
+        return true;
+    if (!(h->mcounteren & bit))
+        return false;
+    return h->priv == PRIV_S || (h->scounteren & bit);
+}
+
+/* ---- machine and supervisor status and traps ---- */
+
+static uint32_t rd_mstatus(struct hart *h, unsigned num) { (void)num; return h->mstatus; }
+
+/* The one place mstatus changes by software; the xRET and trap paths set bits directly. */
+static void write_mstatus_bits(struct hart *h, uint32_t mask, uint32_t v)
+{
+    uint32_t old = h->mstatus;
+    uint32_t next = (old & ~mask) | (v & mask);
+    if (((next & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT) == 2)  /* MPP is WARL: 2 is reserved */
+        next = (next & ~MSTATUS_MPP) | (old & MSTATUS_MPP);
+    h->mstatus = next;
+    if ((old ^ next) & MSTATUS_TRANSLATION)
+        tlb_flush(h);
+    h->leave = true;                        /* MIE/SIE may have enabled an interrupt */
+}
+
+static void wr_mstatus(struct hart *h, unsigned num, uint32_t v)
+{
+    (void)num;
+    write_mstatus_bits(h, MSTATUS_WRITABLE, v);
+}
+
+static uint32_t rd_sstatus(struct hart *h, unsigned num) { (void)num; return h->mstatus & SSTATUS_MASK; }
+static void wr_sstatus(struct hart *h, unsigned num, uint32_t v)
+{
+    (void)num;
+    write_mstatus_bits(h, SSTATUS_WRITABLE, v);
+}
+
+static uint32_t rd_misa(struct hart *h, unsigned num) { (void)num; return h->misa; }
+
+static uint32_t rd_mip(struct hart *h, unsigned num) { (void)num; return hart_pending_irqs(h); }
+static void wr_mip(struct hart *h, unsigned num, uint32_t v)
+{
+    (void)num;
+    h->mip = (h->mip & ~MIP_S_MASK) | (v & MIP_S_MASK);
+    h->leave = true;
+}
+
+static uint32_t rd_sip(struct hart *h, unsigned num)
+{
+    (void)num;
+    return hart_pending_irqs(h) & h->mideleg;
+}
+static void wr_sip(struct hart *h, unsigned num, uint32_t v)
+{
+    (void)num;
+    uint32_t mask = MIP_SSIP & h->mideleg;
+    h->mip = (h->mip & ~mask) | (v & mask);
+    h->leave = true;
+}
+
+static uint32_t rd_mie(struct hart *h, unsigned num) { (void)num; return h->mie; }
+static void wr_mie(struct hart *h, unsigned num, uint32_t v)
+{
+    (void)num;
+    h->mie = v & MIP_ALL;
+    h->leave = true;
+}
+
+static uint32_t rd_sie(struct hart *h, unsigned num) { (void)num; return h->mie & h->mideleg; }
+static void wr_sie(struct hart *h, unsigned num, uint32_t v)
+{
+    (void)num;
+    h->mie = (h->mie & ~h->mideleg) | (v & h->mideleg);
+    h->leave = true;
+}
+
+static void wr_medeleg(struct hart *h, unsigned num, uint32_t v)
+{
+    (void)num;
+    h->medeleg = v & MEDELEG_WRITABLE;
+}
+
+static void wr_mideleg(struct hart *h, unsigned num, uint32_t v)
+{
+    (void)num;
+    h->mideleg = v & MIP_S_MASK;
+    h->leave = true;
+}
+
+static void wr_satp(struct hart *h, unsigned num, uint32_t v)
+{
+    (void)num;
+    h->satp = v;
+    tlb_flush(h);
+}
+
+/* Plain 32-bit registers, identified by their offset in struct hart. */
+#define FIELD(f) offsetof(struct hart, f)
+static const struct { unsigned num; size_t offset; uint32_t mask; } plain_regs[] = {
+    { CSR_MSCRATCH, FIELD(mscratch), 0xffffffffu },
+    { CSR_MEPC, FIELD(mepc), ~1u },                 /* IALIGN = 16: bit 0 is zero */
+    { CSR_MCAUSE, FIELD(mcause), 0xffffffffu },
+    { CSR_MTVAL, FIELD(mtval), 0xffffffffu },
+    { CSR_MTVEC, FIELD(mtvec), ~2u },               /* modes 0 and 1 only */
+    { CSR_MEDELEG, FIELD(medeleg), MEDELEG_WRITABLE },
+    { CSR_MCOUNTEREN, FIELD(mcounteren), 0xffffffffu },
+    { CSR_SSCRATCH, FIELD(sscratch), 0xffffffffu },
+    { CSR_SEPC, FIELD(sepc), ~1u },
+    { CSR_SCAUSE, FIELD(scause), 0xffffffffu },
+    { CSR_STVAL, FIELD(stval), 0xffffffffu },
+    { CSR_STVEC, FIELD(stvec), ~2u },
+    { CSR_SCOUNTEREN, FIELD(scounteren), 0xffffffffu },
+};
+
+static uint32_t *plain_reg(struct hart *h, unsigned num, uint32_t *mask)
+{
+    for (size_t i = 0; i < sizeof plain_regs / sizeof plain_regs[0]; i++)
+        if (plain_regs[i].num == num) {
+            *mask = plain_regs[i].mask;
+            return (uint32_t *)((char *)h + plain_regs[i].offset);
+        }
+    return NULL;
+}
+
+static uint32_t rd_plain(struct hart *h, unsigned num)
+{
+    uint32_t mask;
+    return *plain_reg(h, num, &mask);
+}
+
+static void wr_plain(struct hart *h, unsigned num, uint32_t v)
+{
+    uint32_t mask;
+    uint32_t *r = plain_reg(h, num, &mask);
+    *r = v & mask;
+}
+
+/* ---- PMP: values held with the spec's WARL and lock rules, not enforced ---- */
+
+static uint32_t rd_pmpcfg(struct hart *h, unsigned num)
+{
+    unsigned i = (num - CSR_PMPCFG0) * 4;
+    return h->pmpcfg[i] | h->pmpcfg[i + 1] << 8 | h->pmpcfg[i + 2] << 16 |
+           (uint32_t)h->pmpcfg[i + 3] << 24;
+}
+
+static void wr_pmpcfg(struct hart *h, unsigned num, uint32_t v)
+{
+    unsigned first = (num - CSR_PMPCFG0) * 4;
+    for (unsigned i = 0; i < 4; i++) {
+        uint8_t cfg = (uint8_t)(v >> (8 * i));
+        if (h->pmpcfg[first + i] & PMP_L)
+            continue;
+        if ((cfg & (PMP_R | PMP_W)) == PMP_W)       /* R=0 W=1 is reserved */
+            cfg &= (uint8_t)~PMP_W;
+        h->pmpcfg[first + i] = cfg & (uint8_t)~0x60; /* bits 6:5 are zero */
+    }
+}
+
+static uint32_t rd_pmpaddr(struct hart *h, unsigned num) { return h->pmpaddr[num - CSR_PMPADDR0]; }
+
+static void wr_pmpaddr(struct hart *h, unsigned num, uint32_t v)
+{
+    unsigned i = num - CSR_PMPADDR0;
+    if (h->pmpcfg[i] & PMP_L)
+        return;
+    /* A locked TOR entry above also locks the address below it. */
+    if (i < 15 && (h->pmpcfg[i + 1] & PMP_L) && (h->pmpcfg[i + 1] & PMP_A) == PMP_A_TOR)
+        return;
+    h->pmpaddr[i] = v;
+}
+
+/* ---- the rest ---- */
+
+static uint32_t rd_zero(struct hart *h, unsigned num) { (void)h; (void)num; return 0; }
+static void wr_ignore(struct hart *h, unsigned num, uint32_t v) { (void)h; (void)num; (void)v; }
+static uint32_t rd_mhartid(struct hart *h, unsigned num) { (void)num; return h->hartid; }
+static uint32_t rd_mimpid(struct hart *h, unsigned num) { (void)h; (void)num; return MIMPID_RVBOX; }
+static uint32_t rd_medeleg(struct hart *h, unsigned num) { (void)num; return h->medeleg; }
+static uint32_t rd_mideleg(struct hart *h, unsigned num) { (void)num; return h->mideleg; }
+static uint32_t rd_satp(struct hart *h, unsigned num) { (void)num; return h->satp; }
+static uint32_t rd_mcountinhibit(struct hart *h, unsigned num) { (void)num; return h->mcountinhibit; }
+
+struct csr_desc {
+    uint16_t first, last;       /* a range of numbers sharing one name and handlers */
+    const char *name;           /* ranges: a printf format taking the index */
+    uint16_t name_base;         /* ranges: the index of `first` */
+    uint32_t (*read)(struct hart *h, unsigned num);
+    void (*write)(struct hart *h, unsigned num, uint32_t v);    /* NULL: read-only */
+};
+
+#define ONE(num, name, rd, wr) { num, num, name, 0, rd, wr }
+
+static const struct csr_desc csr_table[] = {
+    /* supervisor */
+    ONE(CSR_SSTATUS, "sstatus", rd_sstatus, wr_sstatus),
+    ONE(CSR_SIE, "sie", rd_sie, wr_sie),
+    ONE(CSR_STVEC, "stvec", rd_plain, wr_plain),
+    ONE(CSR_SCOUNTEREN, "scounteren", rd_plain, wr_plain),
+    ONE(CSR_SSCRATCH, "sscratch", rd_plain, wr_plain),
+    ONE(CSR_SEPC, "sepc", rd_plain, wr_plain),
+    ONE(CSR_SCAUSE, "scause", rd_plain, wr_plain),
+    ONE(CSR_STVAL, "stval", rd_plain, wr_plain),
+    ONE(CSR_SIP, "sip", rd_sip, wr_sip),
+    ONE(CSR_SATP, "satp", rd_satp, wr_satp),
+    /* machine trap setup and handling */
+    ONE(CSR_MSTATUS, "mstatus", rd_mstatus, wr_mstatus),
+    ONE(CSR_MISA, "misa", rd_misa, wr_ignore),
+    ONE(CSR_MEDELEG, "medeleg", rd_medeleg, wr_medeleg),
+    ONE(CSR_MIDELEG, "mideleg", rd_mideleg, wr_mideleg),
+    ONE(CSR_MIE, "mie", rd_mie, wr_mie),
+    ONE(CSR_MTVEC, "mtvec", rd_plain, wr_plain),
+    ONE(CSR_MCOUNTEREN, "mcounteren", rd_plain, wr_plain),
+    ONE(CSR_MSTATUSH, "mstatush", rd_zero, wr_ignore),
+    ONE(CSR_MCOUNTINHIBIT, "mcountinhibit", rd_mcountinhibit, wr_mcountinhibit),
+    { CSR_MHPMEVENT3, CSR_MHPMEVENT31, "mhpmevent%u", 3, rd_zero, wr_ignore },
+    ONE(CSR_MSCRATCH, "mscratch", rd_plain, wr_plain),
+    ONE(CSR_MEPC, "mepc", rd_plain, wr_plain),
+    ONE(CSR_MCAUSE, "mcause", rd_plain, wr_plain),
+    ONE(CSR_MTVAL, "mtval", rd_plain, wr_plain),
+    ONE(CSR_MIP, "mip", rd_mip, wr_mip),
+    { CSR_PMPCFG0, CSR_PMPCFG3, "pmpcfg%u", 0, rd_pmpcfg, wr_pmpcfg },
+    { CSR_PMPADDR0, CSR_PMPADDR15, "pmpaddr%u", 0, rd_pmpaddr, wr_pmpaddr },
+    /* machine counters */
+    ONE(CSR_MCYCLE, "mcycle", rd_counter, wr_mcounter),
+    ONE(CSR_MINSTRET, "minstret", rd_counter, wr_mcounter),
+    { CSR_MHPMCOUNTER3, CSR_MHPMCOUNTER31, "mhpmcounter%u", 3, rd_zero, wr_ignore },
+    ONE(CSR_MCYCLEH, "mcycleh", rd_counter, wr_mcounter),
+    ONE(CSR_MINSTRETH, "minstreth", rd_counter, wr_mcounter),
+    { CSR_MHPMCOUNTER3H, CSR_MHPMCOUNTER31H, "mhpmcounter%uh", 3, rd_zero, wr_ignore },
+    /* unprivileged counters (Zicntr): read-only shadows, gated by the counter-enables */
+    ONE(CSR_CYCLE, "cycle", rd_counter, NULL),
+    ONE(CSR_TIME, "time", rd_counter, NULL),
+    ONE(CSR_INSTRET, "instret", rd_counter, NULL),
+    { CSR_HPMCOUNTER3, CSR_HPMCOUNTER31, "hpmcounter%u", 3, rd_zero, NULL },
+    ONE(CSR_CYCLEH, "cycleh", rd_counter, NULL),
+    ONE(CSR_TIMEH, "timeh", rd_counter, NULL),
+    ONE(CSR_INSTRETH, "instreth", rd_counter, NULL),
+    { CSR_HPMCOUNTER3H, CSR_HPMCOUNTER31H, "hpmcounter%uh", 3, rd_zero, NULL },
+    /* machine information */
+    ONE(CSR_MVENDORID, "mvendorid", rd_zero, NULL),
+    ONE(CSR_MARCHID, "marchid", rd_zero, NULL),
+    ONE(CSR_MIMPID, "mimpid", rd_mimpid, NULL),
+    ONE(CSR_MHARTID, "mhartid", rd_mhartid, NULL),
+    ONE(CSR_MCONFIGPTR, "mconfigptr", rd_zero, NULL),
+};
+
+#define CSR_TABLE_LEN (sizeof csr_table / sizeof csr_table[0])
+
+static const struct csr_desc *csr_find(unsigned num)
+{
+    for (size_t i = 0; i < CSR_TABLE_LEN; i++)
+        if (num >= csr_table[i].first && num <= csr_table[i].last)
+            return &csr_table[i];
+    return NULL;
+}
+
+static bool is_user_counter(unsigned num)
+{
+    return (num >= CSR_CYCLE && num <= CSR_HPMCOUNTER31) ||
+           (num >= CSR_CYCLEH && num <= CSR_HPMCOUNTER31H);
+}
+
+trap_t csr_op(struct hart *h, uint32_t insn, unsigned num, unsigned kind, uint32_t operand,
+              bool write, uint32_t *old)
+{
+    trap_t illegal = trap_make(CAUSE_ILLEGAL_INSN, insn);
+    const struct csr_desc *d = csr_find(num);
+    if (!d)
+        return illegal;
+    if (h->priv < ((num >> 8) & 3))
+        return illegal;
+    if (write && (num >> 10) == 3)
+        return illegal;
+    if (is_user_counter(num) && !counter_allowed(h, num))
+        return illegal;
+    if (num == CSR_SATP && h->priv == PRIV_S && (h->mstatus & MSTATUS_TVM))
+        return illegal;
+
+    uint32_t value = d->read(h, num);
+    /* A read-modify-write of mip works on the software-writable bits, not the lines. */
+    if (num == CSR_MIP && kind != CSR_KIND_RW)
+        value = h->mip;
+    *old = num == CSR_MIP ? hart_pending_irqs(h) : value;
+    if (write) {
+        uint32_t next = kind == CSR_KIND_RW ? operand
+                      : kind == CSR_KIND_RS ? value | operand
+                                            : value & ~operand;
+        d->write(h, num, next);
+    }
+    return TRAP_NONE;
+}
+
+bool hart_csr_get(struct hart *h, uint16_t num, uint32_t *value)
+{
+    const struct csr_desc *d = csr_find(num);
+    if (!d)
+        return false;
+    *value = d->read(h, num);
+    return true;
+}
+
+bool hart_csr_set(struct hart *h, uint16_t num, uint32_t value)
+{
+    const struct csr_desc *d = csr_find(num);
+    if (!d || !d->write)
+        return false;
+    /* A debugger's write is not an instruction: no retire follows to absorb. */
+    h->retired--;
+    d->write(h, num, value);
+    h->retired++;
+    return true;
+}
+
+bool csr_name(unsigned num, char *buf, size_t len)
+{
+    const struct csr_desc *d = csr_find(num);
+    if (!d) {
+        snprintf(buf, len, "0x%03x", num);
+        return false;
+    }
+    if (d->first == d->last)
+        snprintf(buf, len, "%s", d->name);
+    else
+        snprintf(buf, len, d->name, num - d->first + d->name_base);
+    return true;
+}
+
+int csr_next(int num)
+{
+    int best = -1;
+    for (size_t i = 0; i < CSR_TABLE_LEN; i++) {
+        int candidate = num < csr_table[i].first ? csr_table[i].first
+                      : num < csr_table[i].last ? num + 1 : -1;
+        if (candidate > num && (best < 0 || candidate < best))
+            best = candidate;
+    }
+    return best;
+}

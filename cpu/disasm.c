@@ -1,0 +1,68 @@
+/*
+ * Disassembly driven by the instruction list: the format column of cpu/insn_list.h says
+ * how each instruction's operands are printed. A compressed instruction prints as the
+ * 32-bit instruction it expands to, prefixed with "c." so a trace shows what ran.
+ */
+#include "cpu/disasm.h"
+
+#include <stdio.h>
+
+#include "cpu/csr.h"
+#include "cpu/decode.h"
+
+const char *disasm_mnemonic(const struct insn *d)
+{
+    return insn_table[d->op < OP_COUNT ? d->op : OP_ILLEGAL].mnemonic;
+}
+
+int disasm_insn(const struct insn *d, uint32_t pc, char *buf, size_t len)
+{
+    const struct insn_info *info = &insn_table[d->op < OP_COUNT ? d->op : OP_ILLEGAL];
+    const char *c = d->len == 2 ? "c." : "";
+    const char *m = info->mnemonic;
+    unsigned rd = d->rd, rs1 = d->rs1, rs2 = d->rs2;
+    int32_t imm = d->imm;
+    char csr[24];
+
+    if (d->op == OP_ILLEGAL || d->op >= OP_COUNT)
+        return snprintf(buf, len, "illegal 0x%0*x", d->len == 2 ? 4 : 8, d->raw);
+
+    switch (info->format) {
+    case FMT_R:   return snprintf(buf, len, "%s%s x%u, x%u, x%u", c, m, rd, rs1, rs2);
+    case FMT_I:   return snprintf(buf, len, "%s%s x%u, x%u, %d", c, m, rd, rs1, imm);
+    case FMT_SH:  return snprintf(buf, len, "%s%s x%u, x%u, %d", c, m, rd, rs1, imm);
+    case FMT_L:   return snprintf(buf, len, "%s%s x%u, %d(x%u)", c, m, rd, imm, rs1);
+    case FMT_S:   return snprintf(buf, len, "%s%s x%u, %d(x%u)", c, m, rs2, imm, rs1);
+    case FMT_B:   return snprintf(buf, len, "%s%s x%u, x%u, 0x%x", c, m, rs1, rs2,
+                                  pc + (uint32_t)imm);
+    case FMT_U:   return snprintf(buf, len, "%s%s x%u, 0x%x", c, m, rd, (uint32_t)imm >> 12);
+    case FMT_J:   return snprintf(buf, len, "%s%s x%u, 0x%x", c, m, rd, pc + (uint32_t)imm);
+    case FMT_JR:  return snprintf(buf, len, "%s%s x%u, %d(x%u)", c, m, rd, imm, rs1);
+    case FMT_CSR:
+        csr_name((uint32_t)imm & 0xfff, csr, sizeof csr);
+        return snprintf(buf, len, "%s x%u, %s, x%u", m, rd, csr, rs1);
+    case FMT_CSRI:
+        csr_name((uint32_t)imm & 0xfff, csr, sizeof csr);
+        return snprintf(buf, len, "%s x%u, %s, %u", m, rd, csr, rs1);
+    case FMT_AMO: return snprintf(buf, len, "%s x%u, x%u, (x%u)", m, rd, rs2, rs1);
+    case FMT_LR:  return snprintf(buf, len, "%s x%u, (x%u)", m, rd, rs1);
+    case FMT_FENCE: {
+        static const char *const set[16] = {
+            "0", "w", "r", "rw", "o", "ow", "or", "orw",
+            "i", "iw", "ir", "irw", "io", "iow", "ior", "iorw",
+        };
+        return snprintf(buf, len, "%s %s, %s", m, set[(imm >> 4) & 15], set[imm & 15]);
+    }
+    case FMT_SFENCE: return snprintf(buf, len, "%s x%u, x%u", m, rs1, rs2);
+    case FMT_NONE:
+        return snprintf(buf, len, "%s%s", c, m);
+    }
+    return snprintf(buf, len, "%s", m);
+}
+
+int disasm(uint32_t raw, uint32_t pc, char *buf, size_t len)
+{
+    struct insn d;
+    insn_decode(raw, &d);
+    return disasm_insn(&d, pc, buf, len);
+}

@@ -1,0 +1,106 @@
+/*
+ * The hart's life cycle and its accessors for the host side (loaders, debuggers, tests).
+ */
+#include <stdlib.h>
+
+#include "cpu/csr_defs.h"
+#include "cpu/hart_state.h"
+
+#define MISA_RV32IMAC_SU (MISA_MXL_32 | MISA_EXT('I') | MISA_EXT('M') | MISA_EXT('A') | \
+                          MISA_EXT('C') | MISA_EXT('S') | MISA_EXT('U'))
+
+struct hart *hart_create(const struct hart_config *cfg)
+{
+    struct hart *h = calloc(1, sizeof *h);
+    if (!h)
+        return NULL;
+    h->hartid = cfg->hartid;
+    h->reset_pc = cfg->reset_pc;
+    h->bus = cfg->bus;
+    h->time_now = cfg->time_now;
+    h->time_opaque = cfg->time_opaque;
+    hart_reset(h);
+    return h;
+}
+
+void hart_destroy(struct hart *h)
+{
+    free(h);
+}
+
+void hart_reset(struct hart *h)
+{
+    for (unsigned i = 0; i < 32; i++)
+        h->x[i] = 0;
+    h->pc = h->reset_pc;
+    h->priv = PRIV_M;
+    h->leave = false;
+    h->waiting = false;
+    h->yield = false;
+    h->retired = 0;
+    h->reserved = false;
+    h->mstatus = 0;
+    h->misa = MISA_RV32IMAC_SU;
+    h->medeleg = h->mideleg = 0;
+    h->mie = h->mip = 0;
+    h->mtvec = h->mscratch = h->mepc = h->mcause = h->mtval = 0;
+    h->stvec = h->sscratch = h->sepc = h->scause = h->stval = 0;
+    h->satp = 0;
+    h->mcounteren = h->scounteren = h->mcountinhibit = 0;
+    h->instret_base = h->cycle_base = 0;
+    h->instret_frozen = h->cycle_frozen = 0;
+    for (unsigned i = 0; i < 16; i++) {
+        h->pmpcfg[i] = 0;
+        h->pmpaddr[i] = 0;
+    }
+    /* irq_lines are wires from devices: a reset of the hart does not change them. */
+    tlb_flush(h);
+}
+
+void hart_set_irq(struct hart *h, uint32_t lines, bool level)
+{
+    lines &= MIP_MSIP | MIP_MTIP | MIP_SEIP | MIP_MEIP;
+    if (level)
+        h->irq_lines |= lines;
+    else
+        h->irq_lines &= ~lines;
+    h->leave = true;
+}
+
+void hart_yield(struct hart *h)
+{
+    h->yield = true;
+    h->leave = true;
+}
+
+bool hart_waiting(const struct hart *h) { return h->waiting; }
+
+uint32_t hart_get_reg(const struct hart *h, unsigned i)
+{
+    return i < 32 ? h->x[i] : 0;
+}
+
+void hart_set_reg(struct hart *h, unsigned i, uint32_t value)
+{
+    if (i > 0 && i < 32)
+        h->x[i] = value;
+}
+
+uint32_t hart_get_pc(const struct hart *h) { return h->pc; }
+void hart_set_pc(struct hart *h, uint32_t pc) { h->pc = pc & ~1u; }
+enum hart_priv hart_get_priv(const struct hart *h) { return (enum hart_priv)h->priv; }
+
+void hart_set_priv(struct hart *h, enum hart_priv priv)
+{
+    if (priv != PRIV_U && priv != PRIV_S && priv != PRIV_M)
+        return;
+    h->priv = (uint8_t)priv;
+    tlb_flush(h);
+}
+
+struct bus *hart_bus(const struct hart *h) { return h->bus; }
+
+void hart_flush_caches(struct hart *h)
+{
+    tlb_flush(h);
+}

@@ -1,0 +1,91 @@
+/*
+ * One RISC-V hart: RV32IMAC, Zicsr, Zifencei, Zicntr, machine/supervisor/user modes and
+ * the Sv32 MMU.
+ *
+ * The contract:
+ *  - The hart reaches memory only through the bus it was created with. RAM and ROM pages
+ *    are reached through host pointers cached in a software TLB; everything else through
+ *    bus_read/bus_write. An access nothing answers is an access fault in the guest.
+ *  - hart_run() executes up to `budget` instructions and returns; it never blocks and
+ *    never touches the host. Interrupts are taken at instruction boundaries when their
+ *    lines (hart_set_irq) and the CSRs allow; lines change only between hart_run calls.
+ *  - A guest can do nothing that crashes the emulator: every malformed instruction,
+ *    access or CSR operation becomes a trap inside the guest.
+ *  - Time is not the hart's: the time CSR reads the machine's clock through `time_now`.
+ *  - All architectural state lives in the struct itself (no pointers into it from
+ *    outside), so a machine can be saved and restored by copying it.
+ */
+#ifndef RVBOX_HART_H
+#define RVBOX_HART_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct bus;
+struct hart;
+
+enum hart_priv { PRIV_U = 0, PRIV_S = 1, PRIV_M = 3 };
+
+/* Interrupt lines into mip, driven by the CLINT and the PLIC. */
+#define HART_IRQ_SSIP (1u << 1)
+#define HART_IRQ_MSIP (1u << 3)
+#define HART_IRQ_STIP (1u << 5)
+#define HART_IRQ_MTIP (1u << 7)
+#define HART_IRQ_SEIP (1u << 9)
+#define HART_IRQ_MEIP (1u << 11)
+
+struct hart_config {
+    uint32_t hartid;
+    uint32_t reset_pc;
+    struct bus *bus;
+    /* The machine's one clock in timebase ticks (10 MHz); NULL reads as 0. */
+    uint64_t (*time_now)(void *opaque);
+    void *time_opaque;
+};
+
+/* Why hart_run returned. */
+enum hart_stop {
+    HART_STOP_BUDGET,       /* ran the whole budget, or left early to let devices act */
+    HART_STOP_WFI,          /* waiting for an interrupt: nothing to do until a line rises */
+};
+
+struct hart *hart_create(const struct hart_config *cfg);
+void hart_destroy(struct hart *h);
+
+/* Reset state: M-mode, pc = reset_pc, mstatus.MIE = 0, satp bare, counters at zero. */
+void hart_reset(struct hart *h);
+
+/* Execute up to `budget` instructions; *retired (if not NULL) gets how many retired. */
+enum hart_stop hart_run(struct hart *h, uint64_t budget, uint64_t *retired);
+
+/* Raise or lower interrupt lines (HART_IRQ_* bits) in mip. */
+void hart_set_irq(struct hart *h, uint32_t lines, bool level);
+
+/* Make hart_run return at the next instruction boundary: for a device that ends the run
+ * (HTIF exit, poweroff) from inside an MMIO access, or a debugger's interrupt. */
+void hart_yield(struct hart *h);
+
+/* True while the hart sleeps in WFI with no enabled interrupt pending. */
+bool hart_waiting(const struct hart *h);
+
+/* Register access for loaders, debuggers and tests. x0 reads 0 and ignores writes. */
+uint32_t hart_get_reg(const struct hart *h, unsigned i);
+void hart_set_reg(struct hart *h, unsigned i, uint32_t value);
+uint32_t hart_get_pc(const struct hart *h);
+void hart_set_pc(struct hart *h, uint32_t pc);
+enum hart_priv hart_get_priv(const struct hart *h);
+void hart_set_priv(struct hart *h, enum hart_priv priv);
+
+/* A debugger's view of a CSR: no privilege checks and no side effects on reads.
+ * False: no such CSR. */
+bool hart_csr_get(struct hart *h, uint16_t csr, uint32_t *value);
+bool hart_csr_set(struct hart *h, uint16_t csr, uint32_t value);
+
+/* The bus this hart was created with. */
+struct bus *hart_bus(const struct hart *h);
+
+/* Drop every cached translation and decoded instruction: after the host changed guest
+ * memory behind the hart's back (a loader, a debugger, a snapshot restore). */
+void hart_flush_caches(struct hart *h);
+
+#endif

@@ -1,0 +1,122 @@
+/*
+ * The hart's insides, shared by the files of cpu/ (and by white-box unit tests).
+ * Everyone else uses cpu/hart.h.
+ *
+ * The struct is ordered hot to cold: registers and the fetch state first, then the TLB,
+ * then CSRs, then configuration.
+ */
+#ifndef RVBOX_HART_STATE_H
+#define RVBOX_HART_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpu/hart.h"
+
+#if defined(__GNUC__)
+#define likely(x)   __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#define MUST_CHECK  __attribute__((warn_unused_result))
+#else
+#define likely(x)   (x)
+#define unlikely(x) (x)
+#define MUST_CHECK
+#endif
+
+/*
+ * A trap raised by an instruction: returned, never thrown, so that the caller can see
+ * that nothing was written. cause < 0 means no trap.
+ */
+typedef struct {
+    int32_t cause;
+    uint32_t tval;
+} trap_t;
+
+#define TRAP_NONE ((trap_t){ -1, 0 })
+static inline trap_t trap_make(uint32_t cause, uint32_t tval)
+{
+    return (trap_t){ (int32_t)cause, tval };
+}
+static inline bool trap_raised(trap_t t) { return t.cause >= 0; }
+
+/*
+ * The software TLB: guest virtual page -> host pointer, one direct-mapped table per kind
+ * of access, so a hit is one compare. Only RAM and ROM pages enter it, and only once the
+ * page's permissions (and A/D bits) allow that access in the current mode: a hit needs
+ * no further checks. Anything that changes translation or permissions flushes it.
+ */
+#define TLB_BITS    8
+#define TLB_SIZE    (1u << TLB_BITS)
+#define TLB_INVALID 0xffffffffu         /* never a 20-bit page number */
+
+struct tlb_entry {
+    uint32_t vpn;           /* virtual page number, or TLB_INVALID */
+    uintptr_t addend;       /* host address = addend + virtual address */
+};
+
+struct tlb {
+    struct tlb_entry read[TLB_SIZE];
+    struct tlb_entry write[TLB_SIZE];
+    struct tlb_entry exec[TLB_SIZE];
+};
+
+struct hart {
+    /* hot: every instruction */
+    uint32_t x[32];
+    uint32_t pc;
+    uint8_t priv;               /* enum hart_priv */
+    bool leave;                 /* leave the run loop at the next boundary: state changed that
+                                   may enable an interrupt, or the host asked */
+    bool waiting;               /* in WFI */
+    bool yield;                 /* hart_yield(): return from hart_run at the next boundary */
+    uint64_t retired;           /* instructions retired since reset: drives minstret/mcycle */
+
+    struct tlb tlb;
+
+    /* LR/SC */
+    bool reserved;
+    uint32_t reservation;       /* physical address of the reserved word */
+
+    /* CSRs */
+    uint32_t mstatus;
+    uint32_t misa;
+    uint32_t medeleg, mideleg;
+    uint32_t mie;
+    uint32_t mip;               /* software-writable bits (SSIP, STIP, SEIP) */
+    uint32_t irq_lines;         /* bits driven by devices (MSIP, MTIP, MEIP, SEIP) */
+    uint32_t mtvec, mscratch, mepc, mcause, mtval;
+    uint32_t stvec, sscratch, sepc, scause, stval;
+    uint32_t satp;
+    uint32_t mcounteren, scounteren, mcountinhibit;
+    uint32_t menvcfg, senvcfg;
+    /* minstret = retired + instret_base, mcycle = retired + cycle_base (one cycle per
+       instruction), both frozen at *_frozen while mcountinhibit says so. */
+    uint64_t instret_base, cycle_base;
+    uint64_t instret_frozen, cycle_frozen;
+    uint8_t pmpcfg[16];
+    uint32_t pmpaddr[16];
+
+    /* configuration */
+    uint32_t hartid;
+    uint32_t reset_pc;
+    struct bus *bus;
+    uint64_t (*time_now)(void *opaque);
+    void *time_opaque;
+};
+
+/* cpu/trap.c */
+void trap_take(struct hart *h, trap_t t);
+bool trap_check_interrupts(struct hart *h);
+uint32_t hart_pending_irqs(const struct hart *h);
+
+/* cpu/csr.c */
+trap_t csr_op(struct hart *h, uint32_t insn, unsigned csr, unsigned kind, uint32_t operand,
+              bool write, uint32_t *old) MUST_CHECK;
+uint64_t csr_minstret(const struct hart *h);
+uint64_t csr_mcycle(const struct hart *h);
+
+/* cpu/mmu.c */
+void tlb_flush(struct hart *h);
+
+#endif

@@ -1,0 +1,93 @@
+/*
+ * Entering traps and taking interrupts (privileged spec 3.1.6-3.1.9, 3.3.1, 4.1.1).
+ *
+ * Every exception and interrupt enters through trap_enter(), which applies delegation:
+ * a trap raised in S or U mode whose bit is set in medeleg (exceptions) or mideleg
+ * (interrupts) goes to S-mode, everything else to M-mode. A trap never goes to a lower
+ * privilege than the one it was raised in.
+ */
+#include "cpu/csr_defs.h"
+#include "cpu/hart_state.h"
+
+uint32_t hart_pending_irqs(const struct hart *h)
+{
+    return h->mip | h->irq_lines;
+}
+
+static void trap_enter(struct hart *h, uint32_t cause, uint32_t tval, bool interrupt)
+{
+    uint32_t code = cause & ~CAUSE_INTERRUPT;
+    uint32_t deleg = interrupt ? h->mideleg : h->medeleg;
+    unsigned from = h->priv;
+
+    if (from <= PRIV_S && ((deleg >> code) & 1)) {
+        h->scause = cause;
+        h->sepc = h->pc;
+        h->stval = tval;
+        uint32_t s = h->mstatus & ~(MSTATUS_SPP | MSTATUS_SPIE | MSTATUS_SIE);
+        if (from == PRIV_S)
+            s |= MSTATUS_SPP;
+        if (h->mstatus & MSTATUS_SIE)
+            s |= MSTATUS_SPIE;
+        h->mstatus = s;
+        h->priv = PRIV_S;
+        h->pc = (h->stvec & ~3u) + ((interrupt && (h->stvec & 1)) ? 4 * code : 0);
+    } else {
+        h->mcause = cause;
+        h->mepc = h->pc;
+        h->mtval = tval;
+        uint32_t m = h->mstatus & ~(MSTATUS_MPP | MSTATUS_MPIE | MSTATUS_MIE);
+        m |= from << MSTATUS_MPP_SHIFT;
+        if (h->mstatus & MSTATUS_MIE)
+            m |= MSTATUS_MPIE;
+        h->mstatus = m;
+        h->priv = PRIV_M;
+        h->pc = (h->mtvec & ~3u) + ((interrupt && (h->mtvec & 1)) ? 4 * code : 0);
+    }
+    /* The mode, and so what translations allow, may have changed. */
+    tlb_flush(h);
+}
+
+void trap_take(struct hart *h, trap_t t)
+{
+    trap_enter(h, (uint32_t)t.cause, t.tval, false);
+}
+
+/* Interrupts in the order the spec takes them when several are pending. */
+static const uint8_t irq_priority[] = {
+    IRQ_M_EXT, IRQ_M_SOFT, IRQ_M_TIMER, IRQ_S_EXT, IRQ_S_SOFT, IRQ_S_TIMER,
+};
+
+/* The interrupts that may be taken now: pending, enabled in mie, and allowed by the
+ * destination mode's global enable (always, when the hart runs below that mode). */
+static uint32_t takeable_irqs(const struct hart *h)
+{
+    uint32_t pending = hart_pending_irqs(h) & h->mie;
+    if (!pending)
+        return 0;
+    uint32_t to_m = pending & ~h->mideleg;
+    uint32_t to_s = pending & h->mideleg;
+    bool m_on = h->priv < PRIV_M || (h->mstatus & MSTATUS_MIE);
+    bool s_on = h->priv < PRIV_S || (h->priv == PRIV_S && (h->mstatus & MSTATUS_SIE));
+    /* Interrupts bound for M-mode come before those bound for S-mode. */
+    if (m_on && to_m)
+        return to_m;
+    return s_on ? to_s : 0;
+}
+
+/* Take the highest-priority takeable interrupt, if any. Returns true if one was taken. */
+bool trap_check_interrupts(struct hart *h)
+{
+    uint32_t irqs = takeable_irqs(h);
+    if (!irqs)
+        return false;
+    for (size_t i = 0; i < sizeof irq_priority; i++) {
+        uint32_t code = irq_priority[i];
+        if (irqs & (1u << code)) {
+            h->waiting = false;
+            trap_enter(h, CAUSE_INTERRUPT | code, 0, true);
+            return true;
+        }
+    }
+    return false;
+}
