@@ -53,11 +53,11 @@ static uint64_t read_time(const struct hart *h)
 }
 
 /*
- * A counter written by the current instruction: the written value must be what the
- * counter holds once this instruction has retired (its own increment is suppressed),
- * and the retire that follows adds one to `retired`.
+ * Set a counter so that it reads `value` from now on. `by_insn`: an instruction is
+ * writing it, so that instruction's own retire (which adds one to `retired`) must not
+ * count; a debugger's write has no retire to absorb.
  */
-static void set_counter(struct hart *h, unsigned bit, uint64_t value)
+static void set_counter(struct hart *h, unsigned bit, uint64_t value, bool by_insn)
 {
     bool inhibited = h->mcountinhibit & (1u << bit);
     uint64_t *base = bit == COUNT_IR ? &h->instret_base : &h->cycle_base;
@@ -65,7 +65,7 @@ static void set_counter(struct hart *h, unsigned bit, uint64_t value)
     if (inhibited)
         *frozen = value;
     else
-        *base = value - (h->retired + 1);
+        *base = value - (h->retired + by_insn);
 }
 
 static uint32_t rd_counter(struct hart *h, unsigned num)
@@ -90,17 +90,29 @@ static void wr_mcounter(struct hart *h, unsigned num, uint32_t v)
     uint64_t cur = idx == COUNT_CY ? csr_mcycle(h) : csr_minstret(h);
     uint64_t next = (num & 0x80) ? (cur & 0xffffffffu) | (uint64_t)v << 32
                                  : (cur & ~0xffffffffull) | v;
-    set_counter(h, idx, next);
+    set_counter(h, idx, next, !h->csr_debug_write);
 }
 
-/* Starting or stopping a counter keeps its value: re-anchor both at what they read now. */
+/*
+ * Stopping a counter freezes it at its current value; starting it again resumes from
+ * there, counting the instruction that started it. A counter whose bit does not change
+ * is left alone.
+ */
 static void wr_mcountinhibit(struct hart *h, unsigned num, uint32_t v)
 {
     (void)num;
-    uint64_t cycle = csr_mcycle(h), instret = csr_minstret(h);
-    h->mcountinhibit = v & ~(1u << COUNT_TM);          /* TM does not exist */
-    set_counter(h, COUNT_CY, cycle);
-    set_counter(h, COUNT_IR, instret);
+    v &= ~(1u << COUNT_TM);                             /* TM does not exist */
+    static const unsigned counters[] = { COUNT_CY, COUNT_IR };
+    for (size_t i = 0; i < 2; i++) {
+        unsigned bit = counters[i];
+        uint32_t mask = 1u << bit;
+        if (!((h->mcountinhibit ^ v) & mask))
+            continue;
+        uint64_t value = bit == COUNT_IR ? csr_minstret(h) : csr_mcycle(h);
+        h->mcountinhibit ^= mask;
+        set_counter(h, bit, value, false);
+    }
+    h->mcountinhibit = v;
 }
 
 /* May the current mode read counter `num` (cycle, time, instret, hpmcounterN)? */
@@ -233,13 +245,13 @@ static uint32_t *plain_reg(struct hart *h, unsigned num, uint32_t *mask)
 
 static uint32_t rd_plain(struct hart *h, unsigned num)
 {
-    uint32_t mask;
+    uint32_t mask = 0;
     return *plain_reg(h, num, &mask);
 }
 
 static void wr_plain(struct hart *h, unsigned num, uint32_t v)
 {
-    uint32_t mask;
+    uint32_t mask = 0;
     uint32_t *r = plain_reg(h, num, &mask);
     *r = v & mask;
 }
@@ -414,10 +426,9 @@ bool hart_csr_set(struct hart *h, uint16_t num, uint32_t value)
     const struct csr_desc *d = csr_find(num);
     if (!d || !d->write)
         return false;
-    /* A debugger's write is not an instruction: no retire follows to absorb. */
-    h->retired--;
+    h->csr_debug_write = true;
     d->write(h, num, value);
-    h->retired++;
+    h->csr_debug_write = false;
     return true;
 }
 

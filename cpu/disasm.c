@@ -10,6 +10,13 @@
 #include "cpu/csr.h"
 #include "cpu/decode.h"
 
+/* The ordering suffix of an atomic: aq is bit 26, rl bit 25. */
+static const char *aqrl(uint32_t raw)
+{
+    static const char *const suffix[4] = { "", ".rl", ".aq", ".aqrl" };
+    return suffix[(raw >> 25) & 3];
+}
+
 const char *disasm_mnemonic(const struct insn *d)
 {
     return insn_table[d->op < OP_COUNT ? d->op : OP_ILLEGAL].mnemonic;
@@ -44,13 +51,16 @@ int disasm_insn(const struct insn *d, uint32_t pc, char *buf, size_t len)
     case FMT_CSRI:
         csr_name((uint32_t)imm & 0xfff, csr, sizeof csr);
         return snprintf(buf, len, "%s x%u, %s, %u", m, rd, csr, rs1);
-    case FMT_AMO: return snprintf(buf, len, "%s x%u, x%u, (x%u)", m, rd, rs2, rs1);
-    case FMT_LR:  return snprintf(buf, len, "%s x%u, (x%u)", m, rd, rs1);
+    case FMT_AMO: return snprintf(buf, len, "%s%s x%u, x%u, (x%u)", m, aqrl(d->raw), rd, rs2,
+                                  rs1);
+    case FMT_LR:  return snprintf(buf, len, "%s%s x%u, (x%u)", m, aqrl(d->raw), rd, rs1);
     case FMT_FENCE: {
         static const char *const set[16] = {
             "0", "w", "r", "rw", "o", "ow", "or", "orw",
             "i", "iw", "ir", "irw", "io", "iow", "ior", "iorw",
         };
+        if ((d->raw >> 28) == 0x8 && (imm & 0xff) == 0x33)    /* fm = TSO, rw, rw */
+            return snprintf(buf, len, "fence.tso");
         return snprintf(buf, len, "%s %s, %s", m, set[(imm >> 4) & 15], set[imm & 15]);
     }
     case FMT_SFENCE: return snprintf(buf, len, "%s x%u, x%u", m, rs1, rs2);

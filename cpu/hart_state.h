@@ -96,6 +96,8 @@ struct hart {
     uint64_t instret_frozen, cycle_frozen;
     uint8_t pmpcfg[16];
     uint32_t pmpaddr[16];
+    bool csr_debug_write;       /* the CSR write in progress is a debugger's, not an
+                                   instruction's: no retire follows it */
 
     /* configuration */
     uint32_t hartid;

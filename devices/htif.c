@@ -12,6 +12,7 @@ struct htif {
     struct chardev console;
     void (*stop)(void *opaque);
     void *stop_opaque;
+    bool lo_written, hi_written;    /* halves of tohost stored since the last request */
     bool exited;
     uint32_t exit_code;
 };
@@ -87,12 +88,20 @@ static bool htif_read(void *opaque, uint32_t off, unsigned size, uint32_t *value
     return true;
 }
 
+/* A request is complete once both 32-bit halves of tohost have been stored, in either
+ * order: riscv-tests and QEMU store the low word first, others the high word first. */
 static bool htif_write(void *opaque, uint32_t off, unsigned size, uint32_t value)
 {
     struct htif *htif = opaque;
     memcpy(htif->page + off, &value, size);
-    if (off == htif->tohost_off && size == 4)
+    if (size != 4)
+        return true;
+    htif->lo_written |= off == htif->tohost_off;
+    htif->hi_written |= off == htif->tohost_off + 4;
+    if (htif->lo_written && htif->hi_written) {
+        htif->lo_written = htif->hi_written = false;
         htif_command(htif);
+    }
     return true;
 }
 

@@ -4,12 +4,13 @@
  * storing to it.
  *
  *   low word = (code << 1) | 1, high word 0      ends the run; code 0 is a pass
- *   high word = device << 24 | command << 16     a request; the store to the low word
- *                                                 (the payload) carries it out
+ *   high word = device << 24 | command << 16,    a request
+ *   low word = the payload
  *   device 1, command 1                           writes the payload's low byte to the console
  *
- * The store to the low word is the trigger, so a 32-bit program writes the high word
- * first. rvbox clears tohost when a request is done (programs wait for that).
+ * A 32-bit program stores the two halves with two `sw`; the request is carried out when
+ * both have been stored, in either order (riscv-tests and QEMU's HTIF store the low word
+ * first). rvbox clears tohost when a request is done (programs wait for that).
  *
  * The HTIF claims the 4 KiB page of RAM that holds tohost: every other byte of that page
  * still reads and writes as RAM, through the same RAM buffer.
