@@ -1,0 +1,17 @@
+# The self-checking guest test programs, one per instruction group: tests/guest/<name>.S
+# builds to <name>.elf. Included by the cross build (CMakeLists.txt here) and by the host
+# project's ctest registration (ctest.cmake), so the two always agree.
+set(RVBOX_GUEST_TESTS
+  rv32ui_alu_rr       # RV32I register-register ALU
+  rv32ui_alu_imm      # RV32I register-immediate ALU, lui, auipc
+  rv32ui_branch       # conditional branches, jal, jalr
+  rv32ui_ldst         # loads and stores of every width
+  rv32ui_misaligned   # misaligned loads and stores (done in hardware by rvbox)
+  rv32ui_fence        # fence variants, fence.i and self-modifying code
+  rv32um              # M: multiply and divide
+  rv32ua              # A: lr/sc and the AMOs
+  rv32uc              # C: every RV32C instruction
+  rv32mi_csr          # Zicsr on mscratch, read-only CSRs, misa, mhartid
+  rv32mi_counters     # cycle, time, instret and their high halves; minstret writes
+  rv32mi_trap         # M-mode exceptions: causes, mepc, mtval, mtvec, mret
+)
