@@ -58,11 +58,26 @@ static bool pte_allows(const struct hart *h, uint32_t pte, enum mmu_access kind,
     }
 }
 
-trap_t mmu_translate(struct hart *h, uint32_t va, enum mmu_access kind, uint32_t *pa)
+/*
+ * The result of a walk: where the access goes, and the PTE whose A/D bits must be set
+ * once it is certain that the whole access will happen. Walking has no side effects, so
+ * an access that faults anywhere (a later page, no memory behind the address) leaves
+ * every PTE as it was.
+ */
+struct walk {
+    uint32_t pa;
+    uint32_t pte_addr;
+    uint32_t pte_set;           /* A/D bits to add to the PTE; 0: nothing to write */
+    uint32_t pte;
+};
+
+static trap_t walk(struct hart *h, uint32_t va, enum mmu_access kind, struct walk *w)
 {
     unsigned priv = effective_priv(h, kind);
+    w->pa = 0;
+    w->pte_set = 0;
     if (priv == PRIV_M || !(h->satp & SATP_MODE_SV32)) {
-        *pa = va;
+        w->pa = va;
         return TRAP_NONE;
     }
     trap_t page_fault = trap_make(page_fault_cause[kind], va);
@@ -88,17 +103,47 @@ trap_t mmu_translate(struct hart *h, uint32_t va, enum mmu_access kind, uint32_t
             return page_fault;
         if (level == 1 && (ppn & 0x3ff))        /* misaligned superpage */
             return page_fault;
-        uint32_t want = PTE_A | (kind == ACC_WRITE ? PTE_D : 0);
-        if ((pte & want) != want && !bus_write(h->bus, (uint32_t)pte_addr, 4, pte | want))
-            return access_fault;
         uint64_t phys = level ? (ppn << 12 & ~0x3fffffull) | (va & 0x3fffff)
                               : ppn << 12 | (va & PAGE_MASK);
         if (phys > 0xffffffffu)                 /* Sv32 reaches 34 bits; the bus 32 */
             return access_fault;
-        *pa = (uint32_t)phys;
+        uint32_t want = PTE_A | (kind == ACC_WRITE ? PTE_D : 0);
+        w->pa = (uint32_t)phys;
+        w->pte_addr = (uint32_t)pte_addr;
+        w->pte = pte;
+        w->pte_set = (pte & want) != want ? want : 0;
         return TRAP_NONE;
     }
     return page_fault;      /* not reached: level 0 returns above */
+}
+
+/* Is there something at pa that can take this kind of access? Checked before any A/D
+ * bit is set, so that an access fault leaves the page table alone. */
+static bool phys_present(struct hart *h, uint32_t pa, enum mmu_access kind)
+{
+    const struct bus_region *r = bus_find(h->bus, pa);
+    return r && !(kind == ACC_WRITE && r->host && !r->writable);
+}
+
+/* Set the walk's A/D bits: the access is going ahead. */
+static trap_t commit(struct hart *h, const struct walk *w, enum mmu_access kind, uint32_t va)
+{
+    if (w->pte_set && !bus_write(h->bus, w->pte_addr, 4, w->pte | w->pte_set))
+        return trap_make(access_fault_cause[kind], va);
+    return TRAP_NONE;
+}
+
+trap_t mmu_translate(struct hart *h, uint32_t va, enum mmu_access kind, uint32_t *pa)
+{
+    struct walk w;
+    trap_t t = walk(h, va, kind, &w);
+    if (trap_raised(t))
+        return t;
+    if (!phys_present(h, w.pa, kind))
+        return trap_make(access_fault_cause[kind], va);
+    t = commit(h, &w, kind, va);
+    *pa = w.pa;
+    return t;
 }
 
 /* After a successful translation, cache the page if it is RAM or ROM. */
@@ -114,22 +159,29 @@ static void tlb_fill(struct hart *h, enum mmu_access kind, uint32_t va, uint32_t
     e->addend = (uintptr_t)host - (va & ~PAGE_MASK);
 }
 
-/* Translate every page an access touches (at most two), so that a fault in the second
- * page is raised before anything happens in the first. */
+/* Translate every page an access touches (at most two): walk both, check both, and
+ * only then set A/D, so that a fault in the second page leaves the first untouched. */
 static trap_t translate_span(struct hart *h, uint32_t va, unsigned size, enum mmu_access kind,
                              uint32_t *pa_first, uint32_t *pa_second)
 {
-    trap_t t = mmu_translate(h, va, kind, pa_first);
+    uint32_t last = va + size - 1;
+    bool two = (last ^ va) & ~PAGE_MASK;
+    struct walk w[2];
+    trap_t t = walk(h, va, kind, &w[0]);
+    if (!trap_raised(t) && two)
+        t = walk(h, last & ~PAGE_MASK, kind, &w[1]);
     if (trap_raised(t))
         return t;
-    uint32_t last = va + size - 1;
-    *pa_second = *pa_first;
-    if ((last ^ va) & ~PAGE_MASK) {
-        t = mmu_translate(h, last & ~PAGE_MASK, kind, pa_second);
-        if (trap_raised(t))
-            return t;
-    }
-    return TRAP_NONE;
+    if (!phys_present(h, w[0].pa, kind))
+        return trap_make(access_fault_cause[kind], va);
+    if (two && !phys_present(h, w[1].pa, kind))
+        return trap_make(access_fault_cause[kind], last & ~PAGE_MASK);
+    t = commit(h, &w[0], kind, va);
+    if (!trap_raised(t) && two)
+        t = commit(h, &w[1], kind, last & ~PAGE_MASK);
+    *pa_first = w[0].pa;
+    *pa_second = two ? w[1].pa : w[0].pa;
+    return t;
 }
 
 /* Physical address of byte i of an access that may straddle two pages. */
@@ -189,32 +241,35 @@ trap_t mmu_store_slow(struct hart *h, uint32_t va, unsigned size, uint32_t val)
     return TRAP_NONE;
 }
 
-/* Fetch one 16-bit parcel. */
-static trap_t fetch_parcel(struct hart *h, uint32_t va, uint32_t *parcel)
-{
-    uint32_t pa;
-    trap_t t = mmu_translate(h, va, ACC_EXEC, &pa);
-    if (trap_raised(t))
-        return t;
-    tlb_fill(h, ACC_EXEC, va, pa);
-    if (!bus_read(h->bus, pa, 2, parcel))
-        return trap_make(CAUSE_FETCH_ACCESS, va);
-    return TRAP_NONE;
-}
-
 /* Fetch parcel by parcel: the instruction may straddle two pages, and the second parcel
- * is only needed (and may only fault) when the first says the instruction is 32-bit. */
+ * is only needed (and may only fault) when the first says the instruction is 32-bit.
+ * Both pages are walked before either page's A bit is set. */
 trap_t mmu_fetch_slow(struct hart *h, uint32_t pc, uint32_t *raw)
 {
+    struct walk w[2];
     uint32_t lo, hi = 0;
-    trap_t t = fetch_parcel(h, pc, &lo);
+    trap_t t = walk(h, pc, ACC_EXEC, &w[0]);
     if (trap_raised(t))
         return t;
-    if ((lo & 3) == 3) {
-        t = fetch_parcel(h, pc + 2, &hi);
+    if (!bus_read(h->bus, w[0].pa, 2, &lo))
+        return trap_make(CAUSE_FETCH_ACCESS, pc);
+    bool two = (lo & 3) == 3;
+    if (two) {
+        /* The second parcel may be in the next page, or in the same one. */
+        t = walk(h, pc + 2, ACC_EXEC, &w[1]);
         if (trap_raised(t))
             return t;
+        if (!bus_read(h->bus, w[1].pa, 2, &hi))
+            return trap_make(CAUSE_FETCH_ACCESS, pc + 2);
     }
+    t = commit(h, &w[0], ACC_EXEC, pc);
+    if (!trap_raised(t) && two)
+        t = commit(h, &w[1], ACC_EXEC, pc + 2);
+    if (trap_raised(t))
+        return t;
+    tlb_fill(h, ACC_EXEC, pc, w[0].pa);
+    if (two)
+        tlb_fill(h, ACC_EXEC, pc + 2, w[1].pa);
     *raw = lo | hi << 16;
     return TRAP_NONE;
 }
