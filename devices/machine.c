@@ -1,19 +1,44 @@
 /*
- * The virt board: creates the bus, maps RAM and the devices at bus/memmap.h's addresses,
- * creates the hart, and runs them in turn.
+ * The virt board: creates the bus, maps RAM, the boot ROM and every device at
+ * bus/memmap.h's address, wires each interrupt line, places the device tree and initrd,
+ * and runs the hart and the devices in turn.
  */
 #include "devices/machine.h"
 
+#include <libfdt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bus/bus.h"
-#include "bus/memmap.h"
 #include "cpu/hart.h"
+#include "devices/clint.h"
 #include "devices/clock.h"
 #include "devices/htif.h"
+#include "devices/plic.h"
+#include "devices/rtc.h"
+#include "devices/syscon.h"
+#include "devices/uart16550.h"
+#include "devices/virt_fdt.h"
+#include "devices/virtio_blk.h"
+#include "devices/virtio_mmio.h"
 
 #define PAGE_SIZE 4096u
+#define FDT_MAX   (64 * 1024)
+
+/* The boot ROM's reset code: a0 = hart id, a1 = device tree, jump to the start address. */
+static const uint32_t bootrom_code[] = {
+    0x00000297,     /* auipc t0, 0            t0 = 0x1000 */
+    0xf1402573,     /* csrr  a0, mhartid */
+    0x01c2a583,     /* lw    a1, 0x1c(t0)     the device tree's address */
+    0x0182a283,     /* lw    t0, 0x18(t0)     the start address */
+    0x00028067,     /* jr    t0 */
+    0x00000013,     /* nop (padding) */
+};
+#define BOOTROM_START_OFF 0x18
+#define BOOTROM_DTB_OFF   0x1c
+
+enum power_request { POWER_NONE, POWER_OFF, POWER_REBOOT };
 
 struct machine {
     struct bus *bus;
@@ -21,23 +46,64 @@ struct machine {
     struct clock clock;
     uint8_t *ram;
     uint32_t ram_size;
+    uint8_t rom[MEMMAP_BOOTROM_SIZE];
+    struct clint *clint;
+    struct plic *plic;
+    struct uart *uart;
+    struct syscon *syscon;
+    struct rtc *rtc;
     struct htif *htif;
+    struct virtio_mmio *virtio[MEMMAP_VIRTIO_COUNT];
+    struct virtio_blk *vblk[MEMMAP_VIRTIO_COUNT];
+    uint8_t *dtb;
+    uint32_t dtb_size, dtb_addr;
+    uint32_t reserved_base;
+    enum power_request power;
+    uint32_t exit_code;
 };
+
+/* An interrupt line into the hart: `num` is the mip bit. */
+static void hart_line_set(void *opaque, unsigned num, bool level)
+{
+    hart_set_irq(opaque, 1u << num, level);
+}
+
+static struct irq_line hart_line(struct machine *m, unsigned bit)
+{
+    return (struct irq_line){ .set = hart_line_set, .opaque = m->hart, .num = bit };
+}
+
+static void syscon_action(void *opaque, enum syscon_action what, uint32_t code)
+{
+    struct machine *m = opaque;
+    m->power = what == SYSCON_REBOOT ? POWER_REBOOT : POWER_OFF;
+    m->exit_code = what == SYSCON_FAIL ? (code ? code : 1) : 0;
+    hart_yield(m->hart);
+}
 
 static void stop_hart(void *opaque)
 {
     hart_yield(opaque);
 }
 
+static int fail(char *err, size_t errlen, const char *what, enum bus_error e)
+{
+    snprintf(err, errlen, "cannot map %s: %s", what, bus_error_str(e));
+    return -1;
+}
+
 /* Map RAM around the HTIF page, if there is one: [base, page) htif [page + 4K, end). */
-static enum bus_error map_ram(struct machine *m, const struct machine_config *cfg)
+static int map_ram(struct machine *m, const struct machine_config *cfg, char *err, size_t errlen)
 {
     uint32_t base = MEMMAP_RAM_BASE, size = cfg->ram_size;
-    if (!m->htif)
-        return bus_add_memory(m->bus, "ram", base, size, m->ram, true);
+    enum bus_error e;
+    if (!m->htif) {
+        e = bus_add_memory(m->bus, "ram", base, size, m->ram, true);
+        return e ? fail(err, errlen, "RAM", e) : 0;
+    }
     uint32_t page = cfg->tohost & ~(PAGE_SIZE - 1);
     uint32_t below = page - base, above = size - below - PAGE_SIZE;
-    enum bus_error e = BUS_ERR_NONE;
+    e = BUS_ERR_NONE;
     if (below)
         e = bus_add_memory(m->bus, "ram", base, below, m->ram, true);
     if (!e && above)
@@ -45,21 +111,153 @@ static enum bus_error map_ram(struct machine *m, const struct machine_config *cf
                            true);
     if (!e)
         e = htif_attach(m->htif, m->bus);
-    return e;
+    return e ? fail(err, errlen, "RAM", e) : 0;
 }
 
-struct machine *machine_create(const struct machine_config *cfg, char *err, size_t errlen)
+static int make_devices(struct machine *m, const struct machine_config *cfg, char *err,
+                        size_t errlen)
+{
+    struct irq_line msip = hart_line(m, 3), mtip = hart_line(m, 7);
+    struct irq_line contexts[2] = { hart_line(m, 11), hart_line(m, 9) };
+    m->clint = clint_create(1, &m->clock, &msip, &mtip);
+    m->plic = plic_create(2, contexts);
+    m->syscon = syscon_create(syscon_action, m);
+    if (!m->clint || !m->plic || !m->syscon)
+        goto oom;
+    m->uart = uart_create(&cfg->console, plic_line(m->plic, MEMMAP_UART0_IRQ));
+    m->rtc = rtc_create(&m->clock, cfg->wall_ns, plic_line(m->plic, MEMMAP_RTC_IRQ));
+    if (!m->uart || !m->rtc)
+        goto oom;
+
+    enum bus_error e;
+    if ((e = clint_attach(m->clint, m->bus, MEMMAP_CLINT_BASE)))
+        return fail(err, errlen, "the CLINT", e);
+    if ((e = plic_attach(m->plic, m->bus, MEMMAP_PLIC_BASE)))
+        return fail(err, errlen, "the PLIC", e);
+    if ((e = uart_attach(m->uart, m->bus, MEMMAP_UART0_BASE)))
+        return fail(err, errlen, "the UART", e);
+    if ((e = syscon_attach(m->syscon, m->bus, MEMMAP_SYSCON_BASE)))
+        return fail(err, errlen, "the syscon", e);
+    if ((e = rtc_attach(m->rtc, m->bus, MEMMAP_RTC_BASE)))
+        return fail(err, errlen, "the RTC", e);
+
+    for (unsigned i = 0; i < MEMMAP_VIRTIO_COUNT; i++) {
+        m->virtio[i] = virtio_mmio_create(m->bus, cfg->virtio_version,
+                                          plic_line(m->plic, MEMMAP_VIRTIO_IRQ0 + i));
+        if (!m->virtio[i])
+            goto oom;
+        e = virtio_mmio_attach(m->virtio[i], m->bus,
+                               MEMMAP_VIRTIO_BASE + i * MEMMAP_VIRTIO_STRIDE);
+        if (e)
+            return fail(err, errlen, "a virtio-mmio slot", e);
+        if (cfg->disks[i]) {
+            char serial[VIRTIO_BLK_ID_BYTES + 1];
+            snprintf(serial, sizeof serial, "rvbox-disk%u", i);
+            if (!(m->vblk[i] = vblk_create(m->virtio[i], cfg->disks[i], serial)))
+                goto oom;
+        }
+    }
+    return 0;
+oom:
+    snprintf(err, errlen, "out of memory");
+    return -1;
+}
+
+/* The device tree for this machine, with the initrd (if any) at the given place. */
+static int build_fdt(struct machine *m, const struct machine_config *cfg, uint32_t initrd_start,
+                     char *err, size_t errlen)
+{
+    if (cfg->dtb) {
+        if (cfg->dtb_size > FDT_MAX || fdt_check_header(cfg->dtb) != 0 ||
+            fdt_totalsize(cfg->dtb) > cfg->dtb_size) {
+            snprintf(err, errlen, "-dtb: not a valid device tree blob");
+            return -1;
+        }
+        memcpy(m->dtb, cfg->dtb, cfg->dtb_size);
+        m->dtb_size = cfg->dtb_size;
+        return 0;
+    }
+    struct virt_fdt_config fc = {
+        .nharts = 1, .ram_base = MEMMAP_RAM_BASE, .ram_size = cfg->ram_size,
+        .bootargs = cfg->bootargs, .virtio_slots = MEMMAP_VIRTIO_COUNT,
+        .initrd_start = cfg->initrd ? initrd_start : 0,
+        .initrd_end = cfg->initrd ? initrd_start + cfg->initrd_size : 0,
+    };
+    int n = virt_fdt_build(&fc, m->dtb, FDT_MAX, err, errlen);
+    if (n < 0)
+        return -1;
+    m->dtb_size = (uint32_t)n;
+    return 0;
+}
+
+/*
+ * Put the device tree at the top of RAM and the initrd just below it, page-aligned. The
+ * tree's size does not depend on the initrd's address (only on whether there is one),
+ * so it is built once to learn its size and again with the final address.
+ */
+static int place_blobs(struct machine *m, const struct machine_config *cfg, char *err,
+                       size_t errlen)
+{
+    if (!(m->dtb = malloc(FDT_MAX))) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (build_fdt(m, cfg, 0, err, errlen))
+        return -1;
+    uint64_t dtb_room = (m->dtb_size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    uint64_t initrd_room = ((uint64_t)cfg->initrd_size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    if (dtb_room + initrd_room > cfg->ram_size) {
+        snprintf(err, errlen, "the initrd (%u bytes) and device tree (%u bytes) do not fit in "
+                 "%u KiB of RAM", cfg->initrd_size, m->dtb_size, cfg->ram_size >> 10);
+        return -1;
+    }
+    uint32_t top = MEMMAP_RAM_BASE + cfg->ram_size;     /* 0 for 2 GiB: arithmetic wraps */
+    m->dtb_addr = top - (uint32_t)dtb_room;
+    m->reserved_base = m->dtb_addr - (uint32_t)initrd_room;
+    if (cfg->initrd) {
+        if (build_fdt(m, cfg, m->reserved_base, err, errlen))
+            return -1;
+        memcpy(machine_ram(m, m->reserved_base, cfg->initrd_size), cfg->initrd,
+               cfg->initrd_size);
+    }
+    memcpy(machine_ram(m, m->dtb_addr, m->dtb_size), m->dtb, m->dtb_size);
+    return 0;
+}
+
+static int make_bootrom(struct machine *m, const struct machine_config *cfg, char *err,
+                        size_t errlen)
+{
+    memcpy(m->rom, bootrom_code, sizeof bootrom_code);
+    memcpy(m->rom + BOOTROM_START_OFF, &cfg->start_pc, 4);
+    memcpy(m->rom + BOOTROM_DTB_OFF, &m->dtb_addr, 4);
+    enum bus_error e = bus_add_memory(m->bus, "bootrom", MEMMAP_BOOTROM_BASE,
+                                      MEMMAP_BOOTROM_SIZE, m->rom, false);
+    return e ? fail(err, errlen, "the boot ROM", e) : 0;
+}
+
+static int check_config(const struct machine_config *cfg, char *err, size_t errlen)
 {
     if (cfg->ram_size == 0 || cfg->ram_size % PAGE_SIZE || cfg->ram_size > MEMMAP_RAM_MAX) {
         snprintf(err, errlen, "RAM size must be a multiple of 4 KiB, at most 2 GiB");
-        return NULL;
+        return -1;
     }
     if (cfg->has_tohost && (cfg->tohost < MEMMAP_RAM_BASE ||
                             cfg->tohost - MEMMAP_RAM_BASE > cfg->ram_size - 8 ||
                             (cfg->tohost & 7))) {
         snprintf(err, errlen, "tohost at 0x%08x is not an aligned address in RAM", cfg->tohost);
-        return NULL;
+        return -1;
     }
+    if (cfg->virtio_version != 1 && cfg->virtio_version != 2) {
+        snprintf(err, errlen, "virtio-mmio version %u: want 1 or 2", cfg->virtio_version);
+        return -1;
+    }
+    return 0;
+}
+
+struct machine *machine_create(const struct machine_config *cfg, char *err, size_t errlen)
+{
+    if (check_config(cfg, err, errlen))
+        return NULL;
     struct machine *m = calloc(1, sizeof *m);
     if (!m) {
         snprintf(err, errlen, "out of memory");
@@ -70,60 +268,102 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
     m->bus = bus_create();
     if (!m->ram || !m->bus) {
         snprintf(err, errlen, "cannot allocate %u MiB of guest RAM", cfg->ram_size >> 20);
-        machine_destroy(m);
-        return NULL;
+        goto fail;
     }
     clock_init(&m->clock);
     struct hart_config hc = {
-        .hartid = 0, .reset_pc = cfg->reset_pc, .bus = m->bus,
+        .hartid = 0, .reset_pc = MEMMAP_BOOTROM_BASE, .bus = m->bus,
         .time_now = clock_ticks_cb, .time_opaque = &m->clock,
     };
-    m->hart = hart_create(&hc);
-    if (m->hart && cfg->has_tohost) {
+    if (!(m->hart = hart_create(&hc)))
+        goto oom;
+    if (cfg->has_tohost) {
         uint32_t page = cfg->tohost & ~(PAGE_SIZE - 1);
         m->htif = htif_create(m->ram + (page - MEMMAP_RAM_BASE), page, cfg->tohost,
                               &cfg->console, stop_hart, m->hart);
+        if (!m->htif)
+            goto oom;
     }
-    if (!m->hart || (cfg->has_tohost && !m->htif)) {
-        snprintf(err, errlen, "out of memory");
-        machine_destroy(m);
-        return NULL;
-    }
-    enum bus_error e = map_ram(m, cfg);
-    if (e) {
-        snprintf(err, errlen, "cannot map RAM: %s", bus_error_str(e));
-        machine_destroy(m);
-        return NULL;
-    }
+    if (map_ram(m, cfg, err, errlen) || make_devices(m, cfg, err, errlen) ||
+        place_blobs(m, cfg, err, errlen) || make_bootrom(m, cfg, err, errlen))
+        goto fail;
     return m;
+oom:
+    snprintf(err, errlen, "out of memory");
+fail:
+    machine_destroy(m);
+    return NULL;
 }
 
 void machine_destroy(struct machine *m)
 {
     if (!m)
         return;
+    for (unsigned i = 0; i < MEMMAP_VIRTIO_COUNT; i++) {
+        if (m->vblk[i])
+            vblk_destroy(m->vblk[i]);
+        if (m->virtio[i])
+            virtio_mmio_destroy(m->virtio[i]);
+    }
+    if (m->rtc)
+        rtc_destroy(m->rtc);
+    if (m->syscon)
+        syscon_destroy(m->syscon);
+    if (m->uart)
+        uart_destroy(m->uart);
+    if (m->plic)
+        plic_destroy(m->plic);
+    if (m->clint)
+        clint_destroy(m->clint);
     if (m->htif)
         htif_destroy(m->htif);
     hart_destroy(m->hart);
     bus_destroy(m->bus);
+    free(m->dtb);
     free(m->ram);
     free(m);
 }
 
+/* Devices that act on time or input do so between runs of the hart. */
+static void devices_update(struct machine *m)
+{
+    clint_update(m->clint);
+    rtc_update(m->rtc);
+    uart_update(m->uart);
+}
+
 enum machine_state machine_run(struct machine *m, uint64_t budget)
 {
-    enum hart_stop stop = hart_run(m->hart, budget, NULL);
-    if (m->htif && htif_exited(m->htif, NULL))
-        return MACHINE_EXITED;
-    return stop == HART_STOP_WFI ? MACHINE_IDLE : MACHINE_RUNNING;
+    if (m->power == POWER_NONE) {
+        devices_update(m);
+        enum hart_stop stop = hart_run(m->hart, budget, NULL);
+        if (m->htif && htif_exited(m->htif, &m->exit_code))
+            m->power = POWER_OFF;
+        if (m->power == POWER_NONE)
+            return stop == HART_STOP_WFI ? MACHINE_IDLE : MACHINE_RUNNING;
+    }
+    return m->power == POWER_REBOOT ? MACHINE_REBOOT : MACHINE_EXITED;
 }
 
 uint32_t machine_exit_code(const struct machine *m)
 {
-    uint32_t code = 0;
-    if (m->htif)
-        htif_exited(m->htif, &code);
-    return code;
+    return m->exit_code;
+}
+
+uint64_t machine_next_event_ns(const struct machine *m)
+{
+    uint64_t t = clint_next_deadline(m->clint), r = rtc_next_deadline(m->rtc);
+    uint64_t next = t < r ? t : r;
+    return next == UINT64_MAX ? UINT64_MAX : clock_ns_until(&m->clock, next);
+}
+
+int machine_flush_disks(struct machine *m)
+{
+    int rc = 0;
+    for (unsigned i = 0; i < MEMMAP_VIRTIO_COUNT; i++)
+        if (m->vblk[i] && vblk_flush(m->vblk[i]))
+            rc = -1;
+    return rc;
 }
 
 uint8_t *machine_ram(struct machine *m, uint32_t addr, uint32_t len)
@@ -134,6 +374,18 @@ uint8_t *machine_ram(struct machine *m, uint32_t addr, uint32_t len)
     if (off > m->ram_size || len > m->ram_size - off)
         return NULL;
     return m->ram + off;
+}
+
+uint32_t machine_reserved_base(const struct machine *m)
+{
+    return m->reserved_base;
+}
+
+const void *machine_dtb(const struct machine *m, uint32_t *size, uint32_t *addr)
+{
+    *size = m->dtb_size;
+    *addr = m->dtb_addr;
+    return m->dtb;
 }
 
 struct hart *machine_hart(struct machine *m) { return m->hart; }

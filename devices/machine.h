@@ -1,15 +1,17 @@
 /*
  * The emulator as a library: one machine, the `virt` board (bus/memmap.h), with its RAM,
- * its hart and its devices. The CLI, the tests and the benchmarks all drive it through
+ * boot ROM, hart and devices. The CLI, the tests and the benchmarks all drive it through
  * this header; several machines may live in one process.
  *
  *   m = machine_create(&config, err, sizeof err);
- *   copy images into machine_ram(m, addr, len), hart_set_pc(machine_hart(m), entry);
- *   while (machine_run(m, budget) != MACHINE_EXITED) { wait when MACHINE_IDLE }
- *   machine_exit_code(m); machine_destroy(m);
+ *   copy images into machine_ram(m, addr, len) below machine_reserved_base(m);
+ *   loop: state = machine_run(m, budget); when MACHINE_IDLE, sleep up to
+ *         machine_next_event_ns(m) or until input arrives;
+ *   MACHINE_EXITED: machine_exit_code(m); MACHINE_REBOOT: destroy and create again.
+ *   machine_destroy(m);
  *
- * The machine never touches a terminal, a window or a file: its backends (the console)
- * come in the config.
+ * The machine never touches a terminal, a window or a file: its backends (the console, the
+ * disks) come in the config, and the host keeps them across reboots.
  */
 #ifndef RVBOX_MACHINE_H
 #define RVBOX_MACHINE_H
@@ -18,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bus/memmap.h"
+#include "devices/blockdev.h"
 #include "devices/chardev.h"
 
 struct bus;
@@ -25,16 +29,25 @@ struct hart;
 
 struct machine_config {
     uint32_t ram_size;          /* bytes, a multiple of 4 KiB, at MEMMAP_RAM_BASE */
-    uint32_t reset_pc;          /* where the hart starts */
+    uint32_t start_pc;          /* where the boot ROM jumps: firmware's or kernel's entry */
     bool has_tohost;            /* HTIF: the program's `tohost` symbol */
     uint32_t tohost;
-    struct chardev console;     /* HTIF's console output */
+    struct chardev console;     /* UART0's line, and HTIF's console output */
+    const struct blockdev *disks[MEMMAP_VIRTIO_COUNT];  /* virtio-blk in slot i, or NULL */
+    unsigned virtio_version;    /* 1: legacy (QEMU's default), 2: modern */
+    const char *bootargs;       /* /chosen/bootargs, or NULL */
+    const void *initrd;         /* loaded below the device tree; NULL: none */
+    uint32_t initrd_size;
+    const void *dtb;            /* a device tree to use instead of the generated one */
+    uint32_t dtb_size;
+    uint64_t wall_ns;           /* the wall-clock time now, ns since 1970, for the RTC */
 };
 
 enum machine_state {
     MACHINE_RUNNING,            /* ran its budget: call again */
     MACHINE_IDLE,               /* the hart waits for an interrupt */
-    MACHINE_EXITED,             /* the guest asked to end: see machine_exit_code */
+    MACHINE_EXITED,             /* the guest powered off or asked to end: machine_exit_code */
+    MACHINE_REBOOT,             /* the guest asked for a reboot */
 };
 
 struct machine;
@@ -43,15 +56,28 @@ struct machine;
 struct machine *machine_create(const struct machine_config *cfg, char *err, size_t errlen);
 void machine_destroy(struct machine *m);
 
-/* Run up to `budget` instructions, then let devices act. */
+/* Run up to `budget` instructions; devices act before the hart runs. */
 enum machine_state machine_run(struct machine *m, uint64_t budget);
 
 /* The guest's exit code once MACHINE_EXITED: 0 is success. */
 uint32_t machine_exit_code(const struct machine *m);
 
+/* Host nanoseconds until the next timer event (CLINT or RTC), UINT64_MAX if none: how
+ * long an idle machine may sleep. */
+uint64_t machine_next_event_ns(const struct machine *m);
+
+/* Flush every disk; 0 on success. The host calls it on every way out. */
+int machine_flush_disks(struct machine *m);
+
 /* Host pointer to guest RAM [addr, addr + len), or NULL if that is not all RAM. For
  * loaders: it reaches every byte of RAM, including pages a device overlays. */
 uint8_t *machine_ram(struct machine *m, uint32_t addr, uint32_t len);
+
+/* Images must end below this address: the initrd and device tree sit above it. */
+uint32_t machine_reserved_base(const struct machine *m);
+
+/* The device tree the guest gets, and where it is. */
+const void *machine_dtb(const struct machine *m, uint32_t *size, uint32_t *addr);
 
 struct hart *machine_hart(struct machine *m);
 struct bus *machine_bus(struct machine *m);

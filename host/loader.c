@@ -59,13 +59,23 @@ static void find_tohost(struct image *img, Elf *elf)
 static int parse_elf(struct image *img, char *err, size_t errlen)
 {
     const char *name = img->name;
-    if (img->size < EI_NIDENT || img->buf[EI_CLASS] == ELFCLASSNONE)
+    if (img->size < EI_NIDENT)
         return fail(err, errlen, "%s: %s", name, "truncated ELF header");
     if (img->buf[EI_CLASS] == ELFCLASS64)
         return fail(err, errlen, "%s: %s", name,
                     "is a 64-bit ELF; rvbox runs 32-bit RISC-V (RV32) programs");
-    if (img->buf[EI_CLASS] != ELFCLASS32 || img->buf[EI_DATA] != ELFDATA2LSB)
-        return fail(err, errlen, "%s: %s", name, "is not a little-endian ELF32 file");
+    if (img->buf[EI_CLASS] != ELFCLASS32) {
+        snprintf(err, errlen, "%s: unknown ELF class %u, not ELF32", name, img->buf[EI_CLASS]);
+        return -1;
+    }
+    if (img->buf[EI_DATA] != ELFDATA2LSB)
+        return fail(err, errlen, "%s: %s", name, "is not a little-endian ELF (RISC-V is)");
+    if (img->size < sizeof(Elf32_Ehdr))
+        return fail(err, errlen, "%s: %s", name, "truncated ELF header");
+    const Elf32_Ehdr *raw_eh = (const Elf32_Ehdr *)img->buf;
+    if (raw_eh->e_phnum &&
+        (uint64_t)raw_eh->e_phoff + (uint64_t)raw_eh->e_phnum * sizeof(Elf32_Phdr) > img->size)
+        return fail(err, errlen, "%s: %s", name, "truncated ELF (program headers missing)");
 
     elf_version(EV_CURRENT);
     Elf *elf = elf_memory((char *)img->buf, img->size);
@@ -158,17 +168,15 @@ int image_open_memory(struct image *img, const void *data, size_t size, const ch
     return image_parse(img, buf, size, name, raw_base, err, errlen);
 }
 
-int image_open_file(struct image *img, const char *path, uint32_t raw_base,
-                    char *err, size_t errlen)
+int loader_read_file(const char *path, uint8_t **data, size_t *size, char *err, size_t errlen)
 {
-    memset(img, 0, sizeof *img);
     FILE *f = fopen(path, "rb");
     if (!f)
         return fail(err, errlen, "%s: %s", path, strerror(errno));
     uint8_t *buf = NULL;
-    size_t size = 0, cap = 0;
+    size_t len = 0, cap = 0;
     for (;;) {
-        if (size == cap) {
+        if (len == cap) {
             cap = cap ? cap * 2 : 1 << 16;
             uint8_t *nbuf = cap > 0x100000000ull ? NULL : realloc(buf, cap);
             if (!nbuf) {
@@ -178,8 +186,8 @@ int image_open_file(struct image *img, const char *path, uint32_t raw_base,
             }
             buf = nbuf;
         }
-        size_t n = fread(buf + size, 1, cap - size, f);
-        size += n;
+        size_t n = fread(buf + len, 1, cap - len, f);
+        len += n;
         if (n == 0)
             break;
     }
@@ -189,6 +197,23 @@ int image_open_file(struct image *img, const char *path, uint32_t raw_base,
         free(buf);
         return fail(err, errlen, "%s: %s", path, "read error (is it a directory?)");
     }
+    if (len == 0) {
+        free(buf);
+        return fail(err, errlen, "%s: %s", path, "empty file");
+    }
+    *data = buf;
+    *size = len;
+    return 0;
+}
+
+int image_open_file(struct image *img, const char *path, uint32_t raw_base,
+                    char *err, size_t errlen)
+{
+    memset(img, 0, sizeof *img);
+    uint8_t *buf;
+    size_t size;
+    if (loader_read_file(path, &buf, &size, err, errlen))
+        return -1;
     return image_parse(img, buf, size, path, raw_base, err, errlen);
 }
 
@@ -213,6 +238,21 @@ int image_check_ram(const struct image *img, uint32_t ram_base, uint32_t ram_siz
                      "%s: segment at 0x%08x-0x%08llx lies outside RAM (0x%08x-0x%08llx)",
                      img->name, s->paddr, (unsigned long long)end - 1, ram_base,
                      (unsigned long long)ram_end - 1);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int image_check_below(const struct image *img, uint32_t limit, const char *what,
+                      char *err, size_t errlen)
+{
+    for (size_t i = 0; i < img->nsegs; i++) {
+        const struct image_segment *s = &img->segs[i];
+        if ((uint64_t)s->paddr + s->memsz > limit) {
+            snprintf(err, errlen, "%s: segment at 0x%08x-0x%08llx overlaps %s at 0x%08x",
+                     img->name, s->paddr, (unsigned long long)s->paddr + s->memsz - 1, what,
+                     limit);
             return -1;
         }
     }

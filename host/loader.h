@@ -45,9 +45,17 @@ int image_open_memory(struct image *img, const void *data, size_t size, const ch
 
 void image_close(struct image *img);
 
+/* Read a whole file (an initrd, a device tree). An empty file is an error. The caller
+ * frees *data. 0 on success; -1 with a one-line reason in err. */
+int loader_read_file(const char *path, uint8_t **data, size_t *size, char *err, size_t errlen);
+
 /* Does every segment lie inside [ram_base, ram_base + ram_size)? */
 int image_check_ram(const struct image *img, uint32_t ram_base, uint32_t ram_size,
                     char *err, size_t errlen);
+
+/* Does every segment end at or below `limit`, where `what` begins? */
+int image_check_below(const struct image *img, uint32_t limit, const char *what,
+                      char *err, size_t errlen);
 
 /* Do two images leave each other alone? */
 int image_check_overlap(const struct image *a, const struct image *b, char *err, size_t errlen);

@@ -1,20 +1,35 @@
 /*
- * rvbox: parse the command line, load the images, build the machine, run it.
+ * rvbox: parse the command line, open the images, disks and console, build the machine,
+ * run it; on a reboot build it again. Every way out goes through the end of main: disks
+ * are flushed and closed, the terminal restored.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "bus/memmap.h"
 #include "cpu/hart.h"
 #include "devices/machine.h"
-#include "host/console.h"
+#include "host/disk_file.h"
 #include "host/loader.h"
 #include "host/options.h"
 #include "host/run.h"
+#include "host/serial.h"
 
 extern const unsigned char default_guest_elf[], default_guest_elf_end[];
 
 #define ERR_LEN 512
+
+/* Everything the host opened for the guest: it outlives reboots. */
+struct session {
+    struct options opt;
+    struct image bios, kernel;
+    bool have_bios, have_kernel;
+    uint8_t *initrd, *dtb;
+    size_t initrd_size, dtb_size;
+    struct disk_file *disks[OPTIONS_MAX_DRIVES];
+    struct serial *serial;
+};
 
 static int die(const char *msg)
 {
@@ -23,89 +38,215 @@ static int die(const char *msg)
 }
 
 /* Open the images the options name; the default guest when none is named. */
-static int open_images(const struct options *o, struct image *bios, struct image *kernel,
-                       bool *have_bios, bool *have_kernel, char *err)
+static int open_images(struct session *s, char *err)
 {
-    *have_bios = *have_kernel = false;
+    const struct options *o = &s->opt;
     if (o->bios) {
-        if (image_open_file(bios, o->bios, MEMMAP_FIRMWARE_BASE, err, ERR_LEN))
+        if (image_open_file(&s->bios, o->bios, MEMMAP_FIRMWARE_BASE, err, ERR_LEN))
             return -1;
-        *have_bios = true;
+        s->have_bios = true;
     }
     uint32_t raw_base = o->bios ? MEMMAP_KERNEL_BASE : MEMMAP_RAM_BASE;
     if (o->kernel) {
-        if (image_open_file(kernel, o->kernel, raw_base, err, ERR_LEN))
+        if (image_open_file(&s->kernel, o->kernel, raw_base, err, ERR_LEN))
             return -1;
-        *have_kernel = true;
+        s->have_kernel = true;
     } else if (!o->bios) {
         if (o->bios_given) {
             snprintf(err, ERR_LEN, "-bios none needs -kernel FILE");
             return -1;
         }
-        if (image_open_memory(kernel, default_guest_elf,
+        if (image_open_memory(&s->kernel, default_guest_elf,
                               (size_t)(default_guest_elf_end - default_guest_elf),
                               "default guest", raw_base, err, ERR_LEN))
             return -1;
-        *have_kernel = true;
+        s->have_kernel = true;
+    }
+    if (o->initrd && loader_read_file(o->initrd, &s->initrd, &s->initrd_size, err, ERR_LEN))
+        return -1;
+    if (o->dtb && loader_read_file(o->dtb, &s->dtb, &s->dtb_size, err, ERR_LEN))
+        return -1;
+    if (s->initrd_size > MEMMAP_RAM_MAX || s->dtb_size > MEMMAP_RAM_MAX) {
+        snprintf(err, ERR_LEN, "%s: too large", s->initrd_size > MEMMAP_RAM_MAX ? o->initrd : o->dtb);
+        return -1;
     }
     return 0;
+}
+
+static int open_devices(struct session *s, char *err)
+{
+    for (unsigned i = 0; i < s->opt.ndrives; i++) {
+        s->disks[i] = disk_file_open(s->opt.drives[i].file, s->opt.drives[i].readonly, err,
+                                     ERR_LEN);
+        if (!s->disks[i])
+            return -1;
+    }
+    if (!(s->serial = serial_open(s->opt.serial, err, ERR_LEN)))
+        return -1;
+    return 0;
+}
+
+static uint64_t wall_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Does every image stay in RAM, and apart from the other? */
+static int check_images(struct session *s, char *err)
+{
+    uint32_t size = s->opt.ram_size;
+    if ((s->have_bios && image_check_ram(&s->bios, MEMMAP_RAM_BASE, size, err, ERR_LEN)) ||
+        (s->have_kernel && image_check_ram(&s->kernel, MEMMAP_RAM_BASE, size, err, ERR_LEN)) ||
+        (s->have_bios && s->have_kernel &&
+         image_check_overlap(&s->bios, &s->kernel, err, ERR_LEN)))
+        return -1;
+    return 0;
+}
+
+/* And below what the machine put at the top of RAM? */
+static int check_reserved(struct session *s, struct machine *m, char *err)
+{
+    uint32_t limit = machine_reserved_base(m);
+    const char *what = s->initrd ? "the initrd" : "the device tree";
+    if ((s->have_bios && image_check_below(&s->bios, limit, what, err, ERR_LEN)) ||
+        (s->have_kernel && image_check_below(&s->kernel, limit, what, err, ERR_LEN)))
+        return -1;
+    return 0;
+}
+
+/* Build the machine and load it: at start and after every reboot. */
+static struct machine *boot(struct session *s, char *err)
+{
+    const struct image *start = s->have_bios ? &s->bios : &s->kernel;
+    /* HTIF belongs to whichever image defines tohost, the kernel first. */
+    const struct image *htif = s->have_kernel && s->kernel.has_tohost ? &s->kernel
+                             : s->have_bios && s->bios.has_tohost ? &s->bios : NULL;
+    struct machine_config cfg = {
+        .ram_size = s->opt.ram_size,
+        .start_pc = start->entry,
+        .has_tohost = htif != NULL,
+        .tohost = htif ? htif->tohost : 0,
+        .virtio_version = s->opt.virtio_version,
+        .bootargs = s->opt.append,
+        .initrd = s->initrd, .initrd_size = (uint32_t)s->initrd_size,
+        .dtb = s->dtb, .dtb_size = (uint32_t)s->dtb_size,
+        .wall_ns = wall_ns(),
+    };
+    if (s->serial)
+        cfg.console = serial_chardev(s->serial);
+    for (unsigned i = 0; i < s->opt.ndrives; i++)
+        cfg.disks[i] = disk_file_backend(s->disks[i]);
+    if (check_images(s, err))
+        return NULL;
+    struct machine *m = machine_create(&cfg, err, ERR_LEN);
+    if (!m)
+        return NULL;
+    if (check_reserved(s, m, err)) {
+        machine_destroy(m);
+        return NULL;
+    }
+    if (s->have_bios)
+        image_copy(&s->bios, m);
+    if (s->have_kernel)
+        image_copy(&s->kernel, m);
+    return m;
+}
+
+static int dump_dtb(struct session *s, char *err)
+{
+    struct machine *m = boot(s, err);
+    if (!m)
+        return -1;
+    uint32_t size, addr;
+    const void *dtb = machine_dtb(m, &size, &addr);
+    FILE *f = fopen(s->opt.dump_dtb, "wb");
+    int rc = f && fwrite(dtb, 1, size, f) == size ? 0 : -1;
+    if (f && fclose(f))
+        rc = -1;
+    if (rc)
+        snprintf(err, ERR_LEN, "--dump-dtb %s: cannot write", s->opt.dump_dtb);
+    machine_destroy(m);
+    return rc;
+}
+
+/* The guest's exit code as a process status: 0 stays 0, anything else stays non-zero
+ * (codes past 255 would wrap, so they become 255). */
+static int exit_status(uint32_t code)
+{
+    if (code == 0)
+        return 0;
+    fprintf(stderr, "rvbox: guest exited with code %u\n", code);
+    return code > 255 ? 255 : (int)code;
+}
+
+/* Boot, run, and boot again while the guest reboots. */
+static int run(struct session *s, char *err)
+{
+    run_catch_signals();
+    for (;;) {
+        struct machine *m = boot(s, err);
+        if (!m)
+            return die(err);
+        enum run_end end = run_machine(m, s->serial);
+        uint32_t code = machine_exit_code(m);
+        if (machine_flush_disks(m))
+            fprintf(stderr, "rvbox: warning: flushing a disk failed\n");
+        machine_destroy(m);
+        switch (end) {
+        case RUN_REBOOT:
+            continue;
+        case RUN_EXITED:
+            return exit_status(code);
+        case RUN_QUIT:
+            return 0;
+        case RUN_SIGNAL:
+            fprintf(stderr, "rvbox: terminating on signal %d\n", run_signal());
+            return 128 + run_signal();
+        }
+    }
+}
+
+static void close_session(struct session *s)
+{
+    serial_close(s->serial);
+    for (unsigned i = 0; i < OPTIONS_MAX_DRIVES; i++)
+        if (s->disks[i] && disk_file_close(s->disks[i]))
+            fprintf(stderr, "rvbox: warning: closing disk %s failed\n", s->opt.drives[i].file);
+    if (s->have_bios)
+        image_close(&s->bios);
+    if (s->have_kernel)
+        image_close(&s->kernel);
+    free(s->initrd);
+    free(s->dtb);
+    options_free(&s->opt);
 }
 
 int main(int argc, char **argv)
 {
     char err[ERR_LEN];
-    struct options o;
-    if (options_parse(&o, argc, argv, err, sizeof err))
+    static struct session s;
+    if (options_parse(&s.opt, argc, argv, err, sizeof err)) {
+        options_free(&s.opt);
         return die(err);
-    if (o.help) {
+    }
+    int status;
+    if (s.opt.help) {
         options_print_help(argv[0]);
-        return 0;
-    }
-    if (o.version) {
+        status = 0;
+    } else if (s.opt.version) {
         printf("rvbox %s\n", RVBOX_VERSION);
-        return 0;
+        status = 0;
+    } else if (open_images(&s, err)) {
+        status = die(err);
+    } else if (s.opt.dump_dtb) {
+        status = dump_dtb(&s, err) ? die(err) : 0;
+    } else if (open_devices(&s, err)) {
+        status = die(err);
+    } else {
+        status = run(&s, err);
     }
-
-    struct image bios, kernel;
-    bool have_bios, have_kernel;
-    if (open_images(&o, &bios, &kernel, &have_bios, &have_kernel, err))
-        return die(err);
-
-    int status = 1;
-    struct machine *m = NULL;
-    if ((have_bios && image_check_ram(&bios, MEMMAP_RAM_BASE, o.ram_size, err, ERR_LEN)) ||
-        (have_kernel && image_check_ram(&kernel, MEMMAP_RAM_BASE, o.ram_size, err, ERR_LEN)) ||
-        (have_bios && have_kernel && image_check_overlap(&bios, &kernel, err, ERR_LEN))) {
-        die(err);
-        goto out;
-    }
-
-    /* HTIF belongs to whichever image defines tohost, the kernel first. */
-    const struct image *htif_owner = have_kernel && kernel.has_tohost ? &kernel
-                                   : have_bios && bios.has_tohost ? &bios : NULL;
-    struct machine_config cfg = {
-        .ram_size = o.ram_size,
-        .reset_pc = have_bios ? bios.entry : kernel.entry,
-        .has_tohost = htif_owner != NULL,
-        .tohost = htif_owner ? htif_owner->tohost : 0,
-        .console = console_stdio(),
-    };
-    m = machine_create(&cfg, err, sizeof err);
-    if (!m) {
-        die(err);
-        goto out;
-    }
-    if (have_bios)
-        image_copy(&bios, m);
-    if (have_kernel)
-        image_copy(&kernel, m);
-    status = run_machine(m);
-
-out:
-    machine_destroy(m);
-    if (have_bios)
-        image_close(&bios);
-    if (have_kernel)
-        image_close(&kernel);
+    close_session(&s);
     return status;
 }

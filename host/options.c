@@ -50,10 +50,116 @@ static const char *value_of(int *i, int argc, char **argv, char *err, size_t err
     return argv[++*i];
 }
 
+/* Split off the next "key=value" of a comma-separated list, undoing ",," escapes.
+ * Returns the rest after the separator, or NULL at the end. */
+static const char *next_pair(const char *p, char *out, size_t outlen)
+{
+    size_t n = 0;
+    while (*p) {
+        if (*p == ',') {
+            if (p[1] != ',') {
+                p++;
+                break;
+            }
+            p++;                    /* ",," is one comma */
+        }
+        if (n + 1 < outlen)
+            out[n++] = *p;
+        p++;
+    }
+    out[n] = '\0';
+    return p;
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+    if (!strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "1"))
+        *out = true;
+    else if (!strcmp(v, "off") || !strcmp(v, "false") || !strcmp(v, "no") || !strcmp(v, "0"))
+        *out = false;
+    else
+        return -1;
+    return 0;
+}
+
+int options_parse_drive(const char *text, struct drive_option *d, char *err, size_t errlen)
+{
+    char pair[4096];
+    memset(d, 0, sizeof *d);
+    const char *p = text;
+    while (*p) {
+        p = next_pair(p, pair, sizeof pair);
+        char *eq = strchr(pair, '=');
+        if (!eq) {
+            snprintf(err, errlen, "-drive %s: '%s' is not key=value", text, pair);
+            goto fail;
+        }
+        *eq = '\0';
+        const char *key = pair, *value = eq + 1;
+        if (!strcmp(key, "file")) {
+            free(d->file);
+            d->file = strdup(value);
+        } else if (!strcmp(key, "format")) {
+            if (strcmp(value, "raw")) {
+                snprintf(err, errlen, "-drive: format=%s is not supported (only raw)", value);
+                goto fail;
+            }
+        } else if (!strcmp(key, "readonly")) {
+            if (parse_bool(value, &d->readonly)) {
+                snprintf(err, errlen, "-drive: readonly=%s: want on or off", value);
+                goto fail;
+            }
+        } else if (!strcmp(key, "if")) {
+            if (strcmp(value, "virtio")) {
+                snprintf(err, errlen, "-drive: if=%s is not supported (only virtio)", value);
+                goto fail;
+            }
+        } else if (strcmp(key, "id") && strcmp(key, "media") && strcmp(key, "cache")) {
+            snprintf(err, errlen, "-drive: unknown parameter '%s'", key);
+            goto fail;
+        }
+    }
+    if (!d->file || !d->file[0]) {
+        snprintf(err, errlen, "-drive %s: needs file=PATH", text);
+        goto fail;
+    }
+    return 0;
+fail:
+    free(d->file);
+    d->file = NULL;
+    return -1;
+}
+
+static int add_drive(struct options *o, const char *text, bool simple, char *err, size_t errlen)
+{
+    if (o->ndrives == OPTIONS_MAX_DRIVES) {
+        snprintf(err, errlen, "too many drives (at most %d)", OPTIONS_MAX_DRIVES);
+        return -1;
+    }
+    struct drive_option *d = &o->drives[o->ndrives];
+    if (simple) {
+        memset(d, 0, sizeof *d);
+        d->file = strdup(text);
+    } else if (options_parse_drive(text, d, err, errlen)) {
+        return -1;
+    }
+    o->ndrives++;
+    return 0;
+}
+
+void options_free(struct options *o)
+{
+    for (unsigned i = 0; i < o->ndrives; i++)
+        free(o->drives[i].file);
+    o->ndrives = 0;
+}
+
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
 {
     memset(o, 0, sizeof *o);
     o->ram_size = MEMMAP_RAM_DEFAULT;
+    o->serial = "stdio";
+    o->virtio_version = 1;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         /* Accept both -kernel and --kernel. */
@@ -75,6 +181,44 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
             if (!(v = value_of(&i, argc, argv, err, errlen)) ||
                 options_parse_size(v, &o->ram_size, err, errlen))
                 return 1;
+        } else if (!strcmp(name, "-append")) {
+            if (!(o->append = value_of(&i, argc, argv, err, errlen)))
+                return 1;
+        } else if (!strcmp(name, "-initrd")) {
+            if (!(o->initrd = value_of(&i, argc, argv, err, errlen)))
+                return 1;
+        } else if (!strcmp(name, "-dtb")) {
+            if (!(o->dtb = value_of(&i, argc, argv, err, errlen)))
+                return 1;
+        } else if (!strcmp(name, "-dump-dtb")) {
+            if (!(o->dump_dtb = value_of(&i, argc, argv, err, errlen)))
+                return 1;
+        } else if (!strcmp(name, "-serial")) {
+            if (!(o->serial = value_of(&i, argc, argv, err, errlen)))
+                return 1;
+        } else if (!strcmp(name, "-drive") || !strcmp(name, "-disk")) {
+            if (!(v = value_of(&i, argc, argv, err, errlen)) ||
+                add_drive(o, v, !strcmp(name, "-disk"), err, errlen))
+                return 1;
+        } else if (!strcmp(name, "-virtio-version")) {
+            if (!(v = value_of(&i, argc, argv, err, errlen)))
+                return 1;
+            if (strcmp(v, "1") && strcmp(v, "2")) {
+                snprintf(err, errlen, "--virtio-version %s: want 1 (legacy) or 2 (modern)", v);
+                return 1;
+            }
+            o->virtio_version = (unsigned)(v[0] - '0');
+        } else if (!strcmp(name, "-global")) {
+            if (!(v = value_of(&i, argc, argv, err, errlen)))
+                return 1;
+            bool legacy;
+            if (strncmp(v, "virtio-mmio.force-legacy=", 25) || parse_bool(v + 25, &legacy)) {
+                snprintf(err, errlen, "-global %s: only virtio-mmio.force-legacy=on|off is known", v);
+                return 1;
+            }
+            o->virtio_version = legacy ? 1 : 2;
+        } else if (!strcmp(name, "-nographic")) {
+            o->nographic = true;
         } else if (arg[0] == '-') {
             snprintf(err, errlen, "unknown option '%s' (try --help)", arg);
             return 1;
@@ -100,8 +244,23 @@ void options_print_help(const char *argv0)
            "  -bios FILE     M-mode firmware at 0x80000000 (ELF or raw); `-bios none` (the\n"
            "                 default for now) runs -kernel directly in M-mode at its entry\n"
            "  -m SIZE        RAM size: 128M (default), 1G, 65536K; a plain number is MiB\n"
+           "  -append ARGS   the kernel command line (/chosen/bootargs)\n"
+           "  -initrd FILE   an initial ramdisk, loaded near the top of RAM\n"
+           "  -drive file=F,format=raw[,readonly=on]\n"
+           "                 a raw disk image on virtio-blk (first -drive: slot 0, /dev/vda)\n"
+           "  --disk F       the same, short\n"
+           "  -serial DEV    the serial console: stdio (default), pty,\n"
+           "                 tcp:127.0.0.1:PORT,server, file:PATH or none\n"
+           "  --virtio-version 1|2\n"
+           "                 virtio-mmio legacy (1, QEMU's default) or modern (2); also\n"
+           "                 -global virtio-mmio.force-legacy=off\n"
+           "  -dtb FILE      boot with this device tree instead of the generated one\n"
+           "  --dump-dtb FILE  write the generated device tree to FILE and exit\n"
+           "  -nographic     no window (there is none yet: accepted for QEMU habits)\n"
            "  -h, --help     show this help and exit\n"
            "  -V, --version  show the version and exit\n"
+           "\n"
+           "On stdio, Ctrl-A x quits (disks are flushed), Ctrl-A h lists the escapes.\n"
            "\n"
            "Test programs that define a `tohost` symbol end the run through HTIF: storing\n"
            "(code << 1) | 1 there exits rvbox with status 0 for code 0, non-zero otherwise.\n"

@@ -9,11 +9,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define OPTIONS_MAX_DRIVES 8
+
+struct drive_option {
+    char *file;                 /* owned (commas unescaped) */
+    bool readonly;
+};
+
 struct options {
     const char *kernel;         /* -kernel FILE, or NULL */
     const char *bios;           /* -bios FILE, or NULL for "none" */
     bool bios_given;            /* -bios was on the command line */
     uint32_t ram_size;          /* -m, bytes */
+    const char *append;         /* -append: the kernel command line */
+    const char *initrd;         /* -initrd FILE */
+    const char *dtb;            /* -dtb FILE: use this device tree instead of ours */
+    const char *dump_dtb;       /* --dump-dtb FILE: write ours and exit */
+    const char *serial;         /* -serial: stdio (default), pty, tcp:..., file:..., none */
+    unsigned virtio_version;    /* 1 (legacy, QEMU's default) or 2 */
+    bool nographic;
+    unsigned ndrives;
+    struct drive_option drives[OPTIONS_MAX_DRIVES];
     bool help, version;
 };
 
@@ -23,6 +39,13 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 /* Parse a RAM size: "128M", "1G", "65536K", or a plain number of MiB as QEMU does.
  * 0 on success. */
 int options_parse_size(const char *text, uint32_t *bytes, char *err, size_t errlen);
+
+/* Parse a -drive value: file=F,format=raw[,readonly=on][,if=virtio] (",," is a comma
+ * inside a value, as in QEMU). 0 on success. */
+int options_parse_drive(const char *text, struct drive_option *d, char *err, size_t errlen);
+
+/* Free what options_parse allocated. */
+void options_free(struct options *o);
 
 void options_print_help(const char *argv0);
 

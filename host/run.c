@@ -1,15 +1,18 @@
 #include "host/run.h"
 
+#include <poll.h>
 #include <signal.h>
-#include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "devices/machine.h"
+#include "host/serial.h"
 
-/* How many instructions between looks at the host: small enough that a signal or a
- * device is served within a millisecond or so, large enough to cost nothing. */
+/* Instructions between looks at the host: small enough that input, signals and timers
+ * are served within about a millisecond, large enough to cost nothing. */
 #define RUN_SLICE 100000
+
+/* The longest an idle machine sleeps without looking at signals again. */
+#define IDLE_MAX_MS 100
 
 static volatile sig_atomic_t stop_signal;
 
@@ -18,48 +21,51 @@ static void on_signal(int sig)
     stop_signal = sig;
 }
 
-static void catch_signals(void)
+void run_catch_signals(void)
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    /* A serial peer that goes away (a closed pipe, a tcp client) is not a reason to die:
+     * writes to it fail with EPIPE and the bytes are dropped. */
+    signal(SIGPIPE, SIG_IGN);
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
 }
 
-/* The guest's exit code as a process status: 0 stays 0, anything else stays non-zero
- * (codes past 255 would wrap, so they become 255). */
-static int exit_status(uint32_t code)
+int run_signal(void)
 {
-    if (code == 0)
-        return 0;
-    fprintf(stderr, "rvbox: guest exited with code %u\n", code);
-    return code > 255 ? 255 : (int)code;
+    return stop_signal;
 }
 
-/* Idle: the hart waits for an interrupt. Nothing in the machine can raise one yet
- * without time passing, so sleep a little instead of spinning. */
-static void idle_wait(void)
+/* The guest waits for an interrupt: sleep until its next timer event or serial input,
+ * so that an idle guest costs no host CPU. */
+static void idle_wait(struct machine *m, struct serial *serial)
 {
-    struct timespec ts = { 0, 1000000 };        /* 1 ms */
-    nanosleep(&ts, NULL);
+    uint64_t ns = machine_next_event_ns(m);
+    int ms = ns >= (uint64_t)IDLE_MAX_MS * 1000000 ? IDLE_MAX_MS : (int)((ns + 999999) / 1000000);
+    struct pollfd pfd = { .fd = serial_input_fd(serial), .events = POLLIN };
+    poll(&pfd, pfd.fd >= 0 ? 1 : 0, ms);
 }
 
-int run_machine(struct machine *m)
+enum run_end run_machine(struct machine *m, struct serial *serial)
 {
-    stop_signal = 0;
-    catch_signals();
     for (;;) {
-        if (stop_signal) {
-            fprintf(stderr, "rvbox: stopped by signal %d\n", (int)stop_signal);
-            return 128 + stop_signal;
-        }
+        if (stop_signal)
+            return RUN_SIGNAL;
+        serial_pump(serial);
+        if (serial_quit_requested(serial))
+            return RUN_QUIT;
         switch (machine_run(m, RUN_SLICE)) {
         case MACHINE_EXITED:
-            return exit_status(machine_exit_code(m));
+            return RUN_EXITED;
+        case MACHINE_REBOOT:
+            return RUN_REBOOT;
         case MACHINE_IDLE:
-            idle_wait();
+            idle_wait(m, serial);
             break;
         case MACHINE_RUNNING:
             break;

@@ -1,14 +1,29 @@
 /*
- * The run loop: drives a machine until the guest ends it or the host asks it to stop, and
- * is the one shutdown path for both.
+ * The run loop: drives a machine, feeds it the serial console's input, sleeps while the
+ * guest waits (WFI) until its next timer event or input, and stops on the guest's
+ * request, Ctrl-A x, or a signal. It returns why it stopped; the caller takes the one
+ * shutdown path (flush disks, restore the terminal) whatever the reason.
  */
 #ifndef RVBOX_RUN_H
 #define RVBOX_RUN_H
 
 struct machine;
+struct serial;
 
-/* Run until the guest exits (returns its exit status for the process) or SIGINT/SIGTERM
- * arrives (returns 128 + the signal number). */
-int run_machine(struct machine *m);
+enum run_end {
+    RUN_EXITED,         /* the guest powered off or ended through HTIF */
+    RUN_REBOOT,         /* the guest asked for a reboot */
+    RUN_QUIT,           /* Ctrl-A x */
+    RUN_SIGNAL,         /* SIGINT, SIGTERM or SIGHUP */
+};
+
+/* Catch SIGINT, SIGTERM and SIGHUP so that they end the run loop instead of the process;
+ * ignore SIGPIPE. */
+void run_catch_signals(void);
+
+/* The signal that ended the last run (RUN_SIGNAL). */
+int run_signal(void);
+
+enum run_end run_machine(struct machine *m, struct serial *serial);
 
 #endif

@@ -6,11 +6,11 @@ set -euo pipefail
 
 RVBOX_BUILD_PACKAGES=(
   cmake make gcc pkg-config
-  libelf-dev
+  libelf-dev libfdt-dev
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
 )
 RVBOX_TEST_PACKAGES=(
-  check
+  check expect device-tree-compiler
 )
 
 rvbox_missing_packages() {

@@ -1,0 +1,144 @@
+/*
+ * The CLINT: msip and mtimecmp per hart, mtime from the machine's clock (devices/clint.h).
+ * The region takes 32-bit accesses only; rv32 software reaches the 64-bit registers half
+ * by half. Offsets that name no register (or a hart beyond nharts) read 0 and ignore
+ * writes, as a guest's mistake is never fatal.
+ */
+#include "devices/clint.h"
+
+#include <stdlib.h>
+
+#include "bus/memmap.h"
+
+#define CLINT_MSIP      0x0000u     /* + 4 * hart */
+#define CLINT_MTIMECMP  0x4000u     /* + 8 * hart */
+#define CLINT_MTIME     0xbff8u
+
+struct clint {
+    unsigned nharts;
+    struct clock *clock;
+    struct irq_line msip_line[CLINT_MAX_HARTS];
+    struct irq_line mtip_line[CLINT_MAX_HARTS];
+    uint32_t msip[CLINT_MAX_HARTS];         /* bit 0 only */
+    uint64_t mtimecmp[CLINT_MAX_HARTS];
+    bool mtip[CLINT_MAX_HARTS];             /* the level each MTIP line was last driven to */
+};
+
+struct clint *clint_create(unsigned nharts, struct clock *clock, const struct irq_line *msip,
+                           const struct irq_line *mtip)
+{
+    if (nharts == 0 || nharts > CLINT_MAX_HARTS || !clock)
+        return NULL;
+    struct clint *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->nharts = nharts;
+    c->clock = clock;
+    for (unsigned i = 0; i < nharts; i++) {
+        if (msip)
+            c->msip_line[i] = msip[i];
+        if (mtip)
+            c->mtip_line[i] = mtip[i];
+    }
+    clint_reset(c);
+    return c;
+}
+
+void clint_destroy(struct clint *c)
+{
+    free(c);
+}
+
+void clint_reset(struct clint *c)
+{
+    for (unsigned i = 0; i < c->nharts; i++) {
+        c->msip[i] = 0;
+        c->mtimecmp[i] = UINT64_MAX;
+        c->mtip[i] = false;
+        irq_set(&c->msip_line[i], false);
+        irq_set(&c->mtip_line[i], false);
+    }
+    clint_update(c);
+}
+
+/* One clock read for all harts (a clock_gettime in host mode), and a line is driven only
+ * when its level changes: each hart_set_irq makes the hart re-check its interrupts. */
+void clint_update(struct clint *c)
+{
+    uint64_t now = clock_ticks(c->clock);
+    for (unsigned i = 0; i < c->nharts; i++) {
+        bool level = now >= c->mtimecmp[i];
+        if (level != c->mtip[i]) {
+            c->mtip[i] = level;
+            irq_set(&c->mtip_line[i], level);
+        }
+    }
+}
+
+uint64_t clint_next_deadline(const struct clint *c)
+{
+    uint64_t now = clock_ticks(c->clock), next = UINT64_MAX;
+    for (unsigned i = 0; i < c->nharts; i++)
+        if (c->mtimecmp[i] > now && c->mtimecmp[i] < next)
+            next = c->mtimecmp[i];
+    return next;
+}
+
+/* Replace the 32-bit half of `reg` that `off` (0 or 4) names. */
+static uint64_t set_half(uint64_t reg, uint32_t off, uint32_t value)
+{
+    if (off)
+        return (reg & 0xffffffffull) | (uint64_t)value << 32;
+    return (reg & ~0xffffffffull) | value;
+}
+
+static uint32_t get_half(uint64_t reg, uint32_t off)
+{
+    return (uint32_t)(off ? reg >> 32 : reg);
+}
+
+static bool clint_read(void *opaque, uint32_t off, unsigned size, uint32_t *value)
+{
+    struct clint *c = opaque;
+    (void)size;
+    *value = 0;
+    if (off < CLINT_MSIP + 4 * c->nharts) {
+        *value = c->msip[off / 4];
+    } else if (off >= CLINT_MTIMECMP && off < CLINT_MTIMECMP + 8 * c->nharts) {
+        uint32_t rel = off - CLINT_MTIMECMP;
+        *value = get_half(c->mtimecmp[rel / 8], rel % 8);
+    } else if (off >= CLINT_MTIME && off < CLINT_MTIME + 8) {
+        *value = get_half(clock_ticks(c->clock), off - CLINT_MTIME);
+    }
+    return true;
+}
+
+static bool clint_write(void *opaque, uint32_t off, unsigned size, uint32_t value)
+{
+    struct clint *c = opaque;
+    (void)size;
+    if (off < CLINT_MSIP + 4 * c->nharts) {
+        unsigned hart = off / 4;
+        if (c->msip[hart] != (value & 1)) {
+            c->msip[hart] = value & 1;
+            irq_set(&c->msip_line[hart], c->msip[hart]);
+        }
+        return true;
+    }
+    if (off >= CLINT_MTIMECMP && off < CLINT_MTIMECMP + 8 * c->nharts) {
+        uint32_t rel = off - CLINT_MTIMECMP;
+        c->mtimecmp[rel / 8] = set_half(c->mtimecmp[rel / 8], rel % 8, value);
+    } else if (off >= CLINT_MTIME && off < CLINT_MTIME + 8) {
+        clock_set(c->clock, set_half(clock_ticks(c->clock), off - CLINT_MTIME, value));
+    } else {
+        return true;
+    }
+    clint_update(c);
+    return true;
+}
+
+enum bus_error clint_attach(struct clint *c, struct bus *bus, uint32_t base)
+{
+    return bus_add_mmio(bus, "clint", base, MEMMAP_CLINT_SIZE, BUS_SIZE_4, c, clint_read,
+                        clint_write);
+}

@@ -1,0 +1,221 @@
+/*
+ * The PLIC (devices/plic.h). With PLIC_SOURCES <= 32, the pending, claimed and level bits
+ * of all sources, and each context's enables, fit in one 32-bit word each.
+ *
+ * Gateway rule (level-triggered, as QEMU's sifive_plic): a source whose line is high and
+ * which is not claimed is pending; a line that drops before the claim withdraws the
+ * request; a claimed source stays out of the game until its completion, after which a
+ * still-high line makes it pending again.
+ *
+ * Every change goes through plic_update_irq(), the one place that drives the context
+ * lines. Only 32-bit accesses; offsets that name nothing read 0 and ignore writes.
+ */
+#include "devices/plic.h"
+
+#include <stdlib.h>
+
+#include "bus/memmap.h"
+
+_Static_assert(PLIC_SOURCES <= 32, "one 32-bit word of pending/enable bits");
+
+#define PLIC_PRIORITY      0x000000u    /* + 4 * src */
+#define PLIC_PENDING       0x001000u
+#define PLIC_ENABLE        0x002000u    /* + 0x80 * ctx */
+#define PLIC_ENABLE_STRIDE 0x80u
+#define PLIC_CONTEXT       0x200000u    /* + 0x1000 * ctx */
+#define PLIC_CONTEXT_STRIDE 0x1000u
+#define PLIC_THRESHOLD     0x0u         /* within a context's page */
+#define PLIC_CLAIM         0x4u
+
+#define PLIC_PRIO_MASK     7u           /* priorities and thresholds are 3 bits (WARL) */
+#define PLIC_SOURCE_MASK   ((uint32_t)(((uint64_t)1 << PLIC_SOURCES) - 1) & ~1u)
+
+struct plic {
+    unsigned ncontexts;
+    struct irq_line lines[PLIC_MAX_CONTEXTS];
+    uint8_t priority[PLIC_SOURCES];
+    uint32_t level;                     /* input lines as devices drive them */
+    uint32_t pending;
+    uint32_t claimed;                   /* claimed and not yet completed */
+    uint32_t enable[PLIC_MAX_CONTEXTS];
+    uint8_t threshold[PLIC_MAX_CONTEXTS];
+    bool asserted[PLIC_MAX_CONTEXTS];   /* the level each context line was last driven to */
+};
+
+struct plic *plic_create(unsigned ncontexts, const struct irq_line *ctx_lines)
+{
+    if (ncontexts == 0 || ncontexts > PLIC_MAX_CONTEXTS)
+        return NULL;
+    struct plic *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->ncontexts = ncontexts;
+    for (unsigned c = 0; c < ncontexts && ctx_lines; c++)
+        p->lines[c] = ctx_lines[c];
+    plic_reset(p);
+    return p;
+}
+
+void plic_destroy(struct plic *p)
+{
+    free(p);
+}
+
+/* The source context `ctx` would claim now: pending, enabled for it, priority above its
+ * threshold; the highest priority wins, the lowest id on a tie. 0 if none. */
+static unsigned best_source(const struct plic *p, unsigned ctx)
+{
+    uint32_t cand = p->pending & p->enable[ctx];
+    unsigned best = 0, best_prio = p->threshold[ctx];
+    for (unsigned src = 1; src < PLIC_SOURCES; src++) {
+        if ((cand >> src & 1) && p->priority[src] > best_prio) {
+            best = src;
+            best_prio = p->priority[src];
+        }
+    }
+    return best;
+}
+
+/* The one place that drives the context lines, and only when a level changes: each
+ * hart_set_irq makes the hart re-check its interrupts. */
+static void plic_update_irq(struct plic *p)
+{
+    for (unsigned c = 0; c < p->ncontexts; c++) {
+        bool level = best_source(p, c) != 0;
+        if (level != p->asserted[c]) {
+            p->asserted[c] = level;
+            irq_set(&p->lines[c], level);
+        }
+    }
+}
+
+/* Source levels are inputs, not PLIC state: they survive a reset and re-pend. */
+void plic_reset(struct plic *p)
+{
+    for (unsigned s = 0; s < PLIC_SOURCES; s++)
+        p->priority[s] = 0;
+    for (unsigned c = 0; c < PLIC_MAX_CONTEXTS; c++) {
+        p->enable[c] = 0;
+        p->threshold[c] = 0;
+        p->asserted[c] = false;
+        if (c < p->ncontexts)
+            irq_set(&p->lines[c], false);
+    }
+    p->claimed = 0;
+    p->pending = p->level;
+    plic_update_irq(p);
+}
+
+void plic_set_source(struct plic *p, unsigned src, bool level)
+{
+    if (src == 0 || src >= PLIC_SOURCES)
+        return;
+    uint32_t bit = 1u << src;
+    if (level) {
+        p->level |= bit;
+        if (!(p->claimed & bit))
+            p->pending |= bit;
+    } else {
+        p->level &= ~bit;
+        p->pending &= ~bit;
+    }
+    plic_update_irq(p);
+}
+
+static void plic_line_set(void *opaque, unsigned num, bool level)
+{
+    plic_set_source(opaque, num, level);
+}
+
+struct irq_line plic_line(struct plic *p, unsigned src)
+{
+    return (struct irq_line){ .set = plic_line_set, .opaque = p, .num = src };
+}
+
+static uint32_t plic_claim(struct plic *p, unsigned ctx)
+{
+    unsigned src = best_source(p, ctx);
+    if (src) {
+        p->pending &= ~(1u << src);
+        p->claimed |= 1u << src;
+        plic_update_irq(p);
+    }
+    return src;
+}
+
+/* A completion for a source that is not claimed, or not enabled for this context, is
+ * ignored (the spec's rule for the enable; the claim rule keeps bogus writes harmless). */
+static void plic_complete(struct plic *p, unsigned ctx, uint32_t src)
+{
+    if (src == 0 || src >= PLIC_SOURCES)
+        return;
+    uint32_t bit = 1u << src;
+    if (!(p->claimed & bit) || !(p->enable[ctx] & bit))
+        return;
+    p->claimed &= ~bit;
+    p->pending |= p->level & bit;
+    plic_update_irq(p);
+}
+
+static bool plic_read(void *opaque, uint32_t off, unsigned size, uint32_t *value)
+{
+    struct plic *p = opaque;
+    (void)size;
+    *value = 0;
+    if (off < PLIC_PENDING) {
+        if (off / 4 < PLIC_SOURCES)
+            *value = p->priority[off / 4];
+    } else if (off == PLIC_PENDING) {
+        *value = p->pending;
+    } else if (off >= PLIC_ENABLE && off < PLIC_ENABLE + PLIC_ENABLE_STRIDE * p->ncontexts) {
+        uint32_t rel = off - PLIC_ENABLE;
+        if (rel % PLIC_ENABLE_STRIDE == 0)
+            *value = p->enable[rel / PLIC_ENABLE_STRIDE];
+    } else if (off >= PLIC_CONTEXT &&
+               off < PLIC_CONTEXT + PLIC_CONTEXT_STRIDE * p->ncontexts) {
+        uint32_t rel = off - PLIC_CONTEXT;
+        unsigned ctx = rel / PLIC_CONTEXT_STRIDE;
+        if (rel % PLIC_CONTEXT_STRIDE == PLIC_THRESHOLD)
+            *value = p->threshold[ctx];
+        else if (rel % PLIC_CONTEXT_STRIDE == PLIC_CLAIM)
+            *value = plic_claim(p, ctx);
+    }
+    return true;
+}
+
+static bool plic_write(void *opaque, uint32_t off, unsigned size, uint32_t value)
+{
+    struct plic *p = opaque;
+    (void)size;
+    if (off < PLIC_PENDING) {
+        unsigned src = off / 4;
+        if (src == 0 || src >= PLIC_SOURCES)
+            return true;
+        p->priority[src] = value & PLIC_PRIO_MASK;
+    } else if (off >= PLIC_ENABLE && off < PLIC_ENABLE + PLIC_ENABLE_STRIDE * p->ncontexts) {
+        uint32_t rel = off - PLIC_ENABLE;
+        if (rel % PLIC_ENABLE_STRIDE != 0)
+            return true;
+        p->enable[rel / PLIC_ENABLE_STRIDE] = value & PLIC_SOURCE_MASK;
+    } else if (off >= PLIC_CONTEXT &&
+               off < PLIC_CONTEXT + PLIC_CONTEXT_STRIDE * p->ncontexts) {
+        uint32_t rel = off - PLIC_CONTEXT;
+        unsigned ctx = rel / PLIC_CONTEXT_STRIDE;
+        if (rel % PLIC_CONTEXT_STRIDE == PLIC_THRESHOLD)
+            p->threshold[ctx] = value & PLIC_PRIO_MASK;
+        else if (rel % PLIC_CONTEXT_STRIDE == PLIC_CLAIM)
+            plic_complete(p, ctx, value);
+        else
+            return true;
+    } else {
+        return true;                    /* pending is read-only; the rest is empty */
+    }
+    plic_update_irq(p);
+    return true;
+}
+
+enum bus_error plic_attach(struct plic *p, struct bus *bus, uint32_t base)
+{
+    return bus_add_mmio(bus, "plic", base, MEMMAP_PLIC_SIZE, BUS_SIZE_4, p, plic_read,
+                        plic_write);
+}

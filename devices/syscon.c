@@ -1,0 +1,85 @@
+/*
+ * The test/syscon device (devices/syscon.h): a store to its one register asks the machine
+ * to power off or reboot. The device only decodes the request and hands it to the
+ * machine's callback; acting on it (ending the run, resetting) is the machine's job,
+ * between runs of the harts.
+ *
+ * 16- and 32-bit accesses, as QEMU's sifive_test takes them; reads return 0.
+ */
+#include "devices/syscon.h"
+
+#include <stdlib.h>
+
+#include "bus/memmap.h"
+
+#define SYSCON_FAIL_CODE  0x3333u   /* (code << 16) | 0x3333 */
+#define SYSCON_PASS_CODE  0x5555u
+#define SYSCON_RESET_CODE 0x7777u
+
+struct syscon {
+    void (*action)(void *opaque, enum syscon_action what, uint32_t code);
+    void *opaque;
+};
+
+struct syscon *syscon_create(void (*action)(void *opaque, enum syscon_action what,
+                                            uint32_t code),
+                             void *opaque)
+{
+    struct syscon *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->action = action;
+    s->opaque = opaque;
+    return s;
+}
+
+void syscon_destroy(struct syscon *s)
+{
+    free(s);
+}
+
+static void syscon_request(struct syscon *s, enum syscon_action what, uint32_t code)
+{
+    if (s->action)
+        s->action(s->opaque, what, code);
+}
+
+static bool syscon_read(void *opaque, uint32_t off, unsigned size, uint32_t *value)
+{
+    (void)opaque;
+    (void)off;
+    (void)size;
+    *value = 0;
+    return true;
+}
+
+/* A failure code of 0 would read as success: report it as 1, as QEMU does. */
+static bool syscon_write(void *opaque, uint32_t off, unsigned size, uint32_t value)
+{
+    struct syscon *s = opaque;
+    (void)size;
+    if (off != 0)
+        return true;
+    switch (value & 0xffffu) {
+    case SYSCON_PASS_CODE:
+        syscon_request(s, SYSCON_POWEROFF, 0);
+        break;
+    case SYSCON_FAIL_CODE: {
+        uint32_t code = value >> 16;
+        syscon_request(s, SYSCON_FAIL, code ? code : 1);
+        break;
+    }
+    case SYSCON_RESET_CODE:
+        syscon_request(s, SYSCON_REBOOT, 0);
+        break;
+    default:
+        break;                      /* anything else is ignored */
+    }
+    return true;
+}
+
+enum bus_error syscon_attach(struct syscon *s, struct bus *bus, uint32_t base)
+{
+    return bus_add_mmio(bus, "syscon", base, MEMMAP_SYSCON_SIZE, BUS_SIZE_2 | BUS_SIZE_4, s,
+                        syscon_read, syscon_write);
+}

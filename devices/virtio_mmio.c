@@ -1,0 +1,592 @@
+/*
+ * The virtio-mmio transport (virtio spec v1.2, 4.2), version 1 (legacy, 4.2.4) and
+ * version 2, and the split virtqueue (2.7) as the device side sees it.
+ *
+ * Where the spec leaves room, rvbox does what QEMU does, so that guests written against
+ * QEMU's virt board run unchanged:
+ *   - VendorID is "QEMU" (0x554d4551); an empty slot reads DeviceID 0.
+ *   - A register access that is not 32 bits wide reads 0 and is ignored (QEMU logs it);
+ *     the device configuration space at 0x100 accepts 8-, 16- and 32-bit accesses.
+ *   - Notifications are served whatever the Status says (QEMU does not wait for
+ *     DRIVER_OK either), except after the device set NEEDS_RESET: then nothing more is
+ *     consumed until the driver resets it.
+ *   - The v2 transport offers VIRTIO_F_VERSION_1 but does not insist that the driver
+ *     accepts it (xv6's version-2 driver never writes the high feature word).
+ *   - A used buffer always raises InterruptStatus bit 0 (the avail ring's NO_INTERRUPT
+ *     hint is a "SHOULD NOT", and a spurious interrupt is harmless where a lost one is
+ *     not).
+ *
+ * Queue addresses are only checked when a queue is used, never when a register is
+ * written: drivers write the queue registers in different orders (Linux's legacy path
+ * writes QueueNum, QueueAlign, then QueuePFN; xv6 writes no QueueAlign at all and gets
+ * the default 4096), so only the moment of use sees a complete set. GuestPageSize also
+ * starts at 4096, for a legacy driver that never writes it.
+ */
+#include "devices/virtio_mmio.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Registers (4.2.2; the legacy-only ones from 4.2.4). */
+#define REG_MAGIC_VALUE          0x000
+#define REG_VERSION              0x004
+#define REG_DEVICE_ID            0x008
+#define REG_VENDOR_ID            0x00c
+#define REG_DEVICE_FEATURES      0x010
+#define REG_DEVICE_FEATURES_SEL  0x014
+#define REG_DRIVER_FEATURES      0x020
+#define REG_DRIVER_FEATURES_SEL  0x024
+#define REG_GUEST_PAGE_SIZE      0x028      /* v1 */
+#define REG_QUEUE_SEL            0x030
+#define REG_QUEUE_NUM_MAX        0x034
+#define REG_QUEUE_NUM            0x038
+#define REG_QUEUE_ALIGN          0x03c      /* v1 */
+#define REG_QUEUE_PFN            0x040      /* v1 */
+#define REG_QUEUE_READY          0x044      /* v2 */
+#define REG_QUEUE_NOTIFY         0x050
+#define REG_INTERRUPT_STATUS     0x060
+#define REG_INTERRUPT_ACK        0x064
+#define REG_STATUS               0x070
+#define REG_QUEUE_DESC_LOW       0x080      /* v2 */
+#define REG_QUEUE_DESC_HIGH      0x084
+#define REG_QUEUE_DRIVER_LOW     0x090
+#define REG_QUEUE_DRIVER_HIGH    0x094
+#define REG_QUEUE_DEVICE_LOW     0x0a0
+#define REG_QUEUE_DEVICE_HIGH    0x0a4
+#define REG_SHM_LEN_LOW          0x0b0      /* v2: no shared memory regions */
+#define REG_SHM_LEN_HIGH         0x0b4
+#define REG_SHM_BASE_LOW         0x0b8
+#define REG_SHM_BASE_HIGH        0x0bc
+#define REG_CONFIG_GENERATION    0x0fc      /* v2 */
+#define REG_CONFIG               0x100
+
+#define VIRTIO_MMIO_MAGIC        0x74726976u   /* "virt" */
+#define VIRTIO_MMIO_VENDOR       0x554d4551u   /* "QEMU" */
+
+/* InterruptStatus bits. */
+#define VIRTIO_INT_USED_BUFFER   1u
+#define VIRTIO_INT_CONFIG        2u
+
+/* Split virtqueue descriptor flags (2.7.5). */
+#define VIRTQ_DESC_F_NEXT        1
+#define VIRTQ_DESC_F_WRITE       2
+#define VIRTQ_DESC_F_INDIRECT    4
+
+#define VIRTQ_DESC_SIZE          16
+#define VIRTQ_MAX_SIZE           32768u     /* the largest Queue Size a split ring has */
+#define LEGACY_DEFAULT_PAGE      4096u
+#define LEGACY_DEFAULT_ALIGN     4096u
+
+struct virtq {
+    uint32_t num;               /* QueueNum, as written */
+    bool ready;                 /* v2 QueueReady */
+    uint32_t pfn;               /* v1 QueuePFN; the queue is live when non-zero */
+    uint32_t align;             /* v1 QueueAlign */
+    uint64_t desc, driver, device;  /* v2 addresses, as written (64-bit) */
+    uint16_t last_avail;        /* next avail ring entry the device will take */
+    uint16_t used_idx;          /* the device's copy of used->idx */
+};
+
+/* A queue's areas resolved to 32-bit guest physical addresses. */
+struct virtq_layout {
+    uint32_t num;
+    uint32_t desc, avail, used;
+};
+
+struct virtio_mmio {
+    struct bus *dma;
+    unsigned version;
+    struct irq_line irq;
+    struct virtio_device_ops ops;   /* a copy; device_id 0 when the slot is empty */
+    void *dev;
+    bool has_device;
+
+    uint32_t device_features_sel;
+    uint32_t driver_features_sel;
+    uint64_t driver_features;
+    uint32_t guest_page_size;
+    uint32_t queue_sel;
+    uint32_t interrupt_status;
+    uint32_t status;
+    struct virtq queues[VIRTIO_MAX_QUEUES];
+};
+
+static void virtio_mmio_update_irq(struct virtio_mmio *vm)
+{
+    irq_set(&vm->irq, vm->interrupt_status != 0);
+}
+
+/* Every feature bit this slot offers: the device's own plus the transport's. */
+static uint64_t offered_features(const struct virtio_mmio *vm)
+{
+    if (!vm->has_device)
+        return 0;
+    uint64_t f = vm->ops.features;
+    if (vm->version >= 2)
+        f |= 1ull << VIRTIO_F_VERSION_1;
+    return f;
+}
+
+/* The transport's registers back to their reset values (the device's own state is the
+ * device's business: its reset op). */
+static void transport_reset(struct virtio_mmio *vm)
+{
+    vm->device_features_sel = 0;
+    vm->driver_features_sel = 0;
+    vm->driver_features = 0;
+    vm->guest_page_size = LEGACY_DEFAULT_PAGE;
+    vm->queue_sel = 0;
+    vm->interrupt_status = 0;
+    vm->status = 0;
+    memset(vm->queues, 0, sizeof vm->queues);
+    for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++)
+        vm->queues[q].align = LEGACY_DEFAULT_ALIGN;
+}
+
+struct virtio_mmio *virtio_mmio_create(struct bus *dma, unsigned version, struct irq_line irq)
+{
+    if (version != 1 && version != 2)
+        return NULL;
+    struct virtio_mmio *vm = calloc(1, sizeof *vm);
+    if (!vm)
+        return NULL;
+    vm->dma = dma;
+    vm->version = version;
+    vm->irq = irq;
+    transport_reset(vm);
+    return vm;
+}
+
+void virtio_mmio_destroy(struct virtio_mmio *vm)
+{
+    free(vm);
+}
+
+void virtio_mmio_set_device(struct virtio_mmio *vm, const struct virtio_device_ops *ops,
+                            void *dev)
+{
+    memset(&vm->ops, 0, sizeof vm->ops);
+    vm->has_device = ops != NULL;
+    vm->dev = dev;
+    if (ops) {
+        vm->ops = *ops;
+        if (vm->ops.num_queues > VIRTIO_MAX_QUEUES)
+            vm->ops.num_queues = VIRTIO_MAX_QUEUES;
+        if (vm->ops.queue_max > VIRTQ_MAX_SIZE)
+            vm->ops.queue_max = VIRTQ_MAX_SIZE;
+    }
+}
+
+void virtio_mmio_reset(struct virtio_mmio *vm)
+{
+    transport_reset(vm);
+    if (vm->has_device && vm->ops.reset)
+        vm->ops.reset(vm->dev);
+    virtio_mmio_update_irq(vm);
+}
+
+void virtio_mmio_needs_reset(struct virtio_mmio *vm)
+{
+    vm->status |= VIRTIO_STATUS_NEEDS_RESET;
+    vm->interrupt_status |= VIRTIO_INT_CONFIG;
+    virtio_mmio_update_irq(vm);
+}
+
+bool virtio_driver_has_feature(const struct virtio_mmio *vm, unsigned bit)
+{
+    if (bit >= 64)
+        return false;
+    return ((vm->driver_features & offered_features(vm)) >> bit) & 1;
+}
+
+/* ---- guest memory ---- */
+
+bool virtio_dma_read(struct virtio_mmio *vm, uint32_t addr, void *buf, uint32_t len)
+{
+    if (len == 0)
+        return true;
+    const uint8_t *p = bus_host_ptr(vm->dma, addr, len, false);
+    if (!p)
+        return false;
+    memcpy(buf, p, len);
+    return true;
+}
+
+bool virtio_dma_write(struct virtio_mmio *vm, uint32_t addr, const void *buf, uint32_t len)
+{
+    if (len == 0)
+        return true;
+    uint8_t *p = bus_host_ptr(vm->dma, addr, len, true);
+    if (!p)
+        return false;
+    memcpy(p, buf, len);
+    return true;
+}
+
+static bool dma_read16(struct virtio_mmio *vm, uint32_t addr, uint16_t *v)
+{
+    uint8_t b[2];
+    if (!virtio_dma_read(vm, addr, b, 2))
+        return false;
+    *v = (uint16_t)(b[0] | b[1] << 8);
+    return true;
+}
+
+static bool dma_write16(struct virtio_mmio *vm, uint32_t addr, uint16_t v)
+{
+    uint8_t b[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
+    return virtio_dma_write(vm, addr, b, 2);
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint32_t get_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* A guest-physical range [addr, addr + len) as a 32-bit address, if it is all in memory
+ * the device may access (writable memory when `write`). */
+static bool range_ok(struct virtio_mmio *vm, uint64_t addr, uint32_t len, bool write)
+{
+    if (addr > UINT32_MAX)
+        return false;
+    return bus_host_ptr(vm->dma, (uint32_t)addr, len, write) != NULL;
+}
+
+/* ---- the split virtqueue ---- */
+
+static bool queue_live(const struct virtio_mmio *vm, const struct virtq *vq)
+{
+    return vm->version == 1 ? vq->pfn != 0 : vq->ready;
+}
+
+/* Where queue q's descriptor table, avail ring and used ring are, checked: Queue Size a
+ * power of 2 no larger than QueueNumMax, every area in RAM. False: the driver set the
+ * queue up wrongly (the caller marks the device NEEDS_RESET). */
+static bool queue_layout(struct virtio_mmio *vm, unsigned q, struct virtq_layout *l)
+{
+    const struct virtq *vq = &vm->queues[q];
+    uint32_t num = vq->num;
+    if (num == 0 || num > vm->ops.queue_max || (num & (num - 1)) != 0)
+        return false;
+
+    uint64_t desc, avail, used;
+    if (vm->version == 1) {
+        /* 2.7 legacy layout: one block at QueuePFN * GuestPageSize; the used ring
+         * starts at the first QueueAlign boundary after the avail ring (flags, idx,
+         * ring[num], used_event). */
+        uint32_t page = vm->guest_page_size, align = vq->align;
+        if (page == 0 || (page & (page - 1)) || align == 0 || (align & (align - 1)))
+            return false;
+        desc = (uint64_t)vq->pfn * page;
+        avail = desc + (uint64_t)VIRTQ_DESC_SIZE * num;
+        used = (avail + 6 + 2ull * num + align - 1) & ~(uint64_t)(align - 1);
+    } else {
+        desc = vq->desc;
+        avail = vq->driver;
+        used = vq->device;
+    }
+    if (!range_ok(vm, desc, VIRTQ_DESC_SIZE * num, false) ||
+        !range_ok(vm, avail, 4 + 2 * num, false) ||
+        !range_ok(vm, used, 4 + 8 * num, true))
+        return false;
+    l->num = num;
+    l->desc = (uint32_t)desc;
+    l->avail = (uint32_t)avail;
+    l->used = (uint32_t)used;
+    return true;
+}
+
+static enum virtq_pop_result pop_malformed(struct virtio_mmio *vm)
+{
+    virtio_mmio_needs_reset(vm);
+    return VIRTQ_MALFORMED;
+}
+
+/* Walk the chain that starts at `head` into `chain`: every index inside the table, no
+ * more descriptors than the table holds nor than VIRTQ_MAX_CHAIN (so a loop ends here),
+ * no indirect descriptors (not offered), readable buffers before writable ones, every
+ * buffer in RAM. */
+static bool walk_chain(struct virtio_mmio *vm, const struct virtq_layout *l, uint16_t head,
+                       struct virtq_chain *chain)
+{
+    chain->head = head;
+    chain->count = 0;
+    uint32_t i = head;
+    bool seen_writable = false;
+    for (;;) {
+        if (i >= l->num || chain->count >= VIRTQ_MAX_CHAIN || chain->count >= l->num)
+            return false;
+        uint8_t d[VIRTQ_DESC_SIZE];
+        if (!virtio_dma_read(vm, l->desc + i * VIRTQ_DESC_SIZE, d, sizeof d))
+            return false;
+        uint64_t addr = get_le32(d) | (uint64_t)get_le32(d + 4) << 32;
+        uint32_t len = get_le32(d + 8);
+        uint16_t flags = (uint16_t)(d[12] | d[13] << 8);
+        uint16_t next = (uint16_t)(d[14] | d[15] << 8);
+
+        if (flags & VIRTQ_DESC_F_INDIRECT)
+            return false;
+        bool writes = flags & VIRTQ_DESC_F_WRITE;
+        if (!writes && seen_writable)
+            return false;
+        seen_writable |= writes;
+        if (len != 0 && !range_ok(vm, addr, len, writes))
+            return false;
+
+        struct virtq_buf *b = &chain->bufs[chain->count++];
+        b->addr = (uint32_t)addr;
+        b->len = len;
+        b->device_writes = writes;
+        if (!(flags & VIRTQ_DESC_F_NEXT))
+            return true;
+        i = next;
+    }
+}
+
+enum virtq_pop_result virtq_pop(struct virtio_mmio *vm, unsigned q, struct virtq_chain *chain)
+{
+    if (!vm->has_device || q >= vm->ops.num_queues)
+        return VIRTQ_EMPTY;
+    if (vm->status & VIRTIO_STATUS_NEEDS_RESET)
+        return VIRTQ_EMPTY;                 /* broken: consume nothing until reset */
+    struct virtq *vq = &vm->queues[q];
+    if (!queue_live(vm, vq))
+        return VIRTQ_EMPTY;
+
+    struct virtq_layout l;
+    uint16_t avail_idx;
+    if (!queue_layout(vm, q, &l) || !dma_read16(vm, l.avail + 2, &avail_idx))
+        return pop_malformed(vm);
+    uint16_t pending = (uint16_t)(avail_idx - vq->last_avail);
+    if (pending == 0)
+        return VIRTQ_EMPTY;
+    if (pending > l.num)                    /* the driver moved idx by more than a ring */
+        return pop_malformed(vm);
+
+    uint16_t head;
+    if (!dma_read16(vm, l.avail + 4 + 2 * (vq->last_avail % l.num), &head))
+        return pop_malformed(vm);
+    if (!walk_chain(vm, &l, head, chain))
+        return pop_malformed(vm);
+    vq->last_avail++;
+    return VIRTQ_GOT;
+}
+
+void virtq_push(struct virtio_mmio *vm, unsigned q, uint16_t head, uint32_t written)
+{
+    if (!vm->has_device || q >= vm->ops.num_queues)
+        return;
+    struct virtq *vq = &vm->queues[q];
+    struct virtq_layout l;
+    if (!queue_live(vm, vq) || !queue_layout(vm, q, &l)) {
+        virtio_mmio_needs_reset(vm);
+        return;
+    }
+    uint8_t elem[8];
+    put_le32(elem, head);
+    put_le32(elem + 4, written);
+    uint32_t slot = l.used + 4 + 8 * (vq->used_idx % l.num);
+    if (!virtio_dma_write(vm, slot, elem, sizeof elem) ||
+        !dma_write16(vm, l.used + 2, (uint16_t)(vq->used_idx + 1))) {
+        virtio_mmio_needs_reset(vm);
+        return;
+    }
+    vq->used_idx++;
+    vm->interrupt_status |= VIRTIO_INT_USED_BUFFER;
+    virtio_mmio_update_irq(vm);
+}
+
+/* ---- registers ---- */
+
+static struct virtq *selected_queue(struct virtio_mmio *vm)
+{
+    if (!vm->has_device || vm->queue_sel >= vm->ops.num_queues)
+        return NULL;
+    return &vm->queues[vm->queue_sel];
+}
+
+static uint32_t read_register(struct virtio_mmio *vm, uint32_t off)
+{
+    bool v1 = vm->version == 1, v2 = !v1;
+    struct virtq *vq = selected_queue(vm);
+
+    switch (off) {
+    case REG_MAGIC_VALUE:
+        return VIRTIO_MMIO_MAGIC;
+    case REG_VERSION:
+        return vm->version;
+    case REG_DEVICE_ID:
+        return vm->has_device ? vm->ops.device_id : 0;
+    case REG_VENDOR_ID:
+        return VIRTIO_MMIO_VENDOR;
+    }
+    if (!vm->has_device)
+        return 0;           /* an empty slot: the driver stops at DeviceID 0 */
+
+    switch (off) {
+    case REG_DEVICE_FEATURES:
+        if (vm->device_features_sel > 1)
+            return 0;
+        return (uint32_t)(offered_features(vm) >> (32 * vm->device_features_sel));
+    case REG_QUEUE_NUM_MAX:
+        return vq ? vm->ops.queue_max : 0;
+    case REG_QUEUE_PFN:
+        return v1 && vq ? vq->pfn : 0;
+    case REG_QUEUE_READY:
+        return v2 && vq ? vq->ready : 0;
+    case REG_INTERRUPT_STATUS:
+        return vm->interrupt_status;
+    case REG_STATUS:
+        return vm->status;
+    case REG_SHM_LEN_LOW:
+    case REG_SHM_LEN_HIGH:
+    case REG_SHM_BASE_LOW:
+    case REG_SHM_BASE_HIGH:
+        return v2 ? UINT32_MAX : 0;     /* all ones: "no such region" */
+    case REG_CONFIG_GENERATION:
+        return 0;                       /* the configuration never changes under it */
+    default:
+        return 0;                       /* write-only or reserved */
+    }
+}
+
+/* The driver wrote Status: 0 resets; FEATURES_OK sticks only if the driver accepted
+ * nothing that was not offered (3.1.1); NEEDS_RESET is the device's to set and stays. */
+static void write_status(struct virtio_mmio *vm, uint32_t value)
+{
+    if (value == 0) {
+        virtio_mmio_reset(vm);
+        return;
+    }
+    uint32_t status = (value & 0xff & ~(uint32_t)VIRTIO_STATUS_NEEDS_RESET) |
+                      (vm->status & VIRTIO_STATUS_NEEDS_RESET);
+    if ((status & VIRTIO_STATUS_FEATURES_OK) && !(vm->status & VIRTIO_STATUS_FEATURES_OK) &&
+        (vm->driver_features & ~offered_features(vm)) != 0)
+        status &= ~(uint32_t)VIRTIO_STATUS_FEATURES_OK;
+    vm->status = status;
+}
+
+/* Half of a 64-bit queue address. */
+static void set_half(uint64_t *addr, bool high, uint32_t value)
+{
+    if (high)
+        *addr = (*addr & UINT32_MAX) | (uint64_t)value << 32;
+    else
+        *addr = (*addr & ~(uint64_t)UINT32_MAX) | value;
+}
+
+static void write_register(struct virtio_mmio *vm, uint32_t off, uint32_t value)
+{
+    if (!vm->has_device)
+        return;
+    bool v1 = vm->version == 1, v2 = !v1;
+    struct virtq *vq = selected_queue(vm);
+
+    switch (off) {
+    case REG_DEVICE_FEATURES_SEL:
+        vm->device_features_sel = value;
+        break;
+    case REG_DRIVER_FEATURES_SEL:
+        vm->driver_features_sel = value;
+        break;
+    case REG_DRIVER_FEATURES:
+        /* Fixed once the driver said FEATURES_OK; words past the second are ignored. */
+        if (vm->status & VIRTIO_STATUS_FEATURES_OK)
+            break;
+        if (vm->driver_features_sel == 0)
+            vm->driver_features = (vm->driver_features & ~(uint64_t)UINT32_MAX) | value;
+        else if (vm->driver_features_sel == 1)
+            vm->driver_features = (vm->driver_features & UINT32_MAX) | (uint64_t)value << 32;
+        break;
+    case REG_GUEST_PAGE_SIZE:
+        if (v1)
+            vm->guest_page_size = value;
+        break;
+    case REG_QUEUE_SEL:
+        vm->queue_sel = value;
+        break;
+    case REG_QUEUE_NUM:
+        if (vq)
+            vq->num = value;
+        break;
+    case REG_QUEUE_ALIGN:
+        if (v1 && vq)
+            vq->align = value;
+        break;
+    case REG_QUEUE_PFN:
+        if (v1 && vq)
+            vq->pfn = value;
+        break;
+    case REG_QUEUE_READY:
+        if (v2 && vq)
+            vq->ready = value & 1;
+        break;
+    case REG_QUEUE_NOTIFY:
+        if (value < vm->ops.num_queues && vm->ops.queue_notify &&
+            !(vm->status & VIRTIO_STATUS_NEEDS_RESET))
+            vm->ops.queue_notify(vm->dev, value);
+        break;
+    case REG_INTERRUPT_ACK:
+        vm->interrupt_status &= ~value;
+        virtio_mmio_update_irq(vm);
+        break;
+    case REG_STATUS:
+        write_status(vm, value);
+        break;
+    case REG_QUEUE_DESC_LOW:
+    case REG_QUEUE_DESC_HIGH:
+        if (v2 && vq)
+            set_half(&vq->desc, off == REG_QUEUE_DESC_HIGH, value);
+        break;
+    case REG_QUEUE_DRIVER_LOW:
+    case REG_QUEUE_DRIVER_HIGH:
+        if (v2 && vq)
+            set_half(&vq->driver, off == REG_QUEUE_DRIVER_HIGH, value);
+        break;
+    case REG_QUEUE_DEVICE_LOW:
+    case REG_QUEUE_DEVICE_HIGH:
+        if (v2 && vq)
+            set_half(&vq->device, off == REG_QUEUE_DEVICE_HIGH, value);
+        break;
+    default:
+        break;                          /* read-only or reserved: ignored */
+    }
+}
+
+static bool virtio_mmio_read(void *opaque, uint32_t off, unsigned size, uint32_t *value)
+{
+    struct virtio_mmio *vm = opaque;
+    if (off >= REG_CONFIG) {
+        *value = vm->has_device && vm->ops.config_read
+                     ? vm->ops.config_read(vm->dev, off - REG_CONFIG, size)
+                     : 0;
+        return true;
+    }
+    *value = size == 4 ? read_register(vm, off) : 0;
+    return true;
+}
+
+static bool virtio_mmio_write(void *opaque, uint32_t off, unsigned size, uint32_t value)
+{
+    struct virtio_mmio *vm = opaque;
+    if (off >= REG_CONFIG) {
+        if (vm->has_device && vm->ops.config_write)
+            vm->ops.config_write(vm->dev, off - REG_CONFIG, size, value);
+        return true;
+    }
+    if (size == 4)
+        write_register(vm, off, value);
+    return true;
+}
+
+enum bus_error virtio_mmio_attach(struct virtio_mmio *vm, struct bus *bus, uint32_t base)
+{
+    return bus_add_mmio(bus, "virtio-mmio", base, VIRTIO_MMIO_SIZE, BUS_SIZE_ALL, vm,
+                        virtio_mmio_read, virtio_mmio_write);
+}

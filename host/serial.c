@@ -1,0 +1,292 @@
+/* posix_openpt, grantpt, unlockpt, ptsname */
+#define _XOPEN_SOURCE 700
+
+#include "host/serial.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "host/term.h"
+
+#define ESCAPE_CHAR 0x01            /* Ctrl-A, as QEMU */
+#define INPUT_BUFFER 4096
+
+enum serial_kind { SERIAL_STDIO, SERIAL_PTY, SERIAL_TCP, SERIAL_FILE, SERIAL_NONE };
+
+struct serial {
+    enum serial_kind kind;
+    int in_fd, out_fd;              /* -1 when absent */
+    int listen_fd;                  /* tcp: the listening socket */
+    bool escapes;                   /* stdio: Ctrl-A commands */
+    bool escape_pending;
+    bool quit;
+    unsigned head, tail;            /* input ring: bytes [tail, head) */
+    unsigned char ring[INPUT_BUFFER];
+};
+
+static void write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;                 /* a closed or full pty/socket: the byte is dropped */
+        p += n;
+        len -= (size_t)n;
+    }
+}
+
+static void serial_write(void *opaque, uint8_t byte)
+{
+    struct serial *s = opaque;
+    if (s->out_fd >= 0)
+        write_all(s->out_fd, &byte, 1);
+}
+
+static int serial_read(void *opaque)
+{
+    struct serial *s = opaque;
+    if (s->tail == s->head)
+        return -1;
+    return s->ring[s->tail++ % INPUT_BUFFER];
+}
+
+static void push_input(struct serial *s, unsigned char c)
+{
+    if (s->head - s->tail < INPUT_BUFFER)
+        s->ring[s->head++ % INPUT_BUFFER] = c;
+}
+
+static void print_escapes(void)
+{
+    static const char help[] =
+        "\r\nC-a h    print this help\r\n"
+        "C-a x    exit rvbox (disks are flushed)\r\n"
+        "C-a C-a  send C-a to the guest\r\n";
+    write_all(STDERR_FILENO, help, sizeof help - 1);
+}
+
+/* QEMU's escapes: Ctrl-A then a command letter. Unknown commands are dropped. */
+static void take_input(struct serial *s, unsigned char c)
+{
+    if (!s->escapes) {
+        push_input(s, c);
+        return;
+    }
+    if (s->escape_pending) {
+        s->escape_pending = false;
+        if (c == 'x' || c == 'X')
+            s->quit = true;
+        else if (c == 'h' || c == 'H' || c == '?')
+            print_escapes();
+        else if (c == ESCAPE_CHAR)
+            push_input(s, c);
+        return;
+    }
+    if (c == ESCAPE_CHAR)
+        s->escape_pending = true;
+    else
+        push_input(s, c);
+}
+
+/* tcp: accept a waiting client, if any (the listening socket is non-blocking). */
+static void tcp_accept(struct serial *s)
+{
+    int fd = accept(s->listen_fd, NULL, NULL);
+    if (fd < 0)
+        return;
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    s->in_fd = s->out_fd = fd;
+}
+
+void serial_pump(struct serial *s)
+{
+    if (s->kind == SERIAL_TCP && s->in_fd < 0) {
+        tcp_accept(s);
+        return;
+    }
+    if (s->in_fd < 0)
+        return;
+    unsigned char buf[256];
+    for (;;) {
+        unsigned room = INPUT_BUFFER - (s->head - s->tail);
+        if (room == 0)
+            return;                 /* the guest is not reading: leave the rest waiting */
+        /* Ask first, so that a blocking descriptor (stdin is left blocking: it may be
+         * shared with the shell) is only read when it has something. */
+        struct pollfd pfd = { .fd = s->in_fd, .events = POLLIN };
+        if (poll(&pfd, 1, 0) <= 0 || !(pfd.revents & (POLLIN | POLLHUP | POLLERR)))
+            return;
+        ssize_t n = read(s->in_fd, buf, room < sizeof buf ? room : sizeof buf);
+        if (n > 0) {
+            for (ssize_t i = 0; i < n; i++)
+                take_input(s, buf[i]);
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return;
+        /* End of input, or an error: stop reading. A tcp client may come back. */
+        if (s->kind == SERIAL_TCP) {
+            close(s->in_fd);
+            s->out_fd = -1;
+        }
+        s->in_fd = -1;
+        return;
+    }
+}
+
+static int set_nonblock(int fd)
+{
+    int fl = fcntl(fd, F_GETFL);
+    return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+static int open_pty(struct serial *s, char *err, size_t errlen)
+{
+    int fd = posix_openpt(O_RDWR | O_NOCTTY);
+    if (fd < 0 || grantpt(fd) || unlockpt(fd) || set_nonblock(fd)) {
+        snprintf(err, errlen, "-serial pty: %s", strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    fprintf(stderr, "rvbox: serial console on %s\n", ptsname(fd));
+    s->in_fd = s->out_fd = fd;
+    return 0;
+}
+
+/* "tcp:127.0.0.1:PORT,server" (also "tcp::PORT,server"): listen, wait for a client. */
+static int open_tcp(struct serial *s, const char *spec, char *err, size_t errlen)
+{
+    char host[64] = "127.0.0.1";
+    unsigned port;
+    int n = 0;
+    const char *rest = spec + 4;
+    if (rest[0] == ':')
+        rest++;
+    else if (sscanf(rest, "%63[^:]:%n", host, &n) == 1 && n > 0)
+        rest += n;
+    else
+        rest = "";
+    char tail[16] = "";
+    if (sscanf(rest, "%u%15s", &port, tail) < 1 || port == 0 || port > 65535 ||
+        (strcmp(tail, ",server") && strcmp(tail, ",server,wait") && strcmp(tail, ",server=on"))) {
+        snprintf(err, errlen, "-serial %s: want tcp:127.0.0.1:PORT,server", spec);
+        return -1;
+    }
+    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+    if (inet_pton(AF_INET, host, &addr.sin_addr) != 1) {
+        snprintf(err, errlen, "-serial %s: '%s' is not an IPv4 address", spec, host);
+        return -1;
+    }
+    int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+    if (fd < 0) {
+        snprintf(err, errlen, "-serial %s: %s", spec, strerror(errno));
+        return -1;
+    }
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) || listen(fd, 1)) {
+        snprintf(err, errlen, "-serial %s: %s", spec, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    fprintf(stderr, "rvbox: waiting for a connection on tcp:%s:%u\n", host, port);
+    s->listen_fd = fd;
+    int client;
+    while ((client = accept(fd, NULL, NULL)) < 0 && errno == EINTR)
+        ;
+    set_nonblock(fd);
+    if (client >= 0) {
+        set_nonblock(client);
+        s->in_fd = s->out_fd = client;
+    }
+    return 0;
+}
+
+struct serial *serial_open(const char *spec, char *err, size_t errlen)
+{
+    struct serial *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    s->in_fd = s->out_fd = s->listen_fd = -1;
+    int rc = 0;
+    if (!strcmp(spec, "stdio") || !strcmp(spec, "mon:stdio")) {
+        s->kind = SERIAL_STDIO;
+        s->in_fd = STDIN_FILENO;
+        s->out_fd = STDOUT_FILENO;
+        s->escapes = true;
+        term_raw();                 /* only if stdin is a terminal */
+    } else if (!strcmp(spec, "pty")) {
+        s->kind = SERIAL_PTY;
+        rc = open_pty(s, err, errlen);
+    } else if (!strncmp(spec, "tcp:", 4)) {
+        s->kind = SERIAL_TCP;
+        rc = open_tcp(s, spec, err, errlen);
+    } else if (!strncmp(spec, "file:", 5)) {
+        s->kind = SERIAL_FILE;
+        s->out_fd = open(spec + 5, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (s->out_fd < 0) {
+            snprintf(err, errlen, "-serial %s: %s", spec, strerror(errno));
+            rc = -1;
+        }
+    } else if (!strcmp(spec, "none") || !strcmp(spec, "null")) {
+        s->kind = SERIAL_NONE;
+    } else {
+        snprintf(err, errlen, "-serial %s: want stdio, pty, tcp:127.0.0.1:PORT,server, "
+                 "file:PATH or none", spec);
+        rc = -1;
+    }
+    if (rc) {
+        serial_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+void serial_close(struct serial *s)
+{
+    if (!s)
+        return;
+    if (s->kind == SERIAL_STDIO) {
+        term_restore();
+    } else {
+        if (s->in_fd >= 0)
+            close(s->in_fd);
+        else if (s->out_fd >= 0)
+            close(s->out_fd);
+    }
+    if (s->listen_fd >= 0)
+        close(s->listen_fd);
+    free(s);
+}
+
+struct chardev serial_chardev(struct serial *s)
+{
+    return (struct chardev){ .opaque = s, .write = serial_write, .read = serial_read };
+}
+
+int serial_input_fd(const struct serial *s)
+{
+    if (s->kind == SERIAL_TCP && s->in_fd < 0)
+        return s->listen_fd;
+    return s->in_fd;
+}
+
+bool serial_quit_requested(const struct serial *s)
+{
+    return s->quit;
+}

@@ -1,0 +1,41 @@
+/*
+ * Where the guest's serial console goes: `-serial stdio` (the default), `pty`,
+ * `tcp:127.0.0.1:PORT,server`, `file:PATH` or `none`, in QEMU's spelling.
+ *
+ * On stdio the terminal is put in raw mode (restored on every exit path) and QEMU's
+ * escapes work: Ctrl-A x quits, Ctrl-A h lists the escapes, Ctrl-A Ctrl-A sends Ctrl-A.
+ * When stdin is not a terminal (a pipe, CI) input is read from it as it comes, and
+ * output is written unbuffered either way, so scripts can drive the guest.
+ *
+ * Input is read by serial_pump() into a buffer that the guest's UART drains through the
+ * chardev; nothing here blocks.
+ */
+#ifndef RVBOX_SERIAL_H
+#define RVBOX_SERIAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "devices/chardev.h"
+
+struct serial;
+
+/* NULL with a one-line reason in err. For tcp, waits for the first connection. */
+struct serial *serial_open(const char *spec, char *err, size_t errlen);
+
+/* Restores the terminal and closes what was opened. */
+void serial_close(struct serial *s);
+
+/* The backend for the UART (and HTIF's console). */
+struct chardev serial_chardev(struct serial *s);
+
+/* The file descriptor to wait on for input, or -1. */
+int serial_input_fd(const struct serial *s);
+
+/* Read whatever input is waiting, without blocking. */
+void serial_pump(struct serial *s);
+
+/* The user typed Ctrl-A x. */
+bool serial_quit_requested(const struct serial *s);
+
+#endif

@@ -1,0 +1,288 @@
+/*
+ * host/disk_file.c: a raw image file as a block backend. A round trip on a temporary
+ * file; the one-line errors for a missing file, a directory, a special file and a size
+ * that is not a multiple of 512; a read-only open that refuses writes; and the backend
+ * under virtio-blk, driven by the fake guest driver, with the guest's writes found in
+ * the file after close.
+ */
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "devices/virtio_blk.h"
+#include "host/disk_file.h"
+#include "vdriver.h"
+
+static char dir[256];
+static char path[300];
+static char err[512];
+
+static void setup(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/rvbox-disk-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/disk.img", dir);
+    err[0] = 0;
+}
+
+static void teardown(void)
+{
+    char p[320];
+    const char *names[] = { "disk.img", "fifo", "odd.img" };
+    for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+}
+
+/* A file of `size` bytes where byte i is pattern(i). */
+static uint8_t pattern(uint64_t i)
+{
+    return (uint8_t)(i * 13 + i / 512);
+}
+
+static void make_file(const char *p, size_t size)
+{
+    int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ck_assert_int_ge(fd, 0);
+    uint8_t *buf = malloc(size ? size : 1);
+    ck_assert_ptr_nonnull(buf);
+    for (size_t i = 0; i < size; i++)
+        buf[i] = pattern(i);
+    ck_assert_int_eq(write(fd, buf, size), (ssize_t)size);
+    free(buf);
+    close(fd);
+}
+
+static void read_file(const char *p, uint64_t off, void *buf, size_t len)
+{
+    int fd = open(p, O_RDONLY);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(pread(fd, buf, len, (off_t)off), (ssize_t)len);
+    close(fd);
+}
+
+START_TEST(test_round_trip)
+{
+    make_file(path, 16 * 512);
+    struct disk_file *d = disk_file_open(path, false, err, sizeof err);
+    ck_assert_msg(d != NULL, "open failed: %s", err);
+    const struct blockdev *bd = disk_file_backend(d);
+    ck_assert_uint_eq(bd->size, 16 * 512);
+    ck_assert(!bd->readonly);
+
+    uint8_t buf[1024], want[1024];
+    ck_assert_int_eq(bd->read(bd->opaque, 512, buf, sizeof buf), 0);
+    for (unsigned i = 0; i < sizeof buf; i++)
+        ck_assert_uint_eq(buf[i], pattern(512 + i));
+
+    for (unsigned i = 0; i < sizeof want; i++)
+        want[i] = (uint8_t)~i;
+    ck_assert_int_eq(bd->write(bd->opaque, 14 * 512, want, sizeof want), 0);  /* the end */
+    ck_assert_int_eq(bd->flush(bd->opaque), 0);
+    memset(buf, 0, sizeof buf);
+    ck_assert_int_eq(bd->read(bd->opaque, 14 * 512, buf, sizeof buf), 0);
+    ck_assert_mem_eq(buf, want, sizeof buf);
+    /* Past the end: refused, never a short transfer. */
+    ck_assert_int_eq(bd->read(bd->opaque, 15 * 512, buf, 1024), -1);
+    ck_assert_int_eq(bd->write(bd->opaque, 16 * 512, want, 512), -1);
+    ck_assert_int_eq(disk_file_close(d), 0);
+
+    /* The data is in the file, and nothing else changed. */
+    read_file(path, 14 * 512, buf, sizeof buf);
+    ck_assert_mem_eq(buf, want, sizeof buf);
+    read_file(path, 13 * 512, buf, 512);
+    for (unsigned i = 0; i < 512; i++)
+        ck_assert_uint_eq(buf[i], pattern(13 * 512 + i));
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_int_eq(st.st_size, 16 * 512);
+}
+END_TEST
+
+START_TEST(test_missing)
+{
+    ck_assert_ptr_null(disk_file_open(path, _i, err, sizeof err));
+    ck_assert_msg(strstr(err, path) == err, "error does not name the file: %s", err);
+    ck_assert_msg(strstr(err, "No such file"), "unclear error: %s", err);
+    ck_assert_ptr_null(strchr(err, '\n'));
+}
+END_TEST
+
+START_TEST(test_directory)
+{
+    ck_assert_ptr_null(disk_file_open(dir, _i, err, sizeof err));
+    ck_assert_msg(strstr(err, dir) == err, "error does not name the file: %s", err);
+    ck_assert_msg(strstr(err, "not a regular file or block device"), "unclear error: %s", err);
+}
+END_TEST
+
+/* A FIFO must be refused, not block the open forever; /dev/null is a character device. */
+START_TEST(test_special_files)
+{
+    char fifo[320];
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    ck_assert_ptr_null(disk_file_open(fifo, _i, err, sizeof err));
+    ck_assert_msg(strstr(err, "not a regular file or block device"), "unclear error: %s", err);
+    ck_assert_ptr_null(disk_file_open("/dev/null", _i, err, sizeof err));
+    ck_assert_msg(strstr(err, "not a regular file or block device"), "unclear error: %s", err);
+}
+END_TEST
+
+START_TEST(test_odd_size)
+{
+    char odd[320];
+    snprintf(odd, sizeof odd, "%s/odd.img", dir);
+    make_file(odd, 1000);
+    ck_assert_ptr_null(disk_file_open(odd, _i, err, sizeof err));
+    ck_assert_msg(strstr(err, odd) == err, "error does not name the file: %s", err);
+    ck_assert_msg(strstr(err, "1000") && strstr(err, "multiple of 512"), "unclear error: %s",
+                  err);
+}
+END_TEST
+
+START_TEST(test_readonly)
+{
+    make_file(path, 4 * 512);
+    struct disk_file *d = disk_file_open(path, true, err, sizeof err);
+    ck_assert_msg(d != NULL, "open failed: %s", err);
+    const struct blockdev *bd = disk_file_backend(d);
+    ck_assert(bd->readonly);
+    uint8_t buf[512];
+    memset(buf, 0x77, sizeof buf);
+    ck_assert_int_eq(bd->write(bd->opaque, 0, buf, sizeof buf), -1);
+    ck_assert_int_eq(bd->read(bd->opaque, 0, buf, sizeof buf), 0);
+    for (unsigned i = 0; i < sizeof buf; i++)
+        ck_assert_uint_eq(buf[i], pattern(i));
+    ck_assert_int_eq(bd->flush(bd->opaque), 0);
+    ck_assert_int_eq(disk_file_close(d), 0);
+    read_file(path, 0, buf, sizeof buf);
+    for (unsigned i = 0; i < sizeof buf; i++)
+        ck_assert_uint_eq(buf[i], pattern(i));
+}
+END_TEST
+
+/* A file without write permission, opened for writing: a clear refusal (root ignores
+ * permissions, so there the open succeeds and the test has nothing to check). */
+START_TEST(test_no_write_permission)
+{
+    make_file(path, 512);
+    ck_assert_int_eq(chmod(path, 0444), 0);
+    struct disk_file *d = disk_file_open(path, false, err, sizeof err);
+    if (geteuid() == 0) {
+        ck_assert_ptr_nonnull(d);
+        disk_file_close(d);
+        return;
+    }
+    ck_assert_ptr_null(d);
+    ck_assert_msg(strstr(err, "cannot open for writing"), "unclear error: %s", err);
+    d = disk_file_open(path, true, err, sizeof err);
+    ck_assert_msg(d != NULL, "read-only open failed: %s", err);
+    ck_assert_int_eq(disk_file_close(d), 0);
+}
+END_TEST
+
+/* The guest writes through virtio-blk; after close the file holds it. */
+START_TEST(test_under_virtio_blk)
+{
+    make_file(path, 32 * 512);
+    struct disk_file *d = disk_file_open(path, false, err, sizeof err);
+    ck_assert_msg(d != NULL, "open failed: %s", err);
+    struct vd_machine m;
+    vd_machine_init(&m, _i);
+    struct virtio_blk *b = vblk_create(m.vm, disk_file_backend(d), "file-disk");
+    ck_assert_ptr_nonnull(b);
+    struct vd_driver drv;
+    ck_assert_int_eq(vd_driver_init(&drv, &m, 8, ~0ull), 0);
+    ck_assert_uint_eq(vd_blk_capacity(&m, false), 32);
+
+    ck_assert_int_eq(vd_blk_request(&drv, VIRTIO_BLK_T_IN, 30, VD_DATA_ADDR, 1024, NULL),
+                     VIRTIO_BLK_S_OK);
+    uint8_t *data = vd_ram(&m, VD_DATA_ADDR, 1024);
+    for (unsigned i = 0; i < 1024; i++)
+        ck_assert_uint_eq(data[i], pattern(30 * 512 + i));
+
+    for (unsigned i = 0; i < 1024; i++)
+        data[i] = (uint8_t)(i ^ 0x3c);
+    ck_assert_int_eq(vd_blk_request(&drv, VIRTIO_BLK_T_OUT, 1, VD_DATA_ADDR, 1024, NULL),
+                     VIRTIO_BLK_S_OK);
+    ck_assert_int_eq(vd_blk_request(&drv, VIRTIO_BLK_T_FLUSH, 0, 0, 0, NULL), VIRTIO_BLK_S_OK);
+    ck_assert_int_eq(vd_blk_request(&drv, VIRTIO_BLK_T_IN, 32, VD_DATA_ADDR, 512, NULL),
+                     VIRTIO_BLK_S_IOERR);
+    /* The exit path: flush the device, close the disk. */
+    ck_assert_int_eq(vblk_flush(b), 0);
+    vblk_destroy(b);
+    vd_machine_fini(&m);
+    ck_assert_int_eq(disk_file_close(d), 0);
+
+    uint8_t buf[1024];
+    read_file(path, 512, buf, sizeof buf);
+    for (unsigned i = 0; i < sizeof buf; i++)
+        ck_assert_uint_eq(buf[i], (uint8_t)(i ^ 0x3c));
+}
+END_TEST
+
+/* A read-only file under virtio-blk: F_RO offered, writes refused, the file unchanged. */
+START_TEST(test_readonly_under_virtio_blk)
+{
+    make_file(path, 8 * 512);
+    struct disk_file *d = disk_file_open(path, true, err, sizeof err);
+    ck_assert_msg(d != NULL, "open failed: %s", err);
+    struct vd_machine m;
+    vd_machine_init(&m, _i);
+    struct virtio_blk *b = vblk_create(m.vm, disk_file_backend(d), NULL);
+    struct vd_driver drv;
+    ck_assert_int_eq(vd_driver_init(&drv, &m, 8, ~0ull), 0);
+    ck_assert(drv.offered & 1u << VIRTIO_BLK_F_RO);
+    memset(vd_ram(&m, VD_DATA_ADDR, 512), 0xab, 512);
+    ck_assert_int_eq(vd_blk_request(&drv, VIRTIO_BLK_T_OUT, 0, VD_DATA_ADDR, 512, NULL),
+                     VIRTIO_BLK_S_IOERR);
+    /* GET_ID with no serial: all NUL. */
+    memset(vd_ram(&m, VD_DATA_ADDR, 20), 0xab, 20);
+    ck_assert_int_eq(vd_blk_request(&drv, VIRTIO_BLK_T_GET_ID, 0, VD_DATA_ADDR, 20, NULL),
+                     VIRTIO_BLK_S_OK);
+    static const uint8_t zeros[20];
+    ck_assert_mem_eq(vd_ram(&m, VD_DATA_ADDR, 20), zeros, 20);
+    vblk_destroy(b);
+    vd_machine_fini(&m);
+    ck_assert_int_eq(disk_file_close(d), 0);
+    uint8_t buf[512];
+    read_file(path, 0, buf, sizeof buf);
+    for (unsigned i = 0; i < sizeof buf; i++)
+        ck_assert_uint_eq(buf[i], pattern(i));
+}
+END_TEST
+
+static Suite *disk_file_suite(void)
+{
+    Suite *s = suite_create("disk_file");
+    TCase *tc = tcase_create("disk_file");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_round_trip);
+    tcase_add_loop_test(tc, test_missing, 0, 2);          /* _i: readonly */
+    tcase_add_loop_test(tc, test_directory, 0, 2);
+    tcase_add_loop_test(tc, test_special_files, 0, 2);
+    tcase_add_loop_test(tc, test_odd_size, 0, 2);
+    tcase_add_test(tc, test_readonly);
+    tcase_add_test(tc, test_no_write_permission);
+    tcase_add_loop_test(tc, test_under_virtio_blk, 1, 3);  /* _i: transport version */
+    tcase_add_loop_test(tc, test_readonly_under_virtio_blk, 1, 3);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(disk_file_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
