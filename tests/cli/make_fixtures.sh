@@ -5,9 +5,9 @@ set -euo pipefail
 good=$1 out=$2
 mkdir -p "$out/a-directory"
 : >"$out/empty.bin"
-head -c 40 "$good" >"$out/truncated-header.elf"
+head -c 40 "$good" >"$out/cut-header.elf"
 # The ELF header and program headers, but not the segments they describe.
-head -c 200 "$good" >"$out/truncated-segments.elf"
+head -c 200 "$good" >"$out/cut-segments.elf"
 # The same ELF claiming to be for x86 (e_machine = 3, at offset 18).
 cp "$good" "$out/x86.elf"
 printf '\x03\x00' | dd of="$out/x86.elf" bs=1 seek=18 conv=notrunc status=none
