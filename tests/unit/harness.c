@@ -32,6 +32,8 @@ struct harness *harness_create(void)
         die("cannot create the hart");
     harness_poke(t, HARNESS_TRAP_VEC, JAL_X0_0);
     harness_set_csr(t, CSR_MTVEC, HARNESS_TRAP_VEC);
+    harness_poke(t, HARNESS_STRAP_VEC, JAL_X0_0);
+    harness_set_csr(t, CSR_STVEC, HARNESS_STRAP_VEC);
     return t;
 }
 
@@ -99,4 +101,12 @@ void harness_poke(struct harness *t, uint32_t addr, uint32_t value)
 {
     if (!bus_write(t->bus, addr, 4, value))
         die("poke outside RAM");
+}
+
+uint64_t harness_exec(struct harness *t, enum hart_priv priv, uint32_t word)
+{
+    harness_load(t, &word, 1);
+    hart_set_pc(t->hart, HARNESS_RAM_BASE);
+    hart_set_priv(t->hart, priv);
+    return harness_run(t, 1);
 }
