@@ -1,4 +1,5 @@
-/* posix_openpt, grantpt, unlockpt, ptsname */
+/* grantpt, unlockpt, ptsname, cfmakeraw */
+#define _DEFAULT_SOURCE
 #define _XOPEN_SOURCE 700
 
 #include "host/serial.h"
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "host/term.h"
@@ -153,14 +155,44 @@ static int set_nonblock(int fd)
     return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
+/* A pty master whose slave can be opened by its name. In some containers /dev/ptmx
+ * belongs to another devpts instance than the one mounted on /dev/pts, and the names
+ * it hands out do not exist: then /dev/pts/ptmx is the right multiplexer. */
+static int open_pty_master(void)
+{
+    static const char *const muxes[] = { "/dev/ptmx", "/dev/pts/ptmx" };
+    for (size_t i = 0; i < 2; i++) {
+        int fd = open(muxes[i], O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        const char *name;
+        if (grantpt(fd) == 0 && unlockpt(fd) == 0 && (name = ptsname(fd)) &&
+            access(name, F_OK) == 0)
+            return fd;
+        close(fd);
+    }
+    return -1;
+}
+
 static int open_pty(struct serial *s, char *err, size_t errlen)
 {
-    int fd = posix_openpt(O_RDWR | O_NOCTTY);
-    if (fd < 0 || grantpt(fd) || unlockpt(fd) || set_nonblock(fd)) {
-        snprintf(err, errlen, "-serial pty: %s", strerror(errno));
+    int fd = open_pty_master();
+    if (fd < 0 || set_nonblock(fd)) {
+        snprintf(err, errlen, "-serial pty: cannot create a pty (%s)", strerror(errno));
         if (fd >= 0)
             close(fd);
         return -1;
+    }
+    /* The slave starts in cooked mode; make it raw as QEMU does, so that the guest's
+     * bytes pass through untouched whoever opens it. */
+    int slave = open(ptsname(fd), O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (slave >= 0) {
+        struct termios t;
+        if (tcgetattr(slave, &t) == 0) {
+            cfmakeraw(&t);
+            tcsetattr(slave, TCSANOW, &t);
+        }
+        close(slave);
     }
     fprintf(stderr, "rvbox: serial console on %s\n", ptsname(fd));
     s->in_fd = s->out_fd = fd;
