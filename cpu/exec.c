@@ -99,6 +99,8 @@ static trap_t atomic_insn(struct hart *h, const struct insn *d)
         t = mmu_translate(h, addr, ACC_READ, &pa);
         if (trap_raised(t))
             return t;
+        if (unlikely(h->nwatch))
+            debug_watch_check(h, addr, 4, false);
         if (!bus_read(h->bus, pa, 4, &old))
             return trap_make(CAUSE_LOAD_ACCESS, addr);
         h->reserved = true;
@@ -111,6 +113,10 @@ static trap_t atomic_insn(struct hart *h, const struct insn *d)
     t = mmu_translate(h, addr, ACC_WRITE, &pa);
     if (trap_raised(t))
         return t;
+    if (unlikely(h->nwatch)) {
+        debug_watch_check(h, addr, 4, false);
+        debug_watch_check(h, addr, 4, true);
+    }
     if (d->op == OP_SC_W) {
         bool ok = h->reserved && h->reservation == pa;
         h->reserved = false;        /* any sc ends the reservation, success or not */
@@ -250,39 +256,72 @@ static inline trap_t execute(struct hart *h, const struct insn *d)
     return t;
 }
 
-enum hart_stop hart_run(struct hart *h, uint64_t budget, uint64_t *retired)
+/*
+ * The loop. `debug` is a constant at each call site: the compiler builds a plain loop and a
+ * checking one (breakpoints, the per-instruction trace hook, watchpoint stops) from this
+ * one body, and hart_run picks the checking one only while something needs it.
+ */
+static inline __attribute__((always_inline)) enum hart_stop
+run_loop(struct hart *h, uint64_t budget, const bool debug)
 {
-    uint64_t first = h->retired;
     uint64_t steps = 0;
-
     while (steps < budget && !h->yield) {
         if (h->waiting) {
             if (!(hart_pending_irqs(h) & h->mie))
-                break;
+                return HART_STOP_WFI;
             h->waiting = false;
         }
         h->leave = false;
         if (trap_check_interrupts(h))
             steps++;
+        if (h->debug != debug)
+            break;                      /* debugging switched on or off: change loops */
         /* Traps count against the budget too, so a guest stuck in a trap loop
          * still hands control back. */
         while (steps < budget && !h->leave) {
-            uint32_t raw;
+            uint32_t pc = h->pc, raw;
             struct insn d;
-            trap_t t = mmu_fetch(h, h->pc, &raw);
+            if (debug && h->nbreak && !h->bp_resume && debug_breakpoint_at(h, pc))
+                return HART_STOP_BREAKPOINT;
+            h->bp_resume = false;
+            trap_t t = mmu_fetch(h, pc, &raw);
             if (likely(!trap_raised(t))) {
                 insn_decode(raw, &d);
+                if (debug && h->trace.insn)
+                    h->trace.insn(h->trace.opaque, pc, d.raw, (enum hart_priv)h->priv);
                 t = execute(h, &d);
             }
             if (likely(!trap_raised(t)))
                 h->retired++;
             else
                 trap_take(h, t);
+            if (unlikely(trap_raised(t)) || h->pc != pc + d.len)
+                history_push(h, pc, h->pc);
             steps++;
+            if (debug && h->watch_hit) {
+                h->watch_hit = false;
+                return HART_STOP_WATCHPOINT;
+            }
         }
     }
+    return h->waiting ? HART_STOP_WFI : HART_STOP_BUDGET;
+}
+
+enum hart_stop hart_run(struct hart *h, uint64_t budget, uint64_t *retired)
+{
+    uint64_t first = h->retired;
+    enum hart_stop stop;
+    for (;;) {
+        bool debug = h->debug;
+        uint64_t done = h->retired - first;
+        stop = debug ? run_loop(h, budget - done, true) : run_loop(h, budget - done, false);
+        if (h->debug == debug || h->retired - first >= budget)
+            break;              /* else debugging was switched on or off: go on in the other loop */
+    }
+    /* A breakpoint stop leaves pc at the breakpoint: the next run executes it first. */
+    h->bp_resume = stop == HART_STOP_BREAKPOINT;
     h->yield = false;
     if (retired)
         *retired = h->retired - first;
-    return h->waiting ? HART_STOP_WFI : HART_STOP_BUDGET;
+    return stop;
 }

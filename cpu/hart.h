@@ -47,6 +47,8 @@ struct hart_config {
 enum hart_stop {
     HART_STOP_BUDGET,       /* ran the whole budget, or left early to let devices act */
     HART_STOP_WFI,          /* waiting for an interrupt: nothing to do until a line rises */
+    HART_STOP_BREAKPOINT,   /* about to execute an instruction at a breakpoint */
+    HART_STOP_WATCHPOINT,   /* an instruction accessed a watched address (it completed) */
 };
 
 struct hart *hart_create(const struct hart_config *cfg);
@@ -87,5 +89,50 @@ struct bus *hart_bus(const struct hart *h);
 /* Drop every cached translation and decoded instruction: after the host changed guest
  * memory behind the hart's back (a loader, a debugger, a snapshot restore). */
 void hart_flush_caches(struct hart *h);
+
+/*
+ * Debugging and tracing (cpu/debug.c). While no trace hook, breakpoint or watchpoint is
+ * set, none of it costs anything: hart_run takes a separate, checking loop only then.
+ */
+struct hart_trace {
+    void *opaque;
+    /* Before each instruction executes: where, its bits, and the mode it runs in. */
+    void (*insn)(void *opaque, uint32_t pc, uint32_t raw, enum hart_priv priv);
+    /* On every trap entry (exceptions and interrupts), after delegation is decided. */
+    void (*trap)(void *opaque, uint32_t cause, uint32_t epc, uint32_t tval,
+                 enum hart_priv from, enum hart_priv to);
+};
+
+/* Install trace hooks (copied), or remove them with NULL. */
+void hart_set_trace(struct hart *h, const struct hart_trace *trace);
+
+#define HART_MAX_BREAKPOINTS 64
+#define HART_MAX_WATCHPOINTS 8
+
+/* Breakpoints on virtual addresses: hart_run stops before executing there. Running again
+ * from the stop executes that instruction. False: the table is full (or, to remove, no
+ * such breakpoint). */
+bool hart_breakpoint(struct hart *h, uint32_t va, bool insert);
+
+enum hart_watch { HART_WATCH_WRITE = 1, HART_WATCH_READ = 2, HART_WATCH_ACCESS = 3 };
+
+/* Watchpoints on virtual data addresses [va, va + len): an instruction whose load or store
+ * touches the range completes, then hart_run stops. While any is set, the TLB caches no
+ * page, so every access is checked. */
+bool hart_watchpoint(struct hart *h, uint32_t va, uint32_t len, enum hart_watch kind,
+                     bool insert);
+
+/* After HART_STOP_WATCHPOINT: the watched address that was hit, and how. */
+uint32_t hart_watch_hit(const struct hart *h, enum hart_watch *kind);
+
+/* The control-flow history, always kept: the last HART_HISTORY_LEN times the pc did not
+ * simply move on to the next instruction (taken branches, jumps, traps, xRET), as
+ * from/to pairs, oldest first. Returns how many were copied. */
+#define HART_HISTORY_LEN 64
+unsigned hart_history(const struct hart *h, uint32_t from[], uint32_t to[], unsigned max);
+
+/* A debugger's translation of a virtual address as the hart would do it now, without
+ * setting A/D bits or raising anything. False: not mapped (or not for that access). */
+bool hart_debug_translate(struct hart *h, uint32_t va, bool write, uint32_t *pa);
 
 #endif

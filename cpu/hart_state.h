@@ -71,6 +71,11 @@ struct hart {
     bool waiting;               /* in WFI */
     bool yield;                 /* hart_yield(): return from hart_run at the next boundary */
     uint64_t retired;           /* instructions retired since reset: drives minstret/mcycle */
+    bool debug;                 /* a trace hook, breakpoint or watchpoint is set */
+
+    /* control-flow history: a ring of the last HART_HISTORY_LEN non-sequential pc moves */
+    uint32_t hist_pos;
+    uint32_t hist_from[HART_HISTORY_LEN], hist_to[HART_HISTORY_LEN];
 
     struct tlb tlb;
 
@@ -99,6 +104,17 @@ struct hart {
     bool csr_debug_write;       /* the CSR write in progress is a debugger's, not an
                                    instruction's: no retire follows it */
 
+    /* debugging (cpu/debug.c): host-side configuration, not architectural state */
+    struct hart_trace trace;
+    unsigned nbreak;
+    uint32_t breakpoints[HART_MAX_BREAKPOINTS];
+    bool bp_resume;             /* the breakpoint at pc was just reported: run it once */
+    unsigned nwatch;
+    struct { uint32_t va, len; uint8_t kind; } watch[HART_MAX_WATCHPOINTS];
+    bool watch_hit;
+    uint32_t watch_addr;
+    uint8_t watch_kind;
+
     /* configuration */
     uint32_t hartid;
     uint32_t reset_pc;
@@ -120,5 +136,17 @@ uint64_t csr_mcycle(const struct hart *h);
 
 /* cpu/mmu.c */
 void tlb_flush(struct hart *h);
+
+/* cpu/debug.c */
+bool debug_breakpoint_at(const struct hart *h, uint32_t pc);
+void debug_watch_check(struct hart *h, uint32_t va, unsigned size, bool write);
+
+/* Note a non-sequential move of the pc in the history ring. */
+static inline void history_push(struct hart *h, uint32_t from, uint32_t to)
+{
+    unsigned i = h->hist_pos++ % HART_HISTORY_LEN;
+    h->hist_from[i] = from;
+    h->hist_to[i] = to;
+}
 
 #endif

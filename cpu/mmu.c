@@ -133,6 +133,15 @@ static trap_t commit(struct hart *h, const struct walk *w, enum mmu_access kind,
     return TRAP_NONE;
 }
 
+bool mmu_peek(struct hart *h, uint32_t va, enum mmu_access kind, uint32_t *pa)
+{
+    struct walk w;
+    if (trap_raised(walk(h, va, kind, &w)))
+        return false;
+    *pa = w.pa;
+    return true;
+}
+
 trap_t mmu_translate(struct hart *h, uint32_t va, enum mmu_access kind, uint32_t *pa)
 {
     struct walk w;
@@ -149,6 +158,8 @@ trap_t mmu_translate(struct hart *h, uint32_t va, enum mmu_access kind, uint32_t
 /* After a successful translation, cache the page if it is RAM or ROM. */
 static void tlb_fill(struct hart *h, enum mmu_access kind, uint32_t va, uint32_t pa)
 {
+    if (h->nwatch)
+        return;                 /* watchpoints: every access must reach the slow path */
     uint8_t *host = bus_host_ptr(h->bus, pa & ~PAGE_MASK, PAGE_SIZE, kind == ACC_WRITE);
     if (!host)
         return;
@@ -199,6 +210,8 @@ trap_t mmu_load_slow(struct hart *h, uint32_t va, unsigned size, uint32_t *out)
     trap_t t = translate_span(h, va, size, ACC_READ, &pa, &pa2);
     if (trap_raised(t))
         return t;
+    if (unlikely(h->nwatch))
+        debug_watch_check(h, va, size, false);
     if ((va & (size - 1)) == 0) {
         tlb_fill(h, ACC_READ, va, pa);
         if (!bus_read(h->bus, pa, size, out))
@@ -222,6 +235,8 @@ trap_t mmu_store_slow(struct hart *h, uint32_t va, unsigned size, uint32_t val)
     trap_t t = translate_span(h, va, size, ACC_WRITE, &pa, &pa2);
     if (trap_raised(t))
         return t;
+    if (unlikely(h->nwatch))
+        debug_watch_check(h, va, size, true);
     if ((va & (size - 1)) == 0) {
         tlb_fill(h, ACC_WRITE, va, pa);
         if (!bus_write(h->bus, pa, size, val))

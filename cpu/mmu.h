@@ -23,6 +23,9 @@ trap_t mmu_fetch_slow(struct hart *h, uint32_t pc, uint32_t *raw) MUST_CHECK;
  * Faults are returned with the cause for that kind of access and tval = va. */
 trap_t mmu_translate(struct hart *h, uint32_t va, enum mmu_access kind, uint32_t *pa) MUST_CHECK;
 
+/* The same without any side effect (no A/D update, no trap): for debuggers. */
+bool mmu_peek(struct hart *h, uint32_t va, enum mmu_access kind, uint32_t *pa);
+
 /* A load of 1, 2 or 4 bytes, zero-extended. */
 static inline trap_t MUST_CHECK mmu_load(struct hart *h, uint32_t va, unsigned size,
                                          uint32_t *out)

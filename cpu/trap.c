@@ -46,6 +46,11 @@ static void trap_enter(struct hart *h, uint32_t cause, uint32_t tval, bool inter
     }
     /* The mode, and so what translations allow, may have changed. */
     tlb_flush(h);
+    if (unlikely(h->trace.trap)) {
+        uint32_t epc = h->priv == PRIV_M ? h->mepc : h->sepc;
+        h->trace.trap(h->trace.opaque, cause, epc, tval, (enum hart_priv)from,
+                      (enum hart_priv)h->priv);
+    }
 }
 
 void trap_take(struct hart *h, trap_t t)
@@ -84,8 +89,10 @@ bool trap_check_interrupts(struct hart *h)
     for (size_t i = 0; i < sizeof irq_priority; i++) {
         uint32_t code = irq_priority[i];
         if (irqs & (1u << code)) {
+            uint32_t from = h->pc;
             h->waiting = false;
             trap_enter(h, CAUSE_INTERRUPT | code, 0, true);
+            history_push(h, from, h->pc);
             return true;
         }
     }
