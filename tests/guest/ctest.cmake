@@ -1,9 +1,15 @@
 # Registers each guest test program with ctest (included from tests/CMakeLists.txt in the
-# host project): `rvbox -bios none -kernel <name>.elf` runs it in M-mode and exits with the
+# host project): `rvbox -bios none -kernel <name>.elf` runs it and exits with the
 # program's HTIF code, 0 on a pass, the failing case's number otherwise (test_macros.h).
+# The VM builds of the user-level tests are guest.<name>_vm.
 include(${CMAKE_CURRENT_LIST_DIR}/list.cmake)
 
-foreach(name IN LISTS RVBOX_GUEST_TESTS)
+set(rvbox_guest_elves ${RVBOX_GUEST_TESTS})
+foreach(name IN LISTS RVBOX_GUEST_VM_TESTS)
+  list(APPEND rvbox_guest_elves ${name}_vm)
+endforeach()
+
+foreach(name IN LISTS rvbox_guest_elves)
   add_test(NAME guest.${name}
            COMMAND $<TARGET_FILE:rvbox> -bios none
                    -kernel ${RVBOX_GUEST_DIR}/tests-guest/${name}.elf)

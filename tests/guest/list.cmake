@@ -1,6 +1,6 @@
-# The self-checking guest test programs, one per instruction group: tests/guest/<name>.S
-# builds to <name>.elf. Included by the cross build (CMakeLists.txt here) and by the host
-# project's ctest registration (ctest.cmake), so the two always agree.
+# The self-checking guest test programs: tests/guest/<name>.S builds to <name>.elf.
+# Included by the cross build (CMakeLists.txt here) and by the host project's ctest
+# registration (ctest.cmake), so the two always agree.
 set(RVBOX_GUEST_TESTS
   rv32ui_alu_rr       # RV32I register-register ALU
   rv32ui_alu_imm      # RV32I register-immediate ALU, lui, auipc
@@ -14,4 +14,22 @@ set(RVBOX_GUEST_TESTS
   rv32mi_csr          # Zicsr on mscratch, read-only CSRs, misa, mhartid
   rv32mi_counters     # cycle, time, instret and their high halves; minstret writes
   rv32mi_trap         # M-mode exceptions: causes, mepc, mtval, mtvec, mret
+  priv_modes          # M/S/U: xRET, ecall causes, medeleg, stvec, illegal CSRs, TSR/TW/TVM
+  priv_interrupts     # software interrupts: mideleg, SIE, vectored tvec, priority, wfi
+  priv_vm             # Sv32 from S-mode: permissions, SUM, MXR, MPRV, A/D, superpages
+  priv_counters       # mcounteren/scounteren gating, mcountinhibit, minstret(h), hpm
+  priv_csr            # every M/S CSR present, unknown ones trap, PMP WARL and locks, misa
+)
+
+# The user-level tests that also run in U-mode under Sv32 (test_env_vm.h): <name>_vm.elf.
+set(RVBOX_GUEST_VM_TESTS
+  rv32ui_alu_rr
+  rv32ui_alu_imm
+  rv32ui_branch
+  rv32ui_ldst
+  rv32ui_misaligned
+  rv32ui_fence
+  rv32um
+  rv32ua
+  rv32uc
 )

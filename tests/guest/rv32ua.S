@@ -6,7 +6,7 @@
  * unsigned. The aq/rl bits change nothing on one hart. A misaligned lr.w is a load
  * address-misaligned exception and a misaligned sc.w/AMO a store/AMO one (rvbox's choice
  * where the spec also allows an access fault); one to an address nothing answers is an
- * access fault, and no register is written.
+ * access fault (a page fault in the VM environment), and no register is written.
  */
 #include "test_macros.h"
 
@@ -207,17 +207,19 @@ amo_word:
         CHECK   a0, 0x7777
         CHECK_MEM amo_word, 0, 0x4152
 
-        /* nothing at the address: access faults, no register written */
+        /* nothing at the address: access faults, no register written (page faults under
+         * the VM environment, where nothing is mapped at these low addresses; the kind is
+         * the access's: load for lr, store/AMO for the AMOs) */
         li      a1, 0x10
-        TEST_TRAP 47, CAUSE_LOAD_ACCESS, lr.w a0, (a1)
+        TEST_TRAP 47, CAUSE_LOAD_UNMAPPED, lr.w a0, (a1)
         CHECK_TVAL 0x10
         CHECK   a0, 0x7777
         li      a1, 0x20
-        TEST_TRAP 48, CAUSE_STORE_ACCESS, amoswap.w a0, a2, (a1)
+        TEST_TRAP 48, CAUSE_STORE_UNMAPPED, amoswap.w a0, a2, (a1)
         CHECK_TVAL 0x20
         CHECK   a0, 0x7777
         li      a1, 0x30
-        TEST_TRAP 49, CAUSE_STORE_ACCESS, amomaxu.w a0, a2, (a1)
+        TEST_TRAP 49, CAUSE_STORE_UNMAPPED, amomaxu.w a0, a2, (a1)
         CHECK_TVAL 0x30
         CHECK   a0, 0x7777
 

@@ -4,6 +4,11 @@
  * exactly the right bytes: within a word, across a word boundary and across a page
  * boundary. One that touches an address nothing answers is an access fault at the
  * access's address that writes nothing.
+ *
+ * Under the VM environment (test_env_vm.h) the same cases run in U-mode: the address
+ * just below the program (TEST_BASE - 2) is then an unmapped virtual page, not a hole in
+ * the physical map, so cases 27-29 expect a page fault there instead of an access fault
+ * (CAUSE_*_UNMAPPED), with the same tval and the same "nothing written".
  */
 #include "test_macros.h"
 
@@ -74,49 +79,80 @@ st_edge:
         CHECK_MEM st_edge, 0, 0x0604cccc
         CHECK_MEM st_edge, 4, 0xcccc0105
 
-        /* a misaligned load whose low half is outside RAM: an access fault at its address,
-         * with the destination register left alone */
+        /* a misaligned load whose low half is below the program, where nothing is: a fault
+         * at its address, with the destination register left alone */
         TEST_CASE 27
-        li      a1, 0x7ffffffe
+        li      a1, TEST_BASE - 2
         li      a0, 0x5555
         EXPECT_TRAP .Lc27_resume
 .Lc27_insn:
         lw      a0, 0(a1)
         j       test_fail_notrap
 .Lc27_resume:
-        CHECK_CAUSE CAUSE_LOAD_ACCESS
+        CHECK_CAUSE CAUSE_LOAD_UNMAPPED
         CHECK_EPC .Lc27_insn
-        CHECK_TVAL 0x7ffffffe
+        CHECK_TVAL TEST_BASE - 2
         CHECK   a0, 0x5555
 
         TEST_CASE 28
-        li      a1, 0x7fffffff
+        li      a1, TEST_BASE - 1
         li      a0, 0x6666
         EXPECT_TRAP .Lc28_resume
 .Lc28_insn:
         lh      a0, 0(a1)
         j       test_fail_notrap
 .Lc28_resume:
-        CHECK_CAUSE CAUSE_LOAD_ACCESS
+        CHECK_CAUSE CAUSE_LOAD_UNMAPPED
         CHECK_EPC .Lc28_insn
-        CHECK_TVAL 0x7fffffff
+        CHECK_TVAL TEST_BASE - 1
         CHECK   a0, 0x6666
 
-        /* the same for a store: its high half (the first bytes of RAM) is not written */
+        /* the same for a store: its high half (the program's first bytes) is not written */
         TEST_CASE 29
-        li      a3, 0x80000000
+        li      a3, TEST_BASE
         lw      a4, 0(a3)               /* the first word of this program */
-        li      a1, 0x7ffffffe
+        li      a1, TEST_BASE - 2
         li      a2, 0x12345678
         EXPECT_TRAP .Lc29_resume
 .Lc29_insn:
         sw      a2, 0(a1)
         j       test_fail_notrap
 .Lc29_resume:
-        CHECK_CAUSE CAUSE_STORE_ACCESS
+        CHECK_CAUSE CAUSE_STORE_UNMAPPED
         CHECK_EPC .Lc29_insn
-        CHECK_TVAL 0x7ffffffe
+        CHECK_TVAL TEST_BASE - 2
         lw      a5, 0(a3)
         CHECK_REG a5, a4
+
+#ifdef TEST_ENV_VM
+        /* The other way round, only where the VM environment leaves the page after the
+         * program (_end) unmapped (in M-mode it is RAM): the access starts on a mapped
+         * page and faults on the next one, tval = the first byte of that page. */
+        TEST_CASE 30
+        la      a1, _end
+        addi    a1, a1, -2
+        li      a0, 0x3030
+        EXPECT_TRAP .Lc30_resume
+.Lc30_insn:
+        lw      a0, 0(a1)
+        j       test_fail_notrap
+.Lc30_resume:
+        CHECK_CAUSE CAUSE_LOAD_PAGE_FAULT
+        CHECK_EPC .Lc30_insn
+        CHECK_TVAL_ADDR _end
+        CHECK   a0, 0x3030
+
+        TEST_CASE 31
+        la      a1, _end
+        addi    a1, a1, -1
+        EXPECT_TRAP .Lc31_resume
+.Lc31_insn:
+        sh      a0, 0(a1)
+        j       test_fail_notrap
+.Lc31_resume:
+        CHECK_CAUSE CAUSE_STORE_PAGE_FAULT
+        CHECK_EPC .Lc31_insn
+        CHECK_TVAL_ADDR _end
+#endif
 
         TEST_END

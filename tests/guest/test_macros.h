@@ -32,6 +32,21 @@
  * unexpected and the test fails. It writes no register but s10 and tp, so a test can check
  * that a trapping instruction left its destination register alone.
  *
+ * Privileged tests: stvec points at a second handler, strap_entry, that does the same for
+ * traps delegated to S-mode (scause, sepc, stval, sstatus; sret). TR_LEVEL says which
+ * handler took the last trap (3 = M, 1 = S). EXPECT_TRAP resumes in the mode that
+ * trapped; EXPECT_TRAP_KEEP resumes in the handler's own mode, with that mode's interrupts
+ * off (MPP = M and MPIE = 0, or SPP = S and SPIE = 0), as if the handler went on there.
+ * Nothing in the failure paths needs M-mode: a report can start in any mode, and a trap
+ * during a report ends the run with 255 whichever handler takes it.
+ *
+ * Environments: by default a test runs in M-mode with no translation. Built with
+ * -DTEST_ENV_VM (test_env_vm.h), TEST_START instead drops to S-mode, turns on Sv32 and
+ * enters the test body in U-mode with sret, at a virtual address other than the physical
+ * one; M-mode still takes every trap. TEST_BASE is where the program starts in the test's
+ * address space (nothing is below it), CAUSE_*_UNMAPPED the cause of an access where
+ * nothing is (an access fault, or a page fault under the VM environment).
+ *
  * Files assemble with `.option norvc`, so RV32I/M/A instructions keep their 32-bit
  * encodings; the compressed-instruction test switches `.option rvc` on itself.
  *
@@ -51,7 +66,9 @@
 #define TR_STATUS  12
 #define TR_COUNT   16
 #define TR_RESUME  20
-#define TR_SIZE    24
+#define TR_LEVEL   24       /* the privilege of the handler that took the last trap */
+#define TR_FAILING 28       /* non-zero once a failure report has begun */
+#define TR_SIZE    32
 
 #define HTIF_PUTCHAR 0x01010000     /* device 1 (console), command 1 (write a byte) */
 
@@ -64,16 +81,28 @@
 /* Setup and teardown                                                                   */
 /* ---------------------------------------------------------------------------------- */
 
-/* The entry point: a known machine state, whatever ran before (QEMU's reset ROM). */
-.macro TEST_START
-        .text                           /* link.ld puts this object's .text first */
-        .globl  _start
-_start:
-        la      sp, _stack_top
+/* PMP entry 0 lets S and U at all memory: QEMU checks PMP, and with no entry set it
+ * denies everything below M-mode (rvbox holds the values but checks nothing). */
+.macro PMP_ALLOW_ALL
+        li      t0, -1
+        csrw    CSR_PMPADDR0, t0
+        li      t0, PMP_A_NAPOT | PMP_R | PMP_W | PMP_X
+        csrw    CSR_PMPCFG0, t0
+.endm
+
+/* A known machine state in M-mode, whatever ran before (QEMU's reset ROM): the trap
+ * handlers installed, nothing delegated, no translation, interrupts off. Clobbers t0. */
+.macro TEST_RESET_M
         la      t0, trap_entry
         csrw    mtvec, t0
+        la      t0, strap_entry
+        csrw    stvec, t0
         csrw    mie, zero
+        csrw    mip, zero
         csrw    mstatus, zero           /* MIE = 0, MPP = U, MPRV = 0 */
+        csrw    medeleg, zero
+        csrw    mideleg, zero
+        csrw    satp, zero
         csrw    mscratch, zero
         la      t0, trap_record
         sw      zero, TR_CAUSE(t0)
@@ -82,9 +111,29 @@ _start:
         sw      zero, TR_STATUS(t0)
         sw      zero, TR_COUNT(t0)
         sw      zero, TR_RESUME(t0)
+        sw      zero, TR_LEVEL(t0)
+        sw      zero, TR_FAILING(t0)
         li      s10, 0
         li      s11, 0
 .endm
+
+#ifdef TEST_ENV_VM
+#include "test_env_vm.h"
+#else
+#define TEST_BASE               0x80000000  /* link.ld: the start of RAM */
+#define CAUSE_LOAD_UNMAPPED     CAUSE_LOAD_ACCESS
+#define CAUSE_STORE_UNMAPPED    CAUSE_STORE_ACCESS
+#define CAUSE_FETCH_UNMAPPED    CAUSE_FETCH_ACCESS
+
+/* The entry point: the test body runs in M-mode. */
+.macro TEST_START
+        .text                           /* link.ld puts this object's .text first */
+        .globl  _start
+_start:
+        la      sp, _stack_top
+        TEST_RESET_M
+.endm
+#endif
 
 /* All cases passed: exit 0. Then the shared code and data the macros use. */
 .macro TEST_END
@@ -306,13 +355,21 @@ _start:
 /* Traps                                                                                */
 /* ---------------------------------------------------------------------------------- */
 
-/* Arm the handler: the next trap resumes at `label`. */
+/* Arm the handler: the next trap resumes at `label`, in the mode that trapped. */
 .macro EXPECT_TRAP label
         la      s10, \label
 .endm
 
-/* Case `num`: `insn` must trap with mcause `cause` and mepc = its own address. The
- * instruction can be anything, including `.word`/`.half` for raw encodings. */
+/* Arm the handler: the next trap resumes at `label` in the mode of the handler that takes
+ * it, with that mode's interrupts off (bit 0 of s10 asks for it). */
+.macro EXPECT_TRAP_KEEP label
+        la      s10, \label
+        ori     s10, s10, 1
+.endm
+
+/* Case `num`: `insn` must trap with cause `cause` (mcause, or scause when S-mode takes it)
+ * and xepc = its own address. The instruction can be anything, including `.word`/`.half`
+ * for raw encodings. */
 .macro TEST_TRAP num, cause, insn:vararg
         TEST_CASE \num
         EXPECT_TRAP .Lresume\@
@@ -339,6 +396,10 @@ _start:
 /* Checks of what the last trap recorded. */
 .macro CHECK_CAUSE expect
         CHECK_MEM trap_record, TR_CAUSE, \expect
+.endm
+/* Which handler took the last trap: 3 (M) or 1 (S). */
+.macro CHECK_LEVEL expect
+        CHECK_MEM trap_record, TR_LEVEL, \expect
 .endm
 .macro CHECK_TVAL expect
         CHECK_MEM trap_record, TR_TVAL, \expect
@@ -383,17 +444,27 @@ _start:
 /* The shared code: trap handler, failure reports, HTIF, data. Emitted by TEST_END.     */
 /* ---------------------------------------------------------------------------------- */
 
+/* From here on a failure is being reported: any trap ends the run (exit 255). Works in
+ * any mode. Clobbers t0, t1. */
+.macro MARK_FAILING
+        la      t0, trap_record
+        li      t1, 1
+        sw      t1, TR_FAILING(t0)
+.endm
+
 .macro TEST_RUNTIME
         .option push
         .option norvc
 
-/* The trap handler. Saves the trap's CSRs, then resumes where s10 says, or fails. It
- * must be 4-byte aligned (mtvec); 64 for the vectored-mode tests. */
+/* The M-mode trap handler. Saves the trap's CSRs, then resumes where s10 says, or fails.
+ * It must be 4-byte aligned (mtvec); 64 for the vectored-mode tests. */
         .balign 64
         .globl  trap_entry
 trap_entry:
         la      tp, trap_record
         sw      s10, TR_RESUME(tp)
+        lw      s10, TR_FAILING(tp)
+        bnez    s10, test_abort         /* a trap while reporting ends it all */
         csrr    s10, mcause
         sw      s10, TR_CAUSE(tp)
         csrr    s10, mepc
@@ -402,33 +473,95 @@ trap_entry:
         sw      s10, TR_TVAL(tp)
         csrr    s10, mstatus
         sw      s10, TR_STATUS(tp)
+        li      s10, 3
+        sw      s10, TR_LEVEL(tp)
         lw      s10, TR_COUNT(tp)
         addi    s10, s10, 1
         sw      s10, TR_COUNT(tp)
         lw      s10, TR_RESUME(tp)
         beqz    s10, trap_unexpected
+        andi    s10, s10, 1
+        beqz    s10, 1f
+        li      s10, MSTATUS_MPP        /* EXPECT_TRAP_KEEP: stay in M, MIE off */
+        csrs    mstatus, s10
+        li      s10, MSTATUS_MPIE
+        csrc    mstatus, s10
+1:      lw      s10, TR_RESUME(tp)
+        andi    s10, s10, -2
         csrw    mepc, s10
         li      s10, 0                  /* one expected trap per arming */
         mret
 
-/* A trap nobody asked for: report it, exit 100 + case. */
+/* The S-mode trap handler, for delegated traps: the same with the S-mode registers. */
+        .balign 64
+        .globl  strap_entry
+strap_entry:
+        la      tp, trap_record
+        sw      s10, TR_RESUME(tp)
+        lw      s10, TR_FAILING(tp)
+        bnez    s10, test_abort
+        csrr    s10, scause
+        sw      s10, TR_CAUSE(tp)
+        csrr    s10, sepc
+        sw      s10, TR_EPC(tp)
+        csrr    s10, stval
+        sw      s10, TR_TVAL(tp)
+        csrr    s10, sstatus
+        sw      s10, TR_STATUS(tp)
+        li      s10, 1
+        sw      s10, TR_LEVEL(tp)
+        lw      s10, TR_COUNT(tp)
+        addi    s10, s10, 1
+        sw      s10, TR_COUNT(tp)
+        lw      s10, TR_RESUME(tp)
+        beqz    s10, trap_unexpected
+        andi    s10, s10, 1
+        beqz    s10, 1f
+        li      s10, MSTATUS_SPP        /* EXPECT_TRAP_KEEP: stay in S, SIE off */
+        csrs    sstatus, s10
+        li      s10, MSTATUS_SPIE
+        csrc    sstatus, s10
+1:      lw      s10, TR_RESUME(tp)
+        andi    s10, s10, -2
+        csrw    sepc, s10
+        li      s10, 0
+        sret
+
+/* A trap nobody asked for: report it, exit 100 + case. Runs in the handler's mode and
+ * touches no CSR, so it serves both handlers. tp = trap_record. */
 trap_unexpected:
-        la      t0, test_abort          /* a trap while reporting ends it all */
-        csrw    mtvec, t0
-        jal     ra, print_begin
+        MARK_FAILING
+        li      s9, 'm'                 /* mcause or scause ... */
+        lw      t0, TR_LEVEL(tp)
+        li      t1, 1
+        bne     t0, t1, 1f
+        li      s9, 's'
+1:      jal     ra, print_begin
         la      a0, msg_fail
         jal     ra, print_str
         mv      a0, s11
         jal     ra, print_dec
         la      a0, msg_trap
         jal     ra, print_str
+        mv      a0, s9
+        jal     ra, print_char
+        la      a0, msg_cause
+        jal     ra, print_str
         lw      a0, TR_CAUSE(tp)
         jal     ra, print_hex
-        la      a0, msg_mepc
+        li      a0, ' '
+        jal     ra, print_char
+        mv      a0, s9
+        jal     ra, print_char
+        la      a0, msg_epc
         jal     ra, print_str
         lw      a0, TR_EPC(tp)
         jal     ra, print_hex
-        la      a0, msg_mtval
+        li      a0, ' '
+        jal     ra, print_char
+        mv      a0, s9
+        jal     ra, print_char
+        la      a0, msg_tval
         jal     ra, print_str
         lw      a0, TR_TVAL(tp)
         jal     ra, print_hex
@@ -442,8 +575,7 @@ trap_unexpected:
 test_fail_value:
         mv      s9, t5
         mv      s8, t6
-        la      t0, test_abort
-        csrw    mtvec, t0
+        MARK_FAILING
         jal     ra, print_begin
         la      a0, msg_fail
         jal     ra, print_str
@@ -464,8 +596,7 @@ test_fail_value:
 /* An instruction that should have trapped did not. */
         .globl  test_fail_notrap
 test_fail_notrap:
-        la      t0, test_abort
-        csrw    mtvec, t0
+        MARK_FAILING
         jal     ra, print_begin
         la      a0, msg_fail
         jal     ra, print_str
@@ -478,8 +609,7 @@ test_fail_notrap:
 /* Any other failure of the current case. */
         .globl  test_fail
 test_fail:
-        la      t0, test_abort
-        csrw    mtvec, t0
+        MARK_FAILING
         jal     ra, print_begin
         la      a0, msg_fail
         jal     ra, print_str
@@ -489,7 +619,7 @@ test_fail:
         jal     ra, print_char
         j       test_exit
 
-/* A trap while failing: exit 255 without another word. */
+/* A trap while failing (the handlers come here): exit 255 without another word. */
         .balign 4
 test_abort:
         li      s11, EXIT_ABORT
@@ -600,9 +730,10 @@ msg_fail:     .asciz "FAIL case "
 msg_got:      .asciz ": got "
 msg_expected: .asciz ", expected "
 msg_notrap:   .asciz ": expected a trap, none came\n"
-msg_trap:     .asciz ": unexpected trap mcause="
-msg_mepc:     .asciz " mepc="
-msg_mtval:    .asciz " mtval="
+msg_trap:     .asciz ": unexpected trap "
+msg_cause:    .asciz "cause="
+msg_epc:      .asciz "epc="
+msg_tval:     .asciz "tval="
 
         .data
         .balign 4
@@ -619,6 +750,9 @@ tohost:       .dword 0
 fromhost:     .dword 0
         .size   fromhost, 8
 
+#ifdef TEST_ENV_VM
+        TEST_ENV_DATA
+#endif
         .option pop
 .endm
 
