@@ -5,6 +5,7 @@ include(ExternalProject)
 
 set(RVBOX_GUEST_DIR ${CMAKE_BINARY_DIR}/guests)
 set(RVBOX_HELLO_ELF ${RVBOX_GUEST_DIR}/guest-os/hello.elf)
+set(RVBOX_FIRMWARE_ELF ${RVBOX_GUEST_DIR}/firmware/rvbox-fw.elf)
 
 ExternalProject_Add(guests
   SOURCE_DIR ${CMAKE_SOURCE_DIR}/cmake/guests
@@ -15,5 +16,5 @@ ExternalProject_Add(guests
     -DRVBOX_SOURCE_DIR=${CMAKE_SOURCE_DIR}
   BUILD_ALWAYS ON
   INSTALL_COMMAND ""
-  BUILD_BYPRODUCTS ${RVBOX_HELLO_ELF}
+  BUILD_BYPRODUCTS ${RVBOX_HELLO_ELF} ${RVBOX_FIRMWARE_ELF}
 )

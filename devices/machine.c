@@ -180,6 +180,7 @@ static int build_fdt(struct machine *m, const struct machine_config *cfg, uint32
     struct virt_fdt_config fc = {
         .nharts = 1, .ram_base = MEMMAP_RAM_BASE, .ram_size = cfg->ram_size,
         .bootargs = cfg->bootargs, .virtio_slots = MEMMAP_VIRTIO_COUNT,
+        .kernel_entry = cfg->kernel_entry,
         .initrd_start = cfg->initrd ? initrd_start : 0,
         .initrd_end = cfg->initrd ? initrd_start + cfg->initrd_size : 0,
     };

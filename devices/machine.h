@@ -30,6 +30,7 @@ struct hart;
 struct machine_config {
     uint32_t ram_size;          /* bytes, a multiple of 4 KiB, at MEMMAP_RAM_BASE */
     uint32_t start_pc;          /* where the boot ROM jumps: firmware's or kernel's entry */
+    uint32_t kernel_entry;      /* for the firmware (/chosen/rvbox,kernel-entry); 0: none */
     bool has_tohost;            /* HTIF: the program's `tohost` symbol */
     uint32_t tohost;
     struct chardev console;     /* UART0's line, and HTIF's console output */

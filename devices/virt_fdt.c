@@ -189,6 +189,8 @@ static int chosen_node(void *fdt, const struct virt_fdt_config *cfg)
         TRY(fdt_property_u32(fdt, "linux,initrd-start", cfg->initrd_start));
         TRY(fdt_property_u32(fdt, "linux,initrd-end", cfg->initrd_end));
     }
+    if (cfg->kernel_entry)
+        TRY(fdt_property_u32(fdt, "rvbox,kernel-entry", cfg->kernel_entry));
     return fdt_end_node(fdt);
 }
 

@@ -3,7 +3,8 @@
  * in the shape QEMU's virt gives it (so kernels built for QEMU find what they expect):
  * /cpus with timebase-frequency and one cpu node per hart (riscv,isa naming exactly what
  * the hart implements, mmu-type riscv,sv32, an interrupt-controller child), /memory,
- * /chosen (bootargs, stdout-path, initrd), and under /soc the CLINT, PLIC, UART, syscon
+ * /chosen (bootargs, stdout-path, initrd, and rvbox,kernel-entry: where rvbox's firmware
+ * enters the kernel), and under /soc the CLINT, PLIC, UART, syscon
  * with poweroff/reboot nodes, RTC and the virtio-mmio slots, each with its interrupts.
  */
 #ifndef RVBOX_VIRT_FDT_H
@@ -19,6 +20,7 @@ struct virt_fdt_config {
     const char *bootargs;           /* NULL: none */
     uint32_t initrd_start, initrd_end;  /* both 0: no initrd */
     unsigned virtio_slots;          /* virtio-mmio nodes at MEMMAP_VIRTIO_BASE */
+    uint32_t kernel_entry;          /* /chosen/rvbox,kernel-entry for the firmware; 0: none */
 };
 
 /* The hart's ISA string for riscv,isa. */

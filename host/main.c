@@ -17,6 +17,7 @@
 #include "host/serial.h"
 
 extern const unsigned char default_guest_elf[], default_guest_elf_end[];
+extern const unsigned char firmware_elf[], firmware_elf_end[];
 
 #define ERR_LEN 512
 
@@ -37,7 +38,8 @@ static int die(const char *msg)
     return 1;
 }
 
-/* Open the images the options name; the default guest when none is named. */
+/* Open the images the options name. Without -bios, a -kernel runs under rvbox's own
+ * firmware; with neither, the default guest runs alone in M-mode. */
 static int open_images(struct session *s, char *err)
 {
     const struct options *o = &s->opt;
@@ -45,8 +47,13 @@ static int open_images(struct session *s, char *err)
         if (image_open_file(&s->bios, o->bios, MEMMAP_FIRMWARE_BASE, err, ERR_LEN))
             return -1;
         s->have_bios = true;
+    } else if (!o->bios_given && o->kernel) {
+        if (image_open_memory(&s->bios, firmware_elf, (size_t)(firmware_elf_end - firmware_elf),
+                              "rvbox firmware", MEMMAP_FIRMWARE_BASE, err, ERR_LEN))
+            return -1;
+        s->have_bios = true;
     }
-    uint32_t raw_base = o->bios ? MEMMAP_KERNEL_BASE : MEMMAP_RAM_BASE;
+    uint32_t raw_base = s->have_bios ? MEMMAP_KERNEL_BASE : MEMMAP_RAM_BASE;
     if (o->kernel) {
         if (image_open_file(&s->kernel, o->kernel, raw_base, err, ERR_LEN))
             return -1;
@@ -128,6 +135,7 @@ static struct machine *boot(struct session *s, char *err)
         .start_pc = start->entry,
         .has_tohost = htif != NULL,
         .tohost = htif ? htif->tohost : 0,
+        .kernel_entry = s->have_bios && s->have_kernel ? s->kernel.entry : 0,
         .virtio_version = s->opt.virtio_version,
         .bootargs = s->opt.append,
         .initrd = s->initrd, .initrd_size = (uint32_t)s->initrd_size,

@@ -14,12 +14,14 @@
 
 static uint8_t blob[64 * 1024];
 
+static uint32_t kernel_entry;      /* for the next build() */
+
 static void build(const char *bootargs, uint32_t initrd_start, uint32_t initrd_end)
 {
     struct virt_fdt_config cfg = {
         .nharts = 1, .ram_base = MEMMAP_RAM_BASE, .ram_size = 128u << 20,
         .bootargs = bootargs, .initrd_start = initrd_start, .initrd_end = initrd_end,
-        .virtio_slots = MEMMAP_VIRTIO_COUNT,
+        .virtio_slots = MEMMAP_VIRTIO_COUNT, .kernel_entry = kernel_entry,
     };
     char err[128];
     int n = virt_fdt_build(&cfg, blob, sizeof blob, err, sizeof err);
@@ -120,10 +122,17 @@ START_TEST(test_chosen)
     ck_assert_uint_eq(cell(chosen, "linux,initrd-start"), 0x86000000);
     ck_assert_uint_eq(cell(chosen, "linux,initrd-end"), 0x86123456);
 
+    ck_assert_ptr_null(fdt_getprop(blob, chosen, "rvbox,kernel-entry", NULL));
+
     build(NULL, 0, 0);
     chosen = node("/chosen");
     ck_assert_ptr_null(fdt_getprop(blob, chosen, "bootargs", NULL));
     ck_assert_ptr_null(fdt_getprop(blob, chosen, "linux,initrd-start", NULL));
+
+    kernel_entry = 0x80600000;      /* where the firmware must enter the kernel */
+    build(NULL, 0, 0);
+    kernel_entry = 0;
+    ck_assert_uint_eq(cell(node("/chosen"), "rvbox,kernel-entry"), 0x80600000);
 }
 END_TEST
 
