@@ -87,7 +87,13 @@ void hart_set_reg(struct hart *h, unsigned i, uint32_t value)
 }
 
 uint32_t hart_get_pc(const struct hart *h) { return h->pc; }
-void hart_set_pc(struct hart *h, uint32_t pc) { h->pc = pc & ~1u; }
+void hart_set_pc(struct hart *h, uint32_t pc)
+{
+    pc &= ~1u;
+    if (pc != h->pc)
+        h->bp_resume = false;   /* the breakpoint just reported was at the old pc */
+    h->pc = pc;
+}
 enum hart_priv hart_get_priv(const struct hart *h) { return (enum hart_priv)h->priv; }
 
 void hart_set_priv(struct hart *h, enum hart_priv priv)

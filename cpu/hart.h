@@ -135,4 +135,14 @@ unsigned hart_history(const struct hart *h, uint32_t from[], uint32_t to[], unsi
  * setting A/D bits or raising anything. False: not mapped (or not for that access). */
 bool hart_debug_translate(struct hart *h, uint32_t va, bool write, uint32_t *pa);
 
+/* The software TLB's valid entries, for a debugger's `monitor tlb`: the access kind it
+ * serves (0 load, 1 store, 2 fetch), the virtual page and the physical page. Returns how
+ * many were copied (at most max; HART_TLB_ENTRIES is every slot). */
+#define HART_TLB_ENTRIES (3 * 256)
+struct hart_tlb_entry {
+    uint8_t kind;
+    uint32_t va, pa;
+};
+unsigned hart_tlb_entries(const struct hart *h, struct hart_tlb_entry *out, unsigned max);
+
 #endif

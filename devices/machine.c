@@ -60,6 +60,7 @@ struct machine {
     uint32_t reserved_base;
     enum power_request power;
     uint32_t exit_code;
+    enum hart_stop last_stop;   /* of the last hart_run */
 };
 
 /* An interrupt line into the hart: `num` is the mip bit. */
@@ -338,12 +339,18 @@ enum machine_state machine_run(struct machine *m, uint64_t budget)
     if (m->power == POWER_NONE) {
         devices_update(m);
         enum hart_stop stop = hart_run(m->hart, budget, NULL);
+        m->last_stop = stop;
         if (m->htif && htif_exited(m->htif, &m->exit_code))
             m->power = POWER_OFF;
         if (m->power == POWER_NONE)
             return stop == HART_STOP_WFI ? MACHINE_IDLE : MACHINE_RUNNING;
     }
     return m->power == POWER_REBOOT ? MACHINE_REBOOT : MACHINE_EXITED;
+}
+
+enum hart_stop machine_last_stop(const struct machine *m)
+{
+    return m->last_stop;
 }
 
 uint32_t machine_exit_code(const struct machine *m)

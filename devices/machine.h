@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "bus/memmap.h"
+#include "cpu/hart.h"
 #include "devices/blockdev.h"
 #include "devices/chardev.h"
 
@@ -59,6 +60,10 @@ void machine_destroy(struct machine *m);
 
 /* Run up to `budget` instructions; devices act before the hart runs. */
 enum machine_state machine_run(struct machine *m, uint64_t budget);
+
+/* Why the hart stopped in the last machine_run: HART_STOP_BREAKPOINT and
+ * HART_STOP_WATCHPOINT are a debugger's business (host/gdbstub.c). */
+enum hart_stop machine_last_stop(const struct machine *m);
 
 /* The guest's exit code once MACHINE_EXITED: 0 is success. */
 uint32_t machine_exit_code(const struct machine *m);

@@ -11,10 +11,13 @@
 #include "cpu/hart.h"
 #include "devices/machine.h"
 #include "host/disk_file.h"
+#include "host/gdbstub.h"
 #include "host/loader.h"
 #include "host/options.h"
 #include "host/run.h"
 #include "host/serial.h"
+#include "host/symbols.h"
+#include "host/trace.h"
 
 extern const unsigned char default_guest_elf[], default_guest_elf_end[];
 extern const unsigned char firmware_elf[], firmware_elf_end[];
@@ -30,6 +33,9 @@ struct session {
     size_t initrd_size, dtb_size;
     struct disk_file *disks[OPTIONS_MAX_DRIVES];
     struct serial *serial;
+    struct symbols *syms;       /* of the images and --symbols files */
+    struct trace *trace;        /* -d, -D; the failure report */
+    struct gdbstub *gdb;        /* -s, -gdb; NULL without */
 };
 
 static int die(const char *msg)
@@ -91,6 +97,29 @@ static int open_devices(struct session *s, char *err)
     if (!(s->serial = serial_open(s->opt.serial, err, ERR_LEN)))
         return -1;
     return 0;
+}
+
+/* Symbols (of the ELF images, then --symbols files), the trace sink and the GDB stub:
+ * before the devices, so that a port in use is reported before a tcp serial waits. */
+static int open_debugging(struct session *s, char *err)
+{
+    const struct trace_options *t = &s->opt.trace;
+    if (!(s->syms = symbols_create())) {
+        snprintf(err, ERR_LEN, "out of memory");
+        return -1;
+    }
+    if ((s->have_bios && s->bios.is_elf &&
+         symbols_add_memory(s->syms, s->bios.buf, s->bios.size, s->bios.name, err, ERR_LEN) < 0) ||
+        (s->have_kernel && s->kernel.is_elf &&
+         symbols_add_memory(s->syms, s->kernel.buf, s->kernel.size, s->kernel.name, err,
+                            ERR_LEN) < 0))
+        return -1;
+    for (unsigned i = 0; i < t->nsymbol_files; i++)
+        if (symbols_add_file(s->syms, t->symbol_files[i], err, ERR_LEN))
+            return -1;
+    if (!(s->trace = trace_open(t, s->syms, err, ERR_LEN)))
+        return -1;
+    return gdbstub_open(&s->opt.gdb, s->syms, &s->gdb, err, ERR_LEN);
 }
 
 static uint64_t wall_ns(void)
@@ -197,8 +226,17 @@ static int run(struct session *s, char *err)
         struct machine *m = boot(s, err);
         if (!m)
             return die(err);
-        enum run_end end = run_machine(m, s->serial);
+        trace_attach(s->trace, m);
+        gdbstub_attach(s->gdb, m);
+        enum run_end end = run_machine(m, s->serial, s->gdb);
         uint32_t code = machine_exit_code(m);
+        if (end != RUN_REBOOT)
+            trace_finish(s->trace);
+        if (end == RUN_EXITED) {
+            gdbstub_exited(s->gdb, code);
+            if (code)
+                trace_report_failure(s->trace, m, stderr);
+        }
         if (machine_flush_disks(m))
             fprintf(stderr, "rvbox: warning: flushing a disk failed\n");
         machine_destroy(m);
@@ -218,6 +256,9 @@ static int run(struct session *s, char *err)
 
 static void close_session(struct session *s)
 {
+    gdbstub_close(s->gdb);
+    trace_close(s->trace);
+    symbols_destroy(s->syms);
     serial_close(s->serial);
     for (unsigned i = 0; i < OPTIONS_MAX_DRIVES; i++)
         if (s->disks[i] && disk_file_close(s->disks[i]))
@@ -250,7 +291,7 @@ int main(int argc, char **argv)
         status = die(err);
     } else if (s.opt.dump_dtb) {
         status = dump_dtb(&s, err) ? die(err) : 0;
-    } else if (open_devices(&s, err)) {
+    } else if (open_debugging(&s, err) || open_devices(&s, err)) {
         status = die(err);
     } else {
         status = run(&s, err);

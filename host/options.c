@@ -160,11 +160,13 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
     o->ram_size = MEMMAP_RAM_DEFAULT;
     o->serial = "stdio";
     o->virtio_version = 1;
+    trace_options_init(&o->trace);
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         /* Accept both -kernel and --kernel. */
         const char *name = arg[0] == '-' && arg[1] == '-' ? arg + 1 : arg;
         const char *v;
+        int r;
         if (!strcmp(name, "-h") || !strcmp(name, "-help")) {
             o->help = true;
         } else if (!strcmp(name, "-V") || !strcmp(name, "-version")) {
@@ -219,6 +221,10 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
             o->virtio_version = legacy ? 1 : 2;
         } else if (!strcmp(name, "-nographic")) {
             o->nographic = true;
+        } else if ((r = gdbstub_option(&o->gdb, name, &i, argc, argv, err, errlen)) ||
+                   (r = trace_option(&o->trace, name, &i, argc, argv, err, errlen))) {
+            if (r < 0)
+                return 1;
         } else if (arg[0] == '-') {
             snprintf(err, errlen, "unknown option '%s' (try --help)", arg);
             return 1;
@@ -262,11 +268,14 @@ void options_print_help(const char *argv0)
            "  -h, --help     show this help and exit\n"
            "  -V, --version  show the version and exit\n"
            "\n"
+           "Debugging (docs/debugging.md):\n"
+           "%s%s"
+           "\n"
            "On stdio, Ctrl-A x quits (disks are flushed), Ctrl-A h lists the escapes.\n"
            "\n"
            "Test programs that define a `tohost` symbol end the run through HTIF: storing\n"
            "(code << 1) | 1 there exits rvbox with status 0 for code 0, non-zero otherwise.\n"
            "\n"
            "Exit status: the guest's exit code; 1 for bad input.\n",
-           argv0);
+           argv0, gdbstub_help, trace_help);
 }

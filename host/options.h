@@ -9,6 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "host/gdbstub.h"
+#include "host/trace.h"
+
 #define OPTIONS_MAX_DRIVES 8
 
 struct drive_option {
@@ -30,6 +33,8 @@ struct options {
     bool nographic;
     unsigned ndrives;
     struct drive_option drives[OPTIONS_MAX_DRIVES];
+    struct gdb_options gdb;     /* -s, -S, -gdb */
+    struct trace_options trace; /* -d, -D, --trace-*, --symbols, --history */
     bool help, version;
 };
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "devices/machine.h"
+#include "host/gdbstub.h"
 #include "host/serial.h"
 
 /* Instructions between looks at the host: small enough that input, signals and timers
@@ -41,17 +42,20 @@ int run_signal(void)
     return stop_signal;
 }
 
-/* The guest waits for an interrupt: sleep until its next timer event or serial input,
- * so that an idle guest costs no host CPU. */
-static void idle_wait(struct machine *m, struct serial *serial)
+/* The guest waits for an interrupt: sleep until its next timer event, serial input or
+ * the debugger (Ctrl-C, a connection), so that an idle guest costs no host CPU. */
+static void idle_wait(struct machine *m, struct serial *serial, struct gdbstub *gdb)
 {
     uint64_t ns = machine_next_event_ns(m);
     int ms = ns >= (uint64_t)IDLE_MAX_MS * 1000000 ? IDLE_MAX_MS : (int)((ns + 999999) / 1000000);
-    struct pollfd pfd = { .fd = serial_input_fd(serial), .events = POLLIN };
-    poll(&pfd, pfd.fd >= 0 ? 1 : 0, ms);
+    struct pollfd pfd[2] = {    /* poll() skips a negative fd */
+        { .fd = serial_input_fd(serial), .events = POLLIN },
+        { .fd = gdbstub_fd(gdb), .events = POLLIN },
+    };
+    poll(pfd, 2, ms);
 }
 
-enum run_end run_machine(struct machine *m, struct serial *serial)
+enum run_end run_machine(struct machine *m, struct serial *serial, struct gdbstub *gdb)
 {
     for (;;) {
         if (stop_signal)
@@ -59,13 +63,23 @@ enum run_end run_machine(struct machine *m, struct serial *serial)
         serial_pump(serial);
         if (serial_quit_requested(serial))
             return RUN_QUIT;
-        switch (machine_run(m, RUN_SLICE)) {
+        long budget = gdb ? gdbstub_poll(gdb, RUN_SLICE) : RUN_SLICE;
+        if (budget == GDBSTUB_KILL)
+            return RUN_QUIT;
+        if (budget == 0) {              /* held by the debugger: sleep until it speaks */
+            gdbstub_wait(gdb, IDLE_MAX_MS);
+            continue;
+        }
+        enum machine_state state = machine_run(m, (uint64_t)budget);
+        if (gdb)
+            gdbstub_ran(gdb, machine_last_stop(m));
+        switch (state) {
         case MACHINE_EXITED:
             return RUN_EXITED;
         case MACHINE_REBOOT:
             return RUN_REBOOT;
         case MACHINE_IDLE:
-            idle_wait(m, serial);
+            idle_wait(m, serial, gdb);
             break;
         case MACHINE_RUNNING:
             break;

@@ -7,13 +7,14 @@
 #ifndef RVBOX_RUN_H
 #define RVBOX_RUN_H
 
+struct gdbstub;
 struct machine;
 struct serial;
 
 enum run_end {
     RUN_EXITED,         /* the guest powered off or ended through HTIF */
     RUN_REBOOT,         /* the guest asked for a reboot */
-    RUN_QUIT,           /* Ctrl-A x */
+    RUN_QUIT,           /* Ctrl-A x, or the debugger killed the machine */
     RUN_SIGNAL,         /* SIGINT, SIGTERM or SIGHUP */
 };
 
@@ -24,6 +25,8 @@ void run_catch_signals(void);
 /* The signal that ended the last run (RUN_SIGNAL). */
 int run_signal(void);
 
-enum run_end run_machine(struct machine *m, struct serial *serial);
+/* Run the machine until it ends; `gdb` (may be NULL) is served every slice and may hold
+ * the machine halted. */
+enum run_end run_machine(struct machine *m, struct serial *serial, struct gdbstub *gdb);
 
 #endif

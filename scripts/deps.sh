@@ -10,7 +10,7 @@ RVBOX_BUILD_PACKAGES=(
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
 )
 RVBOX_TEST_PACKAGES=(
-  check expect device-tree-compiler
+  check expect device-tree-compiler gdb-multiarch
 )
 
 rvbox_missing_packages() {

@@ -1,0 +1,1200 @@
+#include "host/gdbstub.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "bus/bus.h"
+#include "bus/memmap.h"
+#include "cpu/csr.h"
+#include "cpu/csr_defs.h"
+#include "devices/machine.h"
+#include "host/symbols.h"
+#include "host/trace.h"
+
+/* GDB's register numbers in our target description: x0..x31, pc, then each CSR at
+ * 65 + its number and the privilege mode after the last CSR, as GDB numbers them. */
+#define REG_PC        32
+#define REG_CSR_BASE  65
+#define REG_PRIV      (REG_CSR_BASE + 4096)
+
+#define PACKET_SIZE   0x4000            /* what we tell GDB in qSupported */
+#define IN_MAX        (2 * PACKET_SIZE)
+#define SEND_TIMEOUT_MS 5000            /* a GDB that reads nothing this long is gone */
+
+#define THREAD_ID     "1"               /* one hart, one GDB thread */
+
+enum gdb_state {
+    GDB_RUNNING,                /* the machine runs (GDB may or may not be attached) */
+    GDB_HALTED,                 /* held for GDB */
+    GDB_STEPPING,               /* one instruction, then halted again */
+};
+
+struct gdb_break {
+    uint32_t addr, len;
+    enum hart_watch kind;       /* 0 for a breakpoint */
+};
+
+#define MAX_BREAKS (HART_MAX_BREAKPOINTS + HART_MAX_WATCHPOINTS)
+
+struct gdbstub {
+    int listen_fd, fd;          /* fd: the connection, or -1 */
+    const struct symbols *syms;
+    struct machine *m;
+    enum gdb_state state;
+    bool no_ack;                /* QStartNoAckMode */
+    bool phys;                  /* `monitor phys on`: m/M are physical */
+    bool killed;
+    bool watch_done;            /* a watchpoint stop was reported: see start() */
+    char in[IN_MAX];
+    size_t in_len;
+    /* What GDB inserted, as it inserted it (the same address may come twice, as Z0 and
+     * Z1): kept to put back after a reboot and to remove on detach. */
+    struct gdb_break breaks[MAX_BREAKS];
+    unsigned nbreaks;
+    char *xml;                  /* the target description */
+    size_t xml_len;
+};
+
+/* ---- options ---- */
+
+const char gdbstub_help[] =
+    "  -gdb tcp::PORT wait for GDB's remote protocol on 127.0.0.1:PORT (0: any free\n"
+    "                 port, printed at start)\n"
+    "  -s             the same as -gdb tcp::1234\n"
+    "  -S             hold the hart at reset until the debugger continues\n";
+
+static int parse_spec(struct gdb_options *o, const char *v, char *err, size_t errlen)
+{
+    static const char *const prefixes[] = { "tcp::", "tcp:127.0.0.1:", "tcp:localhost:" };
+    for (size_t k = 0; k < sizeof prefixes / sizeof prefixes[0]; k++) {
+        size_t n = strlen(prefixes[k]);
+        if (strncmp(v, prefixes[k], n))
+            continue;
+        char *end;
+        errno = 0;
+        unsigned long port = strtoul(v + n, &end, 10);
+        if (v[n] < '0' || v[n] > '9' || *end || errno || port > 65535)
+            break;
+        o->port = (uint16_t)port;
+        o->spec = v;
+        return 0;
+    }
+    snprintf(err, errlen, "-gdb %s: want tcp::PORT (rvbox listens on 127.0.0.1 only)", v);
+    return -1;
+}
+
+int gdbstub_option(struct gdb_options *o, const char *name, int *i, int argc, char **argv,
+                   char *err, size_t errlen)
+{
+    if (!strcmp(name, "-s"))
+        return parse_spec(o, "tcp::1234", err, errlen) ? -1 : 1;
+    if (!strcmp(name, "-S")) {
+        o->wait = true;
+        return 1;
+    }
+    if (strcmp(name, "-gdb"))
+        return 0;
+    if (*i + 1 >= argc) {
+        snprintf(err, errlen, "%s needs a value (try --help)", argv[*i]);
+        return -1;
+    }
+    return parse_spec(o, argv[++*i], err, errlen) ? -1 : 1;
+}
+
+/* ---- the connection ---- */
+
+static const char hexdigits[] = "0123456789abcdef";
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static void drop_connection(struct gdbstub *g);
+
+/* Write all of buf, waiting while the socket is full; a peer that stops reading is
+ * dropped. */
+static void send_raw(struct gdbstub *g, const char *buf, size_t len)
+{
+    while (g->fd >= 0 && len) {
+        ssize_t n = send(g->fd, buf, len, MSG_NOSIGNAL);
+        if (n > 0) {
+            buf += n;
+            len -= (size_t)n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            struct pollfd p = { .fd = g->fd, .events = POLLOUT };
+            if (poll(&p, 1, SEND_TIMEOUT_MS) > 0)
+                continue;
+        }
+        drop_connection(g);
+    }
+}
+
+/* Frame and send one packet: $data#ck, with '$', '#', '}' and '*' escaped so that any
+ * byte (binary qXfer data included) goes through. */
+static void send_packet_len(struct gdbstub *g, const char *data, size_t len)
+{
+    size_t cap = 2 * len + 5;
+    char *buf = malloc(cap);
+    if (!buf)
+        return;
+    size_t n = 0;
+    unsigned sum = 0;
+    buf[n++] = '$';
+    for (size_t i = 0; i < len; i++) {
+        char c = data[i];
+        if (c == '$' || c == '#' || c == '}' || c == '*') {
+            buf[n++] = '}';
+            sum += '}';
+            c ^= 0x20;
+        }
+        buf[n++] = c;
+        sum += (unsigned char)c;
+    }
+    buf[n++] = '#';
+    buf[n++] = hexdigits[(sum >> 4) & 0xf];
+    buf[n++] = hexdigits[sum & 0xf];
+    send_raw(g, buf, n);
+    free(buf);
+}
+
+static void send_packet(struct gdbstub *g, const char *data)
+{
+    send_packet_len(g, data, strlen(data));
+}
+
+static void send_error(struct gdbstub *g, int code)
+{
+    char buf[8];
+    snprintf(buf, sizeof buf, "E%02x", code & 0xff);
+    send_packet(g, buf);
+}
+
+static struct hart *hart_of(struct gdbstub *g)
+{
+    return machine_hart(g->m);
+}
+
+/* ---- breakpoints and watchpoints ---- */
+
+static bool break_insert_hart(struct gdbstub *g, const struct gdb_break *b)
+{
+    if (b->kind)
+        return hart_watchpoint(hart_of(g), b->addr, b->len, b->kind, true);
+    return hart_breakpoint(hart_of(g), b->addr, true);
+}
+
+static bool same_break(const struct gdb_break *a, const struct gdb_break *b)
+{
+    return a->addr == b->addr && a->kind == b->kind && (!a->kind || a->len == b->len);
+}
+
+static bool break_insert(struct gdbstub *g, struct gdb_break b)
+{
+    if (g->nbreaks == MAX_BREAKS || !break_insert_hart(g, &b))
+        return false;
+    g->breaks[g->nbreaks++] = b;
+    return true;
+}
+
+/* Remove one of GDB's entries; the hart's goes only when no other entry needs it. */
+static bool break_remove(struct gdbstub *g, struct gdb_break b)
+{
+    for (unsigned i = 0; i < g->nbreaks; i++) {
+        if (!same_break(&g->breaks[i], &b))
+            continue;
+        g->breaks[i] = g->breaks[--g->nbreaks];
+        for (unsigned k = 0; k < g->nbreaks; k++)
+            if (same_break(&g->breaks[k], &b))
+                return true;
+        if (b.kind)
+            hart_watchpoint(hart_of(g), b.addr, b.len, b.kind, false);
+        else
+            hart_breakpoint(hart_of(g), b.addr, false);
+        return true;
+    }
+    return false;
+}
+
+static void break_remove_all(struct gdbstub *g)
+{
+    while (g->nbreaks)
+        break_remove(g, g->breaks[g->nbreaks - 1]);
+}
+
+/* ---- connection life ---- */
+
+/* Detach, a closed connection or an error: take every breakpoint out and let the
+ * machine run on, as QEMU does. */
+static void drop_connection(struct gdbstub *g)
+{
+    if (g->fd < 0)
+        return;
+    close(g->fd);
+    g->fd = -1;
+    g->in_len = 0;
+    if (g->m)
+        break_remove_all(g);
+    g->nbreaks = 0;
+    g->state = GDB_RUNNING;
+}
+
+static void try_accept(struct gdbstub *g)
+{
+    int fd = accept(g->listen_fd, NULL, NULL);
+    if (fd < 0)
+        return;
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    g->fd = fd;
+    g->in_len = 0;
+    g->no_ack = false;
+    g->phys = false;
+    g->watch_done = false;
+    g->state = GDB_HALTED;      /* GDB expects a stopped target when it connects */
+}
+
+/* Read what the socket has without blocking. */
+static void read_input(struct gdbstub *g)
+{
+    while (g->fd >= 0) {
+        if (g->in_len == IN_MAX)
+            g->in_len = 0;      /* no packet is this long: drop the garbage */
+        ssize_t n = recv(g->fd, g->in + g->in_len, IN_MAX - g->in_len, 0);
+        if (n > 0) {
+            g->in_len += (size_t)n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return;
+        drop_connection(g);     /* end of file or an error: GDB went away */
+    }
+}
+
+static void consume(struct gdbstub *g, size_t n)
+{
+    memmove(g->in, g->in + n, g->in_len - n);
+    g->in_len -= n;
+}
+
+/* ---- the target description ---- */
+
+static const char *const abi_names[32] = {
+    "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "fp", "s1", "a0", "a1", "a2", "a3",
+    "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11",
+    "t3", "t4", "t5", "t6",
+};
+
+static int build_xml(struct gdbstub *g)
+{
+    FILE *f = open_memstream(&g->xml, &g->xml_len);
+    if (!f)
+        return -1;
+    fprintf(f, "<?xml version=\"1.0\"?>\n<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n"
+               "<target version=\"1.0\">\n<architecture>riscv:rv32</architecture>\n"
+               "<feature name=\"org.gnu.gdb.riscv.cpu\">\n");
+    for (int i = 0; i < 32; i++) {
+        const char *type = i == 1 ? "code_ptr" : (i >= 2 && i <= 4) ? "data_ptr" : "int";
+        fprintf(f, "<reg name=\"%s\" bitsize=\"32\" regnum=\"%d\" type=\"%s\"/>\n",
+                abi_names[i], i, type);
+    }
+    fprintf(f, "<reg name=\"pc\" bitsize=\"32\" regnum=\"%d\" type=\"code_ptr\"/>\n"
+               "</feature>\n<feature name=\"org.gnu.gdb.riscv.csr\">\n", REG_PC);
+    for (int c = csr_next(-1); c >= 0; c = csr_next(c)) {
+        char name[32];
+        if (csr_name((unsigned)c, name, sizeof name))
+            fprintf(f, "<reg name=\"%s\" bitsize=\"32\" regnum=\"%d\" type=\"int\"/>\n",
+                    name, REG_CSR_BASE + c);
+    }
+    fprintf(f, "</feature>\n<feature name=\"org.gnu.gdb.riscv.virtual\">\n"
+               "<reg name=\"priv\" bitsize=\"32\" regnum=\"%d\" type=\"int\"/>\n"
+               "</feature>\n</target>\n", REG_PRIV);
+    return fclose(f) ? -1 : 0;
+}
+
+/* ---- open, attach, close ---- */
+
+int gdbstub_open(const struct gdb_options *o, const struct symbols *syms,
+                 struct gdbstub **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    if (!o->spec) {
+        if (o->wait) {
+            snprintf(err, errlen, "-S holds the hart for a debugger: add -s or -gdb tcp::PORT");
+            return -1;
+        }
+        return 0;
+    }
+    struct gdbstub *g = calloc(1, sizeof *g);
+    if (!g) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    g->fd = -1;
+    g->syms = syms;
+    g->state = o->wait ? GDB_HALTED : GDB_RUNNING;
+    g->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(o->port) };
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int one = 1;
+    if (g->listen_fd < 0 ||
+        setsockopt(g->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) ||
+        bind(g->listen_fd, (struct sockaddr *)&a, sizeof a) || listen(g->listen_fd, 1) ||
+        fcntl(g->listen_fd, F_SETFL, O_NONBLOCK)) {
+        snprintf(err, errlen, "-gdb %s: %s", o->spec, strerror(errno));
+        goto fail;
+    }
+    if (build_xml(g)) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    socklen_t alen = sizeof a;
+    getsockname(g->listen_fd, (struct sockaddr *)&a, &alen);
+    if (o->port == 0 || o->wait) {
+        fprintf(stderr, "rvbox: gdb: listening on tcp::%u%s\n", ntohs(a.sin_port),
+                o->wait ? "; the hart waits at reset until the debugger continues" : "");
+        fflush(stderr);
+    }
+    *out = g;
+    return 0;
+fail:
+    if (g->listen_fd >= 0)
+        close(g->listen_fd);
+    free(g->xml);
+    free(g);
+    return -1;
+}
+
+void gdbstub_close(struct gdbstub *g)
+{
+    if (!g)
+        return;
+    if (g->fd >= 0)
+        close(g->fd);
+    close(g->listen_fd);
+    free(g->xml);
+    free(g);
+}
+
+void gdbstub_attach(struct gdbstub *g, struct machine *m)
+{
+    if (!g)
+        return;
+    g->m = m;
+    unsigned n = g->nbreaks;
+    g->nbreaks = 0;
+    for (unsigned i = 0; i < n; i++)
+        break_insert(g, g->breaks[i]);
+}
+
+int gdbstub_fd(const struct gdbstub *g)
+{
+    return !g ? -1 : g->fd >= 0 ? g->fd : g->listen_fd;
+}
+
+/* ---- stop replies ---- */
+
+static void send_stop(struct gdbstub *g, int sig, enum hart_stop why)
+{
+    char buf[80];
+    const char *what = "";
+    uint32_t addr = 0;
+    if (why == HART_STOP_WATCHPOINT) {
+        enum hart_watch access;
+        addr = hart_watch_hit(hart_of(g), &access);
+        /* Name the kind of watchpoint GDB set that covers the address: "watch" for a write
+         * one, "rwatch" for a read one, "awatch" for an access one. */
+        what = "awatch";
+        for (unsigned i = 0; i < g->nbreaks; i++) {
+            const struct gdb_break *b = &g->breaks[i];
+            if (b->kind == access && addr >= b->addr && addr - b->addr < b->len)
+                what = access == HART_WATCH_WRITE ? "watch" : "rwatch";
+        }
+    }
+    if (*what)
+        snprintf(buf, sizeof buf, "T%02x%s:%x;thread:" THREAD_ID ";", sig, what, addr);
+    else
+        snprintf(buf, sizeof buf, "T%02xthread:" THREAD_ID ";", sig);
+    send_packet(g, buf);
+}
+
+#define SIGTRAP_GDB 5
+#define SIGINT_GDB  2
+
+/* ---- registers ---- */
+
+static bool reg_get(struct gdbstub *g, unsigned n, uint32_t *v)
+{
+    struct hart *h = hart_of(g);
+    if (n < 32)
+        *v = hart_get_reg(h, n);
+    else if (n == REG_PC)
+        *v = hart_get_pc(h);
+    else if (n == REG_PRIV)
+        *v = (uint32_t)hart_get_priv(h);
+    else if (n >= REG_CSR_BASE && n < REG_CSR_BASE + 4096)
+        return hart_csr_get(h, (uint16_t)(n - REG_CSR_BASE), v);
+    else
+        return false;
+    return true;
+}
+
+static bool reg_set(struct gdbstub *g, unsigned n, uint32_t v)
+{
+    struct hart *h = hart_of(g);
+    if (n < 32)
+        hart_set_reg(h, n, v);
+    else if (n == REG_PC)
+        hart_set_pc(h, v);
+    else if (n == REG_PRIV) {
+        if (v != PRIV_U && v != PRIV_S && v != PRIV_M)
+            return false;
+        hart_set_priv(h, (enum hart_priv)v);
+    } else if (n >= REG_CSR_BASE && n < REG_CSR_BASE + 4096)
+        return hart_csr_set(h, (uint16_t)(n - REG_CSR_BASE), v);
+    else
+        return false;
+    return true;
+}
+
+/* 32-bit values travel as 8 hex digits in target (little-endian) byte order. */
+static void put_word(char *out, uint32_t v)
+{
+    for (int i = 0; i < 4; i++) {
+        uint8_t b = (uint8_t)(v >> (8 * i));
+        out[2 * i] = hexdigits[b >> 4];
+        out[2 * i + 1] = hexdigits[b & 0xf];
+    }
+}
+
+static bool get_word(const char *in, uint32_t *v)
+{
+    uint32_t r = 0;
+    for (int k = 0; k < 4; k++) {
+        int hi = hexval(in[2 * k]), lo = hi < 0 ? -1 : hexval(in[2 * k + 1]);
+        if (lo < 0)
+            return false;
+        r |= (uint32_t)(hi << 4 | lo) << (8 * k);
+    }
+    *v = r;
+    return true;
+}
+
+/* A hex number up to a delimiter; *p moves past it. */
+static bool get_hex(const char **p, uint32_t *v)
+{
+    uint64_t r = 0;
+    const char *s = *p;
+    int d;
+    while ((d = hexval(*s)) >= 0) {
+        r = r * 16 + (uint64_t)d;
+        if (r > UINT32_MAX)
+            return false;
+        s++;
+    }
+    if (s == *p)
+        return false;
+    *v = (uint32_t)r;
+    *p = s;
+    return true;
+}
+
+static void handle_g(struct gdbstub *g)
+{
+    char buf[33 * 8 + 1];
+    for (unsigned i = 0; i <= REG_PC; i++) {
+        uint32_t v = 0;
+        reg_get(g, i, &v);
+        put_word(buf + 8 * i, v);
+    }
+    buf[33 * 8] = '\0';
+    send_packet(g, buf);
+}
+
+static void handle_G(struct gdbstub *g, const char *p, size_t len)
+{
+    if (len < 33 * 8) {
+        send_error(g, 22);
+        return;
+    }
+    uint32_t v[33];
+    for (unsigned i = 0; i <= REG_PC; i++)
+        if (!get_word(p + 8 * i, &v[i])) {
+            send_error(g, 22);
+            return;
+        }
+    for (unsigned i = 0; i <= REG_PC; i++)
+        reg_set(g, i, v[i]);
+    send_packet(g, "OK");
+}
+
+static void handle_p(struct gdbstub *g, const char *p)
+{
+    uint32_t n, v;
+    char buf[9];
+    if (!get_hex(&p, &n) || !reg_get(g, n, &v)) {
+        send_error(g, 22);
+        return;
+    }
+    put_word(buf, v);
+    buf[8] = '\0';
+    send_packet(g, buf);
+}
+
+static void handle_P(struct gdbstub *g, const char *p)
+{
+    uint32_t n, v;
+    if (!get_hex(&p, &n) || *p++ != '=' || !get_word(p, &v) || !reg_set(g, n, v)) {
+        send_error(g, 22);
+        return;
+    }
+    send_packet(g, "OK");
+}
+
+/* ---- memory ---- */
+
+static void handle_m(struct gdbstub *g, const char *p)
+{
+    uint32_t addr, len;
+    if (!get_hex(&p, &addr) || *p++ != ',' || !get_hex(&p, &len)) {
+        send_error(g, 22);
+        return;
+    }
+    if (len > PACKET_SIZE / 2)
+        len = PACKET_SIZE / 2;
+    uint8_t data[PACKET_SIZE / 2];
+    if (!trace_guest_memory(g->m, addr, data, len, !g->phys, false)) {
+        send_error(g, 14);      /* EFAULT: unmapped, or a device's registers */
+        return;
+    }
+    char out[PACKET_SIZE + 1];
+    for (uint32_t i = 0; i < len; i++) {
+        out[2 * i] = hexdigits[data[i] >> 4];
+        out[2 * i + 1] = hexdigits[data[i] & 0xf];
+    }
+    out[2 * len] = '\0';
+    send_packet(g, out);
+}
+
+static void handle_M(struct gdbstub *g, const char *p)
+{
+    uint32_t addr, len;
+    if (!get_hex(&p, &addr) || *p++ != ',' || !get_hex(&p, &len) || *p++ != ':' ||
+        len > PACKET_SIZE / 2 || strlen(p) < 2 * (size_t)len) {
+        send_error(g, 22);
+        return;
+    }
+    uint8_t data[PACKET_SIZE / 2];
+    for (uint32_t i = 0; i < len; i++) {
+        int hi = hexval(p[2 * i]), lo = hexval(p[2 * i + 1]);
+        if (hi < 0 || lo < 0) {
+            send_error(g, 22);
+            return;
+        }
+        data[i] = (uint8_t)(hi << 4 | lo);
+    }
+    if (!trace_guest_memory(g->m, addr, data, len, !g->phys, true)) {
+        send_error(g, 14);
+        return;
+    }
+    send_packet(g, "OK");
+}
+
+/* Z/z TYPE,ADDR,KIND: 0 software and 1 hardware breakpoints (the same to us), 2 write,
+ * 3 read and 4 access watchpoints. */
+static void handle_Z(struct gdbstub *g, const char *p, bool insert)
+{
+    static const enum hart_watch kinds[5] = { 0, 0, HART_WATCH_WRITE, HART_WATCH_READ,
+                                              HART_WATCH_ACCESS };
+    uint32_t type, addr, kind;
+    if (!get_hex(&p, &type) || *p++ != ',' || !get_hex(&p, &addr) || *p++ != ',' ||
+        !get_hex(&p, &kind)) {
+        send_error(g, 22);
+        return;
+    }
+    if (type > 4) {
+        send_packet(g, "");     /* not supported: GDB falls back */
+        return;
+    }
+    struct gdb_break b = { .addr = addr, .len = type >= 2 ? kind : 0, .kind = kinds[type] };
+    if (b.kind && b.len == 0) {
+        send_error(g, 22);
+        return;
+    }
+    bool ok = insert ? break_insert(g, b) : break_remove(g, b);
+    if (ok)
+        send_packet(g, "OK");
+    else
+        send_error(g, insert ? 28 : 2);     /* ENOSPC: the hart's table is full */
+}
+
+/* ---- monitor commands ---- */
+
+static void print_devices(struct gdbstub *g, FILE *f)
+{
+    struct bus *bus = machine_bus(g->m);
+    const struct bus_region *r;
+    for (unsigned i = 0; (r = bus_region_at(bus, i)); i++)
+        fprintf(f, "  %08x-%08x  %-4s  %s\n", r->base, r->base + (r->size - 1),
+                !r->host ? "mmio" : r->writable ? "ram" : "rom", r->name);
+}
+
+static const char *plic_source_name(unsigned src, char *buf, size_t len)
+{
+    if (src == MEMMAP_UART0_IRQ)
+        return "uart0";
+    if (src == MEMMAP_RTC_IRQ)
+        return "rtc";
+    if (src >= MEMMAP_VIRTIO_IRQ0 && src < MEMMAP_VIRTIO_IRQ0 + MEMMAP_VIRTIO_COUNT) {
+        snprintf(buf, len, "virtio%u", src - MEMMAP_VIRTIO_IRQ0);
+        return buf;
+    }
+    return "";
+}
+
+/* The PLIC's registers, read through the bus: priority, pending, enable and threshold
+ * reads have no side effect (the claim register, which has one, is never read). */
+static void print_plic(struct gdbstub *g, FILE *f)
+{
+    struct bus *bus = machine_bus(g->m);
+    const uint32_t base = MEMMAP_PLIC_BASE;
+    static const char *const ctx_name[2] = { "M", "S" };
+    uint32_t pending = 0, enable[2] = { 0, 0 }, threshold[2] = { 0, 0 };
+    bool ok = bus_read(bus, base + 0x1000, 4, &pending);
+    for (unsigned c = 0; c < 2; c++) {
+        ok = ok && bus_read(bus, base + 0x2000 + 0x80 * c, 4, &enable[c]);
+        ok = ok && bus_read(bus, base + 0x200000 + 0x1000 * c, 4, &threshold[c]);
+    }
+    if (!ok) {
+        fprintf(f, "the PLIC does not answer at %08x\n", base);
+        return;
+    }
+    fprintf(f, "PLIC at %08x, hart 0: threshold M %u, S %u\n", base, threshold[0], threshold[1]);
+    fprintf(f, "  src  name      prio  pending  enabled\n");
+    unsigned shown = 0;
+    for (unsigned src = 1; src < 32; src++) {
+        uint32_t prio = 0;
+        bus_read(bus, base + 4 * src, 4, &prio);
+        bool pend = pending >> src & 1;
+        bool en[2] = { enable[0] >> src & 1, enable[1] >> src & 1 };
+        if (!prio && !pend && !en[0] && !en[1])
+            continue;
+        char nb[16];
+        fprintf(f, "  %3u  %-8s  %4u  %7s  %s%s%s\n", src, plic_source_name(src, nb, sizeof nb),
+                prio, pend ? "yes" : "no", en[0] ? ctx_name[0] : "", en[0] && en[1] ? "," : "",
+                en[1] ? ctx_name[1] : (en[0] ? "" : "-"));
+        shown++;
+    }
+    if (!shown)
+        fprintf(f, "  (no source has a priority, is pending or is enabled)\n");
+}
+
+static void pte_flags(uint32_t pte, char out[9])
+{
+    static const char letters[] = "vrwxugad";
+    for (int i = 0; i < 8; i++)
+        out[i] = pte >> i & 1 ? letters[i] : '-';
+    out[8] = '\0';
+}
+
+struct pt_run {
+    bool open;
+    uint32_t va;
+    uint64_t pa, len;
+    uint32_t flags;
+};
+
+static void pt_flush(FILE *f, struct pt_run *r)
+{
+    if (!r->open)
+        return;
+    char fl[9];
+    pte_flags(r->flags, fl);
+    fprintf(f, "  %08x-%08x -> %09llx-%09llx  %s\n", r->va, (uint32_t)(r->va + r->len - 1),
+            (unsigned long long)r->pa, (unsigned long long)(r->pa + r->len - 1), fl);
+    r->open = false;
+}
+
+/* Join mappings that continue each other (in va and pa, with the same flags). */
+static void pt_add(FILE *f, struct pt_run *r, uint32_t va, uint64_t pa, uint64_t len,
+                   uint32_t pte)
+{
+    uint32_t flags = pte & 0xff;
+    if (r->open && r->va + r->len == va && r->pa + r->len == pa && r->flags == flags) {
+        r->len += len;
+        return;
+    }
+    pt_flush(f, r);
+    *r = (struct pt_run){ true, va, pa, len, flags };
+}
+
+static bool read_pte(struct gdbstub *g, uint64_t addr, uint32_t *pte)
+{
+    return addr <= UINT32_MAX - 3 &&
+           trace_guest_memory(g->m, (uint32_t)addr, pte, 4, false, false);
+}
+
+/* The Sv32 page table that satp points at, as ranges of virtual -> physical. */
+static void print_page_table(struct gdbstub *g, FILE *f)
+{
+    uint32_t satp = 0;
+    hart_csr_get(hart_of(g), CSR_SATP, &satp);
+    if (!(satp >> 31)) {
+        fprintf(f, "satp=%08x: bare, no translation\n", satp);
+        return;
+    }
+    uint64_t root = (uint64_t)(satp & 0x3fffff) << 12;
+    fprintf(f, "satp=%08x: Sv32, ASID %u, root table at %09llx\n", satp, (satp >> 22) & 0x1ff,
+            (unsigned long long)root);
+    struct pt_run run = { 0 };
+    unsigned leaves = 0;
+    for (uint32_t i = 0; i < 1024; i++) {
+        uint32_t pte;
+        if (!read_pte(g, root + 4 * i, &pte)) {
+            fprintf(f, "  the root table is not in memory\n");
+            return;
+        }
+        if (!(pte & 1))
+            continue;
+        uint64_t ppn = pte >> 10;
+        if (pte & 0xe) {        /* a leaf: a 4 MiB superpage */
+            pt_add(f, &run, i << 22, ppn << 12, 1u << 22, pte);
+            leaves++;
+            continue;
+        }
+        for (uint32_t j = 0; j < 1024; j++) {
+            uint32_t pte0;
+            if (!read_pte(g, (ppn << 12) + 4 * j, &pte0))
+                break;
+            if ((pte0 & 1) && (pte0 & 0xe)) {
+                pt_add(f, &run, i << 22 | j << 12, (uint64_t)(pte0 >> 10) << 12, 4096, pte0);
+                leaves++;
+            }
+        }
+    }
+    pt_flush(f, &run);
+    if (!leaves)
+        fprintf(f, "  (no valid leaf entries)\n");
+}
+
+static void print_vtop(struct gdbstub *g, FILE *f, const char *arg)
+{
+    uint32_t va, pa;
+    const char *p = arg;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+        p += 2;
+    if (!get_hex(&p, &va) || *p) {
+        fprintf(f, "usage: monitor vtop ADDRESS (hex)\n");
+        return;
+    }
+    struct hart *h = hart_of(g);
+    bool r = hart_debug_translate(h, va, false, &pa);
+    uint32_t wpa;
+    bool w = hart_debug_translate(h, va, true, &wpa);
+    if (!r && !w)
+        fprintf(f, "%08x: not mapped for loads or stores in %c-mode now\n", va,
+                "US?M"[hart_get_priv(h)]);
+    else
+        fprintf(f, "%08x -> %08x (%s)\n", va, r ? pa : wpa,
+                r && w ? "loads and stores" : r ? "loads only" : "stores only");
+}
+
+static void print_tlb(struct gdbstub *g, FILE *f)
+{
+#ifdef HART_TLB_ENTRIES
+    static struct hart_tlb_entry e[HART_TLB_ENTRIES];
+    static const char *const kinds[] = { "load", "store", "fetch" };
+    unsigned n = hart_tlb_entries(hart_of(g), e, HART_TLB_ENTRIES);
+    fprintf(f, "%u TLB entries (virtual page -> physical page, for which access)\n", n);
+    for (unsigned i = 0; i < n; i++)
+        fprintf(f, "  %08x -> %08x  %s\n", e[i].va, e[i].pa, kinds[e[i].kind % 3]);
+#else
+    (void)g;
+    fprintf(f, "this hart does not show its TLB; `monitor pt` prints the page table\n");
+#endif
+}
+
+static const char monitor_help[] =
+    "rvbox monitor commands:\n"
+    "  help            this list\n"
+    "  devices         the bus: RAM, ROM and each device's registers\n"
+    "  plic            the PLIC: priorities, pending and enabled sources, thresholds\n"
+    "  tlb             the hart's TLB: cached translations\n"
+    "  pt              the Sv32 page table satp points at\n"
+    "  vtop ADDR       translate a virtual address as the hart would now\n"
+    "  history [N]     the last N (default 16, at most 64) control transfers\n"
+    "  phys [on|off]   memory reads and writes by physical address (on) or as the\n"
+    "                  hart sees it through the MMU (off, the default)\n";
+
+static void run_monitor(struct gdbstub *g, FILE *f, char *cmd)
+{
+    char *arg = cmd + strcspn(cmd, " ");
+    if (*arg)
+        *arg++ = '\0';
+    while (*arg == ' ')
+        arg++;
+    if (!strcmp(cmd, "help") || !cmd[0]) {
+        fputs(monitor_help, f);
+    } else if (!strcmp(cmd, "devices")) {
+        print_devices(g, f);
+    } else if (!strcmp(cmd, "plic")) {
+        print_plic(g, f);
+    } else if (!strcmp(cmd, "tlb")) {
+        print_tlb(g, f);
+    } else if (!strcmp(cmd, "pt")) {
+        print_page_table(g, f);
+    } else if (!strcmp(cmd, "vtop")) {
+        print_vtop(g, f, arg);
+    } else if (!strcmp(cmd, "history")) {
+        unsigned long n = *arg ? strtoul(arg, NULL, 10) : 16;
+        trace_print_history(f, g->m, g->syms, n ? (unsigned)n : 16);
+    } else if (!strcmp(cmd, "phys")) {
+        if (!strcmp(arg, "on"))
+            g->phys = true;
+        else if (!strcmp(arg, "off"))
+            g->phys = false;
+        else if (*arg) {
+            fprintf(f, "usage: monitor phys [on|off]\n");
+            return;
+        }
+        fprintf(f, "memory access is %s\n", g->phys ? "physical" : "virtual (through the MMU)");
+    } else {
+        fprintf(f, "unknown monitor command '%s' (try monitor help)\n", cmd);
+    }
+}
+
+/* qRcmd,HEX: run a monitor command; its output goes back as O packets, then OK. */
+static void handle_rcmd(struct gdbstub *g, const char *hex)
+{
+    size_t n = strlen(hex) / 2;
+    char *cmd = malloc(n + 1);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = cmd ? open_memstream(&text, &len) : NULL;
+    if (!f) {
+        free(cmd);
+        send_error(g, 12);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+        cmd[i] = hi < 0 || lo < 0 ? '?' : (char)(hi << 4 | lo);
+    }
+    cmd[n] = '\0';
+    run_monitor(g, f, cmd);
+    fclose(f);
+    /* O packets of at most 1 KiB of text each. */
+    char out[1 + 2 * 1024 + 1];
+    for (size_t off = 0; off < len; off += 1024) {
+        size_t chunk = len - off < 1024 ? len - off : 1024;
+        out[0] = 'O';
+        for (size_t i = 0; i < chunk; i++) {
+            unsigned char c = (unsigned char)text[off + i];
+            out[1 + 2 * i] = hexdigits[c >> 4];
+            out[2 + 2 * i] = hexdigits[c & 0xf];
+        }
+        out[1 + 2 * chunk] = '\0';
+        send_packet(g, out);
+    }
+    send_packet(g, "OK");
+    free(text);
+    free(cmd);
+}
+
+/* ---- queries ---- */
+
+/* qXfer:features:read:target.xml:OFFSET,LENGTH */
+static void handle_xfer(struct gdbstub *g, const char *p)
+{
+    static const char want[] = "features:read:target.xml:";
+    uint32_t off, len;
+    if (strncmp(p, want, sizeof want - 1)) {
+        send_packet(g, "");
+        return;
+    }
+    p += sizeof want - 1;
+    if (!get_hex(&p, &off) || *p++ != ',' || !get_hex(&p, &len)) {
+        send_error(g, 22);
+        return;
+    }
+    if (off > g->xml_len)
+        off = (uint32_t)g->xml_len;
+    if (len > PACKET_SIZE / 2)
+        len = PACKET_SIZE / 2;
+    size_t left = g->xml_len - off;
+    size_t n = left < len ? left : len;
+    char *buf = malloc(n + 1);
+    if (!buf) {
+        send_error(g, 12);
+        return;
+    }
+    buf[0] = n < left ? 'm' : 'l';
+    memcpy(buf + 1, g->xml + off, n);
+    send_packet_len(g, buf, n + 1);
+    free(buf);
+}
+
+static void handle_query(struct gdbstub *g, const char *p)
+{
+    if (!strncmp(p, "qSupported", 10)) {
+        /* vContSupported+: our vCont;s really steps. (GDB 13 still steps RISC-V by
+         * planting a breakpoint on the next instruction; other clients need not.) */
+        char buf[128];
+        snprintf(buf, sizeof buf,
+                 "PacketSize=%x;qXfer:features:read+;QStartNoAckMode+;vContSupported+",
+                 PACKET_SIZE);
+        send_packet(g, buf);
+    } else if (!strncmp(p, "qXfer:", 6)) {
+        handle_xfer(g, p + 6);
+    } else if (!strcmp(p, "qAttached") || !strncmp(p, "qAttached:", 10)) {
+        send_packet(g, "1");    /* an existing machine: detach, not kill, on quit */
+    } else if (!strcmp(p, "qC")) {
+        send_packet(g, "QC" THREAD_ID);
+    } else if (!strcmp(p, "qfThreadInfo")) {
+        send_packet(g, "m" THREAD_ID);
+    } else if (!strcmp(p, "qsThreadInfo")) {
+        send_packet(g, "l");
+    } else if (!strncmp(p, "qRcmd,", 6)) {
+        handle_rcmd(g, p + 6);
+    } else if (!strncmp(p, "qSymbol", 7)) {
+        send_packet(g, "OK");
+    } else {
+        send_packet(g, "");     /* unknown: GDB does without */
+    }
+}
+
+/* ---- resuming ---- */
+
+/*
+ * Continue or step. GDB believes RISC-V watchpoints fire before the access (its
+ * riscv-tdep says "nonsteppable"), so after a watchpoint stop it takes the watchpoint out
+ * and steps over the accessing instruction (with a breakpoint after it and a continue:
+ * GDB steps RISC-V in software) before it tells the user. The hart stops after that
+ * instruction has completed: the step is already done, so the resume that follows a
+ * watchpoint stop is answered at once without running anything, which leaves pc just
+ * after the access, where the user expects it.
+ */
+static void start(struct gdbstub *g, bool step)
+{
+    bool done = g->watch_done;
+    g->watch_done = false;
+    if (done) {
+        send_stop(g, SIGTRAP_GDB, HART_STOP_BUDGET);
+        return;
+    }
+    g->state = step ? GDB_STEPPING : GDB_RUNNING;
+}
+
+/* c/s [ADDR], C/S SIG[;ADDR]: resume at ADDR if given (the signal means nothing here). */
+static void resume(struct gdbstub *g, const char *p, bool step, bool has_sig)
+{
+    uint32_t v;
+    if (has_sig) {
+        get_hex(&p, &v);
+        if (*p == ';')
+            p++;
+    }
+    if (get_hex(&p, &v)) {
+        hart_set_pc(hart_of(g), v);
+        g->watch_done = false;
+    }
+    start(g, step);
+}
+
+/* vCont;ACTION[:THREAD][;ACTION...]: our one thread takes the first action. */
+static void handle_vcont(struct gdbstub *g, const char *p)
+{
+    char a = p[0];
+    if (a == 'c' || a == 'C' || a == 's' || a == 'S')
+        start(g, a == 's' || a == 'S');
+    else
+        send_error(g, 22);
+}
+
+static void handle_v(struct gdbstub *g, const char *p)
+{
+    if (!strcmp(p, "vCont?"))
+        send_packet(g, "vCont;c;C;s;S");
+    else if (!strncmp(p, "vCont;", 6))
+        handle_vcont(g, p + 6);
+    else if (!strncmp(p, "vKill", 5)) {
+        send_packet(g, "OK");
+        g->killed = true;
+    } else
+        send_packet(g, "");
+}
+
+/* One packet's payload (NUL-terminated). */
+static void handle_packet(struct gdbstub *g, char *p, size_t len)
+{
+    switch (p[0]) {
+    case '?': send_stop(g, SIGTRAP_GDB, HART_STOP_BUDGET); break;
+    case 'g': handle_g(g); break;
+    case 'G': handle_G(g, p + 1, len - 1); break;
+    case 'p': handle_p(g, p + 1); break;
+    case 'P': handle_P(g, p + 1); break;
+    case 'm': handle_m(g, p + 1); break;
+    case 'M': handle_M(g, p + 1); break;
+    case 'c': resume(g, p + 1, false, false); break;
+    case 's': resume(g, p + 1, true, false); break;
+    case 'C': resume(g, p + 1, false, true); break;
+    case 'S': resume(g, p + 1, true, true); break;
+    case 'Z': handle_Z(g, p + 1, true); break;
+    case 'z': handle_Z(g, p + 1, false); break;
+    case 'H': case 'T': send_packet(g, "OK"); break;   /* the one thread is always there */
+    case 'q': handle_query(g, p); break;
+    case 'v': handle_v(g, p); break;
+    case 'Q':
+        if (!strcmp(p, "QStartNoAckMode")) {
+            send_packet(g, "OK");
+            g->no_ack = true;
+        } else {
+            send_packet(g, "");
+        }
+        break;
+    case 'D':
+        send_packet(g, "OK");
+        drop_connection(g);
+        break;
+    case 'k':
+        g->killed = true;       /* no reply: GDB does not wait for one */
+        break;
+    default:
+        send_packet(g, "");     /* X, R, !, ...: not supported */
+        break;
+    }
+}
+
+/* Find one $packet#ck at the start of the input (after stray acks). Returns its total
+ * length once complete, 0 while incomplete; *payload_len gets the payload's. */
+static size_t frame_length(const struct gdbstub *g, size_t *payload_len)
+{
+    for (size_t i = 1; i < g->in_len; i++) {
+        if (g->in[i] == '}') {
+            i++;                /* an escaped byte, never the end */
+            continue;
+        }
+        if (g->in[i] == '#') {
+            if (i + 2 >= g->in_len)
+                return 0;
+            *payload_len = i - 1;
+            return i + 3;
+        }
+    }
+    return 0;
+}
+
+/* Serve what is in the input buffer: while the machine runs only Ctrl-C matters; while
+ * it is halted, packets are answered until one resumes it. */
+static void process_input(struct gdbstub *g)
+{
+    while (g->fd >= 0 && g->in_len) {
+        if (g->state != GDB_HALTED) {
+            char *c = memchr(g->in, 0x03, g->in_len);
+            if (!c)
+                return;
+            consume(g, (size_t)(c - g->in) + 1);
+            g->state = GDB_HALTED;
+            send_stop(g, SIGINT_GDB, HART_STOP_BUDGET);
+            continue;
+        }
+        if (g->in[0] != '$') {
+            consume(g, 1);      /* '+', '-', a Ctrl-C while halted, noise */
+            continue;
+        }
+        size_t plen, total = frame_length(g, &plen);
+        if (!total)
+            return;             /* wait for the rest */
+        unsigned sum = 0;
+        for (size_t i = 1; i <= plen; i++)
+            sum += (unsigned char)g->in[i];
+        int hi = hexval(g->in[plen + 2]), lo = hexval(g->in[plen + 3]);
+        bool good = hi >= 0 && lo >= 0 && (unsigned)(hi << 4 | lo) == (sum & 0xff);
+        char *payload = malloc(plen + 1);
+        if (!payload)
+            return;
+        memcpy(payload, g->in + 1, plen);
+        payload[plen] = '\0';
+        consume(g, total);
+        if (!g->no_ack)
+            send_raw(g, good ? "+" : "-", 1);
+        if (good && g->fd >= 0)
+            handle_packet(g, payload, plen);
+        free(payload);
+        if (g->state != GDB_HALTED || g->killed)
+            return;             /* later packets wait for the next stop */
+    }
+}
+
+/* ---- the run loop's side ---- */
+
+long gdbstub_poll(struct gdbstub *g, long slice)
+{
+    if (g->fd < 0)
+        try_accept(g);
+    if (g->fd >= 0) {
+        read_input(g);
+        process_input(g);
+    }
+    if (g->killed)
+        return GDBSTUB_KILL;
+    switch (g->state) {
+    case GDB_HALTED:
+        return 0;
+    case GDB_STEPPING:
+        return 1;
+    case GDB_RUNNING:
+        break;
+    }
+    return slice;
+}
+
+void gdbstub_wait(struct gdbstub *g, int timeout_ms)
+{
+    struct pollfd p = { .fd = gdbstub_fd(g), .events = POLLIN };
+    poll(&p, 1, timeout_ms);
+}
+
+void gdbstub_ran(struct gdbstub *g, enum hart_stop stop)
+{
+    if (g->fd < 0)
+        return;
+    if (g->state == GDB_STEPPING ||
+        (g->state == GDB_RUNNING && (stop == HART_STOP_BREAKPOINT || stop == HART_STOP_WATCHPOINT))) {
+        g->state = GDB_HALTED;
+        g->watch_done = stop == HART_STOP_WATCHPOINT;
+        send_stop(g, SIGTRAP_GDB, stop);
+    }
+}
+
+void gdbstub_exited(struct gdbstub *g, uint32_t code)
+{
+    if (!g || g->fd < 0)
+        return;
+    char buf[8];
+    snprintf(buf, sizeof buf, "W%02x", code & 0xff);
+    send_packet(g, buf);
+    drop_connection(g);
+}
