@@ -14,6 +14,7 @@
 #include "cpu/hart.h"
 #include "devices/clint.h"
 #include "devices/clock.h"
+#include "devices/framebuffer.h"
 #include "devices/htif.h"
 #include "devices/plic.h"
 #include "devices/rtc.h"
@@ -21,6 +22,7 @@
 #include "devices/uart16550.h"
 #include "devices/virt_fdt.h"
 #include "devices/virtio_blk.h"
+#include "devices/virtio_input.h"
 #include "devices/virtio_mmio.h"
 
 #define PAGE_SIZE 4096u
@@ -55,6 +57,9 @@ struct machine {
     struct htif *htif;
     struct virtio_mmio *virtio[MEMMAP_VIRTIO_COUNT];
     struct virtio_blk *vblk[MEMMAP_VIRTIO_COUNT];
+    struct framebuffer *fb;
+    struct virtio_input *keyboard, *tablet;
+    uint64_t last_retired;      /* instructions the last machine_run retired */
     uint8_t *dtb;
     uint32_t dtb_size, dtb_addr;
     uint32_t reserved_base;
@@ -143,7 +148,10 @@ static int make_devices(struct machine *m, const struct machine_config *cfg, cha
         return fail(err, errlen, "the RTC", e);
 
     for (unsigned i = 0; i < MEMMAP_VIRTIO_COUNT; i++) {
-        m->virtio[i] = virtio_mmio_create(m->bus, cfg->virtio_version,
+        /* virtio-input has no legacy interface (Linux refuses it without VERSION_1): its
+         * slots are modern whatever --virtio-version says for the disks. */
+        bool input_slot = cfg->input && i >= MACHINE_KEYBOARD_SLOT;
+        m->virtio[i] = virtio_mmio_create(m->bus, input_slot ? 2 : cfg->virtio_version,
                                           plic_line(m->plic, MEMMAP_VIRTIO_IRQ0 + i));
         if (!m->virtio[i])
             goto oom;
@@ -151,12 +159,27 @@ static int make_devices(struct machine *m, const struct machine_config *cfg, cha
                                MEMMAP_VIRTIO_BASE + i * MEMMAP_VIRTIO_STRIDE);
         if (e)
             return fail(err, errlen, "a virtio-mmio slot", e);
-        if (cfg->disks[i]) {
+        if (i < MACHINE_MAX_DISKS && cfg->disks[i]) {
             char serial[VIRTIO_BLK_ID_BYTES + 1];
             snprintf(serial, sizeof serial, "rvbox-disk%u", i);
             if (!(m->vblk[i] = vblk_create(m->virtio[i], cfg->disks[i], serial)))
                 goto oom;
         }
+    }
+    if (cfg->input) {
+        m->keyboard = vinput_create(m->virtio[MACHINE_KEYBOARD_SLOT], VINPUT_KEYBOARD);
+        m->tablet = vinput_create(m->virtio[MACHINE_TABLET_SLOT], VINPUT_TABLET);
+        if (!m->keyboard || !m->tablet)
+            goto oom;
+    }
+    if (cfg->fb_width) {
+        if (!(m->fb = fb_create(cfg->fb_width, cfg->fb_height))) {
+            snprintf(err, errlen, "cannot make a %ux%u framebuffer", cfg->fb_width,
+                     cfg->fb_height);
+            return -1;
+        }
+        if ((e = fb_attach(m->fb, m->bus, MEMMAP_FB_BASE)))
+            return fail(err, errlen, "the framebuffer", e);
     }
     return 0;
 oom:
@@ -182,6 +205,7 @@ static int build_fdt(struct machine *m, const struct machine_config *cfg, uint32
         .nharts = 1, .ram_base = MEMMAP_RAM_BASE, .ram_size = cfg->ram_size,
         .bootargs = cfg->bootargs, .virtio_slots = MEMMAP_VIRTIO_COUNT,
         .kernel_entry = cfg->kernel_entry,
+        .fb_width = cfg->fb_width, .fb_height = cfg->fb_height,
         .initrd_start = cfg->initrd ? initrd_start : 0,
         .initrd_end = cfg->initrd ? initrd_start + cfg->initrd_size : 0,
     };
@@ -301,6 +325,12 @@ void machine_destroy(struct machine *m)
 {
     if (!m)
         return;
+    if (m->keyboard)
+        vinput_destroy(m->keyboard);
+    if (m->tablet)
+        vinput_destroy(m->tablet);
+    if (m->fb)
+        fb_destroy(m->fb);
     for (unsigned i = 0; i < MEMMAP_VIRTIO_COUNT; i++) {
         if (m->vblk[i])
             vblk_destroy(m->vblk[i]);
@@ -338,7 +368,7 @@ enum machine_state machine_run(struct machine *m, uint64_t budget)
 {
     if (m->power == POWER_NONE) {
         devices_update(m);
-        enum hart_stop stop = hart_run(m->hart, budget, NULL);
+        enum hart_stop stop = hart_run(m->hart, budget, &m->last_retired);
         m->last_stop = stop;
         if (m->htif && htif_exited(m->htif, &m->exit_code))
             m->power = POWER_OFF;
@@ -396,6 +426,10 @@ const void *machine_dtb(const struct machine *m, uint32_t *size, uint32_t *addr)
     return m->dtb;
 }
 
+uint64_t machine_last_retired(const struct machine *m) { return m->last_retired; }
+struct framebuffer *machine_framebuffer(struct machine *m) { return m->fb; }
+struct virtio_input *machine_keyboard(struct machine *m) { return m->keyboard; }
+struct virtio_input *machine_tablet(struct machine *m) { return m->tablet; }
 struct hart *machine_hart(struct machine *m) { return m->hart; }
 struct bus *machine_bus(struct machine *m) { return m->bus; }
 uint64_t machine_time(const struct machine *m) { return clock_ticks(&m->clock); }

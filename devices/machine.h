@@ -26,7 +26,15 @@
 #include "devices/chardev.h"
 
 struct bus;
+struct framebuffer;
 struct hart;
+struct virtio_input;
+
+/* virtio-mmio slots: disks from slot 0 up (xv6 and friends look at slot 0), the
+ * keyboard and the tablet in the last two. */
+#define MACHINE_MAX_DISKS    (MEMMAP_VIRTIO_COUNT - 2)
+#define MACHINE_KEYBOARD_SLOT (MEMMAP_VIRTIO_COUNT - 2)
+#define MACHINE_TABLET_SLOT   (MEMMAP_VIRTIO_COUNT - 1)
 
 struct machine_config {
     uint32_t ram_size;          /* bytes, a multiple of 4 KiB, at MEMMAP_RAM_BASE */
@@ -35,7 +43,7 @@ struct machine_config {
     bool has_tohost;            /* HTIF: the program's `tohost` symbol */
     uint32_t tohost;
     struct chardev console;     /* UART0's line, and HTIF's console output */
-    const struct blockdev *disks[MEMMAP_VIRTIO_COUNT];  /* virtio-blk in slot i, or NULL */
+    const struct blockdev *disks[MACHINE_MAX_DISKS];    /* virtio-blk in slot i, or NULL */
     unsigned virtio_version;    /* 1: legacy (QEMU's default), 2: modern */
     const char *bootargs;       /* /chosen/bootargs, or NULL */
     const void *initrd;         /* loaded below the device tree; NULL: none */
@@ -43,6 +51,8 @@ struct machine_config {
     const void *dtb;            /* a device tree to use instead of the generated one */
     uint32_t dtb_size;
     uint64_t wall_ns;           /* the wall-clock time now, ns since 1970, for the RTC */
+    unsigned fb_width, fb_height;   /* the framebuffer at MEMMAP_FB_BASE; 0: none */
+    bool input;                 /* virtio-input keyboard (slot 6) and tablet (slot 7) */
 };
 
 enum machine_state {
@@ -65,6 +75,9 @@ enum machine_state machine_run(struct machine *m, uint64_t budget);
  * HART_STOP_WATCHPOINT are a debugger's business (host/gdbstub.c). */
 enum hart_stop machine_last_stop(const struct machine *m);
 
+/* How many instructions the last machine_run retired (0 while the hart waits). */
+uint64_t machine_last_retired(const struct machine *m);
+
 /* The guest's exit code once MACHINE_EXITED: 0 is success. */
 uint32_t machine_exit_code(const struct machine *m);
 
@@ -84,6 +97,11 @@ uint32_t machine_reserved_base(const struct machine *m);
 
 /* The device tree the guest gets, and where it is. */
 const void *machine_dtb(const struct machine *m, uint32_t *size, uint32_t *addr);
+
+/* The framebuffer and the input devices, or NULL when the config asked for none. */
+struct framebuffer *machine_framebuffer(struct machine *m);
+struct virtio_input *machine_keyboard(struct machine *m);
+struct virtio_input *machine_tablet(struct machine *m);
 
 struct hart *machine_hart(struct machine *m);
 struct bus *machine_bus(struct machine *m);

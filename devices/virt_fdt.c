@@ -145,6 +145,19 @@ static int soc_node(void *fdt, const struct virt_fdt_config *cfg)
     TRY(plic_irq(fdt, MEMMAP_RTC_IRQ));
     TRY(fdt_end_node(fdt));
 
+    if (cfg->fb_width && cfg->fb_height) {
+        uint32_t stride = cfg->fb_width * 4;
+        uint32_t size = (stride * cfg->fb_height + 4095) & ~4095u;
+        TRY(begin_node_at(fdt, "framebuffer", MEMMAP_FB_BASE));
+        TRY(fdt_property_string(fdt, "compatible", "simple-framebuffer"));
+        TRY(prop_reg(fdt, MEMMAP_FB_BASE, size));
+        TRY(fdt_property_u32(fdt, "width", cfg->fb_width));
+        TRY(fdt_property_u32(fdt, "height", cfg->fb_height));
+        TRY(fdt_property_u32(fdt, "stride", stride));
+        TRY(fdt_property_string(fdt, "format", "a8r8g8b8"));
+        TRY(fdt_end_node(fdt));
+    }
+
     /* QEMU lists the slots from the last to the first; Linux numbers the disks in node
      * order, so keep that order for the same /dev/vda as on QEMU. */
     for (unsigned i = cfg->virtio_slots; i-- > 0;) {

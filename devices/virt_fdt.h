@@ -5,7 +5,8 @@
  * the hart implements, mmu-type riscv,sv32, an interrupt-controller child), /memory,
  * /chosen (bootargs, stdout-path, initrd, and rvbox,kernel-entry: where rvbox's firmware
  * enters the kernel), and under /soc the CLINT, PLIC, UART, syscon
- * with poweroff/reboot nodes, RTC and the virtio-mmio slots, each with its interrupts.
+ * with poweroff/reboot nodes, RTC, the virtio-mmio slots, each with its interrupts, and
+ * the framebuffer as a `simple-framebuffer` (outside RAM, so nothing needs reserving).
  */
 #ifndef RVBOX_VIRT_FDT_H
 #define RVBOX_VIRT_FDT_H
@@ -21,6 +22,7 @@ struct virt_fdt_config {
     uint32_t initrd_start, initrd_end;  /* both 0: no initrd */
     unsigned virtio_slots;          /* virtio-mmio nodes at MEMMAP_VIRTIO_BASE */
     uint32_t kernel_entry;          /* /chosen/rvbox,kernel-entry for the firmware; 0: none */
+    unsigned fb_width, fb_height;   /* a simple-framebuffer at MEMMAP_FB_BASE; 0: none */
 };
 
 /* The hart's ISA string for riscv,isa. */

@@ -15,7 +15,9 @@
 #include "host/loader.h"
 #include "host/options.h"
 #include "host/run.h"
+#include "host/screenshot.h"
 #include "host/serial.h"
+#include "host/window.h"
 #include "host/symbols.h"
 #include "host/trace.h"
 
@@ -33,6 +35,8 @@ struct session {
     size_t initrd_size, dtb_size;
     struct disk_file *disks[OPTIONS_MAX_DRIVES];
     struct serial *serial;
+    struct window *window;
+    bool window_tried;
     struct symbols *syms;       /* of the images and --symbols files */
     struct trace *trace;        /* -d, -D; the failure report */
     struct gdbstub *gdb;        /* -s, -gdb; NULL without */
@@ -170,6 +174,8 @@ static struct machine *boot(struct session *s, char *err)
         .initrd = s->initrd, .initrd_size = (uint32_t)s->initrd_size,
         .dtb = s->dtb, .dtb_size = (uint32_t)s->dtb_size,
         .wall_ns = wall_ns(),
+        .fb_width = s->opt.fb_width, .fb_height = s->opt.fb_height,
+        .input = true,
     };
     if (s->serial)
         cfg.console = serial_chardev(s->serial);
@@ -218,6 +224,24 @@ static int exit_status(uint32_t code)
     return code > 255 ? 255 : (int)code;
 }
 
+/* The window, opened at the first boot (so that start-up errors come first) unless
+ * -nographic; without a display, rvbox says so in one line and goes on without it. */
+static void show(struct session *s, struct machine *m)
+{
+    if (!s->window_tried && !s->opt.nographic) {
+        char why[ERR_LEN];
+        s->window_tried = true;
+        s->window = window_open(s->opt.fb_width, s->opt.fb_height, s->opt.screenshot, why,
+                                sizeof why);
+        if (!s->window)
+            fprintf(stderr, "rvbox: %s\n", why);
+    }
+    if (s->window) {
+        window_attach(s->window, machine_framebuffer(m), machine_keyboard(m), machine_tablet(m));
+        window_set_state(s->window, "running");
+    }
+}
+
 /* Boot, run, and boot again while the guest reboots. */
 static int run(struct session *s, char *err)
 {
@@ -228,8 +252,13 @@ static int run(struct session *s, char *err)
             return die(err);
         trace_attach(s->trace, m);
         gdbstub_attach(s->gdb, m);
-        enum run_end end = run_machine(m, s->serial, s->gdb);
+        show(s, m);
+        struct run_io io = { .serial = s->serial, .gdb = s->gdb, .window = s->window };
+        enum run_end end = run_machine(m, &io);
         uint32_t code = machine_exit_code(m);
+        if (end != RUN_REBOOT && s->opt.screenshot &&
+            screenshot_write(machine_framebuffer(m), s->opt.screenshot, err, ERR_LEN))
+            fprintf(stderr, "rvbox: %s\n", err);
         if (end != RUN_REBOOT)
             trace_finish(s->trace);
         if (end == RUN_EXITED) {
@@ -239,6 +268,8 @@ static int run(struct session *s, char *err)
         }
         if (machine_flush_disks(m))
             fprintf(stderr, "rvbox: warning: flushing a disk failed\n");
+        if (s->window)
+            window_attach(s->window, NULL, NULL, NULL);     /* the machine goes away */
         machine_destroy(m);
         switch (end) {
         case RUN_REBOOT:
@@ -256,6 +287,8 @@ static int run(struct session *s, char *err)
 
 static void close_session(struct session *s)
 {
+    if (s->window)
+        window_close(s->window);
     gdbstub_close(s->gdb);
     trace_close(s->trace);
     symbols_destroy(s->syms);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bus/memmap.h"
+#include "devices/framebuffer.h"
 
 int options_parse_size(const char *text, uint32_t *bytes, char *err, size_t errlen)
 {
@@ -160,6 +161,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
     o->ram_size = MEMMAP_RAM_DEFAULT;
     o->serial = "stdio";
     o->virtio_version = 1;
+    o->fb_width = FB_DEFAULT_WIDTH;
+    o->fb_height = FB_DEFAULT_HEIGHT;
     trace_options_init(&o->trace);
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -221,6 +224,30 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
             o->virtio_version = legacy ? 1 : 2;
         } else if (!strcmp(name, "-nographic")) {
             o->nographic = true;
+        } else if (!strcmp(name, "-display")) {
+            if (!(v = value_of(&i, argc, argv, err, errlen)))
+                return 1;
+            if (strcmp(v, "none") && strcmp(v, "sdl")) {
+                snprintf(err, errlen, "-display %s: want sdl or none", v);
+                return 1;
+            }
+            o->nographic = !strcmp(v, "none");
+        } else if (!strcmp(name, "-g") || !strcmp(name, "-framebuffer")) {
+            if (!(v = value_of(&i, argc, argv, err, errlen)))
+                return 1;
+            unsigned w, h;
+            char tail;
+            if (sscanf(v, "%ux%u%c", &w, &h, &tail) != 2 || w < 16 || h < 16 ||
+                w > FB_MAX_WIDTH || h > FB_MAX_HEIGHT) {
+                snprintf(err, errlen, "%s %s: want WIDTHxHEIGHT, 16x16 to %ux%u", arg, v,
+                         FB_MAX_WIDTH, FB_MAX_HEIGHT);
+                return 1;
+            }
+            o->fb_width = w;
+            o->fb_height = h;
+        } else if (!strcmp(name, "-screenshot")) {
+            if (!(o->screenshot = value_of(&i, argc, argv, err, errlen)))
+                return 1;
         } else if ((r = gdbstub_option(&o->gdb, name, &i, argc, argv, err, errlen)) ||
                    (r = trace_option(&o->trace, name, &i, argc, argv, err, errlen))) {
             if (r < 0)
@@ -264,7 +291,10 @@ void options_print_help(const char *argv0)
            "                 -global virtio-mmio.force-legacy=off\n"
            "  -dtb FILE      boot with this device tree instead of the generated one\n"
            "  --dump-dtb FILE  write the generated device tree to FILE and exit\n"
-           "  -nographic     no window (there is none yet: accepted for QEMU habits)\n"
+           "  -nographic     no window (also -display none); the serial console stays\n"
+           "  -g WxH         framebuffer size (default 800x600), also --framebuffer\n"
+           "  --screenshot FILE.png\n"
+           "                 write the framebuffer as PNG at exit, and on Ctrl-Alt-S\n"
            "  -h, --help     show this help and exit\n"
            "  -V, --version  show the version and exit\n"
            "\n"

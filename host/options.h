@@ -12,7 +12,7 @@
 #include "host/gdbstub.h"
 #include "host/trace.h"
 
-#define OPTIONS_MAX_DRIVES 8
+#define OPTIONS_MAX_DRIVES 6     /* virtio slots 0-5; the last two hold keyboard and tablet */
 
 struct drive_option {
     char *file;                 /* owned (commas unescaped) */
@@ -30,7 +30,9 @@ struct options {
     const char *dump_dtb;       /* --dump-dtb FILE: write ours and exit */
     const char *serial;         /* -serial: stdio (default), pty, tcp:..., file:..., none */
     unsigned virtio_version;    /* 1 (legacy, QEMU's default) or 2 */
-    bool nographic;
+    bool nographic;             /* -nographic, -display none: no window */
+    unsigned fb_width, fb_height;   /* -g WxH (800x600) */
+    const char *screenshot;     /* --screenshot FILE.png: at exit, and on Ctrl-Alt-S */
     unsigned ndrives;
     struct drive_option drives[OPTIONS_MAX_DRIVES];
     struct gdb_options gdb;     /* -s, -S, -gdb */

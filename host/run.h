@@ -10,6 +10,14 @@
 struct gdbstub;
 struct machine;
 struct serial;
+struct window;
+
+/* The host ends the machine talks to; gdb and window may be NULL. */
+struct run_io {
+    struct serial *serial;
+    struct gdbstub *gdb;
+    struct window *window;
+};
 
 enum run_end {
     RUN_EXITED,         /* the guest powered off or ended through HTIF */
@@ -27,6 +35,6 @@ int run_signal(void);
 
 /* Run the machine until it ends; `gdb` (may be NULL) is served every slice and may hold
  * the machine halted. */
-enum run_end run_machine(struct machine *m, struct serial *serial, struct gdbstub *gdb);
+enum run_end run_machine(struct machine *m, const struct run_io *io);
 
 #endif

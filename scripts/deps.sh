@@ -6,11 +6,11 @@ set -euo pipefail
 
 RVBOX_BUILD_PACKAGES=(
   cmake make gcc pkg-config
-  libelf-dev libfdt-dev
+  libelf-dev libfdt-dev libsdl2-dev libpng-dev
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
 )
 RVBOX_TEST_PACKAGES=(
-  check expect device-tree-compiler gdb-multiarch
+  check expect device-tree-compiler gdb-multiarch xvfb xdotool
 )
 
 rvbox_missing_packages() {

@@ -216,6 +216,27 @@ START_TEST(test_devices)
 }
 END_TEST
 
+START_TEST(test_framebuffer)
+{
+    build(NULL, 0, 0);
+    ck_assert_int_lt(fdt_path_offset(blob, "/soc/framebuffer@40000000"), 0);
+
+    struct virt_fdt_config cfg = {
+        .nharts = 1, .ram_base = MEMMAP_RAM_BASE, .ram_size = 128u << 20,
+        .virtio_slots = MEMMAP_VIRTIO_COUNT, .fb_width = 640, .fb_height = 480,
+    };
+    char err[128];
+    ck_assert_int_gt(virt_fdt_build(&cfg, blob, sizeof blob, err, sizeof err), 0);
+    int fb = node("/soc/framebuffer@40000000");
+    ck_assert_str_eq(str(fb, "compatible"), "simple-framebuffer");
+    check_reg(fb, MEMMAP_FB_BASE, 640 * 480 * 4);
+    ck_assert_uint_eq(cell(fb, "width"), 640);
+    ck_assert_uint_eq(cell(fb, "height"), 480);
+    ck_assert_uint_eq(cell(fb, "stride"), 640 * 4);
+    ck_assert_str_eq(str(fb, "format"), "a8r8g8b8");
+}
+END_TEST
+
 START_TEST(test_too_small)
 {
     struct virt_fdt_config cfg = { .nharts = 1, .ram_base = MEMMAP_RAM_BASE,
@@ -234,6 +255,7 @@ int main(void)
     tcase_add_test(tc, test_chosen);
     tcase_add_test(tc, test_interrupt_controllers);
     tcase_add_test(tc, test_devices);
+    tcase_add_test(tc, test_framebuffer);
     tcase_add_test(tc, test_too_small);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
