@@ -6,7 +6,7 @@
 #
 # usage: roms/linux/build.sh [--defconfig] [--verbose] OUTDIR
 #   (default)    rv32_defconfig + roms/linux/trimmed.config: small, no C extension
-#   --defconfig  plain rv32_defconfig (RV32IMAC, EFI, SMP, modules...; ~17 min on 2 cores)
+#   --defconfig  plain rv32_defconfig (RV32IMAC, EFI, SMP...; Image only, no modules)
 #   --verbose    show the kernel build's output instead of logging it
 # Environment: RVBOX_CACHE (default ~/.cache/rvbox) holds the unpacked source and
 # the builds, keyed by a hash of everything that goes into them; RVBOX_JOBS
@@ -132,7 +132,7 @@ unpack_source() {
 check_config() {
 	local config=$1 fragment=$2 bad=0 line sym got
 	while read -r line; do
-		sym=$(grep -oE 'CONFIG_[A-Za-z0-9_]+' <<<"$line" | head -1)
+		[[ $line =~ CONFIG_[A-Za-z0-9_]+ ]] && sym=${BASH_REMATCH[0]}
 		got=$(grep -E "^$sym=|^# $sym is not set" "$config" || true)
 		[ "$line" = "$got" ] && continue
 		[ -z "$got" ] && [ "${line:0:1}" = "#" ] && continue
@@ -222,16 +222,20 @@ build_userland() {
 	find "$udir/disk" -type d -exec chmod 0755 {} + -o -type f -exec chmod 0644 {} +
 	find "$udir/disk" -exec touch -h -d "@$epoch" {} +
 	rm -f "$udir/disk.img"
-	# -d copies the files' owners: make them root's whoever builds
+	truncate -s 4M "$udir/disk.img"
 	E2FSPROGS_FAKE_TIME=$epoch mke2fs -q -F -t ext2 -b 1024 -L rvbox \
 		-U 5256424f-5800-4000-8000-000000000001 \
 		-E root_owner=0:0,hash_seed=5256424f-5800-4000-8000-000000000002 \
-		-d "$udir/disk" "$udir/disk.img" 4M
-	if [ "$(id -u)" -ne 0 ]; then
-		(cd "$udir/disk" && find . -mindepth 1 | sed 's|^\.||') |
-			sed 's|.*|sif & uid 0\nsif & gid 0|' >"$udir/chown.debugfs"
-		E2FSPROGS_FAKE_TIME=$epoch debugfs -w -f "$udir/chown.debugfs" \
-			"$udir/disk.img" >/dev/null 2>&1 || die "debugfs could not chown the disk"
+		-d "$udir/disk" "$udir/disk.img"
+	# -d copies each file's owner and change time (which touch cannot set):
+	# make them root's and the epoch, whoever builds and whenever
+	(cd "$udir/disk" && find . -mindepth 1 | sed 's|^\.||'; echo /; echo /lost+found) |
+		sed 's|.*|sif & uid 0\nsif & gid 0\nsif & ctime @'"$epoch"'|' >"$udir/fix.debugfs"
+	E2FSPROGS_FAKE_TIME=$epoch debugfs -w -f "$udir/fix.debugfs" "$udir/disk.img" \
+		>"$udir/fix.log" 2>&1 || { cat "$udir/fix.log" >&2; die "debugfs failed on the disk"; }
+	if grep -q -i 'error\|not found\|invalid' "$udir/fix.log"; then
+		cat "$udir/fix.log" >&2
+		die "debugfs could not fix the disk's owners and times"
 	fi
 	echo "$ukey" >"$udir/stamp"
 	note "userland and disk built in $(elapsed "$t")"

@@ -78,7 +78,12 @@ int main(int argc, char **argv, char **envp)
 	}
 	while (rv_waitpid(pid, &status) < 0 && errno == EINTR)
 		;
-	printf("init: shell exited with status %d, powering off\n", status);
+	if (status & 0x7f)
+		printf("init: shell killed by signal %d, powering off\n",
+		       status & 0x7f);
+	else
+		printf("init: shell exited with status %d, powering off\n",
+		       (status >> 8) & 255);
 	power_off();
 	return 0;
 }

@@ -114,10 +114,14 @@ static __attribute__((unused)) int rv_syslog(int action, char *buf, int len)
 	return rv_ret(my_syscall3(__NR_syslog, action, buf, len));
 }
 
-/* waitpid through waitid(P_PID, pid, &info, WEXITED, NULL).
- * siginfo_t for SIGCHLD: signo, errno, code, then pid, uid, status. */
+/* waitpid through waitid(P_PID, pid, &info, WEXITED, NULL), with *status
+ * in waitpid's encoding: exit code << 8, or the signal number (| 0x80 for a
+ * core dump). siginfo_t for SIGCHLD: signo, errno, code, pid, uid, status;
+ * code is CLD_EXITED (1), CLD_KILLED (2) or CLD_DUMPED (3). */
 #define RV_P_PID 1
 #define RV_WEXITED 4
+#define RV_CLD_EXITED 1
+#define RV_CLD_DUMPED 3
 static __attribute__((unused)) int rv_waitpid(int pid, int *status)
 {
 	int info[32] = { 0 };
@@ -126,8 +130,13 @@ static __attribute__((unused)) int rv_waitpid(int pid, int *status)
 
 	if (ret < 0)
 		return ret;
-	if (status)
-		*status = info[5];
+	if (status) {
+		if (info[2] == RV_CLD_EXITED)
+			*status = (info[5] & 0xff) << 8;
+		else
+			*status = (info[5] & 0x7f) |
+				  (info[2] == RV_CLD_DUMPED ? 0x80 : 0);
+	}
 	return info[3];
 }
 

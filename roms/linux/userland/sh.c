@@ -1,8 +1,9 @@
 /* rvbox initramfs /bin/sh: a line-at-a-time shell of builtins, enough to
  * look around a booted kernel and drive it from a test script.
  * Syntax: words separated by blanks, '...' and "..." quote, and a final
- * `> FILE` or `>> FILE` sends the command's output to FILE. A word that is
- * not a builtin runs as a program (/bin/WORD, or WORD if it holds a '/'). */
+ * `> FILE` or `>> FILE` sends the command's output to FILE, and the word $?
+ * is the status of the command before. A word that is not a builtin runs as
+ * a program (/bin/WORD, or WORD if it holds a '/'). */
 #include "rv32_nolibc.h"
 
 #define LINE_MAX 1024
@@ -11,6 +12,7 @@
 #define MS_RDONLY 1
 
 static char **sh_envp;
+static int last_status;
 
 /* ---- small output helpers (nolibc's printf writes unbuffered) ---- */
 
@@ -353,14 +355,26 @@ static int cmd_uname(int argc, char **argv)
 static int cmd_dmesg(int argc, char **argv)
 {
 	static char buf[1 << 17];
-	int n;
+	int n, i, j, len;
 
 	(void)argc;
 	(void)argv;
 	n = rv_syslog(RV_SYSLOG_READ_ALL, buf, sizeof(buf));
 	if (n < 0)
 		return fail("dmesg", 0);
-	write(1, buf, n);
+	/* drop each line's "<level>" prefix, as dmesg(1) does */
+	for (i = 0, len = 0; i < n; i++) {
+		if ((i == 0 || buf[i - 1] == '\n') && buf[i] == '<') {
+			for (j = i + 1; j < n && buf[j] >= '0' && buf[j] <= '9'; j++)
+				;
+			if (j < n && buf[j] == '>' && j > i + 1) {
+				i = j;
+				continue;
+			}
+		}
+		buf[len++] = buf[i];
+	}
+	write(1, buf, len);
 	return 0;
 }
 
@@ -541,7 +555,8 @@ static int run_program(int argc, char **argv)
 		return fail("sh", "fork");
 	if (rv_waitpid(pid, &status) < 0)
 		return fail("sh", "wait");
-	return (status >> 8) & 255;
+	/* as other shells: the exit code, or 128 + the signal that killed it */
+	return (status & 0x7f) ? 128 + (status & 0x7f) : (status >> 8) & 255;
 }
 
 static int run(int argc, char **argv)
@@ -599,15 +614,20 @@ static int split(const char *line, char *store, char **words, int *redir)
 static int run_line(const char *line, int *exit_now)
 {
 	static char store[2 * LINE_MAX];
+	char status_word[12];
 	char *words[ARGS_MAX + 1];
 	int redir[ARGS_MAX + 1];
 	int argc, saved = -1, status, fd;
 	const char *target = 0;
 	int append = 0;
 
+	itoa_r(last_status, status_word);
 	argc = split(line, store, words, redir);
 	if (argc == 0 || words[0][0] == '#')
-		return 0;
+		return last_status;
+	for (fd = 0; fd < argc; fd++)
+		if (!redir[fd] && strcmp(words[fd], "$?") == 0)
+			words[fd] = status_word;
 	if (argc >= 2 && redir[argc - 2] && !redir[argc - 1]) {
 		append = words[argc - 2][1] == '>';
 		target = words[argc - 1];
@@ -689,6 +709,7 @@ int main(int argc, char **argv, char **envp)
 		if (!read_line(line, sizeof(line)))
 			break;
 		status = run_line(line, &exit_now);
+		last_status = status;
 		if (exit_now)
 			break;
 	}
