@@ -11,6 +11,7 @@ RVBOX_BUILD_PACKAGES=(
 )
 RVBOX_TEST_PACKAGES=(
   check expect device-tree-compiler gdb-multiarch xvfb xdotool
+  bc procps      # used by the test scripts (timings, pkill)
 )
 
 rvbox_missing_packages() {
