@@ -71,7 +71,10 @@ struct walk {
     uint32_t pte;
 };
 
-static trap_t walk(struct hart *h, uint32_t va, enum mmu_access kind, struct walk *w)
+/* `peek`: a debugger's walk, which must not disturb the machine: page-table entries are
+ * then read only from memory, never from a device register with read side effects. */
+static trap_t walk(struct hart *h, uint32_t va, enum mmu_access kind, struct walk *w,
+                   bool peek)
 {
     unsigned priv = effective_priv(h, kind);
     w->pa = 0;
@@ -88,8 +91,16 @@ static trap_t walk(struct hart *h, uint32_t va, enum mmu_access kind, struct wal
         uint32_t vpn = level ? va >> 22 : (va >> 12) & 0x3ff;
         uint64_t pte_addr = table + vpn * 4;
         uint32_t pte;
-        if (pte_addr > 0xfffffffcu || !bus_read(h->bus, (uint32_t)pte_addr, 4, &pte))
+        if (pte_addr > 0xfffffffcu)
             return access_fault;
+        if (peek) {
+            const uint8_t *mem = bus_host_ptr(h->bus, (uint32_t)pte_addr, 4, false);
+            if (!mem)
+                return access_fault;
+            memcpy(&pte, mem, 4);
+        } else if (!bus_read(h->bus, (uint32_t)pte_addr, 4, &pte)) {
+            return access_fault;
+        }
         if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W)))
             return page_fault;
         uint64_t ppn = pte >> 10;
@@ -136,7 +147,7 @@ static trap_t commit(struct hart *h, const struct walk *w, enum mmu_access kind,
 bool mmu_peek(struct hart *h, uint32_t va, enum mmu_access kind, uint32_t *pa)
 {
     struct walk w;
-    if (trap_raised(walk(h, va, kind, &w)))
+    if (trap_raised(walk(h, va, kind, &w, true)))
         return false;
     *pa = w.pa;
     return true;
@@ -145,7 +156,7 @@ bool mmu_peek(struct hart *h, uint32_t va, enum mmu_access kind, uint32_t *pa)
 trap_t mmu_translate(struct hart *h, uint32_t va, enum mmu_access kind, uint32_t *pa)
 {
     struct walk w;
-    trap_t t = walk(h, va, kind, &w);
+    trap_t t = walk(h, va, kind, &w, false);
     if (trap_raised(t))
         return t;
     if (!phys_present(h, w.pa, kind))
@@ -178,9 +189,9 @@ static trap_t translate_span(struct hart *h, uint32_t va, unsigned size, enum mm
     uint32_t last = va + size - 1;
     bool two = (last ^ va) & ~PAGE_MASK;
     struct walk w[2];
-    trap_t t = walk(h, va, kind, &w[0]);
+    trap_t t = walk(h, va, kind, &w[0], false);
     if (!trap_raised(t) && two)
-        t = walk(h, last & ~PAGE_MASK, kind, &w[1]);
+        t = walk(h, last & ~PAGE_MASK, kind, &w[1], false);
     if (trap_raised(t))
         return t;
     if (!phys_present(h, w[0].pa, kind))
@@ -263,7 +274,7 @@ trap_t mmu_fetch_slow(struct hart *h, uint32_t pc, uint32_t *raw)
 {
     struct walk w[2];
     uint32_t lo, hi = 0;
-    trap_t t = walk(h, pc, ACC_EXEC, &w[0]);
+    trap_t t = walk(h, pc, ACC_EXEC, &w[0], false);
     if (trap_raised(t))
         return t;
     if (!bus_read(h->bus, w[0].pa, 2, &lo))
@@ -271,7 +282,7 @@ trap_t mmu_fetch_slow(struct hart *h, uint32_t pc, uint32_t *raw)
     bool two = (lo & 3) == 3;
     if (two) {
         /* The second parcel may be in the next page, or in the same one. */
-        t = walk(h, pc + 2, ACC_EXEC, &w[1]);
+        t = walk(h, pc + 2, ACC_EXEC, &w[1], false);
         if (trap_raised(t))
             return t;
         if (!bus_read(h->bus, w[1].pa, 2, &hi))
