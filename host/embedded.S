@@ -1,6 +1,6 @@
-/* Guest code built into rvbox so that `rvbox` alone works: the default guest (booted when
- * no -kernel is given) and rvbox's SBI firmware (the default -bios). Both are built by the
- * guest sub-build; CMake passes their paths. */
+/* Guest code built into rvbox so that `rvbox` alone works: the default guest (Kite,
+ * guest-os/, booted when no -kernel is given) with its disk image, and rvbox's SBI
+ * firmware (the default -bios). CMake passes their paths. */
 #define STR2(x) #x
 #define STR(x) STR2(x)
 
@@ -11,6 +11,13 @@ default_guest_elf:
     .incbin STR(RVBOX_DEFAULT_GUEST)
     .globl default_guest_elf_end
 default_guest_elf_end:
+
+    .balign 16
+    .globl default_disk
+default_disk:
+    .incbin STR(RVBOX_DEFAULT_DISK)
+    .globl default_disk_end
+default_disk_end:
 
     .balign 16
     .globl firmware_elf

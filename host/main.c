@@ -11,6 +11,7 @@
 #include "cpu/hart.h"
 #include "devices/machine.h"
 #include "host/disk_file.h"
+#include "host/disk_memory.h"
 #include "host/gdbstub.h"
 #include "host/loader.h"
 #include "host/options.h"
@@ -22,6 +23,7 @@
 #include "host/trace.h"
 
 extern const unsigned char default_guest_elf[], default_guest_elf_end[];
+extern const unsigned char default_disk[], default_disk_end[];
 extern const unsigned char firmware_elf[], firmware_elf_end[];
 
 #define ERR_LEN 512
@@ -31,6 +33,8 @@ struct session {
     struct options opt;
     struct image bios, kernel;
     bool have_bios, have_kernel;
+    bool default_guest;         /* Kite, built in: no -kernel, no -bios */
+    struct disk_memory *default_disk;   /* its disk when no -drive is given */
     uint8_t *initrd, *dtb;
     size_t initrd_size, dtb_size;
     struct disk_file *disks[OPTIONS_MAX_DRIVES];
@@ -49,7 +53,7 @@ static int die(const char *msg)
 }
 
 /* Open the images the options name. Without -bios, a -kernel runs under rvbox's own
- * firmware; with neither, the default guest runs alone in M-mode. */
+ * firmware; with neither, so does the default guest (Kite, guest-os/). */
 static int open_images(struct session *s, char *err)
 {
     const struct options *o = &s->opt;
@@ -57,7 +61,7 @@ static int open_images(struct session *s, char *err)
         if (image_open_file(&s->bios, o->bios, MEMMAP_FIRMWARE_BASE, err, ERR_LEN))
             return -1;
         s->have_bios = true;
-    } else if (!o->bios_given && o->kernel) {
+    } else if (!o->bios_given) {
         if (image_open_memory(&s->bios, firmware_elf, (size_t)(firmware_elf_end - firmware_elf),
                               "rvbox firmware", MEMMAP_FIRMWARE_BASE, err, ERR_LEN))
             return -1;
@@ -78,6 +82,7 @@ static int open_images(struct session *s, char *err)
                               "default guest", raw_base, err, ERR_LEN))
             return -1;
         s->have_kernel = true;
+        s->default_guest = true;
     }
     if (o->initrd && loader_read_file(o->initrd, &s->initrd, &s->initrd_size, err, ERR_LEN))
         return -1;
@@ -92,6 +97,11 @@ static int open_images(struct session *s, char *err)
 
 static int open_devices(struct session *s, char *err)
 {
+    if (s->default_guest && s->opt.ndrives == 0 &&
+        !(s->default_disk = disk_memory_create(default_disk,
+                                               (size_t)(default_disk_end - default_disk), err,
+                                               ERR_LEN)))
+        return -1;
     for (unsigned i = 0; i < s->opt.ndrives; i++) {
         s->disks[i] = disk_file_open(s->opt.drives[i].file, s->opt.drives[i].readonly, err,
                                      ERR_LEN);
@@ -181,6 +191,8 @@ static struct machine *boot(struct session *s, char *err)
         cfg.console = serial_chardev(s->serial);
     for (unsigned i = 0; i < s->opt.ndrives; i++)
         cfg.disks[i] = disk_file_backend(s->disks[i]);
+    if (s->default_disk)
+        cfg.disks[0] = disk_memory_backend(s->default_disk);
     if (check_images(s, err))
         return NULL;
     struct machine *m = machine_create(&cfg, err, ERR_LEN);
@@ -293,6 +305,7 @@ static void close_session(struct session *s)
     trace_close(s->trace);
     symbols_destroy(s->syms);
     serial_close(s->serial);
+    disk_memory_destroy(s->default_disk);
     for (unsigned i = 0; i < OPTIONS_MAX_DRIVES; i++)
         if (s->disks[i] && disk_file_close(s->disks[i]))
             fprintf(stderr, "rvbox: warning: closing disk %s failed\n", s->opt.drives[i].file);

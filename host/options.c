@@ -267,8 +267,10 @@ void options_print_help(const char *argv0)
 {
     printf("Usage: %s [options]\n"
            "\n"
-           "rvbox emulates a RISC-V RV32IMAC machine (QEMU's virt memory map). With no\n"
-           "options it boots the bundled guest.\n"
+           "rvbox emulates a RISC-V RV32IMAC machine (QEMU's virt memory map). Without\n"
+           "-kernel it boots Kite, the bundled teaching OS, in a window with its serial\n"
+           "console here; Kite's disk is then a copy in memory (changes last until rvbox\n"
+           "exits) unless -drive names one, e.g. build/kite-disk.img to keep them.\n"
            "\n"
            "Options:\n"
            "  -kernel FILE   the guest kernel: an ELF32 RISC-V executable (loaded at its\n"

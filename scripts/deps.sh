@@ -8,6 +8,7 @@ RVBOX_BUILD_PACKAGES=(
   cmake make gcc pkg-config
   libelf-dev libfdt-dev libsdl2-dev libpng-dev
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
+  console-setup-linux   # the PSF console font Kite's framebuffer console is built from
 )
 RVBOX_TEST_PACKAGES=(
   check expect device-tree-compiler gdb-multiarch xvfb xdotool

@@ -1,0 +1,120 @@
+/*
+ * The console (console.h): every byte out goes to the UART and the framebuffer; bytes in
+ * come from the UART and the keyboard and are edited a line at a time here, the way a
+ * terminal's "cooked" mode does, so programs read whole lines.
+ */
+#include "console.h"
+
+#include "fb.h"
+#include "proc.h"
+#include "uart.h"
+#include "vm.h"
+
+#define CTRL(c) ((c) - '@')
+#define INPUT_SIZE 256
+
+/* The input ring: [r, w) is ready for read(), [w, e) is the line being edited. */
+static struct {
+    char buf[INPUT_SIZE];
+    uint32_t r, w, e;
+} in;
+static int fg_pid;
+
+void console_init(void)
+{
+    in.r = in.w = in.e = 0;
+}
+
+void console_putc(int c)
+{
+    uart_putc(c);
+    fbcon_putc(c);
+}
+
+void console_set_fg(int pid)
+{
+    fg_pid = pid;
+}
+
+static void erase_one(void)
+{
+    in.e--;
+    console_putc('\b');
+    console_putc(' ');
+    console_putc('\b');
+}
+
+/* One typed character, from an interrupt handler. */
+void console_input(int c)
+{
+    switch (c) {
+    case CTRL('C'):
+        console_putc('^');
+        console_putc('C');
+        console_putc('\n');
+        in.e = in.w;
+        if (fg_pid)
+            proc_kill(fg_pid);
+        return;
+    case CTRL('U'):
+        while (in.e != in.w)
+            erase_one();
+        return;
+    case 0x7f:
+    case '\b':
+        if (in.e != in.w)
+            erase_one();
+        return;
+    }
+    if (c == '\r')
+        c = '\n';
+    if (c != '\n' && c != CTRL('D') && c != '\t' && (c < ' ' || c > '~'))
+        return;                 /* other control characters and non-ASCII: dropped */
+    if (in.e - in.r >= INPUT_SIZE)
+        return;                 /* full: the reader is not keeping up */
+    in.buf[in.e++ % INPUT_SIZE] = (char)c;
+    if (c != CTRL('D'))
+        console_putc(c);
+    if (c == '\n' || c == CTRL('D') || in.e - in.r == INPUT_SIZE) {
+        in.w = in.e;
+        wakeup(&in.r);
+    }
+}
+
+int console_read(int user, uint32_t addr, int n)
+{
+    int want = n;
+    while (n > 0) {
+        while (in.r == in.w) {
+            if (killed(myproc()))
+                return -1;
+            sleep(&in.r);
+        }
+        char c = in.buf[in.r++ % INPUT_SIZE];
+        if (c == CTRL('D')) {
+            if (n < want)
+                in.r--;         /* end of file next time: this read returns the line */
+            break;
+        }
+        if (either_copyout(user, addr++, &c, 1) < 0)
+            return -1;
+        n--;
+        if (c == '\n')
+            break;
+    }
+    return want - n;
+}
+
+int console_write(int user, uint32_t addr, int n)
+{
+    char buf[64];
+    for (int done = 0; done < n;) {
+        int chunk = n - done < (int)sizeof buf ? n - done : (int)sizeof buf;
+        if (either_copyin(user, buf, addr + (uint32_t)done, (uint32_t)chunk) < 0)
+            return done ? done : -1;
+        for (int i = 0; i < chunk; i++)
+            console_putc(buf[i]);
+        done += chunk;
+    }
+    return n;
+}

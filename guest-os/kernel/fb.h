@@ -1,0 +1,23 @@
+/*
+ * The framebuffer and the text console drawn on it with an 8x16 bitmap font (font.c,
+ * generated at build time from a PSF console font). The console keeps the characters on
+ * screen, so it can repaint them after a program that mapped the framebuffer exits.
+ */
+#ifndef KITE_FB_H
+#define KITE_FB_H
+
+#include <stdint.h>
+
+#include "fdt.h"
+
+void fb_init(const struct boot_info *bi);   /* clear the screen; no-op without one */
+int fb_present(void);
+uint32_t fb_base(void), fb_size(void), fb_width(void), fb_height(void), fb_stride(void);
+
+void fbcon_putc(int c);             /* draws unless a process holds the screen */
+/* A process maps the framebuffer: the console stops drawing (it still records) until
+ * fb_release(), which repaints it. */
+void fb_claim(void);
+void fb_release(void);
+
+#endif

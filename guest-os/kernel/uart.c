@@ -1,0 +1,51 @@
+/* The 16550 UART (ns16550a): 8N1, polled output, interrupt-driven input. rvbox and
+ * QEMU need no baud rate, so none is set. */
+#include "uart.h"
+
+#include <stdint.h>
+
+#include "console.h"
+#include "memlayout.h"
+
+#define RBR 0           /* receive buffer (read) */
+#define THR 0           /* transmit holding (write) */
+#define IER 1           /* interrupt enable */
+#define FCR 2           /* FIFO control */
+#define LCR 3           /* line control */
+#define LSR 5           /* line status */
+
+#define IER_RX      0x01
+#define FCR_ENABLE  0x01    /* FIFOs on; what arrived before boot stays */
+#define LCR_8N1     0x03
+#define LSR_DR      0x01    /* a byte has arrived */
+#define LSR_THRE    0x20    /* room to send */
+
+static volatile uint8_t *const uart = (volatile uint8_t *)UART0;
+
+void uart_init(void)
+{
+    uart[IER] = 0;
+    uart[LCR] = LCR_8N1;
+    uart[FCR] = FCR_ENABLE;
+    uart[IER] = IER_RX;
+}
+
+static void put_raw(int c)
+{
+    while (!(uart[LSR] & LSR_THRE))
+        ;
+    uart[THR] = (uint8_t)c;
+}
+
+void uart_putc(int c)
+{
+    if (c == '\n')
+        put_raw('\r');
+    put_raw(c);
+}
+
+void uart_intr(void)
+{
+    while (uart[LSR] & LSR_DR)
+        console_input(uart[RBR]);
+}
