@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# kite_test.sh SCENARIO RVBOX DISK [SCREEN_CHECK]: runs one scenario of kite.exp on a
+# fresh copy of Kite's disk image (build/kite-disk.img), headless.
+#   persist   runs `persist`, then `persist2` on the same disk: a second rvbox run
+#   noargs    rvbox with no arguments at all (Kite built in, its disk in memory), with
+#             SDL's dummy video driver so the window opens without a display
+#   screen    also takes a screenshot at exit and checks the console is drawn on it
+set -u
+scenario=$1 rvbox=$2 disk=$3 check=${4:-}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+cp "$disk" "$dir/disk.img"
+kite=(-nographic -drive "file=$dir/disk.img,format=raw")
+case $scenario in
+  persist)
+    expect -f "$here/kite.exp" persist "$dir/serial1.log" "$rvbox" "${kite[@]}" &&
+      expect -f "$here/kite.exp" persist2 "$dir/serial2.log" "$rvbox" "${kite[@]}" ;;
+  noargs)
+    SDL_VIDEODRIVER=dummy expect -f "$here/kite.exp" noargs "$dir/serial.log" "$rvbox" ;;
+  screen)
+    expect -f "$here/kite.exp" screen "$dir/serial.log" "$rvbox" "${kite[@]}" \
+      --screenshot "$dir/screen.png" || exit 1
+    [ -s "$dir/screen.png" ] || { echo "FAIL: no screenshot written"; exit 1; }
+    "$check" "$dir/screen.png" ;;
+  *)
+    expect -f "$here/kite.exp" "$scenario" "$dir/serial.log" "$rvbox" "${kite[@]}" ;;
+esac
