@@ -51,6 +51,7 @@ void main(uint32_t hartid, const void *dtb)
     else
         kprintf("Kite 0.1: %u MiB RAM, no framebuffer\n", bi.ram_size >> 20);
 
+    uart_intr();                /* what was typed before the console was there */
     trapinit();
     plic_init();
     plic_enable(UART0_IRQ);

@@ -15,16 +15,22 @@
 #define LSR 5           /* line status */
 
 #define IER_RX      0x01
-#define FCR_ENABLE  0x01    /* FIFOs on; what arrived before boot stays */
+#define FCR_ENABLE  0x01    /* FIFOs on (this empties them) */
 #define LCR_8N1     0x03
 #define LSR_DR      0x01    /* a byte has arrived */
 #define LSR_THRE    0x20    /* room to send */
 
 static volatile uint8_t *const uart = (volatile uint8_t *)UART0;
+/* Bytes that arrived before the kernel (typed ahead, piped in): turning the FIFOs on
+ * empties them, so they are kept here until the console can take them. */
+static uint8_t early[16];
+static int nearly;
 
 void uart_init(void)
 {
     uart[IER] = 0;
+    while ((uart[LSR] & LSR_DR) && nearly < (int)sizeof early)
+        early[nearly++] = uart[RBR];
     uart[LCR] = LCR_8N1;
     uart[FCR] = FCR_ENABLE;
     uart[IER] = IER_RX;
@@ -46,6 +52,9 @@ void uart_putc(int c)
 
 void uart_intr(void)
 {
+    for (int i = 0; i < nearly; i++)
+        console_input(early[i]);
+    nearly = 0;
     while (uart[LSR] & LSR_DR)
         console_input(uart[RBR]);
 }
