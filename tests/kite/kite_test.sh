@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# kite_test.sh SCENARIO RVBOX DISK [SCREEN_CHECK]: runs one scenario of kite.exp on a
-# fresh copy of Kite's disk image (build/kite-disk.img), headless.
+# kite_test.sh SCENARIO RVBOX DISK [TOOL]: runs one scenario of kite.exp on a fresh copy
+# of Kite's disk image (build/kite-disk.img), headless.
 #   persist   runs `persist`, then `persist2` on the same disk: a second rvbox run
 #   noargs    rvbox with no arguments at all (Kite built in, its disk in memory), with
 #             SDL's dummy video driver so the window opens without a display
-#   screen    also takes a screenshot at exit and checks the console is drawn on it
+#   window    in rvbox's real window under a private Xvfb (TOOL: with_xvfb.sh)
+#   screen    also takes a screenshot at exit and checks the console is drawn on it (TOOL:
+#             screen_check)
 set -u
-scenario=$1 rvbox=$2 disk=$3 check=${4:-}
+scenario=$1 rvbox=$2 disk=$3 tool=${4:-}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
@@ -18,11 +20,16 @@ case $scenario in
       expect -f "$here/kite.exp" persist2 "$dir/serial2.log" "$rvbox" "${kite[@]}" ;;
   noargs)
     SDL_VIDEODRIVER=dummy expect -f "$here/kite.exp" noargs "$dir/serial.log" "$rvbox" ;;
+  window)
+    # TOOL: tests/display/with_xvfb.sh. Software rendering: no GPU here.
+    export SDL_RENDER_DRIVER=software SDL_FRAMEBUFFER_ACCELERATION=0
+    "$tool" expect -f "$here/kite.exp" window "$dir/serial.log" "$rvbox" \
+      -drive "file=$dir/disk.img,format=raw" ;;
   screen)
     expect -f "$here/kite.exp" screen "$dir/serial.log" "$rvbox" "${kite[@]}" \
       --screenshot "$dir/screen.png" || exit 1
     [ -s "$dir/screen.png" ] || { echo "FAIL: no screenshot written"; exit 1; }
-    "$check" "$dir/screen.png" ;;
+    "$tool" "$dir/screen.png" ;;
   *)
     expect -f "$here/kite.exp" "$scenario" "$dir/serial.log" "$rvbox" "${kite[@]}" ;;
 esac
