@@ -3,7 +3,6 @@
  * SIZE_KIB KiB holding each FILE in the root directory under its base name. The output
  * depends only on the inputs (same files, same image), and appears whole or not at all.
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,5 +143,7 @@ int main(int argc, char **argv)
         die("%s: cannot write", argv[1]);
     printf("%s: %u files, %u of %u KiB used\n", argv[1], inum - ROOTINO - 1,
            next_block * BSIZE / 1024, sb.size * BSIZE / 1024);
+    free(tmp);
+    free(img);
     return 0;
 }
