@@ -55,7 +55,8 @@ int32_t sys_sleep(void)
     int32_t ms = argint(0);
     if (ms < 0)
         return -1;
-    uint32_t start = ticks, n = ((uint32_t)ms * TICK_HZ + 999) / 1000;
+    const uint32_t ms_per_tick = 1000 / TICK_HZ;
+    uint32_t start = ticks, n = ((uint32_t)ms + ms_per_tick - 1) / ms_per_tick;
     while (ticks - start < n) {
         if (killed(myproc()))
             return -1;

@@ -18,14 +18,17 @@
 
 volatile uint32_t ticks;
 static uint32_t tick_interval;     /* time-CSR counts per tick */
-static uint64_t next_tick;
+static uint32_t counts_per_ms;
+static uint64_t next_tick, boot_time;
 
 extern char trapvec[];
 
 void timer_init(uint32_t timebase_hz)
 {
     tick_interval = timebase_hz / TICK_HZ;
-    next_tick = rdtime() + tick_interval;
+    counts_per_ms = timebase_hz / 1000;
+    boot_time = rdtime();
+    next_tick = boot_time + tick_interval;
     sbi_set_timer(next_tick);
 }
 
@@ -36,9 +39,11 @@ void trapinit(void)
     csr_set(sie, SIE_SEIE | SIE_STIE);
 }
 
+/* From the time CSR, not from ticks: ticks missed while the host was busy are not
+ * replayed (clock_intr), so counting them would fall behind the clock. */
 uint32_t uptime_ms(void)
 {
-    return ticks * (1000 / TICK_HZ);
+    return (uint32_t)((rdtime() - boot_time) / counts_per_ms);
 }
 
 /* Count a tick and ask for the next. Ticks missed while the host was busy are skipped,
