@@ -4,6 +4,8 @@
 #   persist   runs `persist`, then `persist2` on the same disk: a second rvbox run
 #   noargs    rvbox with no arguments at all (Kite built in, its disk in memory), with
 #             SDL's dummy video driver so the window opens without a display
+#   qemu      the same kernel, firmware and disk on qemu-system-riscv32 -M virt (TOOL:
+#             the guest build directory); exits 77, skipped, without QEMU
 #   window    in rvbox's real window under a private Xvfb (TOOL: with_xvfb.sh)
 #   screen    also takes a screenshot at exit and checks the console is drawn on it (TOOL:
 #             screen_check)
@@ -20,6 +22,11 @@ case $scenario in
       expect -f "$here/kite.exp" persist2 "$dir/serial2.log" "$rvbox" "${kite[@]}" ;;
   noargs)
     SDL_VIDEODRIVER=dummy expect -f "$here/kite.exp" noargs "$dir/serial.log" "$rvbox" ;;
+  qemu)
+    qemu=$(command -v qemu-system-riscv32) || { echo "skipped: no qemu-system-riscv32"; exit 77; }
+    expect -f "$here/kite.exp" qemu "$dir/serial.log" "$qemu" -M virt -m 128M -nographic \
+      -bios "$tool/firmware/rvbox-fw.elf" -kernel "$tool/guest-os/kite.elf" \
+      -drive "file=$dir/disk.img,format=raw,if=none,id=d" -device virtio-blk-device,drive=d ;;
   window)
     # TOOL: tests/display/with_xvfb.sh. Software rendering: no GPU here.
     export SDL_RENDER_DRIVER=software SDL_FRAMEBUFFER_ACCELERATION=0
