@@ -97,6 +97,14 @@ static void forkret(void)
     usertrapret();
 }
 
+static int sleeping_on(void *chan)
+{
+    for (int i = 0; i < NPROC; i++)
+        if (procs[i].state == SLEEPING && procs[i].chan == chan)
+            return 1;
+    return 0;
+}
+
 /* Run each runnable process in turn; with none, wait for an interrupt. The loop starts
  * after the process that ran last, so every runnable process gets its slice. */
 void scheduler(void)
@@ -109,6 +117,7 @@ void scheduler(void)
             if (p->state != RUNNABLE)
                 continue;
             last = (int)(p - procs);
+            timer_resume();
             p->state = RUNNING;
             current = p;
             csr_write(satp, MAKE_SATP(p->pagetable));
@@ -120,8 +129,13 @@ void scheduler(void)
             break;
         }
         if (!ran) {
-            intr_on();
+            if (!sleeping_on((void *)&ticks))
+                timer_pause();          /* nothing to preempt, nobody to wake */
+            /* wfi with interrupts still off: it returns once one is pending (sie
+             * enables it), and only then are they let in. The other order loses an
+             * interrupt that lands between intr_on and wfi until the next one. */
             wfi();
+            intr_on();
             intr_off();
         }
     }

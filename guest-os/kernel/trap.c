@@ -20,6 +20,7 @@ volatile uint32_t ticks;
 static uint32_t tick_interval;     /* time-CSR counts per tick */
 static uint32_t counts_per_ms;
 static uint64_t next_tick, boot_time;
+static int ticking;                 /* a timer interrupt is asked for */
 
 extern char trapvec[];
 
@@ -30,6 +31,26 @@ void timer_init(uint32_t timebase_hz)
     boot_time = rdtime();
     next_tick = boot_time + tick_interval;
     sbi_set_timer(next_tick);
+    ticking = 1;
+}
+
+/* The idle scheduler stops the tick when no one sleeps on it, so an idle Kite costs
+ * the host nothing; it starts again before a process runs (to preempt it). */
+void timer_pause(void)
+{
+    if (ticking) {
+        sbi_set_timer(UINT64_MAX);
+        ticking = 0;
+    }
+}
+
+void timer_resume(void)
+{
+    if (!ticking) {
+        next_tick = rdtime() + tick_interval;
+        sbi_set_timer(next_tick);
+        ticking = 1;
+    }
 }
 
 void trapinit(void)

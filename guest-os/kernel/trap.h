@@ -11,6 +11,8 @@ extern volatile uint32_t ticks;        /* timer interrupts since boot (TICK_HZ a
 
 void trapinit(void);                   /* stvec, sie, the first timer interrupt */
 void timer_init(uint32_t timebase_hz);
+void timer_pause(void);                /* no more ticks until timer_resume() */
+void timer_resume(void);
 uint32_t uptime_ms(void);
 /* Return to user mode in the current process (never returns). */
 void usertrapret(void) __attribute__((noreturn));
