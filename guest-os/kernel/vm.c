@@ -177,36 +177,34 @@ uint32_t walkaddr(pagetable_t pt, uint32_t va, int write)
     return PTE2PA(*pte) | (va & (PGSIZE - 1));
 }
 
-int copyout(pagetable_t pt, uint32_t dstva, const void *src, uint32_t len)
+/* Copy between kernel memory and user memory at va, a page at a time (each page may lie
+ * anywhere in RAM). to_user: kernel buf -> user va (which must be writable). */
+static int copy_user(pagetable_t pt, uint32_t va, uint8_t *buf, uint32_t len, int to_user)
 {
-    const uint8_t *s = src;
     while (len) {
-        uint32_t pa = walkaddr(pt, dstva, 1);
+        uint32_t pa = walkaddr(pt, va, to_user);
         if (!pa)
             return -1;
-        uint32_t n = PGSIZE - (dstva & (PGSIZE - 1));
+        uint32_t n = PGSIZE - (va & (PGSIZE - 1));
         if (n > len)
             n = len;
-        memmove((void *)(uintptr_t)pa, s, n);
-        len -= n, s += n, dstva += n;
+        if (to_user)
+            memmove((void *)(uintptr_t)pa, buf, n);
+        else
+            memmove(buf, (void *)(uintptr_t)pa, n);
+        len -= n, buf += n, va += n;
     }
     return 0;
 }
 
+int copyout(pagetable_t pt, uint32_t dstva, const void *src, uint32_t len)
+{
+    return copy_user(pt, dstva, (uint8_t *)(uintptr_t)src, len, 1);   /* only read */
+}
+
 int copyin(pagetable_t pt, void *dst, uint32_t srcva, uint32_t len)
 {
-    uint8_t *d = dst;
-    while (len) {
-        uint32_t pa = walkaddr(pt, srcva, 0);
-        if (!pa)
-            return -1;
-        uint32_t n = PGSIZE - (srcva & (PGSIZE - 1));
-        if (n > len)
-            n = len;
-        memmove(d, (void *)(uintptr_t)pa, n);
-        len -= n, d += n, srcva += n;
-    }
-    return 0;
+    return copy_user(pt, srcva, dst, len, 0);
 }
 
 int copyinstr(pagetable_t pt, char *dst, uint32_t srcva, uint32_t max)
