@@ -81,28 +81,49 @@ void console_input(int c)
     }
 }
 
+/* Take one committed character off the input ring. */
+static char take(void)
+{
+    return in.buf[in.r++ % INPUT_SIZE];
+}
+
+/*
+ * Waits until a line (or an end-of-file mark) is committed, then hands out at most n
+ * bytes of it, stopping after '\n'. Ctrl-D works as on a Unix terminal: it sends what was
+ * typed before it without a newline and is itself discarded, so read() returns 0 only
+ * for a Ctrl-D at the start of a line. Bytes go to the reader in chunks, each one copy.
+ */
 int console_read(int user, uint32_t addr, int n)
 {
-    int want = n;
-    while (n > 0) {
-        while (in.r == in.w) {
-            if (killed(myproc()))
-                return -1;
-            sleep(&in.r);
-        }
-        char c = in.buf[in.r++ % INPUT_SIZE];
-        if (c == CTRL('D')) {
-            if (n < want)
-                in.r--;         /* end of file next time: this read returns the line */
-            break;
-        }
-        if (either_copyout(user, addr++, &c, 1) < 0)
+    if (n <= 0)
+        return 0;
+    while (in.r == in.w) {
+        if (killed(myproc()))
             return -1;
-        n--;
-        if (c == '\n')
-            break;
+        sleep(&in.r);
     }
-    return want - n;
+    char chunk[64];
+    int got = 0, k = 0, line_end = 0;
+    while (got + k < n && in.r != in.w && !line_end) {
+        char c = take();
+        if (c == CTRL('D'))
+            break;
+        chunk[k++] = c;
+        line_end = c == '\n';
+        if (k == (int)sizeof chunk) {
+            if (either_copyout(user, addr + (uint32_t)got, chunk, (uint32_t)k) < 0)
+                return -1;
+            got += k;
+            k = 0;
+        }
+    }
+    /* The reader took exactly what came before a Ctrl-D: the mark has done its job. */
+    if (!line_end && got + k == n && in.r != in.w &&
+        in.buf[in.r % INPUT_SIZE] == CTRL('D'))
+        in.r++;
+    if (k > 0 && either_copyout(user, addr + (uint32_t)got, chunk, (uint32_t)k) < 0)
+        return -1;
+    return got + k;
 }
 
 int console_write(int user, uint32_t addr, int n)

@@ -42,6 +42,7 @@ static void draw_cell(uint32_t col, uint32_t row, int cursor)
     }
 }
 
+/* The whole screen from the grid: after a program drew over it (fb_release). */
 static void repaint(void)
 {
     for (uint32_t y = 0; y < fb.height; y++) {
@@ -84,6 +85,8 @@ static void scroll(void)
         draw_cell(c, rows - 1, 0);
 }
 
+/* The cursor is drawn into the cell it sits on, so it is taken off before anything
+ * moves and put back after. While a process holds the screen only the grid changes. */
 void fbcon_putc(int c)
 {
     if (!fb.size)
@@ -103,9 +106,12 @@ void fbcon_putc(int c)
             cx--;
         break;
     case '\t':
-        do
-            grid[cy][cx++] = ' ';
-        while (cx % 8 && cx < cols);
+        do {
+            grid[cy][cx] = ' ';
+            if (!claimed)
+                draw_cell(cx, cy, 0);
+            cx++;
+        } while (cx % 8 && cx < cols);
         break;
     default:
         grid[cy][cx] = (char)c;

@@ -43,6 +43,8 @@ int vblk_init(void)
 int vblk_irq(void) { return slot < 0 ? -1 : VIRTIO_IRQ(slot); }
 uint32_t vblk_sectors(void) { return capacity; }
 
+/* Three descriptors (header, data, status) always in slots 0..2: with one request at
+ * a time there is no need to allocate them. The caller sleeps; vblk_intr wakes it. */
 int vblk_rw(uint32_t sector, void *buf, uint32_t len, int write)
 {
     if (slot < 0 || len % 512 || sector + len / 512 > capacity)
@@ -69,6 +71,8 @@ int vblk_rw(uint32_t sector, void *buf, uint32_t len, int write)
     return ret;
 }
 
+/* The one request in flight is done once the device has moved the used ring: wake the
+ * requester (it reads the status byte itself). */
 void vblk_intr(void)
 {
     virtio_ack(base);

@@ -19,7 +19,10 @@
 #define KEY_LEFTCTRL   29
 #define KEY_LEFTSHIFT  42
 #define KEY_RIGHTSHIFT 54
+#define KEY_CAPSLOCK   58
+#define KEY_KPENTER    96
 #define KEY_RIGHTCTRL  97
+#define KEY_KPSLASH    98
 
 #define REG(off) (*(volatile uint32_t *)(uintptr_t)(base + (off)))
 #define REG8(off) (*(volatile uint8_t *)(uintptr_t)(base + (off)))
@@ -34,20 +37,27 @@ static int slot = -1;
 static struct virtq q;
 static struct input_event events[VIRTQ_MAX];
 static uint16_t used_seen;
-static int shift, ctrl;
+static int shift, ctrl, capslock;
 
-/* Linux key codes 0..57 (input-event-codes.h) on a US keyboard; 0 = no character. */
-static const char plain[58] = {
+/* Linux key codes 0..83 (input-event-codes.h) on a US keyboard; 0 = no character.
+ * 58 is Caps Lock; 59..70 the function keys and locks; 71..83 the keypad, read as if
+ * Num Lock were on (Kite has no cursor keys to give it instead). */
+#define NKEYS 84
+static const char plain[NKEYS] = {
     0, 27, '1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '-', '=', 0x7f, '\t',
     'q', 'w', 'e', 'r', 't', 'y', 'u', 'i', 'o', 'p', '[', ']', '\r', 0, 'a', 's',
     'd', 'f', 'g', 'h', 'j', 'k', 'l', ';', '\'', '`', 0, '\\', 'z', 'x', 'c', 'v',
-    'b', 'n', 'm', ',', '.', '/', 0, '*', 0, ' ',
+    'b', 'n', 'm', ',', '.', '/', 0, '*', 0, ' ', 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, '7', '8', '9', '-', '4', '5', '6', '+', '1',
+    '2', '3', '0', '.',
 };
-static const char shifted[58] = {
+static const char shifted[NKEYS] = {
     0, 27, '!', '@', '#', '$', '%', '^', '&', '*', '(', ')', '_', '+', 0x7f, '\t',
     'Q', 'W', 'E', 'R', 'T', 'Y', 'U', 'I', 'O', 'P', '{', '}', '\r', 0, 'A', 'S',
     'D', 'F', 'G', 'H', 'J', 'K', 'L', ':', '"', '~', 0, '|', 'Z', 'X', 'C', 'V',
-    'B', 'N', 'M', '<', '>', '?', 0, '*', 0, ' ',
+    'B', 'N', 'M', '<', '>', '?', 0, '*', 0, ' ', 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, '7', '8', '9', '-', '4', '5', '6', '+', '1',
+    '2', '3', '0', '.',
 };
 
 /* Does the device's name (the ID_NAME config string) mention a keyboard? */
@@ -67,6 +77,8 @@ static int is_keyboard(void)
     return 0;
 }
 
+/* Hand event buffer `id` (back) to the device. The ring entry must be in memory before
+ * the index that announces it, since the device may look at any moment. */
 static void post(uint16_t id)
 {
     q.desc[id] = (struct virtq_desc){ (uint32_t)(uintptr_t)&events[id], sizeof events[id],
@@ -106,6 +118,13 @@ int vinput_init(void)
 
 int vinput_irq(void) { return slot < 0 ? -1 : VIRTIO_IRQ(slot); }
 
+static int is_letter(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* The character a key event types, if any. Modifier state comes from the presses and
+ * releases themselves, since the device only reports keys, never "shift is down". */
 static void key(uint16_t code, uint32_t value)
 {
     if (code == KEY_LEFTSHIFT || code == KEY_RIGHTSHIFT) {
@@ -116,15 +135,31 @@ static void key(uint16_t code, uint32_t value)
         ctrl = value != 0;
         return;
     }
-    if (value == 0 || code >= sizeof plain)
+    if (value == 0)
+        return;                 /* a release */
+    if (code == KEY_CAPSLOCK) {
+        if (value == 1)
+            capslock = !capslock;
         return;
-    char c = shift ? shifted[code] : plain[code];
-    if (ctrl && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+    }
+    char c = 0;
+    if (code < NKEYS) {
+        c = shift ? shifted[code] : plain[code];
+        if (capslock && is_letter(c))
+            c ^= 0x20;          /* Caps Lock swaps the case Shift chose */
+    } else if (code == KEY_KPENTER) {
+        c = '\r';
+    } else if (code == KEY_KPSLASH) {
+        c = '/';
+    }
+    if (ctrl && is_letter(c))
         c &= 0x1f;
     if (c)
         console_input(c);
 }
 
+/* Every used buffer holds one event: turn it into characters, then post the buffer
+ * again at once, so the device never runs out of places to put key presses. */
 void vinput_intr(void)
 {
     virtio_ack(base);

@@ -19,10 +19,20 @@
 #define HEIGHT 16
 
 static const char *prog = "kite-psf2c";
+static const char *in_path;     /* the font being read, for messages */
 
+/* Every error is one line naming the file, and exit status 1, so the build stops with
+ * a message that says what is wrong with which file. */
 static void die(const char *what, const char *path)
 {
     fprintf(stderr, "%s: %s: %s\n", prog, path, what);
+    exit(1);
+}
+
+static void bad_size(uint32_t w, uint32_t h)
+{
+    fprintf(stderr, "%s: %s: glyphs are %ux%u pixels; only 8x%d fonts are supported\n",
+            prog, in_path, (unsigned)w, (unsigned)h, HEIGHT);
     exit(1);
 }
 
@@ -44,12 +54,14 @@ static void map_char(struct font *f, uint32_t cp, uint32_t glyph)
 }
 
 /* PSF1's table: per glyph, UCS-2 little-endian values up to 0xFFFF; 0xFFFE starts
- * combining sequences, which we skip. */
+ * combining sequences, which we skip. A table that ends early is a truncated file. */
 static void psf1_table(struct font *f, const uint8_t *p, const uint8_t *end)
 {
-    for (uint32_t g = 0; g < f->count && p + 2 <= end; g++) {
+    for (uint32_t g = 0; g < f->count; g++) {
         int in_seq = 0;
-        for (; p + 2 <= end; p += 2) {
+        for (;; p += 2) {
+            if (p + 2 > end)
+                die("truncated (Unicode table)", in_path);
             uint32_t v = p[0] | (uint32_t)p[1] << 8;
             if (v == 0xffff) {
                 p += 2;
@@ -66,9 +78,15 @@ static void psf1_table(struct font *f, const uint8_t *p, const uint8_t *end)
 /* PSF2's table: per glyph, UTF-8 strings up to 0xFF; 0xFE starts sequences. */
 static void psf2_table(struct font *f, const uint8_t *p, const uint8_t *end)
 {
-    for (uint32_t g = 0; g < f->count && p < end; g++) {
+    for (uint32_t g = 0; g < f->count; g++) {
         int in_seq = 0;
-        while (p < end && *p != 0xff) {
+        for (;;) {
+            if (p >= end)
+                die("truncated (Unicode table)", in_path);
+            if (*p == 0xff) {
+                p++;
+                break;
+            }
             if (*p == 0xfe) {
                 in_seq = 1;
                 p++;
@@ -77,12 +95,14 @@ static void psf2_table(struct font *f, const uint8_t *p, const uint8_t *end)
             uint32_t cp = *p++;
             int more = cp >= 0xf0 ? 3 : cp >= 0xe0 ? 2 : cp >= 0xc0 ? 1 : 0;
             cp &= more == 3 ? 0x07 : more == 2 ? 0x0f : more == 1 ? 0x1f : 0x7f;
-            for (; more && p < end; more--)
+            for (; more; more--) {
+                if (p >= end)
+                    die("truncated (Unicode table)", in_path);
                 cp = cp << 6 | (*p++ & 0x3f);
+            }
             if (!in_seq)
                 map_char(f, cp, g);
         }
-        p++;
     }
 }
 
@@ -90,32 +110,37 @@ static void parse(struct font *f, const uint8_t *buf, size_t len, const char *pa
 {
     for (int i = 0; i < 256; i++)
         f->map[i] = -1;
-    const uint8_t *end = buf + len, *table = NULL;
-    int psf2 = 0;
-    if (len >= 4 && buf[0] == PSF1_MAGIC0 && buf[1] == PSF1_MAGIC1) {
+    const uint8_t *end = buf + len;
+    int psf2 = 0, has_table = 0;
+    if (len >= 2 && buf[0] == PSF1_MAGIC0 && buf[1] == PSF1_MAGIC1) {
+        if (len < 4)
+            die("truncated", path);
         if (buf[3] != HEIGHT)
-            die("not an 8x16 font", path);
+            bad_size(8, buf[3]);
         f->count = buf[2] & PSF1_MODE512 ? 512 : 256;
         f->glyphs = buf + 4;
-        if (buf[2] & (PSF1_MODEHASTAB | PSF1_MODESEQ))
-            table = f->glyphs + f->count * HEIGHT;
-    } else if (len >= 32 && le32(buf) == PSF2_MAGIC) {
+        has_table = (buf[2] & (PSF1_MODEHASTAB | PSF1_MODESEQ)) != 0;
+    } else if (len >= 4 && le32(buf) == PSF2_MAGIC) {
+        if (len < 32)
+            die("truncated", path);
         uint32_t hdr = le32(buf + 8), flags = le32(buf + 12), charsize = le32(buf + 20);
         if (le32(buf + 24) != HEIGHT || le32(buf + 28) != 8 || charsize != HEIGHT)
-            die("not an 8x16 font", path);
+            bad_size(le32(buf + 28), le32(buf + 24));
         f->count = le32(buf + 16);
+        if (hdr < 32)
+            die("bad PSF2 header size", path);
         if (hdr > len)
             die("truncated", path);
         f->glyphs = buf + hdr;
-        if (flags & PSF2_HAS_UNICODE_TABLE)
-            table = f->glyphs + (size_t)f->count * HEIGHT;
+        has_table = (flags & PSF2_HAS_UNICODE_TABLE) != 0;
         psf2 = 1;
     } else {
         die("not a PSF font", path);
     }
     if (f->count == 0 || (size_t)(end - f->glyphs) < (size_t)f->count * HEIGHT)
         die("truncated", path);
-    if (!table) {
+    const uint8_t *table = f->glyphs + (size_t)f->count * HEIGHT;
+    if (!has_table) {
         for (uint32_t i = 0; i < 256 && i < f->count; i++)
             f->map[i] = (int)i;
     } else if (psf2) {
@@ -131,11 +156,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s IN.psf OUT.c\n", prog);
         return 2;
     }
+    in_path = argv[1];
     FILE *in = fopen(argv[1], "rb");
     if (!in)
         die("cannot open", argv[1]);
-    static uint8_t buf[1 << 20];
+    static uint8_t buf[1 << 22];        /* console fonts are a few KiB */
     size_t len = fread(buf, 1, sizeof buf, in);
+    if (ferror(in))
+        die("cannot read", argv[1]);
+    if (len == sizeof buf && fgetc(in) != EOF)
+        die("too large for a console font", argv[1]);
     fclose(in);
     struct font f;
     parse(&f, buf, len, argv[1]);
@@ -157,7 +187,9 @@ int main(int argc, char **argv)
         fprintf(out, "},\n");
     }
     fprintf(out, "};\n");
-    if (fclose(out))
+    if (ferror(out) | fclose(out)) {
+        remove(argv[2]);        /* no half-written table for the build to pick up */
         die("cannot write", argv[2]);
+    }
     return 0;
 }
