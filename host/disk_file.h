@@ -1,8 +1,8 @@
 /*
  * A raw disk image file as a block backend (devices/blockdev.h) for virtio-blk:
- * `-drive file=F,format=raw[,readonly=on]`. Writes go to the file with pwrite; flush is
- * fsync. disk_file_close flushes, so every exit path that closes disks keeps the guest's
- * writes.
+ * `-drive file=F,format=raw[,readonly=on][,file.locking=off]`. Writes go to the file with
+ * pwrite; flush is fsync. disk_file_close flushes, so every exit path that closes disks
+ * keeps the guest's writes. The image is locked as QEMU locks it while it is open.
  */
 #ifndef RVBOX_DISK_FILE_H
 #define RVBOX_DISK_FILE_H
@@ -15,8 +15,12 @@
 struct disk_file;
 
 /* Open `path`; NULL with a one-line reason in err (missing, not a regular file or block
- * device, size not a multiple of 512, cannot be opened for writing unless readonly). */
-struct disk_file *disk_file_open(const char *path, bool readonly, char *err, size_t errlen);
+ * device, size not a multiple of 512, cannot be opened for writing unless readonly, or,
+ * with `lock`, in use by another process: a writer excludes everyone else, as in QEMU,
+ * and the message names the holder when the OS tells). The lock lasts until
+ * disk_file_close. */
+struct disk_file *disk_file_open(const char *path, bool readonly, bool lock, char *err,
+                                 size_t errlen);
 
 /* The backend to hand to vblk_create; valid until disk_file_close. */
 const struct blockdev *disk_file_backend(struct disk_file *d);

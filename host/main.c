@@ -103,8 +103,8 @@ static int open_devices(struct session *s, char *err)
                                                ERR_LEN)))
         return -1;
     for (unsigned i = 0; i < s->opt.ndrives; i++) {
-        s->disks[i] = disk_file_open(s->opt.drives[i].file, s->opt.drives[i].readonly, err,
-                                     ERR_LEN);
+        const struct drive_option *d = &s->opt.drives[i];
+        s->disks[i] = disk_file_open(d->file, d->readonly, !d->no_locking, err, ERR_LEN);
         if (!s->disks[i])
             return -1;
     }

@@ -110,6 +110,13 @@ int options_parse_drive(const char *text, struct drive_option *d, char *err, siz
                 snprintf(err, errlen, "-drive: readonly=%s: want on or off", value);
                 goto fail;
             }
+        } else if (!strcmp(key, "file.locking")) {
+            /* QEMU's on|off|auto; auto locks wherever OFD locks exist, i.e. always here. */
+            if (strcmp(value, "on") && strcmp(value, "off") && strcmp(value, "auto")) {
+                snprintf(err, errlen, "-drive: file.locking=%s: want on, off or auto", value);
+                goto fail;
+            }
+            d->no_locking = !strcmp(value, "off");
         } else if (!strcmp(key, "if")) {
             if (strcmp(value, "virtio")) {
                 snprintf(err, errlen, "-drive: if=%s is not supported (only virtio)", value);
@@ -283,8 +290,10 @@ void options_print_help(const char *argv0)
            "  -m SIZE        RAM size: 128M (default), 1G, 65536K; a plain number is MiB\n"
            "  -append ARGS   the kernel command line (/chosen/bootargs)\n"
            "  -initrd FILE   an initial ramdisk, loaded near the top of RAM\n"
-           "  -drive file=F,format=raw[,readonly=on]\n"
-           "                 a raw disk image on virtio-blk (first -drive: slot 0, /dev/vda)\n"
+           "  -drive file=F,format=raw[,readonly=on][,file.locking=off]\n"
+           "                 a raw disk image on virtio-blk (first -drive: slot 0, /dev/vda).\n"
+           "                 It is locked as QEMU locks it: a writer excludes every other\n"
+           "                 user; file.locking=off opens it regardless\n"
            "  --disk F       the same, short\n"
            "  -serial DEV    the serial console: stdio (default), pty,\n"
            "                 tcp:127.0.0.1:PORT,server, file:PATH or none\n"

@@ -17,6 +17,7 @@
 struct drive_option {
     char *file;                 /* owned (commas unescaped) */
     bool readonly;
+    bool no_locking;            /* file.locking=off: do not lock the image (QEMU's key) */
 };
 
 struct options {
@@ -47,8 +48,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
  * 0 on success. */
 int options_parse_size(const char *text, uint32_t *bytes, char *err, size_t errlen);
 
-/* Parse a -drive value: file=F,format=raw[,readonly=on][,if=virtio] (",," is a comma
- * inside a value, as in QEMU). 0 on success. */
+/* Parse a -drive value: file=F,format=raw[,readonly=on][,if=virtio]
+ * [,file.locking=on|off|auto] (",," is a comma inside a value, as in QEMU). 0 on success. */
 int options_parse_drive(const char *text, struct drive_option *d, char *err, size_t errlen);
 
 /* Free what options_parse allocated. */

@@ -3,9 +3,13 @@
  * file; the one-line errors for a missing file, a directory, a special file and a size
  * that is not a multiple of 512; a read-only open that refuses writes; and the backend
  * under virtio-blk, driven by the fake guest driver, with the guest's writes found in
- * the file after close.
+ * the file after close. Image locking: the bytes QEMU's protocol uses, writers excluding
+ * everyone, readers sharing, file.locking=off (tests/virtio/disk_lock.sh does the same
+ * across processes, and against QEMU).
  */
+#define _GNU_SOURCE             /* F_OFD_SETLK */
 #include <check.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,7 +75,7 @@ static void read_file(const char *p, uint64_t off, void *buf, size_t len)
 START_TEST(test_round_trip)
 {
     make_file(path, 16 * 512);
-    struct disk_file *d = disk_file_open(path, false, err, sizeof err);
+    struct disk_file *d = disk_file_open(path, false, true, err, sizeof err);
     ck_assert_msg(d != NULL, "open failed: %s", err);
     const struct blockdev *bd = disk_file_backend(d);
     ck_assert_uint_eq(bd->size, 16 * 512);
@@ -108,7 +112,7 @@ END_TEST
 
 START_TEST(test_missing)
 {
-    ck_assert_ptr_null(disk_file_open(path, _i, err, sizeof err));
+    ck_assert_ptr_null(disk_file_open(path, _i, true, err, sizeof err));
     ck_assert_msg(strstr(err, path) == err, "error does not name the file: %s", err);
     ck_assert_msg(strstr(err, "No such file"), "unclear error: %s", err);
     ck_assert_ptr_null(strchr(err, '\n'));
@@ -117,7 +121,7 @@ END_TEST
 
 START_TEST(test_directory)
 {
-    ck_assert_ptr_null(disk_file_open(dir, _i, err, sizeof err));
+    ck_assert_ptr_null(disk_file_open(dir, _i, true, err, sizeof err));
     ck_assert_msg(strstr(err, dir) == err, "error does not name the file: %s", err);
     ck_assert_msg(strstr(err, "not a regular file or block device"), "unclear error: %s", err);
 }
@@ -129,9 +133,9 @@ START_TEST(test_special_files)
     char fifo[320];
     snprintf(fifo, sizeof fifo, "%s/fifo", dir);
     ck_assert_int_eq(mkfifo(fifo, 0600), 0);
-    ck_assert_ptr_null(disk_file_open(fifo, _i, err, sizeof err));
+    ck_assert_ptr_null(disk_file_open(fifo, _i, true, err, sizeof err));
     ck_assert_msg(strstr(err, "not a regular file or block device"), "unclear error: %s", err);
-    ck_assert_ptr_null(disk_file_open("/dev/null", _i, err, sizeof err));
+    ck_assert_ptr_null(disk_file_open("/dev/null", _i, true, err, sizeof err));
     ck_assert_msg(strstr(err, "not a regular file or block device"), "unclear error: %s", err);
 }
 END_TEST
@@ -141,7 +145,7 @@ START_TEST(test_odd_size)
     char odd[320];
     snprintf(odd, sizeof odd, "%s/odd.img", dir);
     make_file(odd, 1000);
-    ck_assert_ptr_null(disk_file_open(odd, _i, err, sizeof err));
+    ck_assert_ptr_null(disk_file_open(odd, _i, true, err, sizeof err));
     ck_assert_msg(strstr(err, odd) == err, "error does not name the file: %s", err);
     ck_assert_msg(strstr(err, "1000") && strstr(err, "multiple of 512"), "unclear error: %s",
                   err);
@@ -151,7 +155,7 @@ END_TEST
 START_TEST(test_readonly)
 {
     make_file(path, 4 * 512);
-    struct disk_file *d = disk_file_open(path, true, err, sizeof err);
+    struct disk_file *d = disk_file_open(path, true, true, err, sizeof err);
     ck_assert_msg(d != NULL, "open failed: %s", err);
     const struct blockdev *bd = disk_file_backend(d);
     ck_assert(bd->readonly);
@@ -175,7 +179,7 @@ START_TEST(test_no_write_permission)
 {
     make_file(path, 512);
     ck_assert_int_eq(chmod(path, 0444), 0);
-    struct disk_file *d = disk_file_open(path, false, err, sizeof err);
+    struct disk_file *d = disk_file_open(path, false, true, err, sizeof err);
     if (geteuid() == 0) {
         ck_assert_ptr_nonnull(d);
         disk_file_close(d);
@@ -183,7 +187,7 @@ START_TEST(test_no_write_permission)
     }
     ck_assert_ptr_null(d);
     ck_assert_msg(strstr(err, "cannot open for writing"), "unclear error: %s", err);
-    d = disk_file_open(path, true, err, sizeof err);
+    d = disk_file_open(path, true, true, err, sizeof err);
     ck_assert_msg(d != NULL, "read-only open failed: %s", err);
     ck_assert_int_eq(disk_file_close(d), 0);
 }
@@ -193,7 +197,7 @@ END_TEST
 START_TEST(test_under_virtio_blk)
 {
     make_file(path, 32 * 512);
-    struct disk_file *d = disk_file_open(path, false, err, sizeof err);
+    struct disk_file *d = disk_file_open(path, false, true, err, sizeof err);
     ck_assert_msg(d != NULL, "open failed: %s", err);
     struct vd_machine m;
     vd_machine_init(&m, _i);
@@ -233,7 +237,7 @@ END_TEST
 START_TEST(test_readonly_under_virtio_blk)
 {
     make_file(path, 8 * 512);
-    struct disk_file *d = disk_file_open(path, true, err, sizeof err);
+    struct disk_file *d = disk_file_open(path, true, true, err, sizeof err);
     ck_assert_msg(d != NULL, "open failed: %s", err);
     struct vd_machine m;
     vd_machine_init(&m, _i);
@@ -260,6 +264,100 @@ START_TEST(test_readonly_under_virtio_blk)
 }
 END_TEST
 
+/* ---- locking ---- */
+
+/* Is `byte` of the file locked by an open file other than `fd`'s? */
+static bool byte_locked(int fd, int byte)
+{
+    struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = byte, .l_len = 1 };
+    ck_assert_int_eq(fcntl(fd, F_OFD_GETLK, &fl), 0);
+    return fl.l_type != F_UNLCK;
+}
+
+/* Take a shared lock on `byte` through fd, as QEMU does on its own bytes. */
+static void hold_byte(int fd, int byte)
+{
+    struct flock fl = { .l_type = F_RDLCK, .l_whence = SEEK_SET, .l_start = byte, .l_len = 1 };
+    ck_assert_int_eq(fcntl(fd, F_OFD_SETLK, &fl), 0);
+}
+
+/* Exactly QEMU 7.2's bytes for a virtio-blk drive: 100, 101 and 201 for a writer (uses
+ * read and write, shares all but write), 100 and 201 for a reader. _i: readonly. */
+START_TEST(test_lock_bytes)
+{
+    make_file(path, 512);
+    struct disk_file *d = disk_file_open(path, _i, true, err, sizeof err);
+    ck_assert_msg(d != NULL, "open failed: %s", err);
+    int probe = open(path, O_RDONLY);
+    ck_assert_int_ge(probe, 0);
+    for (int byte = 98; byte < 206; byte++) {
+        bool want = byte == 100 || byte == 201 || (byte == 101 && !_i);
+        ck_assert_msg(byte_locked(probe, byte) == want, "byte %d %s", byte,
+                      want ? "not locked" : "locked");
+    }
+    ck_assert_int_eq(disk_file_close(d), 0);
+    ck_assert(!byte_locked(probe, 100) && !byte_locked(probe, 201));    /* released */
+    close(probe);
+}
+END_TEST
+
+/* A writer excludes a second writer and a reader; the lock goes with close. A second open
+ * within one process is refused too (another open file), and says so. */
+START_TEST(test_lock_writer_excludes)
+{
+    make_file(path, 512);
+    struct disk_file *d = disk_file_open(path, false, true, err, sizeof err);
+    ck_assert_msg(d != NULL, "open failed: %s", err);
+    for (int ro = 0; ro < 2; ro++) {
+        ck_assert_ptr_null(disk_file_open(path, ro, true, err, sizeof err));
+        ck_assert_msg(strstr(err, path) == err && strstr(err, "in use by this process"),
+                      "unclear error: %s", err);
+        ck_assert_ptr_null(strchr(err, '\n'));
+    }
+    struct disk_file *unlocked = disk_file_open(path, false, false, err, sizeof err);
+    ck_assert_msg(unlocked != NULL, "file.locking=off refused: %s", err);
+    ck_assert_int_eq(disk_file_close(unlocked), 0);
+    ck_assert_int_eq(disk_file_close(d), 0);
+    d = disk_file_open(path, false, true, err, sizeof err);
+    ck_assert_msg(d != NULL, "not released: %s", err);
+    ck_assert_int_eq(disk_file_close(d), 0);
+}
+END_TEST
+
+/* Readers share; a writer is refused while they hold the image. */
+START_TEST(test_lock_readers_share)
+{
+    make_file(path, 512);
+    struct disk_file *a = disk_file_open(path, true, true, err, sizeof err);
+    ck_assert_msg(a != NULL, "open failed: %s", err);
+    struct disk_file *b = disk_file_open(path, true, true, err, sizeof err);
+    ck_assert_msg(b != NULL, "second reader refused: %s", err);
+    ck_assert_ptr_null(disk_file_open(path, false, true, err, sizeof err));
+    ck_assert_int_eq(disk_file_close(a), 0);
+    ck_assert_int_eq(disk_file_close(b), 0);
+}
+END_TEST
+
+/* QEMU's bytes held by someone else: a reader's (100, 201) keep a writer out, and a
+ * writer's 101 keeps a reader out, each with its reason. */
+START_TEST(test_lock_foreign_bytes)
+{
+    make_file(path, 512);
+    int other = open(path, O_RDONLY);
+    ck_assert_int_ge(other, 0);
+    hold_byte(other, 100);
+    hold_byte(other, 201);
+    ck_assert_ptr_null(disk_file_open(path, false, true, err, sizeof err));
+    ck_assert_msg(strstr(err, "in use"), "unclear error: %s", err);
+    struct disk_file *d = disk_file_open(path, true, true, err, sizeof err);
+    ck_assert_msg(d != NULL, "a reader beside a reader refused: %s", err);
+    ck_assert_int_eq(disk_file_close(d), 0);
+    hold_byte(other, 101);
+    ck_assert_ptr_null(disk_file_open(path, true, true, err, sizeof err));
+    close(other);
+}
+END_TEST
+
 static Suite *disk_file_suite(void)
 {
     Suite *s = suite_create("disk_file");
@@ -274,6 +372,10 @@ static Suite *disk_file_suite(void)
     tcase_add_test(tc, test_no_write_permission);
     tcase_add_loop_test(tc, test_under_virtio_blk, 1, 3);  /* _i: transport version */
     tcase_add_loop_test(tc, test_readonly_under_virtio_blk, 1, 3);
+    tcase_add_loop_test(tc, test_lock_bytes, 0, 2);        /* _i: readonly */
+    tcase_add_test(tc, test_lock_writer_excludes);
+    tcase_add_test(tc, test_lock_readers_share);
+    tcase_add_test(tc, test_lock_foreign_bytes);
     suite_add_tcase(s, tc);
     return s;
 }
