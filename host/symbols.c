@@ -102,9 +102,12 @@ static int by_addr(const void *a, const void *b)
 /* Sort, drop exact duplicates (the same file given twice, e.g. -kernel and --symbols),
  * and end each label (a symbol without a size) where the next symbol starts, if that
  * comes before the end of its section: the padding after a sized function then belongs
- * to no one. */
+ * to no one. An empty table (a stripped ELF) has no array at all: qsort must not see
+ * its NULL. */
 static void settle(struct symbols *s)
 {
+    if (s->n == 0)
+        return;
     qsort(s->v, s->n, sizeof *s->v, by_addr);
     size_t out = 0;
     for (size_t i = 0; i < s->n; i++) {
