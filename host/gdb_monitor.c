@@ -5,6 +5,8 @@
  */
 #include "host/gdb_monitor.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,6 +204,26 @@ static void print_tlb(struct machine *m, FILE *f)
 #endif
 }
 
+/* monitor history [N]: 16 transfers when N is absent (or 0), all the ring holds when N
+ * is more. N is decimal digits only: strtoul alone took "-1" and "4294967297" (as 1). */
+static void print_history(struct machine *m, const struct symbols *syms, FILE *f,
+                          const char *arg)
+{
+    unsigned long n = 16;
+    if (*arg) {
+        char *end;
+        errno = 0;
+        n = strtoul(arg, &end, 10);
+        if (!isdigit((unsigned char)arg[0]) || *end || errno) {
+            fprintf(f, "usage: monitor history [N] (N up to %d)\n", HART_HISTORY_LEN);
+            return;
+        }
+    }
+    if (n == 0)
+        n = 16;
+    trace_print_history(f, m, syms, n > HART_HISTORY_LEN ? HART_HISTORY_LEN : (unsigned)n);
+}
+
 static const char monitor_help[] =
     "rvbox monitor commands:\n"
     "  help            this list\n"
@@ -234,8 +256,7 @@ void gdb_monitor(struct machine *m, const struct symbols *syms, bool *phys, FILE
     } else if (!strcmp(cmd, "vtop")) {
         print_vtop(m, f, arg);
     } else if (!strcmp(cmd, "history")) {
-        unsigned long n = *arg ? strtoul(arg, NULL, 10) : 16;
-        trace_print_history(f, m, syms, n ? (unsigned)n : 16);
+        print_history(m, syms, f, arg);
     } else if (!strcmp(cmd, "phys")) {
         if (!strcmp(arg, "on"))
             *phys = true;

@@ -41,6 +41,32 @@ int options_parse_size(const char *text, uint32_t *bytes, char *err, size_t errl
     return 0;
 }
 
+/* A decimal number no larger than `max`, digits only, at *p; *p moves past it. No sign,
+ * no blanks, no wrapping: sscanf's %u took "4294967312" as 16. */
+static bool parse_decimal(const char **p, unsigned max, unsigned *out)
+{
+    const char *s = *p;
+    unsigned v = 0;
+    if (!isdigit((unsigned char)*s))
+        return false;
+    for (; isdigit((unsigned char)*s); s++) {
+        unsigned d = (unsigned)(*s - '0');
+        if (v > (max - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    *out = v;
+    *p = s;
+    return true;
+}
+
+/* -g WxH: each side 16 to FB_MAX_*. */
+static bool parse_fb_size(const char *v, unsigned *w, unsigned *h)
+{
+    return parse_decimal(&v, FB_MAX_WIDTH, w) && *v++ == 'x' &&
+           parse_decimal(&v, FB_MAX_HEIGHT, h) && *v == '\0' && *w >= 16 && *h >= 16;
+}
+
 /* The option's value, or NULL with an error when it is the last word. */
 static const char *value_of(int *i, int argc, char **argv, char *err, size_t errlen)
 {
@@ -243,9 +269,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
             if (!(v = value_of(&i, argc, argv, err, errlen)))
                 return 1;
             unsigned w, h;
-            char tail;
-            if (sscanf(v, "%ux%u%c", &w, &h, &tail) != 2 || w < 16 || h < 16 ||
-                w > FB_MAX_WIDTH || h > FB_MAX_HEIGHT) {
+            if (!parse_fb_size(v, &w, &h)) {
                 snprintf(err, errlen, "%s %s: want WIDTHxHEIGHT, 16x16 to %ux%u", arg, v,
                          FB_MAX_WIDTH, FB_MAX_HEIGHT);
                 return 1;

@@ -5,6 +5,7 @@
 #include "host/serial.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -199,6 +200,23 @@ static int open_pty(struct serial *s, char *err, size_t errlen)
     return 0;
 }
 
+/* A TCP port (1 to 65535, decimal digits only) at the start of `s`; *end after it. Not
+ * sscanf's %u, which takes "-1" and wraps 4294967297 to 1. */
+static bool parse_port(const char *s, const char **end, unsigned *port)
+{
+    unsigned v = 0;
+    if (!isdigit((unsigned char)*s))
+        return false;
+    for (; isdigit((unsigned char)*s); s++) {
+        v = v * 10 + (unsigned)(*s - '0');
+        if (v > 65535)
+            return false;
+    }
+    *port = v;
+    *end = s;
+    return v != 0;
+}
+
 /* "tcp:127.0.0.1:PORT,server" (also "tcp::PORT,server"): listen, wait for a client. */
 static int open_tcp(struct serial *s, const char *spec, char *err, size_t errlen)
 {
@@ -212,8 +230,8 @@ static int open_tcp(struct serial *s, const char *spec, char *err, size_t errlen
         rest += n;
     else
         rest = "";
-    char tail[16] = "";
-    if (sscanf(rest, "%u%15s", &port, tail) < 1 || port == 0 || port > 65535 ||
+    const char *tail;
+    if (!parse_port(rest, &tail, &port) ||
         (strcmp(tail, ",server") && strcmp(tail, ",server,wait") && strcmp(tail, ",server=on"))) {
         snprintf(err, errlen, "-serial %s: want tcp:127.0.0.1:PORT,server", spec);
         return -1;

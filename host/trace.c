@@ -1,5 +1,6 @@
 #include "host/trace.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,11 +70,13 @@ static int parse_items(struct trace_options *o, const char *v, char *err, size_t
     return 0;
 }
 
-/* A number in C's notation (0x..., or decimal) that must fill the whole string. */
+/* A number in `base` (16 also takes a 0x prefix) that must fill the whole string.
+ * It must start with a digit: strtoull skips blanks and takes a sign, so " -1" would
+ * wrap to 2^64 - 1 without an error. */
 static bool parse_u64(const char *s, int base, uint64_t *out)
 {
     char *end;
-    if (!*s || *s == '-')
+    if (!(base == 16 ? isxdigit((unsigned char)*s) : isdigit((unsigned char)*s)))
         return false;
     errno = 0;
     unsigned long long v = strtoull(s, &end, base);

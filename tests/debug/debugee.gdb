@@ -40,6 +40,8 @@ monitor help
 monitor devices
 monitor plic
 monitor history 3
+# A count past 2^64 is refused, not wrapped.
+monitor history 18446744073709551617
 monitor phys
 monitor bogus
 continue
