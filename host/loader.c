@@ -1,11 +1,14 @@
 #include "host/loader.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "devices/machine.h"
 
@@ -168,51 +171,145 @@ int image_open_memory(struct image *img, const void *data, size_t size, const ch
     return image_parse(img, buf, size, name, raw_base, err, errlen);
 }
 
-int loader_read_file(const char *path, uint8_t **data, size_t *size, char *err, size_t errlen)
+/* The limit on ELF files, as the refusal words it. */
+static const char elf_room[] = "bytes rvbox allows an ELF file";
+
+/* What a file is, when it is not a regular file. */
+static const char *kind_of(mode_t mode)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    return S_ISDIR(mode) ? "a directory" : S_ISFIFO(mode) ? "a FIFO"
+         : S_ISCHR(mode) ? "a character device" : S_ISBLK(mode) ? "a block device"
+         : S_ISSOCK(mode) ? "a socket" : "a special file";
+}
+
+/* Open `path` for reading if it is a regular file, and fstat it into *st. Anything else
+ * is refused by what it is, and never opened when stat can tell first (opening a device
+ * can do things; a FIFO would block the open): O_NONBLOCK covers a file swapped for a
+ * FIFO in between, and the fstat check catches it. The fd, or -1 with a reason in err. */
+static int open_regular(const char *path, struct stat *st, char *err, size_t errlen)
+{
+    if (stat(path, st) != 0)
         return fail(err, errlen, "%s: %s", path, strerror(errno));
-    uint8_t *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 1 << 16;
-            uint8_t *nbuf = cap > 0x100000000ull ? NULL : realloc(buf, cap);
-            if (!nbuf) {
-                free(buf);
-                fclose(f);
-                return fail(err, errlen, "%s: %s", path, "too large to load");
-            }
-            buf = nbuf;
+    if (S_ISREG(st->st_mode)) {
+        int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0)
+            return fail(err, errlen, "%s: %s", path, strerror(errno));
+        if (fstat(fd, st) != 0) {
+            close(fd);
+            return fail(err, errlen, "%s: %s", path, strerror(errno));
         }
-        size_t n = fread(buf + len, 1, cap - len, f);
-        len += n;
+        if (S_ISREG(st->st_mode))
+            return fd;
+        close(fd);
+    }
+    return fail(err, errlen, "%s: is %s, not a regular file", path, kind_of(st->st_mode));
+}
+
+/* Read up to `size` bytes from the start of fd into a new buffer (a file that shrank
+ * since fstat gives fewer; one that grew, no more). 0, or -1 with a reason in err. */
+static int read_up_to(int fd, const char *path, uint64_t size, uint8_t **data, size_t *got,
+                      char *err, size_t errlen)
+{
+    uint8_t *buf = malloc(size ? (size_t)size : 1);
+    if (!buf)
+        return fail(err, errlen, "%s: %s", path, "out of memory");
+    size_t len = 0;
+    while (len < size) {
+        ssize_t n = pread(fd, buf + len, (size_t)size - len, (off_t)len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            free(buf);
+            return fail(err, errlen, "%s: read error: %s", path, strerror(errno));
+        }
         if (n == 0)
             break;
-    }
-    int read_error = ferror(f);
-    fclose(f);
-    if (read_error) {
-        free(buf);
-        return fail(err, errlen, "%s: %s", path, "read error (is it a directory?)");
+        len += (size_t)n;
     }
     if (len == 0) {
         free(buf);
         return fail(err, errlen, "%s: %s", path, "empty file");
     }
     *data = buf;
-    *size = len;
+    *got = len;
     return 0;
 }
 
-int image_open_file(struct image *img, const char *path, uint32_t raw_base,
+/* Read the regular file `path` whole if it holds at most `max` bytes; `room` says what
+ * max is, for the refusal ("bytes of RAM"). The size is checked before anything is read:
+ * a 3 GiB file costs nothing to refuse. */
+static int read_limited(const char *path, int fd, const struct stat *st, uint64_t max,
+                        const char *room, uint8_t **data, size_t *size, char *err,
+                        size_t errlen)
+{
+    uint64_t len = (uint64_t)st->st_size;
+    if (len == 0)
+        return fail(err, errlen, "%s: %s", path, "empty file");
+    if (len > max) {
+        snprintf(err, errlen, "%s: too large: %llu bytes do not fit in the %llu %s", path,
+                 (unsigned long long)len, (unsigned long long)max, room);
+        return -1;
+    }
+    return read_up_to(fd, path, len, data, size, err, errlen);
+}
+
+/* Open and read `path` whole, at most `max` bytes (`room` as in read_limited). */
+static int read_path(const char *path, uint64_t max, const char *room, uint8_t **data,
+                     size_t *size, char *err, size_t errlen)
+{
+    struct stat st;
+    int fd = open_regular(path, &st, err, errlen);
+    if (fd < 0)
+        return -1;
+    int rc = read_limited(path, fd, &st, max, room, data, size, err, errlen);
+    close(fd);
+    return rc;
+}
+
+int loader_read_file(const char *path, uint64_t max, uint8_t **data, size_t *size, char *err,
+                     size_t errlen)
+{
+    return read_path(path, max, "bytes of RAM", data, size, err, errlen);
+}
+
+int loader_read_elf_file(const char *path, uint8_t **data, size_t *size, char *err,
+                         size_t errlen)
+{
+    return read_path(path, LOADER_MAX_ELF, elf_room, data, size, err, errlen);
+}
+
+/* Does the file start as an ELF does? Decides which limit applies before reading. */
+static bool starts_as_elf(int fd)
+{
+    unsigned char magic[SELFMAG];
+    ssize_t n;
+    do
+        n = pread(fd, magic, sizeof magic, 0);
+    while (n < 0 && errno == EINTR);
+    return n == SELFMAG && memcmp(magic, ELFMAG, SELFMAG) == 0;
+}
+
+int image_open_file(struct image *img, const char *path, uint32_t raw_base, uint64_t ram_end,
                     char *err, size_t errlen)
 {
     memset(img, 0, sizeof *img);
+    struct stat st;
+    int fd = open_regular(path, &st, err, errlen);
+    if (fd < 0)
+        return -1;
     uint8_t *buf;
     size_t size;
-    if (loader_read_file(path, &buf, &size, err, errlen))
+    int rc;
+    if (starts_as_elf(fd)) {
+        rc = read_limited(path, fd, &st, LOADER_MAX_ELF, elf_room, &buf, &size, err, errlen);
+    } else {
+        char room[64];
+        snprintf(room, sizeof room, "bytes of RAM from 0x%08x", raw_base);
+        rc = read_limited(path, fd, &st, ram_end > raw_base ? ram_end - raw_base : 0, room,
+                          &buf, &size, err, errlen);
+    }
+    close(fd);
+    if (rc)
         return -1;
     return image_parse(img, buf, size, path, raw_base, err, errlen);
 }

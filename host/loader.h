@@ -34,9 +34,15 @@ struct image {
     uint32_t tohost;
 };
 
-/* Read `path`. A file that is not ELF is a raw binary loaded at raw_base.
+/* The largest ELF file rvbox reads (kernel, firmware, --symbols): it is read whole, and
+ * an RV32 image with its symbols and debugging sections is far below this. */
+#define LOADER_MAX_ELF (2ull << 30)
+
+/* Read `path`. A file that is not ELF is a raw binary loaded at raw_base, so it must fit
+ * below ram_end (RAM's base + size); an ELF may hold LOADER_MAX_ELF bytes. Only regular
+ * files are read (never a FIFO or a device), and the size is checked before reading.
  * 0 on success; -1 with a one-line reason in err (without the "rvbox: " prefix). */
-int image_open_file(struct image *img, const char *path, uint32_t raw_base,
+int image_open_file(struct image *img, const char *path, uint32_t raw_base, uint64_t ram_end,
                     char *err, size_t errlen);
 
 /* The same from bytes in memory (copied): for images built into rvbox. */
@@ -45,9 +51,16 @@ int image_open_memory(struct image *img, const void *data, size_t size, const ch
 
 void image_close(struct image *img);
 
-/* Read a whole file (an initrd, a device tree). An empty file is an error. The caller
- * frees *data. 0 on success; -1 with a one-line reason in err. */
-int loader_read_file(const char *path, uint8_t **data, size_t *size, char *err, size_t errlen);
+/* Read a whole file of at most `max` bytes (an initrd, a device tree: max is the RAM
+ * size). Only a regular file is read; one larger than max is refused before reading; an
+ * empty file is an error. The caller frees *data. 0 on success; -1 with a one-line
+ * reason in err. */
+int loader_read_file(const char *path, uint64_t max, uint8_t **data, size_t *size, char *err,
+                     size_t errlen);
+
+/* The same for an ELF file read for its symbols: at most LOADER_MAX_ELF bytes. */
+int loader_read_elf_file(const char *path, uint8_t **data, size_t *size, char *err,
+                         size_t errlen);
 
 /* Does every segment lie inside [ram_base, ram_base + ram_size)? */
 int image_check_ram(const struct image *img, uint32_t ram_base, uint32_t ram_size,

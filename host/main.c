@@ -57,8 +57,9 @@ static int die(const char *msg)
 static int open_images(struct session *s, char *err)
 {
     const struct options *o = &s->opt;
+    uint64_t ram_end = (uint64_t)MEMMAP_RAM_BASE + o->ram_size;   /* raw images end below */
     if (o->bios) {
-        if (image_open_file(&s->bios, o->bios, MEMMAP_FIRMWARE_BASE, err, ERR_LEN))
+        if (image_open_file(&s->bios, o->bios, MEMMAP_FIRMWARE_BASE, ram_end, err, ERR_LEN))
             return -1;
         s->have_bios = true;
     } else if (!o->bios_given) {
@@ -69,7 +70,7 @@ static int open_images(struct session *s, char *err)
     }
     uint32_t raw_base = s->have_bios ? MEMMAP_KERNEL_BASE : MEMMAP_RAM_BASE;
     if (o->kernel) {
-        if (image_open_file(&s->kernel, o->kernel, raw_base, err, ERR_LEN))
+        if (image_open_file(&s->kernel, o->kernel, raw_base, ram_end, err, ERR_LEN))
             return -1;
         s->have_kernel = true;
     } else if (!o->bios) {
@@ -84,14 +85,12 @@ static int open_images(struct session *s, char *err)
         s->have_kernel = true;
         s->default_guest = true;
     }
-    if (o->initrd && loader_read_file(o->initrd, &s->initrd, &s->initrd_size, err, ERR_LEN))
+    /* Each must fit in RAM; together, with the images, machine_create checks. */
+    if (o->initrd &&
+        loader_read_file(o->initrd, o->ram_size, &s->initrd, &s->initrd_size, err, ERR_LEN))
         return -1;
-    if (o->dtb && loader_read_file(o->dtb, &s->dtb, &s->dtb_size, err, ERR_LEN))
+    if (o->dtb && loader_read_file(o->dtb, o->ram_size, &s->dtb, &s->dtb_size, err, ERR_LEN))
         return -1;
-    if (s->initrd_size > MEMMAP_RAM_MAX || s->dtb_size > MEMMAP_RAM_MAX) {
-        snprintf(err, ERR_LEN, "%s: too large", s->initrd_size > MEMMAP_RAM_MAX ? o->initrd : o->dtb);
-        return -1;
-    }
     return 0;
 }
 

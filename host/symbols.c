@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/loader.h"
+
 /* How far back a lookup walks past symbols that end before the address (nested or
  * overlapping sized symbols): enough for real tables, bounded for speed. */
 #define LOOKUP_WALK 32
@@ -209,31 +211,12 @@ int symbols_add_memory(struct symbols *s, const void *image, size_t size, const 
 
 int symbols_add_file(struct symbols *s, const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "--symbols %s: %s", path, strerror(errno));
-        return -1;
-    }
-    size_t cap = 1 << 16, n = 0;
-    unsigned char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        unsigned char *bigger = realloc(buf, cap * 2);
-        if (!bigger) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = bigger;
-        cap *= 2;
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (!buf || bad) {
-        snprintf(err, errlen, "--symbols %s: %s", path, buf ? "read error" : "out of memory");
-        free(buf);
+    uint8_t *buf;
+    size_t n;
+    char why[512];
+    /* A regular file of a sane size only, as for -kernel: never a FIFO or a device. */
+    if (loader_read_elf_file(path, &buf, &n, why, sizeof why)) {
+        snprintf(err, errlen, "--symbols %s", why);
         return -1;
     }
     char label[512];

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make_fixtures.sh GOOD_ELF OUTDIR: derives the bad inputs the CLI tests feed rvbox from a
-# good RV32 ELF: empty, truncated, wrong machine, and a directory.
+# good RV32 ELF: empty, truncated, wrong machine, a directory, a FIFO, and 8 KiB of zeros.
 set -euo pipefail
 good=$1 out=$2
 mkdir -p "$out/a-directory"
@@ -11,3 +11,8 @@ head -c 200 "$good" >"$out/cut-segments.elf"
 # The same ELF claiming to be for x86 (e_machine = 3, at offset 18).
 cp "$good" "$out/x86.elf"
 printf '\x03\x00' | dd of="$out/x86.elf" bs=1 seek=18 conv=notrunc status=none
+# Not a regular file: opening it for reading would block until a writer came.
+rm -f "$out/fifo"
+mkfifo "$out/fifo"
+# Exactly -m 8K: fits in RAM alone, not with the device tree.
+head -c 8192 /dev/zero >"$out/zeros-8k.bin"

@@ -287,7 +287,8 @@ START_TEST(test_real_elf_file)
 {
     struct image img;
     err[0] = '\0';
-    ck_assert_msg(image_open_file(&img, RVBOX_LOADER_FIXTURE, 0, err, sizeof err) == 0,
+    ck_assert_msg(image_open_file(&img, RVBOX_LOADER_FIXTURE, 0, RAM_BASE + (uint64_t)MACHINE_RAM_SIZE,
+                                  err, sizeof err) == 0,
                   "refused: %s", err);
     ck_assert(img.is_elf);
     ck_assert_uint_eq(img.entry, RAM_BASE);
