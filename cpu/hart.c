@@ -73,7 +73,10 @@ void hart_yield(struct hart *h)
     h->leave = true;
 }
 
-bool hart_waiting(const struct hart *h) { return h->waiting; }
+bool hart_waiting(const struct hart *h)
+{
+    return h->waiting && !(hart_pending_irqs(h) & h->mie);
+}
 
 uint32_t hart_get_reg(const struct hart *h, unsigned i)
 {

@@ -22,6 +22,8 @@ struct clint {
     uint32_t msip[CLINT_MAX_HARTS];         /* bit 0 only */
     uint64_t mtimecmp[CLINT_MAX_HARTS];
     bool mtip[CLINT_MAX_HARTS];             /* the level each MTIP line was last driven to */
+    void (*rearm)(void *opaque);            /* a deadline moved: see clint_set_rearm */
+    void *rearm_opaque;
 };
 
 struct clint *clint_create(unsigned nharts, struct clock *clock, const struct irq_line *msip,
@@ -75,13 +77,22 @@ void clint_update(struct clint *c)
     }
 }
 
+/* A deadline that has passed but whose line clint_update has not raised yet still
+ * counts (it is in the past, so the caller does not sleep): otherwise a deadline
+ * crossed between the last update and an idle wait would be slept through. */
 uint64_t clint_next_deadline(const struct clint *c)
 {
-    uint64_t now = clock_ticks(c->clock), next = UINT64_MAX;
+    uint64_t next = UINT64_MAX;
     for (unsigned i = 0; i < c->nharts; i++)
-        if (c->mtimecmp[i] > now && c->mtimecmp[i] < next)
+        if (!c->mtip[i] && c->mtimecmp[i] < next)
             next = c->mtimecmp[i];
     return next;
+}
+
+void clint_set_rearm(struct clint *c, void (*rearm)(void *opaque), void *opaque)
+{
+    c->rearm = rearm;
+    c->rearm_opaque = opaque;
 }
 
 /* Replace the 32-bit half of `reg` that `off` (0 or 4) names. */
@@ -109,6 +120,7 @@ static bool clint_read(void *opaque, uint32_t off, unsigned size, uint32_t *valu
         *value = get_half(c->mtimecmp[rel / 8], rel % 8);
     } else if (off >= CLINT_MTIME && off < CLINT_MTIME + 8) {
         *value = get_half(clock_ticks(c->clock), off - CLINT_MTIME);
+        clint_update(c);        /* a guest that saw mtime pass mtimecmp sees MTIP too */
     }
     return true;
 }
@@ -134,6 +146,8 @@ static bool clint_write(void *opaque, uint32_t off, unsigned size, uint32_t valu
         return true;
     }
     clint_update(c);
+    if (c->rearm)
+        c->rearm(c->rearm_opaque);
     return true;
 }
 

@@ -34,8 +34,13 @@ enum bus_error clint_attach(struct clint *c, struct bus *bus, uint32_t base);
  * between runs of the harts (and the CLINT itself after a register write). */
 void clint_update(struct clint *c);
 
-/* The earliest mtimecmp not yet reached, in clock ticks; UINT64_MAX if none: how long
- * an idle machine may sleep. */
+/* The earliest mtimecmp whose MTIP line is not raised yet, in clock ticks (it may have
+ * passed already: then the next clint_update raises it); UINT64_MAX if none. How long an
+ * idle machine may sleep, and where the run loop ends a slice. */
 uint64_t clint_next_deadline(const struct clint *c);
+
+/* Call `rearm` after every write that can move a deadline (mtimecmp, mtime): the run
+ * loop sized its slice to end at the old deadline and must size it again. */
+void clint_set_rearm(struct clint *c, void (*rearm)(void *opaque), void *opaque);
 
 #endif

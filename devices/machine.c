@@ -130,6 +130,7 @@ static int make_devices(struct machine *m, const struct machine_config *cfg, cha
     m->syscon = syscon_create(syscon_action, m);
     if (!m->clint || !m->plic || !m->syscon)
         goto oom;
+    clint_set_rearm(m->clint, stop_hart, m->hart);
     m->uart = uart_create(&cfg->console, plic_line(m->plic, MEMMAP_UART0_IRQ));
     m->rtc = rtc_create(&m->clock, cfg->wall_ns, plic_line(m->plic, MEMMAP_RTC_IRQ));
     if (!m->uart || !m->rtc)
@@ -369,6 +370,13 @@ enum machine_state machine_run(struct machine *m, uint64_t budget)
     if (m->power == POWER_NONE) {
         devices_update(m);
         enum hart_stop stop = hart_run(m->hart, budget, &m->last_retired);
+        /* Before the host sleeps: a deadline crossed or input arrived while the hart
+         * ran may wake it at once. */
+        if (stop == HART_STOP_WFI) {
+            devices_update(m);
+            if (!hart_waiting(m->hart))
+                stop = HART_STOP_BUDGET;
+        }
         m->last_stop = stop;
         if (m->htif && htif_exited(m->htif, &m->exit_code))
             m->power = POWER_OFF;
@@ -424,6 +432,11 @@ const void *machine_dtb(const struct machine *m, uint32_t *size, uint32_t *addr)
     *size = m->dtb_size;
     *addr = m->dtb_addr;
     return m->dtb;
+}
+
+bool machine_can_take_input(const struct machine *m)
+{
+    return uart_can_receive(m->uart);
 }
 
 uint64_t machine_last_retired(const struct machine *m) { return m->last_retired; }

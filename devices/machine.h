@@ -85,6 +85,10 @@ uint32_t machine_exit_code(const struct machine *m);
  * long an idle machine may sleep. */
 uint64_t machine_next_event_ns(const struct machine *m);
 
+/* Has the guest made room for serial input since it was last given some? The host then
+ * runs short slices while input waits, so that it flows in as fast as the guest reads. */
+bool machine_can_take_input(const struct machine *m);
+
 /* Flush every disk; 0 on success. The host calls it on every way out. */
 int machine_flush_disks(struct machine *m);
 

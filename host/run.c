@@ -1,20 +1,58 @@
+/*
+ * The run loop (host/run.h).
+ *
+ * Each turn looks at the host (signals, serial input, the window, the debugger), then
+ * runs the guest for one slice. A slice ends at the earliest of the next timer deadline
+ * and SLICE_NS of host time. The hart counts instructions, not time, so the loop turns
+ * time into a budget of instructions with the speed it measured over the last slices
+ * (the pacer), and comes to a deadline in shrinking steps so that a wrong guess of the
+ * speed makes the interrupt late by microseconds, not by a whole slice. A write that
+ * moves a deadline ends the slice at once (clint_set_rearm), so the next one is sized
+ * for the new deadline.
+ *
+ * When the hart waits in WFI the loop sleeps in ppoll() until the next deadline (to the
+ * microsecond: the thread's timer slack is cut to 1 ns), serial input, the debugger or
+ * the window's next frame, so an idle guest costs no host CPU.
+ */
+#define _GNU_SOURCE             /* ppoll */
+
 #include "host/run.h"
 
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "devices/machine.h"
 #include "host/gdbstub.h"
 #include "host/serial.h"
 #include "host/window.h"
 
-/* Instructions between looks at the host: small enough that input, signals and timers
- * are served within about a millisecond, large enough to cost nothing. */
-#define RUN_SLICE 100000
+/* The longest slice, in host time: how late input, signals and the window can be seen. */
+#define SLICE_NS 1000000ull
+
+/* The longest slice while serial input waits and the guest has room for it: the UART
+ * takes a FIFO's worth (16 bytes) at the start of each slice, so this sets how fast a
+ * paste flows in (160 KB/s), while leaving the guest time to consume each burst. */
+#define INPUT_SLICE_NS 100000ull
 
 /* The longest an idle machine sleeps without looking at signals again. */
-#define IDLE_MAX_MS 100
+#define IDLE_MAX_NS 100000000ull
+
+/* Within this much of a deadline the slice aims at the deadline itself; further away it
+ * aims at APPROACH_PERCENT of the way and measures again. */
+#define APPROACH_NS 20000ull
+#define APPROACH_PERCENT 75
+
+/* The speed is measured over runs of slices adding up to at least this much host time,
+ * so that short slices (near a deadline) count without their fixed costs dominating. */
+#define PACE_SAMPLE_NS 2000000ull
+
+/* The fewest instructions a slice runs. */
+#define SLICE_MIN_INSNS 16
 
 static volatile sig_atomic_t stop_signal;
 
@@ -36,6 +74,11 @@ void run_catch_signals(void)
         sigemptyset(&sa.sa_mask);
         sigaction(sigs[i], &sa, NULL);
     }
+#ifdef __linux__
+    /* Sleeps end when asked, not up to 50 us later (the default slack): an idle guest's
+     * timer interrupt is then late by the wake-up latency alone. */
+    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+#endif
 }
 
 int run_signal(void)
@@ -43,28 +86,79 @@ int run_signal(void)
     return stop_signal;
 }
 
-/* The guest waits for an interrupt: sleep until its next timer event, serial input,
- * the debugger (Ctrl-C, a connection) or the window's next frame, so that an idle guest
- * costs no host CPU. */
-static void idle_wait(struct machine *m, const struct run_io *io)
+static uint64_t now_ns(void)
 {
-    uint64_t ns = machine_next_event_ns(m);
-    int ms = ns >= (uint64_t)IDLE_MAX_MS * 1000000 ? IDLE_MAX_MS : (int)((ns + 999999) / 1000000);
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* How fast the hart has been running lately, to turn host time into instructions. It
+ * starts low (a guess too low only makes the first slices short) and follows the speed
+ * with a moving average, since guests change pace (boot, idle loops, heavy I/O). */
+struct pacer {
+    double ns_per_insn;
+    uint64_t insns, ns;         /* the sample being gathered */
+};
+
+static void pacer_init(struct pacer *p)
+{
+    p->ns_per_insn = 20.0;      /* 50 MIPS */
+    p->insns = p->ns = 0;
+}
+
+/* A slice ran `insns` instructions in `ns` of host time. Slices that ended in WFI count
+ * too: the instructions before the wait ran at the hart's speed. */
+static void pacer_measure(struct pacer *p, uint64_t insns, uint64_t ns)
+{
+    p->insns += insns;
+    p->ns += ns;
+    if (p->ns < PACE_SAMPLE_NS || p->insns == 0)
+        return;
+    double sample = (double)p->ns / (double)p->insns;
+    p->ns_per_insn = p->ns_per_insn * 0.5 + sample * 0.5;
+    p->insns = p->ns = 0;
+}
+
+/* Instructions to run before looking at the host again, given the host time until the
+ * next timer event and the longest slice wanted now. */
+static uint64_t pacer_budget(const struct pacer *p, uint64_t event_ns, uint64_t slice_ns)
+{
+    uint64_t aim = slice_ns;
+    /* 0: the event is due already (the machine raises it before the hart runs) or a
+     * device has work to do; either way a whole slice follows. */
+    if (event_ns > 0 && event_ns < slice_ns * 100 / APPROACH_PERCENT)
+        aim = event_ns <= APPROACH_NS ? event_ns : event_ns * APPROACH_PERCENT / 100;
+    uint64_t n = (uint64_t)((double)aim / p->ns_per_insn);
+    return n < SLICE_MIN_INSNS ? SLICE_MIN_INSNS : n;
+}
+
+/* Sleep until the machine's next event, serial input, the debugger, the window's next
+ * frame or IDLE_MAX_NS, whichever comes first. */
+static void host_wait(const struct run_io *io, uint64_t ns)
+{
+    if (ns > IDLE_MAX_NS)
+        ns = IDLE_MAX_NS;
     if (io->window) {
-        int w = window_timeout_ms(io->window);
-        if (w < ms)
-            ms = w;
+        uint64_t w = (uint64_t)window_timeout_ms(io->window) * 1000000u;
+        if (w < ns)
+            ns = w;
     }
-    struct pollfd pfd[2] = {    /* poll() skips a negative fd */
-        { .fd = serial_input_fd(io->serial), .events = POLLIN },
+    struct pollfd pfd[2] = {    /* ppoll() skips a negative fd */
+        { .fd = -1 },
         { .fd = gdbstub_fd(io->gdb), .events = POLLIN },
     };
-    poll(pfd, 2, ms);
+    serial_pollfd(io->serial, &pfd[0]);
+    struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000u),
+                           .tv_nsec = (long)(ns % 1000000000u) };
+    ppoll(pfd, 2, &ts, NULL);
 }
 
 enum run_end run_machine(struct machine *m, const struct run_io *io)
 {
     bool ran = true;                    /* the guest ran since the last frame */
+    struct pacer pacer;
+    pacer_init(&pacer);
     for (;;) {
         if (stop_signal)
             return RUN_SIGNAL;
@@ -77,15 +171,24 @@ enum run_end run_machine(struct machine *m, const struct run_io *io)
             window_redraw(io->window, ran);
             ran = false;
         }
-        long budget = io->gdb ? gdbstub_poll(io->gdb, RUN_SLICE) : RUN_SLICE;
-        if (budget == GDBSTUB_KILL)
-            return RUN_QUIT;
-        if (budget == 0) {              /* held by the debugger: sleep until it speaks */
-            gdbstub_wait(io->gdb, io->window ? window_timeout_ms(io->window) : IDLE_MAX_MS);
-            continue;
+        bool input = serial_has_input(io->serial) && machine_can_take_input(m);
+        uint64_t budget = pacer_budget(&pacer, machine_next_event_ns(m),
+                                       input ? INPUT_SLICE_NS : SLICE_NS);
+        if (io->gdb) {
+            long g = gdbstub_poll(io->gdb, (long)budget);
+            if (g == GDBSTUB_KILL)
+                return RUN_QUIT;
+            if (g == 0) {               /* held by the debugger: sleep until it speaks */
+                gdbstub_wait(io->gdb, io->window ? window_timeout_ms(io->window) : 100);
+                continue;
+            }
+            budget = (uint64_t)g;
         }
-        enum machine_state state = machine_run(m, (uint64_t)budget);
-        ran |= machine_last_retired(m) > 0;
+        uint64_t start = now_ns();
+        enum machine_state state = machine_run(m, budget);
+        uint64_t retired = machine_last_retired(m);
+        pacer_measure(&pacer, retired, now_ns() - start);
+        ran |= retired > 0;
         if (io->gdb)
             gdbstub_ran(io->gdb, machine_last_stop(m));
         switch (state) {
@@ -94,7 +197,7 @@ enum run_end run_machine(struct machine *m, const struct run_io *io)
         case MACHINE_REBOOT:
             return RUN_REBOOT;
         case MACHINE_IDLE:
-            idle_wait(m, io);
+            host_wait(io, machine_next_event_ns(m));
             break;
         case MACHINE_RUNNING:
             break;

@@ -1,6 +1,7 @@
 /* grantpt, unlockpt, ptsname, cfmakeraw */
 #define _DEFAULT_SOURCE
 #define _XOPEN_SOURCE 700
+#define _GNU_SOURCE             /* POLLRDHUP */
 
 #include "host/serial.h"
 
@@ -112,23 +113,57 @@ static void tcp_accept(struct serial *s)
     s->in_fd = s->out_fd = fd;
 }
 
+/* The input ends: end of file, an error, or a tcp client gone. What a departed client
+ * typed and the guest has not taken yet goes with it; the next client starts afresh. */
+static void input_ended(struct serial *s)
+{
+    if (s->kind == SERIAL_TCP) {
+        close(s->in_fd);
+        s->out_fd = -1;
+        s->head = s->tail = 0;
+    }
+    s->in_fd = -1;
+}
+
+static unsigned ring_room(const struct serial *s)
+{
+    return INPUT_BUFFER - (s->head - s->tail);
+}
+
+/* What to wait for on the input: bytes only while the ring has room (else an unread
+ * descriptor would end every wait at once), and a tcp client hanging up always. */
+static short input_events(const struct serial *s)
+{
+    short ev = ring_room(s) ? POLLIN : 0;
+    if (s->kind == SERIAL_TCP)
+        ev |= POLLRDHUP;
+    return ev;
+}
+
 void serial_pump(struct serial *s)
 {
     if (s->kind == SERIAL_TCP && s->in_fd < 0) {
         tcp_accept(s);
-        return;
+        if (s->in_fd < 0)
+            return;
     }
     if (s->in_fd < 0)
         return;
     unsigned char buf[256];
     for (;;) {
-        unsigned room = INPUT_BUFFER - (s->head - s->tail);
-        if (room == 0)
-            return;                 /* the guest is not reading: leave the rest waiting */
         /* Ask first, so that a blocking descriptor (stdin is left blocking: it may be
          * shared with the shell) is only read when it has something. */
-        struct pollfd pfd = { .fd = s->in_fd, .events = POLLIN };
-        if (poll(&pfd, 1, 0) <= 0 || !(pfd.revents & (POLLIN | POLLHUP | POLLERR)))
+        struct pollfd pfd = { .fd = s->in_fd, .events = input_events(s) };
+        if (pfd.events == 0 || poll(&pfd, 1, 0) <= 0)
+            return;
+        unsigned room = ring_room(s);
+        if (room == 0) {
+            /* The guest is not reading: leave the rest waiting, unless the peer left. */
+            if (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR))
+                input_ended(s);
+            return;
+        }
+        if (!(pfd.revents & (POLLIN | POLLRDHUP | POLLHUP | POLLERR)))
             return;
         ssize_t n = read(s->in_fd, buf, room < sizeof buf ? room : sizeof buf);
         if (n > 0) {
@@ -140,12 +175,7 @@ void serial_pump(struct serial *s)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             return;
-        /* End of input, or an error: stop reading. A tcp client may come back. */
-        if (s->kind == SERIAL_TCP) {
-            close(s->in_fd);
-            s->out_fd = -1;
-        }
-        s->in_fd = -1;
+        input_ended(s);         /* end of input or an error; a tcp client may come back */
         return;
     }
 }
@@ -329,11 +359,26 @@ struct chardev serial_chardev(struct serial *s)
     return (struct chardev){ .opaque = s, .write = serial_write, .read = serial_read };
 }
 
-int serial_input_fd(const struct serial *s)
+void serial_pollfd(const struct serial *s, struct pollfd *p)
 {
-    if (s->kind == SERIAL_TCP && s->in_fd < 0)
-        return s->listen_fd;
-    return s->in_fd;
+    p->revents = 0;
+    if (!s) {
+        p->fd = -1;
+        p->events = 0;
+    } else if (s->kind == SERIAL_TCP && s->in_fd < 0) {
+        p->fd = s->listen_fd;
+        p->events = POLLIN;
+    } else {
+        p->fd = s->in_fd;
+        p->events = input_events(s);
+        if (!p->events)
+            p->fd = -1;         /* nothing to wait for: a full ring, and not tcp */
+    }
+}
+
+bool serial_has_input(const struct serial *s)
+{
+    return s && s->head != s->tail;
 }
 
 bool serial_quit_requested(const struct serial *s)

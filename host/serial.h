@@ -29,11 +29,17 @@ void serial_close(struct serial *s);
 /* The backend for the UART (and HTIF's console). */
 struct chardev serial_chardev(struct serial *s);
 
-/* The file descriptor to wait on for input, or -1. */
-int serial_input_fd(const struct serial *s);
+struct pollfd;
+
+/* What to wait on for input (fd -1: nothing): bytes while the input buffer has room, a
+ * tcp client connecting or hanging up. */
+void serial_pollfd(const struct serial *s, struct pollfd *p);
 
 /* Read whatever input is waiting, without blocking. */
 void serial_pump(struct serial *s);
+
+/* Input is waiting for the guest. */
+bool serial_has_input(const struct serial *s);
 
 /* The user typed Ctrl-A x. */
 bool serial_quit_requested(const struct serial *s);

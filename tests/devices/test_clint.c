@@ -240,10 +240,49 @@ START_TEST(test_next_deadline)
     set_mtimecmp(0, 500);
     set_mtimecmp(1, 300);
     ck_assert_uint_eq(clint_next_deadline(clint), 300);
-    clock_advance(&clk, 300);                       /* hart 1's is reached */
+    clock_advance(&clk, 300);                       /* hart 1's is reached... */
+    ck_assert_uint_eq(clint_next_deadline(clint), 300);     /* ...but not signalled yet */
+    clint_update(clint);
     ck_assert_uint_eq(clint_next_deadline(clint), 500);
-    clock_advance(&clk, 200);
+    clock_advance(&clk, 250);
+    ck_assert_uint_eq(clint_next_deadline(clint), 500);     /* passed: the caller won't sleep */
+    clint_update(clint);
     ck_assert_uint_eq(clint_next_deadline(clint), UINT64_MAX);
+}
+END_TEST
+
+static unsigned rearms;
+static void count_rearm(void *opaque)
+{
+    (void)opaque;
+    rearms++;
+}
+
+/* The run loop sizes its slices to end at the next deadline: every write that can move
+ * one must tell it, and nothing else must. */
+START_TEST(test_rearm_on_deadline_writes)
+{
+    rearms = 0;
+    clint_set_rearm(clint, count_rearm, NULL);
+    set_mtimecmp(1, 1000);
+    ck_assert_uint_eq(rearms, 3);                   /* each half written */
+    wr32(bus, MTIME_LO, 5);
+    ck_assert_uint_eq(rearms, 4);
+    wr32(bus, MSIP(0), 1);
+    (void)rd32(bus, MTIME_LO);
+    (void)rd32(bus, CMP_LO(1));
+    ck_assert_uint_eq(rearms, 4);
+}
+END_TEST
+
+/* A guest polling mtime past its mtimecmp sees MTIP at once, not at the next update. */
+START_TEST(test_mtime_read_updates_mtip)
+{
+    set_mtimecmp(0, 100);
+    clock_advance(&clk, 150);
+    ck_assert(!mtip_sink.level[0]);
+    ck_assert_uint_ge(rd32(bus, MTIME_LO), 150);
+    ck_assert(mtip_sink.level[0]);
 }
 END_TEST
 
@@ -284,6 +323,8 @@ static Suite *clint_suite(void)
     tcase_add_test(tc, test_mtime_write_drives_mtip);
     tcase_add_test(tc, test_update_drives_only_changes);
     tcase_add_test(tc, test_next_deadline);
+    tcase_add_test(tc, test_rearm_on_deadline_writes);
+    tcase_add_test(tc, test_mtime_read_updates_mtip);
     tcase_add_test(tc, test_sizes_refused);
     suite_add_tcase(s, tc);
     return s;
