@@ -22,6 +22,10 @@
 
 #define ESCAPE_CHAR 0x01            /* Ctrl-A, as QEMU */
 #define INPUT_BUFFER 4096
+/* Clients waiting while one is served: one at a time talks to the guest, but a client
+ * that comes while the queue is full has its connection dropped and retried seconds
+ * later by its kernel. */
+#define TCP_BACKLOG 64
 
 enum serial_kind { SERIAL_STDIO, SERIAL_PTY, SERIAL_TCP, SERIAL_FILE, SERIAL_NONE };
 
@@ -113,14 +117,17 @@ static void tcp_accept(struct serial *s)
     s->in_fd = s->out_fd = fd;
 }
 
-/* The input ends: end of file, an error, or a tcp client gone. What a departed client
- * typed and the guest has not taken yet goes with it; the next client starts afresh. */
-static void input_ended(struct serial *s)
+/* The input ends: end of file, an error, or a tcp client gone. A client that hung up
+ * with more unread than the buffer holds was flooding: what it sent goes with it, and
+ * the next client starts afresh. One that said its piece and left (everything read)
+ * has it delivered. */
+static void input_ended(struct serial *s, bool flooded)
 {
     if (s->kind == SERIAL_TCP) {
         close(s->in_fd);
         s->out_fd = -1;
-        s->head = s->tail = 0;
+        if (flooded)
+            s->head = s->tail = 0;
     }
     s->in_fd = -1;
 }
@@ -140,31 +147,39 @@ static short input_events(const struct serial *s)
     return ev;
 }
 
+static bool pump_input(struct serial *s);
+
 void serial_pump(struct serial *s)
 {
-    if (s->kind == SERIAL_TCP && s->in_fd < 0) {
-        tcp_accept(s);
-        if (s->in_fd < 0)
+    /* A client that hung up makes room for the next at once: round again. */
+    for (int round = 0; round < TCP_BACKLOG + 1; round++) {
+        if (s->kind == SERIAL_TCP && s->in_fd < 0)
+            tcp_accept(s);
+        if (s->in_fd < 0 || !pump_input(s) || s->kind != SERIAL_TCP)
             return;
     }
-    if (s->in_fd < 0)
-        return;
+}
+
+/* Read what the input has, while the buffer has room. True if the input ended. */
+static bool pump_input(struct serial *s)
+{
     unsigned char buf[256];
     for (;;) {
         /* Ask first, so that a blocking descriptor (stdin is left blocking: it may be
          * shared with the shell) is only read when it has something. */
         struct pollfd pfd = { .fd = s->in_fd, .events = input_events(s) };
         if (pfd.events == 0 || poll(&pfd, 1, 0) <= 0)
-            return;
+            return false;
         unsigned room = ring_room(s);
         if (room == 0) {
             /* The guest is not reading: leave the rest waiting, unless the peer left. */
-            if (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR))
-                input_ended(s);
-            return;
+            if (!(pfd.revents & (POLLRDHUP | POLLHUP | POLLERR)))
+                return false;
+            input_ended(s, true);
+            return true;
         }
         if (!(pfd.revents & (POLLIN | POLLRDHUP | POLLHUP | POLLERR)))
-            return;
+            return false;
         ssize_t n = read(s->in_fd, buf, room < sizeof buf ? room : sizeof buf);
         if (n > 0) {
             for (ssize_t i = 0; i < n; i++)
@@ -174,9 +189,9 @@ void serial_pump(struct serial *s)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            return;
-        input_ended(s);         /* end of input or an error; a tcp client may come back */
-        return;
+            return false;
+        input_ended(s, false);  /* end of input or an error; a tcp client may come back */
+        return true;
     }
 }
 
@@ -277,7 +292,7 @@ static int open_tcp(struct serial *s, const char *spec, char *err, size_t errlen
         return -1;
     }
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) || listen(fd, 1)) {
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) || listen(fd, TCP_BACKLOG)) {
         snprintf(err, errlen, "-serial %s: %s", spec, strerror(errno));
         close(fd);
         return -1;
