@@ -1,21 +1,100 @@
+#define _DEFAULT_SOURCE     /* MAP_ANONYMOUS */
 #include "bus/bus.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+#define PAGE_SHIFT 12
+#define CODE_MAP_BYTES ((1u << (32 - PAGE_SHIFT)) / 8)     /* one bit per 4K page */
+
+struct code_listener {
+    bus_code_fn written, marked;
+    void *opaque;
+};
 
 struct bus {
     unsigned count;
     struct bus_region regions[BUS_MAX_REGIONS];    /* sorted by base */
+    uint8_t *code_map;                              /* bit per page: decoded code there */
+    unsigned nlisteners;
+    struct code_listener listeners[BUS_MAX_CODE_LISTENERS];
 };
 
 struct bus *bus_create(void)
 {
-    return calloc(1, sizeof(struct bus));
+    struct bus *bus = calloc(1, sizeof(struct bus));
+    if (!bus)
+        return NULL;
+    /* Mapped, not allocated: a zero page costs nothing until a page of code is marked. */
+    void *map = mmap(NULL, CODE_MAP_BYTES, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (map == MAP_FAILED) {
+        free(bus);
+        return NULL;
+    }
+    bus->code_map = map;
+    return bus;
 }
 
 void bus_destroy(struct bus *bus)
 {
+    if (!bus)
+        return;
+    munmap(bus->code_map, CODE_MAP_BYTES);
     free(bus);
+}
+
+bool bus_add_code_listener(struct bus *bus, bus_code_fn written, bus_code_fn marked,
+                           void *opaque)
+{
+    if (bus->nlisteners == BUS_MAX_CODE_LISTENERS || !written)
+        return false;
+    bus->listeners[bus->nlisteners++] = (struct code_listener){ written, marked, opaque };
+    return true;
+}
+
+void bus_remove_code_listener(struct bus *bus, void *opaque)
+{
+    for (unsigned i = 0; i < bus->nlisteners; i++) {
+        if (bus->listeners[i].opaque == opaque) {
+            bus->listeners[i] = bus->listeners[--bus->nlisteners];
+            return;
+        }
+    }
+}
+
+bool bus_is_code(const struct bus *bus, uint32_t addr)
+{
+    uint32_t page = addr >> PAGE_SHIFT;
+    return bus->code_map[page / 8] & (1u << (page % 8));
+}
+
+void bus_mark_code(struct bus *bus, uint32_t addr)
+{
+    if (bus_is_code(bus, addr))
+        return;
+    uint32_t page = addr >> PAGE_SHIFT;
+    bus->code_map[page / 8] |= (uint8_t)(1u << (page % 8));
+    for (unsigned i = 0; i < bus->nlisteners; i++)
+        if (bus->listeners[i].marked)
+            bus->listeners[i].marked(bus->listeners[i].opaque, page << PAGE_SHIFT);
+}
+
+/* A write is about to change [addr, addr + len): decoded code there is stale. */
+static void code_written(struct bus *bus, uint32_t addr, uint32_t len)
+{
+    if (len == 0)
+        return;
+    uint32_t first = addr >> PAGE_SHIFT, last = (uint32_t)(((uint64_t)addr + len - 1) >> PAGE_SHIFT);
+    for (uint32_t page = first; page <= last; page++) {
+        uint8_t bit = (uint8_t)(1u << (page % 8));
+        if (!(bus->code_map[page / 8] & bit))
+            continue;
+        bus->code_map[page / 8] &= (uint8_t)~bit;
+        for (unsigned i = 0; i < bus->nlisteners; i++)
+            bus->listeners[i].written(bus->listeners[i].opaque, page << PAGE_SHIFT);
+    }
 }
 
 const char *bus_error_str(enum bus_error err)
@@ -101,6 +180,27 @@ uint8_t *bus_host_ptr(struct bus *bus, uint32_t addr, uint32_t len, bool write)
     return r->host + (addr - r->base);
 }
 
+uint8_t *bus_dma_ptr(struct bus *bus, uint32_t addr, uint32_t len, bool write)
+{
+    uint8_t *p = bus_host_ptr(bus, addr, len, write);
+    if (p && write)
+        code_written(bus, addr, len);
+    return p;
+}
+
+bool bus_host_to_phys(const struct bus *bus, const void *host, uint32_t *addr)
+{
+    uintptr_t h = (uintptr_t)host;
+    for (unsigned i = 0; i < bus->count; i++) {
+        const struct bus_region *r = &bus->regions[i];
+        if (r->host && h >= (uintptr_t)r->host && h - (uintptr_t)r->host < r->size) {
+            *addr = r->base + (uint32_t)(h - (uintptr_t)r->host);
+            return true;
+        }
+    }
+    return false;
+}
+
 /* An MMIO access must be of a declared size and naturally aligned. */
 static bool mmio_access_ok(const struct bus_region *r, uint32_t off, unsigned size)
 {
@@ -139,6 +239,7 @@ bool bus_write(struct bus *bus, uint32_t addr, unsigned size, uint32_t value)
     if (r->host) {
         if (!r->writable || size > r->size - off || (size != 1 && size != 2 && size != 4))
             return false;
+        code_written(bus, addr, size);
         memcpy(r->host + off, &value, size);
         return true;
     }

@@ -78,6 +78,34 @@ uint8_t *bus_host_ptr(struct bus *bus, uint32_t addr, uint32_t len, bool write);
 bool bus_read(struct bus *bus, uint32_t addr, unsigned size, uint32_t *value);
 bool bus_write(struct bus *bus, uint32_t addr, unsigned size, uint32_t value);
 
+/*
+ * Code pages. A CPU that keeps instructions decoded (cpu/block.c) marks the physical
+ * pages they came from; the first write to a marked page, by a store that reaches the
+ * bus or by a device's DMA (bus_dma_ptr), unmarks it and tells every listener, which
+ * then forgets what it decoded there. A CPU's own fast stores never reach the bus, so
+ * it must not cache store translations for marked pages (bus_is_code).
+ */
+typedef void (*bus_code_fn)(void *opaque, uint32_t page);    /* page: physical, 4K-aligned */
+
+#define BUS_MAX_CODE_LISTENERS 8
+
+/* Register a listener (false: too many). `written` is called when a marked page is
+ * written; `marked` (may be NULL) when a page is marked, so that listeners drop their
+ * store translations for it. */
+bool bus_add_code_listener(struct bus *bus, bus_code_fn written, bus_code_fn marked,
+                           void *opaque);
+void bus_remove_code_listener(struct bus *bus, void *opaque);
+
+void bus_mark_code(struct bus *bus, uint32_t addr);
+bool bus_is_code(const struct bus *bus, uint32_t addr);
+
+/* bus_host_ptr for a device about to write [addr, addr + len) by DMA (write true), or to
+ * read it: a write first invalidates the code of the pages it covers. */
+uint8_t *bus_dma_ptr(struct bus *bus, uint32_t addr, uint32_t len, bool write);
+
+/* The physical address of a host pointer into a memory region, if it is one. */
+bool bus_host_to_phys(const struct bus *bus, const void *host, uint32_t *addr);
+
 /* The region holding `addr`, or NULL: for monitors, loaders and tests. */
 const struct bus_region *bus_find(const struct bus *bus, uint32_t addr);
 

@@ -139,7 +139,7 @@ static void write_mstatus_bits(struct hart *h, uint32_t mask, uint32_t v)
         next = (next & ~MSTATUS_MPP) | (old & MSTATUS_MPP);
     h->mstatus = next;
     if ((old ^ next) & MSTATUS_TRANSLATION)
-        tlb_flush(h);
+        tlb_set_context(h);
     h->leave = true;                        /* MIE/SIE may have enabled an interrupt */
 }
 
@@ -211,8 +211,11 @@ static void wr_mideleg(struct hart *h, unsigned num, uint32_t v)
 static void wr_satp(struct hart *h, unsigned num, uint32_t v)
 {
     (void)num;
+    if (v == h->satp)
+        return;                 /* the same tables: translations cached stay right */
     h->satp = v;
     tlb_flush(h);
+    tlb_set_context(h);
 }
 
 /* Plain 32-bit registers, identified by their offset in struct hart. */

@@ -117,19 +117,6 @@ bool hart_debug_translate(struct hart *h, uint32_t va, bool write, uint32_t *pa)
 
 _Static_assert(HART_TLB_ENTRIES == 3 * TLB_SIZE, "hart.h's HART_TLB_ENTRIES is stale");
 
-/* A TLB entry holds a host pointer: find the memory region it points into. */
-static bool host_to_phys(const struct hart *h, uintptr_t host, uint32_t *pa)
-{
-    const struct bus_region *r;
-    for (unsigned i = 0; (r = bus_region_at(h->bus, i)); i++) {
-        if (r->host && host >= (uintptr_t)r->host && host - (uintptr_t)r->host < r->size) {
-            *pa = r->base + (uint32_t)(host - (uintptr_t)r->host);
-            return true;
-        }
-    }
-    return false;
-}
-
 unsigned hart_tlb_entries(const struct hart *h, struct hart_tlb_entry *out, unsigned max)
 {
     const struct tlb_entry *tables[3] = { h->tlb.read, h->tlb.write, h->tlb.exec };
@@ -137,8 +124,9 @@ unsigned hart_tlb_entries(const struct hart *h, struct hart_tlb_entry *out, unsi
     for (unsigned k = 0; k < 3; k++) {
         for (unsigned i = 0; i < TLB_SIZE && n < max; i++) {
             const struct tlb_entry *e = &tables[k][i];
-            uint32_t va = e->vpn << 12, pa;
-            if (e->vpn == TLB_INVALID || !host_to_phys(h, e->addend + va, &pa))
+            uint32_t va = (e->tag & 0xfffffu) << 12, pa;
+            if (e->tag == TLB_INVALID ||
+                !bus_host_to_phys(h->bus, (const void *)(e->addend + va), &pa))
                 continue;
             out[n++] = (struct hart_tlb_entry){ .kind = (uint8_t)k, .va = va, .pa = pa };
         }

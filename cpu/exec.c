@@ -1,20 +1,25 @@
 /*
- * The interpreter: fetch, decode, execute, retire.
+ * The plain step: fetch, decode, execute, retire, one instruction at a time. It is the
+ * reference every faster engine is checked against, the engine of debugging (single
+ * steps, breakpoints, traces, watchpoints), and the fallback of the block engine for
+ * code it cannot run in blocks (cpu/exec_block.c).
  *
  * execute() carries out one decoded instruction. It either completes it (registers and
  * pc updated) or returns the trap it raised having written nothing: every register
  * write comes after the last point where the instruction can fail.
  *
- * hart_run() is the loop around it. Interrupts are checked on entry and whenever an
- * instruction sets h->leave (a CSR write, xRET, WFI, a device line changing under an
- * MMIO store), not before every instruction. SYSTEM instructions other than the CSR
- * accessors live in system_insn(), off the hot path.
+ * hart_run() is the loop around the engines. Interrupts are checked on entry and
+ * whenever an instruction sets h->leave (a CSR write, xRET, WFI, a device line changing
+ * under an MMIO store), not before every instruction. SYSTEM instructions other than the
+ * CSR accessors live in exec_system(), off the hot path.
  */
+#include "cpu/exec.h"
+
 #include "bus/bus.h"
 #include "cpu/alu.h"
+#include "cpu/block.h"
 #include "cpu/csr_defs.h"
 #include "cpu/decode.h"
-#include "cpu/hart_state.h"
 #include "cpu/mmu.h"
 
 static trap_t illegal(const struct insn *d)
@@ -28,12 +33,11 @@ static void xret_common(struct hart *h, unsigned to_priv, uint32_t to_pc)
         h->mstatus &= ~MSTATUS_MPRV;
     h->priv = (uint8_t)to_priv;
     h->pc = to_pc;
-    tlb_flush(h);
+    tlb_set_context(h);
     h->leave = true;
 }
 
-/* mret, sret, wfi, sfence.vma, ecall, ebreak. Sets pc itself on success. */
-static trap_t system_insn(struct hart *h, const struct insn *d)
+trap_t exec_system(struct hart *h, const struct insn *d)
 {
     switch (d->op) {
     case OP_ECALL: {
@@ -88,8 +92,7 @@ static trap_t system_insn(struct hart *h, const struct insn *d)
     }
 }
 
-/* The A extension. Atomics go to the bus by physical address: they are rare enough. */
-static trap_t atomic_insn(struct hart *h, const struct insn *d)
+trap_t exec_atomic(struct hart *h, const struct insn *d)
 {
     uint32_t addr = h->x[d->rs1], src = h->x[d->rs2], pa, old, result;
     trap_t t;
@@ -161,7 +164,7 @@ static inline trap_t store(struct hart *h, const struct insn *d, unsigned size)
     return mmu_store(h, h->x[d->rs1] + (uint32_t)d->imm, size, h->x[d->rs2]);
 }
 
-static trap_t csr_insn(struct hart *h, const struct insn *d)
+trap_t exec_csr(struct hart *h, const struct insn *d)
 {
     bool imm_form = d->op >= OP_CSRRWI;
     unsigned kind = imm_form ? d->op - OP_CSRRWI + 1 : d->op - OP_CSRRW + 1;
@@ -180,70 +183,36 @@ static trap_t csr_insn(struct hart *h, const struct insn *d)
 static inline trap_t execute(struct hart *h, const struct insn *d)
 {
     uint32_t *x = h->x;
-    uint32_t a = x[d->rs1], b = x[d->rs2], imm = (uint32_t)d->imm;
-    uint32_t pc = h->pc, next = pc + d->len;
+    const uint32_t A = x[d->rs1], B = x[d->rs2], IMM = (uint32_t)d->imm, PC = h->pc;
+    uint32_t next = PC + d->len;
     trap_t t = TRAP_NONE;
 
     switch ((enum insn_op)d->op) {
-    case OP_LUI:    x[d->rd] = imm; break;
-    case OP_AUIPC:  x[d->rd] = pc + imm; break;
-    case OP_JAL:    x[d->rd] = next; next = pc + imm; break;
-    case OP_JALR:   next = (a + imm) & ~1u; x[d->rd] = pc + d->len; break;
-    case OP_BEQ:    if (a == b) next = pc + imm; break;
-    case OP_BNE:    if (a != b) next = pc + imm; break;
-    case OP_BLT:    if ((int32_t)a < (int32_t)b) next = pc + imm; break;
-    case OP_BGE:    if ((int32_t)a >= (int32_t)b) next = pc + imm; break;
-    case OP_BLTU:   if (a < b) next = pc + imm; break;
-    case OP_BGEU:   if (a >= b) next = pc + imm; break;
-    case OP_LB:     t = load(h, d, 1, true); break;
-    case OP_LH:     t = load(h, d, 2, true); break;
-    case OP_LW:     t = load(h, d, 4, false); break;
-    case OP_LBU:    t = load(h, d, 1, false); break;
-    case OP_LHU:    t = load(h, d, 2, false); break;
-    case OP_SB:     t = store(h, d, 1); break;
-    case OP_SH:     t = store(h, d, 2); break;
-    case OP_SW:     t = store(h, d, 4); break;
-    case OP_ADDI:   x[d->rd] = a + imm; break;
-    case OP_SLTI:   x[d->rd] = (int32_t)a < (int32_t)imm; break;
-    case OP_SLTIU:  x[d->rd] = a < imm; break;
-    case OP_XORI:   x[d->rd] = a ^ imm; break;
-    case OP_ORI:    x[d->rd] = a | imm; break;
-    case OP_ANDI:   x[d->rd] = a & imm; break;
-    case OP_SLLI:   x[d->rd] = a << imm; break;
-    case OP_SRLI:   x[d->rd] = a >> imm; break;
-    case OP_SRAI:   x[d->rd] = (uint32_t)((int32_t)a >> imm); break;
-    case OP_ADD:    x[d->rd] = a + b; break;
-    case OP_SUB:    x[d->rd] = a - b; break;
-    case OP_SLL:    x[d->rd] = a << (b & 31); break;
-    case OP_SLT:    x[d->rd] = (int32_t)a < (int32_t)b; break;
-    case OP_SLTU:   x[d->rd] = a < b; break;
-    case OP_XOR:    x[d->rd] = a ^ b; break;
-    case OP_SRL:    x[d->rd] = a >> (b & 31); break;
-    case OP_SRA:    x[d->rd] = (uint32_t)((int32_t)a >> (b & 31)); break;
-    case OP_OR:     x[d->rd] = a | b; break;
-    case OP_AND:    x[d->rd] = a & b; break;
+#define ALU(op, value) case OP_##op: x[d->rd] = (value); break;
+#define BRANCH(op, cond) case OP_##op: if (cond) next = PC + IMM; break;
+#define LOAD(op, size, sign) case OP_##op: t = load(h, d, size, sign); break;
+#define STORE(op, size) case OP_##op: t = store(h, d, size); break;
+#include "cpu/semantics.h"
+#undef ALU
+#undef BRANCH
+#undef LOAD
+#undef STORE
+    case OP_JAL:    x[d->rd] = next; next = PC + IMM; break;
+    case OP_JALR:   next = (A + IMM) & ~1u; x[d->rd] = PC + d->len; break;
     case OP_FENCE:  break;          /* one hart, memory in program order: nothing to do */
-    case OP_FENCE_I: break;         /* no decoded-instruction cache to invalidate yet */
-    case OP_MUL:    x[d->rd] = a * b; break;
-    case OP_MULH:   x[d->rd] = alu_mulh(a, b); break;
-    case OP_MULHSU: x[d->rd] = alu_mulhsu(a, b); break;
-    case OP_MULHU:  x[d->rd] = alu_mulhu(a, b); break;
-    case OP_DIV:    x[d->rd] = alu_div(a, b); break;
-    case OP_DIVU:   x[d->rd] = alu_divu(a, b); break;
-    case OP_REM:    x[d->rd] = alu_rem(a, b); break;
-    case OP_REMU:   x[d->rd] = alu_remu(a, b); break;
+    case OP_FENCE_I: break;         /* decoded blocks follow every write (cpu/block.c) */
     case OP_CSRRW: case OP_CSRRS: case OP_CSRRC:
     case OP_CSRRWI: case OP_CSRRSI: case OP_CSRRCI:
-        t = csr_insn(h, d);
+        t = exec_csr(h, d);
         break;
     case OP_LR_W: case OP_SC_W: case OP_AMOSWAP_W: case OP_AMOADD_W: case OP_AMOXOR_W:
     case OP_AMOAND_W: case OP_AMOOR_W: case OP_AMOMIN_W: case OP_AMOMAX_W:
     case OP_AMOMINU_W: case OP_AMOMAXU_W:
-        t = atomic_insn(h, d);
+        t = exec_atomic(h, d);
         break;
     case OP_ECALL: case OP_EBREAK: case OP_MRET: case OP_SRET: case OP_WFI:
     case OP_SFENCE_VMA:
-        t = system_insn(h, d);
+        t = exec_system(h, d);
         x[0] = 0;
         return t;                   /* these set pc themselves */
     case OP_ILLEGAL:
@@ -257,66 +226,100 @@ static inline trap_t execute(struct hart *h, const struct insn *d)
 }
 
 /*
+ * One instruction: fetch, decode, execute, then retire it or take its trap, and note a
+ * non-sequential pc move in the history. `debug` is a constant at each call site, so the
+ * trace hook costs nothing in the plain loop.
+ */
+static inline __attribute__((always_inline)) void step(struct hart *h, const bool debug)
+{
+    uint32_t pc = h->pc, raw;
+    struct insn d;
+    trap_t t = mmu_fetch(h, pc, &raw);
+    if (likely(!trap_raised(t))) {
+        insn_decode(raw, &d);
+        if (debug && h->trace.insn)
+            h->trace.insn(h->trace.opaque, pc, d.raw, (enum hart_priv)h->priv);
+        t = execute(h, &d);
+    }
+    if (likely(!trap_raised(t)))
+        h->retired++;
+    else
+        trap_take(h, t);
+    if (unlikely(trap_raised(t)) || h->pc != pc + d.len)
+        history_push(h, pc, h->pc);
+}
+
+void exec_step(struct hart *h)
+{
+    step(h, false);
+}
+
+/*
  * The loop. `debug` is a constant at each call site: the compiler builds a plain loop and a
  * checking one (breakpoints, the per-instruction trace hook, watchpoint stops) from this
- * one body, and hart_run picks the checking one only while something needs it.
+ * one body, and hart_run picks the checking one only while something needs it. *steps
+ * counts instructions and traps taken (interrupts too): traps count against the budget,
+ * so a guest stuck in a trap loop still hands control back.
  */
 static inline __attribute__((always_inline)) enum hart_stop
-run_loop(struct hart *h, uint64_t budget, const bool debug)
+run_loop(struct hart *h, uint64_t budget, const bool debug, uint64_t *steps_out)
 {
     uint64_t steps = 0;
+    enum hart_stop stop = HART_STOP_BUDGET;
     while (steps < budget && !h->yield) {
-        if (h->waiting) {
-            if (!(hart_pending_irqs(h) & h->mie))
-                return HART_STOP_WFI;
-            h->waiting = false;
+        int cost = exec_boundary(h);
+        if (cost < 0) {
+            stop = HART_STOP_WFI;
+            break;
         }
-        h->leave = false;
-        if (trap_check_interrupts(h))
-            steps++;
+        steps += (unsigned)cost;
         if (h->debug != debug)
             break;                      /* debugging switched on or off: change loops */
-        /* Traps count against the budget too, so a guest stuck in a trap loop
-         * still hands control back. */
         while (steps < budget && !h->leave) {
-            uint32_t pc = h->pc, raw;
-            struct insn d;
-            if (debug && h->nbreak && !h->bp_resume && debug_breakpoint_at(h, pc))
+            if (debug && h->nbreak && !h->bp_resume && debug_breakpoint_at(h, h->pc)) {
+                *steps_out = steps;
                 return HART_STOP_BREAKPOINT;
-            h->bp_resume = false;
-            trap_t t = mmu_fetch(h, pc, &raw);
-            if (likely(!trap_raised(t))) {
-                insn_decode(raw, &d);
-                if (debug && h->trace.insn)
-                    h->trace.insn(h->trace.opaque, pc, d.raw, (enum hart_priv)h->priv);
-                t = execute(h, &d);
             }
-            if (likely(!trap_raised(t)))
-                h->retired++;
-            else
-                trap_take(h, t);
-            if (unlikely(trap_raised(t)) || h->pc != pc + d.len)
-                history_push(h, pc, h->pc);
+            h->bp_resume = false;
+            step(h, debug);
             steps++;
             if (debug && h->watch_hit) {
                 h->watch_hit = false;
+                *steps_out = steps;
                 return HART_STOP_WATCHPOINT;
             }
         }
     }
-    return h->waiting ? HART_STOP_WFI : HART_STOP_BUDGET;
+    *steps_out = steps;
+    if (stop == HART_STOP_BUDGET && h->waiting)
+        stop = HART_STOP_WFI;
+    return stop;
+}
+
+uint64_t exec_steps(struct hart *h, uint64_t budget, enum hart_stop *stop)
+{
+    uint64_t steps;
+    *stop = run_loop(h, budget, false, &steps);
+    return steps;
 }
 
 enum hart_stop hart_run(struct hart *h, uint64_t budget, uint64_t *retired)
 {
-    uint64_t first = h->retired;
+    uint64_t first = h->retired, used = 0;
     enum hart_stop stop;
     for (;;) {
         bool debug = h->debug;
-        uint64_t done = h->retired - first;
-        stop = debug ? run_loop(h, budget - done, true) : run_loop(h, budget - done, false);
-        if (h->debug == debug || h->retired - first >= budget)
-            break;              /* else debugging was switched on or off: go on in the other loop */
+        uint64_t steps;
+        if (debug)
+            stop = run_loop(h, budget - used, true, &steps);
+        else if (h->engine == HART_ENGINE_BLOCK)
+            stop = block_run(h, budget - used, &steps);
+        else
+            stop = run_loop(h, budget - used, false, &steps);
+        used += steps;
+        /* Debugging switched on or off: go on in the other loop. */
+        if (stop != HART_STOP_BUDGET || h->debug == debug || used >= budget || h->yield)
+            break;
     }
     /* A breakpoint stop leaves pc at the breakpoint: the next run executes it first. */
     h->bp_resume = stop == HART_STOP_BREAKPOINT;

@@ -3,6 +3,7 @@
  */
 #include <stdlib.h>
 
+#include "cpu/block.h"
 #include "cpu/csr_defs.h"
 #include "cpu/hart_state.h"
 
@@ -19,12 +20,20 @@ struct hart *hart_create(const struct hart_config *cfg)
     h->bus = cfg->bus;
     h->time_now = cfg->time_now;
     h->time_opaque = cfg->time_opaque;
+    h->engine = HART_ENGINE_BLOCK;
+    if (block_cache_create(h)) {
+        free(h);
+        return NULL;
+    }
     hart_reset(h);
     return h;
 }
 
 void hart_destroy(struct hart *h)
 {
+    if (!h)
+        return;
+    block_cache_destroy(h);
     free(h);
 }
 
@@ -55,6 +64,8 @@ void hart_reset(struct hart *h)
     }
     /* irq_lines are wires from devices: a reset of the hart does not change them. */
     tlb_flush(h);
+    tlb_set_context(h);
+    block_flush(h);
 }
 
 void hart_set_irq(struct hart *h, uint32_t lines, bool level)
@@ -104,7 +115,7 @@ void hart_set_priv(struct hart *h, enum hart_priv priv)
     if (priv != PRIV_U && priv != PRIV_S && priv != PRIV_M)
         return;
     h->priv = (uint8_t)priv;
-    tlb_flush(h);
+    tlb_set_context(h);
 }
 
 struct bus *hart_bus(const struct hart *h) { return h->bus; }
@@ -112,4 +123,11 @@ struct bus *hart_bus(const struct hart *h) { return h->bus; }
 void hart_flush_caches(struct hart *h)
 {
     tlb_flush(h);
+    block_flush(h);
+}
+
+void hart_set_engine(struct hart *h, enum hart_engine engine)
+{
+    h->engine = (uint8_t)engine;
+    h->leave = true;
 }

@@ -83,6 +83,14 @@ void hart_set_priv(struct hart *h, enum hart_priv priv);
 bool hart_csr_get(struct hart *h, uint16_t csr, uint32_t *value);
 bool hart_csr_set(struct hart *h, uint16_t csr, uint32_t value);
 
+/*
+ * How hart_run executes: the block engine (the default: guest code decoded once into
+ * blocks, cpu/exec_block.c) or the plain one-instruction step, the reference it is
+ * checked against. Debugging (hooks, breakpoints, watchpoints) always runs the step.
+ */
+enum hart_engine { HART_ENGINE_STEP, HART_ENGINE_BLOCK };
+void hart_set_engine(struct hart *h, enum hart_engine engine);
+
 /* The bus this hart was created with. */
 struct bus *hart_bus(const struct hart *h);
 

@@ -43,17 +43,30 @@ static inline bool trap_raised(trap_t t) { return t.cause >= 0; }
 /*
  * The software TLB: guest virtual page -> host pointer, one direct-mapped table per kind
  * of access, so a hit is one compare. Only RAM and ROM pages enter it, and only once the
- * page's permissions (and A/D bits) allow that access in the current mode: a hit needs
- * no further checks. Anything that changes translation or permissions flushes it.
+ * page's permissions (and A/D bits) allow that access: a hit needs no further checks.
+ *
+ * What permissions allow depends on the mode the access is made in (and, for loads and
+ * stores, on MPRV, SUM and MXR), so each entry is tagged with that context: the tag is
+ * the virtual page number with the context above it (tlb_context()). Traps and xRETs
+ * change the context, not the entries, so the TLB survives them; only what changes
+ * translation itself (satp, sfence.vma) flushes it. Pages holding decoded code never
+ * enter the store table, so that stores to them take the slow path, which invalidates
+ * the code (cpu/block.c).
  */
 #define TLB_BITS    8
 #define TLB_SIZE    (1u << TLB_BITS)
-#define TLB_INVALID 0xffffffffu         /* never a 20-bit page number */
+#define TLB_INVALID 0xffffffffu         /* no context is all ones */
 
 struct tlb_entry {
-    uint32_t vpn;           /* virtual page number, or TLB_INVALID */
+    uint32_t tag;           /* virtual page number | context << 20, or TLB_INVALID */
     uintptr_t addend;       /* host address = addend + virtual address */
 };
+
+/* Index and tag of the entry for `vpn` in a context (its `ix` and `tag` from
+ * tlb_set_context): contexts spread over the table so that S and U mappings of one page
+ * do not evict each other. */
+#define TLB_INDEX(vpn, ix) (((vpn) ^ (ix)) & (TLB_SIZE - 1))
+#define TLB_TAG(vpn, tag) ((vpn) | (tag))
 
 struct tlb {
     struct tlb_entry read[TLB_SIZE];
@@ -61,9 +74,14 @@ struct tlb {
     struct tlb_entry exec[TLB_SIZE];
 };
 
+/* The block engine writes results for rd = x0 here instead of testing for x0. */
+#define XSINK 32
+
+struct block_cache;
+
 struct hart {
     /* hot: every instruction */
-    uint32_t x[32];
+    uint32_t x[33];                 /* x[XSINK] takes writes to x0 */
     uint32_t pc;
     uint8_t priv;               /* enum hart_priv */
     bool leave;                 /* leave the run loop at the next boundary: state changed that
@@ -78,6 +96,12 @@ struct hart {
     uint32_t hist_from[HART_HISTORY_LEN], hist_to[HART_HISTORY_LEN];
 
     struct tlb tlb;
+    uint32_t tlb_tag_data, tlb_ix_data;     /* the current contexts (tlb_set_context) */
+    uint32_t tlb_tag_exec, tlb_ix_exec;
+
+    uint8_t engine;             /* enum hart_engine: how hart_run executes */
+    bool code_dirty;            /* a write just invalidated decoded code (cpu/block.c) */
+    struct block_cache *blocks; /* decoded blocks, by host address of their code */
 
     /* LR/SC */
     bool reserved;
@@ -136,6 +160,8 @@ uint64_t csr_mcycle(const struct hart *h);
 
 /* cpu/mmu.c */
 void tlb_flush(struct hart *h);
+/* The privilege, MPRV, SUM, MXR or satp changed: the TLB contexts follow. */
+void tlb_set_context(struct hart *h);
 
 /* cpu/debug.c */
 bool debug_breakpoint_at(const struct hart *h, uint32_t pc);

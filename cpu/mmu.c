@@ -33,7 +33,39 @@ void tlb_flush(struct hart *h)
 {
     struct tlb_entry *all = &h->tlb.read[0];
     for (size_t i = 0; i < 3 * TLB_SIZE; i++)
-        all[i].vpn = TLB_INVALID;
+        all[i].tag = TLB_INVALID;
+}
+
+/*
+ * The contexts a translation depends on. Loads and stores: the effective privilege
+ * (MPRV borrows MPP's), SUM and MXR; fetches: the privilege. Where nothing is translated
+ * (M-mode, or satp Bare) every context is the same identity map, context 3.
+ */
+void tlb_set_context(struct hart *h)
+{
+    bool bare = !(h->satp & SATP_MODE_SV32);
+    unsigned data = h->priv;
+    if (h->priv == PRIV_M && (h->mstatus & MSTATUS_MPRV))
+        data = (h->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT;
+    if (bare || data == PRIV_M)
+        data = PRIV_M;
+    else
+        data |= (h->mstatus & MSTATUS_SUM ? 4u : 0) | (h->mstatus & MSTATUS_MXR ? 8u : 0);
+    unsigned exec = bare ? PRIV_M : h->priv;
+    h->tlb_tag_data = data << 20;
+    h->tlb_ix_data = data << 4;
+    h->tlb_tag_exec = exec << 20;
+    h->tlb_ix_exec = exec << 4;
+}
+
+void tlb_forget_store_page(struct hart *h, const uint8_t *page)
+{
+    for (unsigned i = 0; i < TLB_SIZE; i++) {
+        struct tlb_entry *e = &h->tlb.write[i];
+        if (e->tag != TLB_INVALID &&
+            e->addend + ((uintptr_t)(e->tag & 0xfffffu) << 12) == (uintptr_t)page)
+            e->tag = TLB_INVALID;
+    }
 }
 
 /* The privilege that data accesses use: MPRV in M-mode borrows MPP's. */
@@ -166,18 +198,23 @@ trap_t mmu_translate(struct hart *h, uint32_t va, enum mmu_access kind, uint32_t
     return t;
 }
 
-/* After a successful translation, cache the page if it is RAM or ROM. */
+/* After a successful translation, cache the page if it is RAM or ROM (and, for stores,
+ * holds no decoded code: those stores must reach the bus). */
 static void tlb_fill(struct hart *h, enum mmu_access kind, uint32_t va, uint32_t pa)
 {
     if (h->nwatch)
         return;                 /* watchpoints: every access must reach the slow path */
+    if (kind == ACC_WRITE && bus_is_code(h->bus, pa))
+        return;
     uint8_t *host = bus_host_ptr(h->bus, pa & ~PAGE_MASK, PAGE_SIZE, kind == ACC_WRITE);
     if (!host)
         return;
     struct tlb_entry *table = kind == ACC_READ ? h->tlb.read
                             : kind == ACC_WRITE ? h->tlb.write : h->tlb.exec;
-    struct tlb_entry *e = &table[(va >> 12) & (TLB_SIZE - 1)];
-    e->vpn = va >> 12;
+    uint32_t tag = kind == ACC_EXEC ? h->tlb_tag_exec : h->tlb_tag_data;
+    uint32_t ix = kind == ACC_EXEC ? h->tlb_ix_exec : h->tlb_ix_data;
+    struct tlb_entry *e = &table[TLB_INDEX(va >> 12, ix)];
+    e->tag = TLB_TAG(va >> 12, tag);
     e->addend = (uintptr_t)host - (va & ~PAGE_MASK);
 }
 

@@ -26,12 +26,19 @@ trap_t mmu_translate(struct hart *h, uint32_t va, enum mmu_access kind, uint32_t
 /* The same without any side effect (no A/D update, no trap): for debuggers. */
 bool mmu_peek(struct hart *h, uint32_t va, enum mmu_access kind, uint32_t *pa);
 
+/* The TLB entry that would serve an access of this kind at va now, hit or not. */
+static inline const struct tlb_entry *tlb_entry_for(const struct tlb_entry *table,
+                                                    uint32_t va, uint32_t ix)
+{
+    return &table[TLB_INDEX(va >> 12, ix)];
+}
+
 /* A load of 1, 2 or 4 bytes, zero-extended. */
 static inline trap_t MUST_CHECK mmu_load(struct hart *h, uint32_t va, unsigned size,
                                          uint32_t *out)
 {
-    const struct tlb_entry *e = &h->tlb.read[(va >> 12) & (TLB_SIZE - 1)];
-    if (likely(e->vpn == va >> 12 && (va & (size - 1)) == 0)) {
+    const struct tlb_entry *e = tlb_entry_for(h->tlb.read, va, h->tlb_ix_data);
+    if (likely(e->tag == TLB_TAG(va >> 12, h->tlb_tag_data) && (va & (size - 1)) == 0)) {
         uint32_t v = 0;
         memcpy(&v, (const void *)(e->addend + va), size);
         *out = v;
@@ -43,8 +50,8 @@ static inline trap_t MUST_CHECK mmu_load(struct hart *h, uint32_t va, unsigned s
 static inline trap_t MUST_CHECK mmu_store(struct hart *h, uint32_t va, unsigned size,
                                           uint32_t val)
 {
-    const struct tlb_entry *e = &h->tlb.write[(va >> 12) & (TLB_SIZE - 1)];
-    if (likely(e->vpn == va >> 12 && (va & (size - 1)) == 0)) {
+    const struct tlb_entry *e = tlb_entry_for(h->tlb.write, va, h->tlb_ix_data);
+    if (likely(e->tag == TLB_TAG(va >> 12, h->tlb_tag_data) && (va & (size - 1)) == 0)) {
         memcpy((void *)(e->addend + va), &val, size);
         return TRAP_NONE;
     }
@@ -54,12 +61,26 @@ static inline trap_t MUST_CHECK mmu_store(struct hart *h, uint32_t va, unsigned 
 /* Fetch the instruction at pc: 32 bits, of which only the low 16 matter for RVC. */
 static inline trap_t MUST_CHECK mmu_fetch(struct hart *h, uint32_t pc, uint32_t *raw)
 {
-    const struct tlb_entry *e = &h->tlb.exec[(pc >> 12) & (TLB_SIZE - 1)];
-    if (likely(e->vpn == pc >> 12 && (pc & 0xfff) <= 0xffc)) {
+    const struct tlb_entry *e = tlb_entry_for(h->tlb.exec, pc, h->tlb_ix_exec);
+    if (likely(e->tag == TLB_TAG(pc >> 12, h->tlb_tag_exec) && (pc & 0xfff) <= 0xffc)) {
         memcpy(raw, (const void *)(e->addend + pc), 4);
         return TRAP_NONE;
     }
     return mmu_fetch_slow(h, pc, raw);
 }
+
+/* The host address of the code at pc if the fetch TLB maps its page now (the page may
+ * be executed in the current mode), else NULL: the block engine's way in. */
+static inline const uint8_t *mmu_code_host(const struct hart *h, uint32_t pc)
+{
+    const struct tlb_entry *e = tlb_entry_for(h->tlb.exec, pc, h->tlb_ix_exec);
+    if (likely(e->tag == TLB_TAG(pc >> 12, h->tlb_tag_exec)))
+        return (const uint8_t *)(e->addend + pc);
+    return NULL;
+}
+
+/* Drop store translations that reach the physical page at host address `page`: code
+ * was decoded from it, and stores there must take the slow path from now on. */
+void tlb_forget_store_page(struct hart *h, const uint8_t *page);
 
 #endif

@@ -45,7 +45,7 @@ static void trap_enter(struct hart *h, uint32_t cause, uint32_t tval, bool inter
         h->pc = (h->mtvec & ~3u) + ((interrupt && (h->mtvec & 1)) ? 4 * code : 0);
     }
     /* The mode, and so what translations allow, may have changed. */
-    tlb_flush(h);
+    tlb_set_context(h);
     if (unlikely(h->trace.trap)) {
         uint32_t epc = h->priv == PRIV_M ? h->mepc : h->sepc;
         h->trace.trap(h->trace.opaque, cause, epc, tval, (enum hart_priv)from,

@@ -216,7 +216,7 @@ bool virtio_dma_write(struct virtio_mmio *vm, uint32_t addr, const void *buf, ui
 {
     if (len == 0)
         return true;
-    uint8_t *p = bus_host_ptr(vm->dma, addr, len, true);
+    uint8_t *p = bus_dma_ptr(vm->dma, addr, len, true);
     if (!p)
         return false;
     memcpy(p, buf, len);
