@@ -357,12 +357,24 @@ void machine_destroy(struct machine *m)
     free(m);
 }
 
-/* Devices that act on time or input do so between runs of the hart. */
+/* Devices that act on time or input do so between runs of the hart; disks go on with
+ * the requests that waited for a new slice. */
 static void devices_update(struct machine *m)
 {
     clint_update(m->clint);
     rtc_update(m->rtc);
     uart_update(m->uart);
+    for (unsigned i = 0; i < MEMMAP_VIRTIO_COUNT; i++)
+        if (m->vblk[i])
+            vblk_update(m->vblk[i]);
+}
+
+static bool disks_busy(const struct machine *m)
+{
+    for (unsigned i = 0; i < MEMMAP_VIRTIO_COUNT; i++)
+        if (m->vblk[i] && vblk_busy(m->vblk[i]))
+            return true;
+    return false;
 }
 
 enum machine_state machine_run(struct machine *m, uint64_t budget)
@@ -398,6 +410,8 @@ uint32_t machine_exit_code(const struct machine *m)
 
 uint64_t machine_next_event_ns(const struct machine *m)
 {
+    if (disks_busy(m))
+        return 0;                           /* disk work waits for the next machine_run */
     uint64_t t = clint_next_deadline(m->clint), r = rtc_next_deadline(m->rtc);
     uint64_t next = t < r ? t : r;
     return next == UINT64_MAX ? UINT64_MAX : clock_ns_until(&m->clock, next);

@@ -82,7 +82,8 @@ uint64_t machine_last_retired(const struct machine *m);
 uint32_t machine_exit_code(const struct machine *m);
 
 /* Host nanoseconds until the next timer event (CLINT or RTC), UINT64_MAX if none: how
- * long an idle machine may sleep. */
+ * long an idle machine may sleep. 0 while a disk has work waiting for the next
+ * machine_run (long requests are served in pieces, one per run). */
 uint64_t machine_next_event_ns(const struct machine *m);
 
 /* Has the guest made room for serial input since it was last given some? The host then

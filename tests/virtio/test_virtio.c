@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devices/machine.h"
 #include "devices/virtio_blk.h"
 #include "devices/virtio_mmio.h"
 #include "vdriver.h"
@@ -27,6 +28,7 @@ struct mem_disk {
     size_t stored;          /* bytes backed by `data`; beyond it (a huge declared
                              * size) reads give zeros and writes are dropped */
     unsigned reads, writes, flushes;
+    uint64_t read_bytes, written_bytes;
     bool fail_reads, fail_flush;
 };
 
@@ -36,6 +38,7 @@ static int md_read(void *opaque, uint64_t off, void *buf, size_t len)
     ck_assert_msg(off <= md->bd.size && len <= md->bd.size - off,
                   "backend read past the disk: %llu+%zu", (unsigned long long)off, len);
     md->reads++;
+    md->read_bytes += len;
     if (md->fail_reads)
         return -1;
     memset(buf, 0, len);
@@ -51,6 +54,7 @@ static int md_write(void *opaque, uint64_t off, const void *buf, size_t len)
                   "backend write past the disk: %llu+%zu", (unsigned long long)off, len);
     ck_assert_msg(!md->bd.readonly, "backend write on a read-only disk");
     md->writes++;
+    md->written_bytes += len;
     if (off < md->stored)
         memcpy(md->data + off, buf, len < md->stored - off ? len : md->stored - off);
     return 0;
@@ -859,6 +863,378 @@ START_TEST(test_chain_too_long)
 }
 END_TEST
 
+/* ---- long requests in slices: no request holds the host for more than a slice's
+ * worth of work (VBLK_SLICE_BYTES per vblk_update); small ones still complete at once ---- */
+
+#define MIB             (1u << 20)
+#define BIG             (8 * MIB)               /* a request of 8 slices */
+#define BIG_DISK        (16 * MIB)
+#define SL_QUEUE        256
+#define SL_MAX_PIECES   4
+
+/* A request with its own header and status byte (so that several can be outstanding) in
+ * descriptors slot * 6 and on: the header, `len` bytes of data at `data_addr` cut into
+ * `pieces` equal buffers (none when len is 0), the status byte. Made available, and
+ * notified if `notify`. Returns its head. */
+static uint16_t sl_submit(unsigned slot, uint32_t type, uint64_t sector, uint32_t data_addr,
+                          uint32_t len, unsigned pieces, bool notify)
+{
+    ck_assert_uint_le(pieces, SL_MAX_PIECES);
+    uint32_t hdr_addr = VD_HDR_ADDR + 16 * (slot % 16), status_addr = VD_STATUS_ADDR + slot;
+    uint8_t *hdr = vd_ram(&m, hdr_addr, 16);
+    memset(hdr, 0, 16);
+    hdr[0] = (uint8_t)type;
+    for (unsigned i = 0; i < 8; i++)
+        hdr[8 + i] = (uint8_t)(sector >> (8 * i));
+    *vd_ram(&m, status_addr, 1) = 0xff;
+
+    uint16_t first = (uint16_t)(slot * (2 + SL_MAX_PIECES)), d = first;
+    uint16_t dw = type == VIRTIO_BLK_T_IN || type == VIRTIO_BLK_T_GET_ID ? VD_DESC_F_WRITE : 0;
+    vd_set_desc(&drv, d, hdr_addr, 16, VD_DESC_F_NEXT, (uint16_t)(d + 1));
+    d++;
+    for (unsigned p = 0; len && p < pieces; p++, d++)
+        vd_set_desc(&drv, d, data_addr + p * (len / pieces), len / pieces,
+                    VD_DESC_F_NEXT | dw, (uint16_t)(d + 1));
+    vd_set_desc(&drv, d, status_addr, 1, VD_DESC_F_WRITE, 0);
+    vd_make_avail(&drv, first, notify);
+    return first;
+}
+
+static uint8_t sl_status(unsigned slot)
+{
+    return *vd_ram(&m, VD_STATUS_ADDR + slot, 1);
+}
+
+/* The next used entry is `head`, `len` bytes long. */
+static void sl_take(uint16_t head, uint32_t len)
+{
+    uint32_t id, got;
+    ck_assert(vd_take_used(&drv, &id, &got));
+    ck_assert_uint_eq(id, head);
+    ck_assert_uint_eq(got, len);
+}
+
+/* Call vblk_update until the used ring holds `want` entries; returns how many calls it
+ * took, failing past `max`. */
+static unsigned sl_updates_until_used(uint16_t want, unsigned max)
+{
+    unsigned n = 0;
+    while (vd_used_idx(&drv) != want) {
+        ck_assert_msg(n < max, "used ring at %u, not %u, after %u updates", vd_used_idx(&drv),
+                      want, n);
+        vblk_update(blk);
+        n++;
+    }
+    return n;
+}
+
+static void sl_fill(uint32_t addr, uint32_t len, uint8_t seed)
+{
+    uint8_t *p = vd_ram(&m, addr, len);
+    for (uint32_t i = 0; i < len; i++)
+        p[i] = (uint8_t)(seed + i * 13 + (i >> 12));
+}
+
+/* An 8 MiB read: served over several updates, completed (status, used entry, interrupt)
+ * exactly once, at the end, with every byte in place. */
+START_TEST(test_large_read)
+{
+    start(_i, BIG_DISK, BIG_DISK, false);
+    up(SL_QUEUE, ALL_FEATURES);
+    memset(vd_ram(&m, VD_BIG_ADDR, BIG + 16), 0x5a, BIG + 16);
+    uint16_t head = sl_submit(0, VIRTIO_BLK_T_IN, 2048, VD_BIG_ADDR, BIG, 1, true);
+    ck_assert(vblk_busy(blk));
+    unsigned n = 0;
+    while (vd_used_idx(&drv) == 0) {
+        ck_assert_uint_eq(sl_status(0), 0xff);
+        ck_assert(!m.irq.level);
+        ck_assert(vblk_busy(blk));
+        ck_assert_uint_le(disk.read_bytes, (uint64_t)(n + 1) * VBLK_SLICE_BYTES);
+        ck_assert_uint_le(n, BIG / VBLK_SLICE_BYTES + 1);
+        vblk_update(blk);
+        n++;
+    }
+    ck_assert_uint_ge(n, BIG / VBLK_SLICE_BYTES - 1);
+    ck_assert(!vblk_busy(blk));
+    sl_take(head, BIG + 1);
+    ck_assert_uint_eq(sl_status(0), VIRTIO_BLK_S_OK);
+    ck_assert_mem_eq(vd_ram(&m, VD_BIG_ADDR, BIG), disk.data + 2048 * 512, BIG);
+    ck_assert_uint_eq(*vd_ram(&m, VD_BIG_ADDR + BIG, 1), 0x5a);
+    ck_assert_uint_eq(disk.read_bytes, BIG);
+    ck_assert_uint_eq(m.irq.raises, 1);
+    ck_assert_uint_eq(vd_reg_read(&m, VD_INT_STATUS), 1);
+    for (int i = 0; i < 3; i++)
+        vblk_update(blk);
+    ck_assert_uint_eq(vd_used_idx(&drv), 1);
+    ck_assert_uint_eq(m.irq.raises, 1);
+    teardown();
+}
+END_TEST
+
+/* An 8 MiB write cut into four buffers, for a driver without VIRTIO_BLK_F_FLUSH: the data
+ * reaches the disk piece by piece, the write-through flush comes once, at the end; then
+ * read back in slices too. */
+START_TEST(test_large_write)
+{
+    start(_i, BIG_DISK, BIG_DISK, false);
+    up(SL_QUEUE, 0);
+    sl_fill(VD_BIG_ADDR, BIG, 0x21);
+    uint8_t before = disk.data[4096 * 512 - 1], after = disk.data[4096 * 512 + BIG];
+    uint16_t head = sl_submit(0, VIRTIO_BLK_T_OUT, 4096, VD_BIG_ADDR, BIG, 4, true);
+    unsigned n = 0;
+    while (vd_used_idx(&drv) == 0) {
+        ck_assert_uint_eq(disk.flushes, 0);
+        ck_assert_uint_eq(sl_status(0), 0xff);
+        ck_assert_uint_le(n, BIG / VBLK_SLICE_BYTES + 1);
+        vblk_update(blk);
+        n++;
+    }
+    ck_assert_uint_ge(n, BIG / VBLK_SLICE_BYTES - 1);
+    sl_take(head, 1);
+    ck_assert_uint_eq(sl_status(0), VIRTIO_BLK_S_OK);
+    ck_assert_uint_eq(disk.flushes, 1);
+    ck_assert_uint_eq(disk.written_bytes, BIG);
+    ck_assert_mem_eq(disk.data + 4096 * 512, vd_ram(&m, VD_BIG_ADDR, BIG), BIG);
+    ck_assert_uint_eq(disk.data[4096 * 512 - 1], before);
+    ck_assert_uint_eq(disk.data[4096 * 512 + BIG], after);
+
+    memset(vd_ram(&m, VD_BIG_ADDR + BIG, BIG), 0, BIG);
+    head = sl_submit(1, VIRTIO_BLK_T_IN, 4096, VD_BIG_ADDR + BIG, BIG, 2, true);
+    sl_updates_until_used(2, BIG / VBLK_SLICE_BYTES + 2);
+    sl_take(head, BIG + 1);
+    ck_assert_uint_eq(sl_status(1), VIRTIO_BLK_S_OK);
+    ck_assert_mem_eq(vd_ram(&m, VD_BIG_ADDR + BIG, BIG), vd_ram(&m, VD_BIG_ADDR, BIG), BIG);
+    teardown();
+}
+END_TEST
+
+/* Small requests complete inside the notification, without any update (boot speed);
+ * and again once a large request is done and a new slice began. */
+START_TEST(test_small_in_notify)
+{
+    start(_i, BIG_DISK, BIG_DISK, false);
+    up(SL_QUEUE, ALL_FEATURES);
+    for (uint32_t r = 0; r < 64; r++) {
+        ck_assert_int_eq(vd_blk_request(&drv, VIRTIO_BLK_T_IN, 8 * r, VD_DATA_ADDR, 4096, NULL),
+                         VIRTIO_BLK_S_OK);
+        ck_assert_mem_eq(vd_ram(&m, VD_DATA_ADDR, 4096), disk.data + 8 * r * 512, 4096);
+    }
+    ck_assert(!vblk_busy(blk));
+
+    uint16_t used = vd_used_idx(&drv);
+    drv.used_seen = used;
+    sl_submit(0, VIRTIO_BLK_T_IN, 0, VD_BIG_ADDR, BIG, 1, true);
+    sl_updates_until_used((uint16_t)(used + 1), BIG / VBLK_SLICE_BYTES + 2);
+    drv.used_seen++;
+    vblk_update(blk);
+    ck_assert_int_eq(vd_blk_request(&drv, VIRTIO_BLK_T_IN, 1, VD_DATA_ADDR, 4096, NULL),
+                     VIRTIO_BLK_S_OK);
+    ck_assert_mem_eq(vd_ram(&m, VD_DATA_ADDR, 4096), disk.data + 512, 4096);
+    teardown();
+}
+END_TEST
+
+/* Notifications while a request is half done only mark the queue: nothing is popped
+ * twice or lost, and requests complete in order. */
+START_TEST(test_notify_while_pending)
+{
+    start(_i, BIG_DISK, BIG_DISK, false);
+    up(SL_QUEUE, ALL_FEATURES);
+    uint16_t big = sl_submit(0, VIRTIO_BLK_T_IN, 0, VD_BIG_ADDR, BIG, 1, true);
+    for (int i = 0; i < 5; i++)
+        vd_notify(&drv);
+    ck_assert_uint_eq(vd_used_idx(&drv), 0);
+    uint16_t small = sl_submit(1, VIRTIO_BLK_T_IN, 100, VD_DATA_ADDR, 4096, 1, true);
+    vblk_update(blk);
+    for (int i = 0; i < 3; i++)
+        vd_notify(&drv);
+    ck_assert_uint_eq(vd_used_idx(&drv), 0);    /* the small one waits behind the big one */
+    sl_updates_until_used(2, BIG / VBLK_SLICE_BYTES + 2);
+    sl_take(big, BIG + 1);
+    sl_take(small, 4096 + 1);
+    ck_assert_uint_eq(sl_status(0), VIRTIO_BLK_S_OK);
+    ck_assert_uint_eq(sl_status(1), VIRTIO_BLK_S_OK);
+    ck_assert_mem_eq(vd_ram(&m, VD_BIG_ADDR, BIG), disk.data, BIG);
+    ck_assert_mem_eq(vd_ram(&m, VD_DATA_ADDR, 4096), disk.data + 100 * 512, 4096);
+    ck_assert_uint_eq(disk.read_bytes, BIG + 4096);         /* each served once */
+    ck_assert(!vblk_busy(blk));
+    for (int i = 0; i < 3; i++) {
+        vd_notify(&drv);
+        vblk_update(blk);
+    }
+    ck_assert_uint_eq(vd_used_idx(&drv), 2);
+    ck_assert_uint_eq(disk.read_bytes, BIG + 4096);
+    teardown();
+}
+END_TEST
+
+/* A reset by the driver (Status 0) or of the machine drops the request in progress: no
+ * more backend calls, no used entry; the device then serves a new driver. */
+START_TEST(test_reset_while_pending)
+{
+    start(_i, BIG_DISK, BIG_DISK, false);
+    up(SL_QUEUE, ALL_FEATURES);
+    sl_submit(0, VIRTIO_BLK_T_IN, 0, VD_BIG_ADDR, BIG, 1, true);
+    vblk_update(blk);
+    ck_assert(vblk_busy(blk));
+    vd_reg_write(&m, VD_STATUS, 0);
+    ck_assert(!vblk_busy(blk));
+    unsigned calls = backend_calls();
+    for (int i = 0; i < 10; i++)
+        vblk_update(blk);
+    ck_assert_uint_eq(backend_calls(), calls);
+    ck_assert_uint_eq(vd_used_idx(&drv), 0);
+    ck_assert_uint_eq(sl_status(0), 0xff);
+    ck_assert(!m.irq.level);
+
+    up(SL_QUEUE, ALL_FEATURES);
+    ck_assert_int_eq(vd_blk_request(&drv, VIRTIO_BLK_T_IN, 3, VD_DATA_ADDR, 512, NULL),
+                     VIRTIO_BLK_S_OK);
+    ck_assert_mem_eq(vd_ram(&m, VD_DATA_ADDR, 512), disk.data + 3 * 512, 512);
+
+    /* A write half done, then the machine's reset. */
+    sl_fill(VD_BIG_ADDR, BIG, 0x77);
+    sl_submit(1, VIRTIO_BLK_T_OUT, 0, VD_BIG_ADDR, BIG, 2, true);
+    vblk_update(blk);
+    ck_assert(vblk_busy(blk));
+    virtio_mmio_reset(m.vm);
+    ck_assert(!vblk_busy(blk));
+    calls = backend_calls();
+    for (int i = 0; i < 10; i++)
+        vblk_update(blk);
+    ck_assert_uint_eq(backend_calls(), calls);
+    ck_assert_uint_lt(disk.written_bytes, BIG);
+    up(SL_QUEUE, ALL_FEATURES);
+    ck_assert_int_eq(vd_blk_request(&drv, VIRTIO_BLK_T_FLUSH, 0, 0, 0, NULL), VIRTIO_BLK_S_OK);
+    teardown();
+}
+END_TEST
+
+/* One slice's credit is shared by every notification in it: half a slice completes, the
+ * second half-slice request does not fit, and what comes after it waits too. */
+START_TEST(test_credit_shared)
+{
+    start(_i, BIG_DISK, BIG_DISK, false);
+    up(SL_QUEUE, ALL_FEATURES);
+    uint32_t half = VBLK_SLICE_BYTES / 2;
+    uint16_t a = sl_submit(0, VIRTIO_BLK_T_IN, 0, VD_BIG_ADDR, half, 1, true);
+    ck_assert_uint_eq(vd_used_idx(&drv), 1);
+    uint16_t b = sl_submit(1, VIRTIO_BLK_T_IN, 0, VD_BIG_ADDR + half, half, 1, true);
+    ck_assert_uint_eq(vd_used_idx(&drv), 1);
+    uint16_t c = sl_submit(2, VIRTIO_BLK_T_GET_ID, 0, VD_DATA_ADDR, 20, 1, true);
+    ck_assert_uint_eq(vd_used_idx(&drv), 1);
+    ck_assert(vblk_busy(blk));
+    vblk_update(blk);
+    ck_assert_uint_eq(vd_used_idx(&drv), 3);
+    sl_take(a, half + 1);
+    sl_take(b, half + 1);
+    sl_take(c, 20 + 1);
+    ck_assert_mem_eq(vd_ram(&m, VD_BIG_ADDR, half), disk.data, half);
+    ck_assert_mem_eq(vd_ram(&m, VD_BIG_ADDR + half, half), disk.data, half);
+    ck_assert_mem_eq(vd_ram(&m, VD_DATA_ADDR, 12), SERIAL, 12);
+    teardown();
+}
+END_TEST
+
+/* Requests without data cost something too: a ring full of FLUSH requests is not served
+ * in one go, but all of it is served over a few updates. */
+START_TEST(test_empty_requests_bounded)
+{
+    start(_i, BIG_DISK, BIG_DISK, false);
+    up(SL_QUEUE, ALL_FEATURES);
+    enum { N = 40 };
+    for (unsigned r = 0; r < N; r++)
+        sl_submit(r, VIRTIO_BLK_T_FLUSH, 0, 0, 0, 0, false);
+    vd_notify(&drv);
+    uint16_t at_once = vd_used_idx(&drv);
+    ck_assert_uint_gt(at_once, 0);
+    ck_assert_uint_lt(at_once, N);
+    sl_updates_until_used(N, N);
+    ck_assert_uint_eq(disk.flushes, N);
+    for (unsigned r = 0; r < N; r++) {
+        sl_take((uint16_t)(r * (2 + SL_MAX_PIECES)), 1);
+        ck_assert_uint_eq(sl_status(r), VIRTIO_BLK_S_OK);
+    }
+    ck_assert(!vblk_busy(blk));
+    teardown();
+}
+END_TEST
+
+/* A notification that finds nothing (the queue not set up, or empty) leaves no work
+ * behind: the host may sleep. */
+START_TEST(test_idle_after_empty_notify)
+{
+    start(_i, BIG_DISK, BIG_DISK, false);
+    vd_reg_write(&m, VD_QUEUE_NOTIFY, 0);
+    ck_assert(!vblk_busy(blk));
+    up(SL_QUEUE, ALL_FEATURES);
+    vd_notify(&drv);
+    ck_assert(!vblk_busy(blk));
+    teardown();
+}
+END_TEST
+
+static void null_write(void *opaque, uint8_t byte)
+{
+    (void)opaque, (void)byte;
+}
+
+static int null_read(void *opaque)
+{
+    (void)opaque;
+    return -1;
+}
+
+/* The whole board: each machine_run serves a slice of the request (the machine calls
+ * vblk_update), and an idle machine is told not to sleep while the disk is busy. A
+ * machine destroyed with a request half done frees everything (the sanitizer build
+ * checks). */
+START_TEST(test_machine_serves_in_runs)
+{
+    md_init(&disk, BIG_DISK, BIG_DISK, false);
+    struct machine_config cfg = {
+        .ram_size = VD_RAM_SIZE, .start_pc = MEMMAP_RAM_BASE, .virtio_version = _i,
+        .console = { .write = null_write, .read = null_read },
+        .disks = { &disk.bd },
+    };
+    char err[200] = "";
+    struct machine *mm = machine_create(&cfg, err, sizeof err);
+    ck_assert_msg(mm, "%s", err);
+    /* The hart waits for an interrupt, none enabled: wfi; j .-4 */
+    static const uint8_t code[] = { 0x73, 0x00, 0x50, 0x10, 0x6f, 0xf0, 0xdf, 0xff };
+    memcpy(machine_ram(mm, MEMMAP_RAM_BASE, sizeof code), code, sizeof code);
+    ck_assert_int_eq(machine_run(mm, 100), MACHINE_IDLE);
+    ck_assert_uint_ne(machine_next_event_ns(mm), 0);
+
+    /* The fake driver, on slot 0 of the board. */
+    ck_assert_uint_eq(VD_MMIO_BASE, MEMMAP_VIRTIO_BASE);
+    memset(&m, 0, sizeof m);
+    m.bus = machine_bus(mm);
+    m.ram = machine_ram(mm, VD_RAM_BASE, VD_RAM_SIZE);
+    m.version = _i;
+    up(SL_QUEUE, ALL_FEATURES);
+    uint16_t head = sl_submit(0, VIRTIO_BLK_T_IN, 0, VD_BIG_ADDR, BIG, 1, true);
+    unsigned runs = 0;
+    while (vd_used_idx(&drv) == 0) {
+        ck_assert_uint_eq(machine_next_event_ns(mm), 0);
+        ck_assert_uint_le(runs, BIG / VBLK_SLICE_BYTES + 1);
+        ck_assert_int_eq(machine_run(mm, 100), MACHINE_IDLE);
+        runs++;
+    }
+    ck_assert_uint_ge(runs, BIG / VBLK_SLICE_BYTES - 1);
+    sl_take(head, BIG + 1);
+    ck_assert_uint_eq(sl_status(0), VIRTIO_BLK_S_OK);
+    ck_assert_mem_eq(vd_ram(&m, VD_BIG_ADDR, BIG), disk.data, BIG);
+    ck_assert_uint_ne(machine_next_event_ns(mm), 0);
+
+    sl_submit(1, VIRTIO_BLK_T_IN, 0, VD_BIG_ADDR, BIG, 1, true);
+    ck_assert_uint_eq(machine_next_event_ns(mm), 0);
+    machine_destroy(mm);
+    free(disk.data);
+    disk.data = NULL;
+}
+END_TEST
+
 /* ---- the transport's device API, with a probe device in place of virtio-blk ---- */
 
 struct probe {
@@ -989,6 +1365,18 @@ static Suite *virtio_suite(void)
     tcase_add_loop_test(bad, test_chain_too_long, 1, 3);
     tcase_add_loop_test(bad, test_pop_api, 1, 3);
     suite_add_tcase(s, bad);
+
+    TCase *slices = tcase_create("slices");
+    tcase_add_loop_test(slices, test_large_read, 1, 3);
+    tcase_add_loop_test(slices, test_large_write, 1, 3);
+    tcase_add_loop_test(slices, test_small_in_notify, 1, 3);
+    tcase_add_loop_test(slices, test_notify_while_pending, 1, 3);
+    tcase_add_loop_test(slices, test_reset_while_pending, 1, 3);
+    tcase_add_loop_test(slices, test_credit_shared, 1, 3);
+    tcase_add_loop_test(slices, test_empty_requests_bounded, 1, 3);
+    tcase_add_loop_test(slices, test_idle_after_empty_notify, 1, 3);
+    tcase_add_loop_test(slices, test_machine_serves_in_runs, 1, 3);
+    suite_add_tcase(s, slices);
     return s;
 }
 

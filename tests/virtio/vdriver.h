@@ -16,7 +16,7 @@
 #include "devices/virtio_mmio.h"
 
 #define VD_RAM_BASE     0x80000000u
-#define VD_RAM_SIZE     0x00100000u         /* 1 MiB */
+#define VD_RAM_SIZE     0x02000000u         /* 32 MiB: room for multi-MiB requests */
 #define VD_MMIO_BASE    0x10001000u
 #define VD_PAGE         4096u
 
@@ -25,6 +25,7 @@
 #define VD_HDR_ADDR     0x80020000u         /* request header */
 #define VD_STATUS_ADDR  0x80020100u         /* status byte */
 #define VD_DATA_ADDR    0x80030000u         /* data buffers, up to 64 KiB */
+#define VD_BIG_ADDR     0x80100000u         /* large data buffers, up to 31 MiB */
 
 /* Register offsets, as a driver's header spells them. */
 #define VD_MAGIC            0x000
