@@ -359,11 +359,18 @@ void machine_destroy(struct machine *m)
 
 /* Devices that act on time or input do so between runs of the hart; disks go on with
  * the requests that waited for a new slice. */
-static void devices_update(struct machine *m)
+/* The devices that wake a waiting hart on time or input. */
+static void wakers_update(struct machine *m)
 {
     clint_update(m->clint);
     rtc_update(m->rtc);
     uart_update(m->uart);
+}
+
+/* Once per run: the wakers, and a slice of every disk's pending work. */
+static void devices_update(struct machine *m)
+{
+    wakers_update(m);
     for (unsigned i = 0; i < MEMMAP_VIRTIO_COUNT; i++)
         if (m->vblk[i])
             vblk_update(m->vblk[i]);
@@ -385,7 +392,7 @@ enum machine_state machine_run(struct machine *m, uint64_t budget)
         /* Before the host sleeps: a deadline crossed or input arrived while the hart
          * ran may wake it at once. */
         if (stop == HART_STOP_WFI) {
-            devices_update(m);
+            wakers_update(m);
             if (!hart_waiting(m->hart))
                 stop = HART_STOP_BUDGET;
         }

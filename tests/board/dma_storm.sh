@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# dma_storm.sh RVBOX GUEST_DIR quit|term LIMIT_MS: runs dma_storm.elf (124 MiB virtio-blk
-# reads, forever) over a sparse 2 GiB disk, waits until the storm is on, then asks rvbox
-# to end, with Ctrl-A x on its piped stdin (quit: exit status 0) or with SIGTERM (term:
-# 143), and measures how long it takes to go. Fails past LIMIT_MS; prints the latency.
-# Long device work must never hold the host loop, whatever the guest does.
+# dma_storm.sh [--qemu] RVBOX GUEST_DIR quit|term LIMIT_MS: runs dma_storm.elf (124 MiB
+# virtio-blk reads, forever) over a sparse 2 GiB disk, waits until the storm is on, then
+# asks rvbox to end, with Ctrl-A x on its piped stdin (quit: exit status 0) or with
+# SIGTERM (term: 143), and measures how long it takes to go. Fails past LIMIT_MS; prints
+# the latency. Long device work must never hold the host loop, whatever the guest does.
+# --qemu: RVBOX is qemu-system-riscv32 instead (for tests/bench/responsiveness.sh; QEMU
+# ends with status 0 on SIGTERM).
 set -u
+qemu=0
+[ "${1:-}" = --qemu ] && { qemu=1; shift; }
 rvbox=$1 g=$2 how=$3 limit_ms=$4
 case $how in
   quit) want=0 ;;
-  term) want=143 ;;
-  *) echo "usage: $0 RVBOX GUEST_DIR quit|term LIMIT_MS"; exit 2 ;;
+  term) want=$(( qemu ? 0 : 143 )) ;;
+  *) echo "usage: $0 [--qemu] RVBOX GUEST_DIR quit|term LIMIT_MS"; exit 2 ;;
 esac
 
 dir=$(mktemp -d "$PWD/dma_storm.XXXXXX") || exit 1
@@ -25,8 +29,14 @@ fail() { echo "FAIL: $*"; echo "--- rvbox's output:"; cat "$dir/out"; exit 1; }
 # Sparse: 2 GiB declared, nothing stored (the guest only reads it).
 truncate -s 2G "$dir/big.img" || exit 1
 mkfifo "$dir/in" || exit 1
-"$rvbox" -bios none -kernel "$g/dma_storm.elf" -drive "file=$dir/big.img,format=raw" \
-  -nographic <"$dir/in" >"$dir/out" 2>&1 &
+if [ $qemu = 1 ]; then
+  "$rvbox" -M virt -bios none -kernel "$g/dma_storm.elf" -nographic \
+    -drive "file=$dir/big.img,format=raw,if=none,id=d" -device virtio-blk-device,drive=d,bus=virtio-mmio-bus.0 \
+    <"$dir/in" >"$dir/out" 2>&1 &
+else
+  "$rvbox" -bios none -kernel "$g/dma_storm.elf" -drive "file=$dir/big.img,format=raw" \
+    -nographic <"$dir/in" >"$dir/out" 2>&1 &
+fi
 pid=$!
 exec 3>"$dir/in"                    # stdin stays open (no EOF) until rvbox is gone
 
