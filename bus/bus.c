@@ -15,6 +15,7 @@ struct code_listener {
 
 struct bus {
     unsigned count;
+    unsigned last;                                  /* the region found last: a hint */
     struct bus_region regions[BUS_MAX_REGIONS];    /* sorted by base */
     uint8_t *code_map;                              /* bit per page: decoded code there */
     unsigned nlisteners;
@@ -153,14 +154,23 @@ enum bus_error bus_add_mmio(struct bus *bus, const char *name, uint32_t base, ui
     return bus_insert(bus, &r);
 }
 
+/* Page walks, DMA and slow-path accesses mostly hit the region they hit last (RAM):
+ * look there first. */
 const struct bus_region *bus_find(const struct bus *bus, uint32_t addr)
 {
+    if (bus->last < bus->count) {
+        const struct bus_region *r = &bus->regions[bus->last];
+        if (addr - r->base < r->size)
+            return r;
+    }
     for (unsigned i = 0; i < bus->count; i++) {
         const struct bus_region *r = &bus->regions[i];
         if (addr < r->base)
             break;
-        if (addr - r->base < r->size)
+        if (addr - r->base < r->size) {
+            ((struct bus *)bus)->last = i;     /* a hint, not state: const to callers */
             return r;
+        }
     }
     return NULL;
 }

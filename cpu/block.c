@@ -229,7 +229,7 @@ struct block *block_build(struct hart *h, const uint8_t *host, uint32_t pc, bool
     b->pa = pa;
     b->ninsns = (uint16_t)n;
     b->valid = true;
-    b->chain[0] = b->chain[1] = NULL;
+    b->chain[0] = b->chain[1] = b->chain[2] = NULL;
     unsigned bucket = page_bucket(pa);
     b->page_next = c->pages[bucket];
     c->pages[bucket] = b;

@@ -13,7 +13,8 @@
  * addresses shares them (nothing in a block depends on where it runs: pc-relative
  * operands are computed from the pc at entry). Blocks chain to their successors within
  * the same page, so loops and straight-line code run from block to block without a
- * lookup.
+ * lookup; an exit to another page or through a register (a return) remembers where it
+ * went last, and goes there again once the fetch TLB says the page is still the same.
  *
  * Coherence: the pages blocks come from are marked on the bus (bus_mark_code). The first
  * write to a marked page, by a store or a device's DMA, invalidates its blocks; stores
@@ -51,8 +52,10 @@ struct block {
     uint32_t pa;                    /* its physical address */
     uint16_t ninsns;                /* instructions, the exit entry not counted */
     bool valid;                     /* false once its page was written */
-    struct block *chain[2];         /* successor in the same page: [0] fall-through or
-                                       branch not taken, [1] branch taken or jump */
+    struct block *chain[3];         /* successors in the same page: [0] fall-through or
+                                       branch not taken, [1] branch taken or jump; and
+                                       [2] where an indirect or cross-page exit went last
+                                       (used after checking the fetch TLB agrees) */
     struct block *page_next;        /* next block in the same page bucket */
     struct block_insn insns[];      /* ninsns + 1 */
 };

@@ -92,28 +92,88 @@ trap_t exec_system(struct hart *h, const struct insn *d)
     }
 }
 
+/* The host address of the aligned word at va for an atomic access of `kind`, from the
+ * TLB, else NULL (the slow path translates, fills the TLB and goes through the bus). */
+static uint32_t *atomic_word(struct hart *h, uint32_t va, enum mmu_access kind)
+{
+    const struct tlb_entry *e = tlb_entry_for(kind == ACC_WRITE ? h->tlb.write : h->tlb.read,
+                                              va, h->tlb_ix_data);
+    if (likely(e->tag == TLB_TAG(va >> 12, h->tlb_tag_data)))
+        return (uint32_t *)(e->addend + va);
+    return NULL;
+}
+
+/* The reservation's name for the word at physical pa: its host address, or 0 where
+ * there is no memory (a reservation on a device register never succeeds). */
+static uintptr_t reservation_of(struct hart *h, uint32_t pa)
+{
+    return (uintptr_t)bus_host_ptr(h->bus, pa, 4, false);
+}
+
+static uint32_t amo_result(unsigned op, uint32_t old, uint32_t src)
+{
+    switch (op) {
+    case OP_AMOSWAP_W: return src;
+    case OP_AMOADD_W:  return old + src;
+    case OP_AMOXOR_W:  return old ^ src;
+    case OP_AMOAND_W:  return old & src;
+    case OP_AMOOR_W:   return old | src;
+    case OP_AMOMIN_W:  return (int32_t)old < (int32_t)src ? old : src;
+    case OP_AMOMAX_W:  return (int32_t)old > (int32_t)src ? old : src;
+    case OP_AMOMINU_W: return old < src ? old : src;
+    default:           return old > src ? old : src;        /* amomaxu.w */
+    }
+}
+
+/*
+ * The A extension. The reservation names the reserved word by its host address, so a
+ * TLB hit needs no translation. A word the TLB maps is RAM the access is allowed to (for
+ * stores, RAM without decoded code): the operation is done in place. Anything else goes
+ * through translation (which fills the TLB) and the bus.
+ */
 trap_t exec_atomic(struct hart *h, const struct insn *d)
 {
-    uint32_t addr = h->x[d->rs1], src = h->x[d->rs2], pa, old, result;
+    uint32_t addr = h->x[d->rs1], src = h->x[d->rs2], pa, old;
     trap_t t;
     if (d->op == OP_LR_W) {
         if (addr & 3)
             return trap_make(CAUSE_MISALIGNED_LOAD, addr);
-        t = mmu_translate(h, addr, ACC_READ, &pa);
-        if (trap_raised(t))
-            return t;
-        if (unlikely(h->nwatch))
-            debug_watch_check(h, addr, 4, false);
-        if (!bus_read(h->bus, pa, 4, &old))
-            return trap_make(CAUSE_LOAD_ACCESS, addr);
-        h->reserved = true;
-        h->reservation = pa;
+        uint32_t *w = h->nwatch ? NULL : atomic_word(h, addr, ACC_READ);
+        if (w) {
+            h->reservation = (uintptr_t)w;
+            old = *w;
+        } else {
+            t = mmu_translate_cached(h, addr, ACC_READ, &pa);
+            if (trap_raised(t))
+                return t;
+            if (unlikely(h->nwatch))
+                debug_watch_check(h, addr, 4, false);
+            if (!bus_read(h->bus, pa, 4, &old))
+                return trap_make(CAUSE_LOAD_ACCESS, addr);
+            h->reservation = reservation_of(h, pa);
+        }
+        h->reserved = h->reservation != 0;
         h->x[d->rd] = old;
         return TRAP_NONE;
     }
     if (addr & 3)
         return trap_make(CAUSE_MISALIGNED_STORE, addr);
-    t = mmu_translate(h, addr, ACC_WRITE, &pa);
+    uint32_t *w = h->nwatch ? NULL : atomic_word(h, addr, ACC_WRITE);
+    if (w) {
+        if (d->op == OP_SC_W) {
+            bool ok = h->reserved && h->reservation == (uintptr_t)w;
+            h->reserved = false;    /* any sc ends the reservation, success or not */
+            if (ok)
+                *w = src;
+            h->x[d->rd] = ok ? 0 : 1;
+            return TRAP_NONE;
+        }
+        old = *w;
+        *w = amo_result(d->op, old, src);
+        h->x[d->rd] = old;
+        return TRAP_NONE;
+    }
+    t = mmu_translate_cached(h, addr, ACC_WRITE, &pa);
     if (trap_raised(t))
         return t;
     if (unlikely(h->nwatch)) {
@@ -121,8 +181,8 @@ trap_t exec_atomic(struct hart *h, const struct insn *d)
         debug_watch_check(h, addr, 4, true);
     }
     if (d->op == OP_SC_W) {
-        bool ok = h->reserved && h->reservation == pa;
-        h->reserved = false;        /* any sc ends the reservation, success or not */
+        bool ok = h->reserved && h->reservation == reservation_of(h, pa);
+        h->reserved = false;
         if (ok && !bus_write(h->bus, pa, 4, src))
             return trap_make(CAUSE_STORE_ACCESS, addr);
         h->x[d->rd] = ok ? 0 : 1;
@@ -130,18 +190,7 @@ trap_t exec_atomic(struct hart *h, const struct insn *d)
     }
     if (!bus_read(h->bus, pa, 4, &old))
         return trap_make(CAUSE_STORE_ACCESS, addr);
-    switch (d->op) {
-    case OP_AMOSWAP_W: result = src; break;
-    case OP_AMOADD_W:  result = old + src; break;
-    case OP_AMOXOR_W:  result = old ^ src; break;
-    case OP_AMOAND_W:  result = old & src; break;
-    case OP_AMOOR_W:   result = old | src; break;
-    case OP_AMOMIN_W:  result = (int32_t)old < (int32_t)src ? old : src; break;
-    case OP_AMOMAX_W:  result = (int32_t)old > (int32_t)src ? old : src; break;
-    case OP_AMOMINU_W: result = old < src ? old : src; break;
-    default:           result = old > src ? old : src; break;      /* amomaxu.w */
-    }
-    if (!bus_write(h->bus, pa, 4, result))
+    if (!bus_write(h->bus, pa, 4, amo_result(d->op, old, src)))
         return trap_make(CAUSE_STORE_ACCESS, addr);
     h->x[d->rd] = old;
     return TRAP_NONE;

@@ -73,6 +73,9 @@ enum hart_stop block_run(struct hart *h, uint64_t budget, uint64_t *steps_out)
     uint32_t pc0 = 0, next_pc = 0;
     unsigned slot = 0;
     trap_t t;
+    /* The data TLB's context, constant within a block: what changes it (a trap, xRET, a
+     * CSR write) ends the block. */
+    uint32_t ix_data = 0, tag_data = 0;
 
 /* The instruction's own address, and where the next one is. */
 #define PC (pc0 + d->off)
@@ -124,6 +127,8 @@ dispatch:
     }
 enter:
     pc0 = h->pc;
+    ix_data = h->tlb_ix_data;
+    tag_data = h->tlb_tag_data;
     d = b->insns;
     goto *d->handler;
 
@@ -139,19 +144,20 @@ op_##op: {                                                                      
     }
 #define LOAD(op, size, sign)                                                            \
 op_##op: {                                                                              \
-        uint32_t va = x[d->i.rs1] + (uint32_t)d->i.imm, v = 0;                          \
-        const struct tlb_entry *e = tlb_entry_for(h->tlb.read, va, h->tlb_ix_data);  \
-        if (likely(e->tag == TLB_TAG(va >> 12, h->tlb_tag_data) &&                      \
-                   (va & ((size) - 1)) == 0)) {                                         \
-            memcpy(&v, (const void *)(e->addend + va), size);                           \
+        uint32_t va = x[d->i.rs1] + (uint32_t)d->i.imm, v;                              \
+        const struct tlb_entry *e = tlb_entry_for(h->tlb.read, va, ix_data);            \
+        if (likely(e->tag == TLB_TAG(va >> 12, tag_data) && (va & ((size) - 1)) == 0)) { \
+            v = host_load((const void *)(e->addend + va), size);                        \
         } else {                                                                        \
-            t = mmu_load_slow(h, va, size, &v);                                         \
+            uint32_t slow;      /* not v: its address would keep v out of registers */  \
+            t = mmu_load_slow(h, va, size, &slow);                                      \
             if (unlikely(trap_raised(t)))                                               \
                 goto trap;                                                              \
             if (unlikely(h->leave || h->code_dirty)) {                                  \
-                x[d->i.rd] = extend(v, size, sign);                                     \
+                x[d->i.rd] = extend(slow, size, sign);                                  \
                 goto leave_after;                                                       \
             }                                                                           \
+            v = slow;                                                                   \
         }                                                                               \
         x[d->i.rd] = extend(v, size, sign);                                             \
         DISPATCH_NEXT();                                                                \
@@ -159,10 +165,9 @@ op_##op: {                                                                      
 #define STORE(op, size)                                                                 \
 op_##op: {                                                                              \
         uint32_t va = x[d->i.rs1] + (uint32_t)d->i.imm, v = x[d->i.rs2];                \
-        const struct tlb_entry *e = tlb_entry_for(h->tlb.write, va, h->tlb_ix_data); \
-        if (likely(e->tag == TLB_TAG(va >> 12, h->tlb_tag_data) &&                      \
-                   (va & ((size) - 1)) == 0)) {                                         \
-            memcpy((void *)(e->addend + va), &v, size);                                 \
+        const struct tlb_entry *e = tlb_entry_for(h->tlb.write, va, ix_data);           \
+        if (likely(e->tag == TLB_TAG(va >> 12, tag_data) && (va & ((size) - 1)) == 0)) { \
+            host_store((void *)(e->addend + va), size, v);                              \
         } else {                                                                        \
             t = mmu_store_slow(h, va, size, v);                                         \
             if (unlikely(trap_raised(t)))                                               \
@@ -259,16 +264,30 @@ block_end:
     if (next_pc != NEXT_PC)
         history_push(h, PC, next_pc);
     h->pc = next_pc;
+    if (unlikely(h->leave || h->yield))
+        goto dispatch;
     if (slot < 2 && ((next_pc ^ pc0) & ~0xfffu) == 0) {
         /* A successor in the same page: its code is where this block's page is,
          * whatever the virtual address. */
         struct block *nb = b->chain[slot];
-        if (nb && nb->valid && !h->leave && !h->yield && nb->ninsns <= budget - steps) {
+        if (nb && nb->valid && nb->ninsns <= budget - steps) {
             b = nb;
             goto enter;
         }
         link_from = b;
         link_slot = slot;
+        goto dispatch;
+    }
+    {
+        /* Elsewhere: where this exit went last, if the fetch TLB maps next_pc to it. */
+        struct block *nb = b->chain[2];
+        if (nb && nb->valid && nb->ninsns <= budget - steps &&
+            mmu_code_host(h, next_pc) == (const uint8_t *)nb->host) {
+            b = nb;
+            goto enter;
+        }
+        link_from = b;
+        link_slot = 2;
     }
     goto dispatch;
 

@@ -105,7 +105,7 @@ struct hart {
 
     /* LR/SC */
     bool reserved;
-    uint32_t reservation;       /* physical address of the reserved word */
+    uintptr_t reservation;      /* host address of the reserved word (in RAM) */
 
     /* CSRs */
     uint32_t mstatus;

@@ -218,6 +218,14 @@ static void tlb_fill(struct hart *h, enum mmu_access kind, uint32_t va, uint32_t
     e->addend = (uintptr_t)host - (va & ~PAGE_MASK);
 }
 
+trap_t mmu_translate_cached(struct hart *h, uint32_t va, enum mmu_access kind, uint32_t *pa)
+{
+    trap_t t = mmu_translate(h, va, kind, pa);
+    if (!trap_raised(t))
+        tlb_fill(h, kind, va, *pa);
+    return t;
+}
+
 /* Translate every page an access touches (at most two): walk both, check both, and
  * only then set A/D, so that a fault in the second page leaves the first untouched. */
 static trap_t translate_span(struct hart *h, uint32_t va, unsigned size, enum mmu_access kind,

@@ -23,6 +23,10 @@ trap_t mmu_fetch_slow(struct hart *h, uint32_t pc, uint32_t *raw) MUST_CHECK;
  * Faults are returned with the cause for that kind of access and tval = va. */
 trap_t mmu_translate(struct hart *h, uint32_t va, enum mmu_access kind, uint32_t *pa) MUST_CHECK;
 
+/* mmu_translate, and the TLB remembers the page for that kind of access (if it may). */
+trap_t mmu_translate_cached(struct hart *h, uint32_t va, enum mmu_access kind,
+                            uint32_t *pa) MUST_CHECK;
+
 /* The same without any side effect (no A/D update, no trap): for debuggers. */
 bool mmu_peek(struct hart *h, uint32_t va, enum mmu_access kind, uint32_t *pa);
 
@@ -33,15 +37,41 @@ static inline const struct tlb_entry *tlb_entry_for(const struct tlb_entry *tabl
     return &table[TLB_INDEX(va >> 12, ix)];
 }
 
+/* Little-endian host memory, read and written at the access's own width: a narrow store
+ * into a wide temporary would stall the host's store forwarding. */
+static inline uint32_t host_load(const void *p, unsigned size)
+{
+    if (size == 1)
+        return *(const uint8_t *)p;
+    if (size == 2) {
+        uint16_t v;
+        memcpy(&v, p, 2);
+        return v;
+    }
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+static inline void host_store(void *p, unsigned size, uint32_t v)
+{
+    if (size == 1) {
+        *(uint8_t *)p = (uint8_t)v;
+    } else if (size == 2) {
+        uint16_t h = (uint16_t)v;
+        memcpy(p, &h, 2);
+    } else {
+        memcpy(p, &v, 4);
+    }
+}
+
 /* A load of 1, 2 or 4 bytes, zero-extended. */
 static inline trap_t MUST_CHECK mmu_load(struct hart *h, uint32_t va, unsigned size,
                                          uint32_t *out)
 {
     const struct tlb_entry *e = tlb_entry_for(h->tlb.read, va, h->tlb_ix_data);
     if (likely(e->tag == TLB_TAG(va >> 12, h->tlb_tag_data) && (va & (size - 1)) == 0)) {
-        uint32_t v = 0;
-        memcpy(&v, (const void *)(e->addend + va), size);
-        *out = v;
+        *out = host_load((const void *)(e->addend + va), size);
         return TRAP_NONE;
     }
     return mmu_load_slow(h, va, size, out);
@@ -52,7 +82,7 @@ static inline trap_t MUST_CHECK mmu_store(struct hart *h, uint32_t va, unsigned 
 {
     const struct tlb_entry *e = tlb_entry_for(h->tlb.write, va, h->tlb_ix_data);
     if (likely(e->tag == TLB_TAG(va >> 12, h->tlb_tag_data) && (va & (size - 1)) == 0)) {
-        memcpy((void *)(e->addend + va), &val, size);
+        host_store((void *)(e->addend + va), size, val);
         return TRAP_NONE;
     }
     return mmu_store_slow(h, va, size, val);

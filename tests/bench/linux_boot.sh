@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
-# linux_boot.sh [--runs N] [IMAGES_DIR]: how long Linux takes from start to its shell
+# linux_boot.sh [--runs N] [--build DIR] [IMAGES_DIR]: how long Linux takes from start to its shell
 # prompt on rvbox and on qemu-system-riscv32 -M virt, with the same kernel, initramfs and
 # disk and rvbox's own firmware on both, in one run. Prints seconds (best of N). A script
 # that prints numbers, not a test. IMAGES_DIR defaults to build/roms/linux (the `linux`
 # target); build/roms/linux/defconfig is the plain rv32_defconfig kernel.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-runs=1
-if [ "${1:-}" = "--runs" ]; then runs=$2; shift 2; fi
-images=${1:-$top/build/roms/linux}
-rvbox=$top/build/rvbox
-fw=$top/build/guests/firmware/rvbox-fw.elf
+runs=1 build=$top/build
+while [ $# -gt 0 ]; do
+  case $1 in
+  --runs) runs=$2; shift 2 ;;
+  --build) build=$2; shift 2 ;;
+  *) break ;;
+  esac
+done
+images=${1:-$build/roms/linux}
+rvbox=$build/rvbox
+fw=$build/guests/firmware/rvbox-fw.elf
 for f in "$images/Image" "$images/initramfs.cpio.gz" "$images/disk.img" "$rvbox" "$fw"; do
   [ -f "$f" ] || { echo "missing $f (cmake --build build && cmake --build build --target linux)" >&2; exit 1; }
 done
