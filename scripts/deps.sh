@@ -12,7 +12,7 @@ RVBOX_BUILD_PACKAGES=(
 )
 RVBOX_TEST_PACKAGES=(
   check expect device-tree-compiler gdb-multiarch xvfb xdotool
-  bc procps      # used by the test scripts (timings, pkill)
+  bc procps python3   # used by the test scripts (timings, pkill, tests/console)
 )
 
 rvbox_missing_packages() {
