@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
 """Paste a block of text into a guest's serial console and time its echo.
 
-    paste.py [--bytes N] [--prompt RE] [--reader CMD] [--limit S] -- EMULATOR ARGS...
+    paste.py [--bytes N] [--line-length L] [--prompt RE] [--reader CMD] [--limit S]
+             [--log FILE] -- EMULATOR ARGS...
 
 Starts the emulator on a pseudo-terminal (as a user's terminal), waits for the shell
 prompt, starts READER (default `cat`: it copies its input back, so every line comes back
-twice: the terminal's echo, then cat's copy), and writes N bytes of numbered lines as fast
-as the emulator takes them, while reading everything it prints. It prints
+twice: the terminal's echo, then cat's copy), and writes N bytes of numbered lines of L
+bytes (default 64; N is rounded up to whole lines) as fast as the emulator takes them,
+while reading everything it prints. It prints
 
-    paste: 65536 bytes in 0.412 s (echo of the last line)
+    paste: 65536 bytes in 0.412 s (until all of it came back)
 
-and exits 0 when the last line came back (the echo and the reader's copy) within --limit
-seconds, 1 otherwise; the line order is checked too (a lost or reordered line fails).
+and exits 0 when everything came back within --limit seconds, 1 otherwise. Everything:
+every byte of the paste twice (counted, since the echo of a line may be cut in two by
+the reader's copy of the line before it), and every line's number (a lost line fails).
 """
 import argparse
 import os
@@ -23,25 +26,28 @@ import sys
 import time
 
 
-def lines_of(total):
-    """Numbered lines of 64 bytes ('paste 00001 xxxx...\\n') adding up to `total` bytes."""
-    out, n = [], 0
-    while sum(len(l) for l in out) < total:
+def lines_of(total, length):
+    """Numbered lines of `length` bytes ('paste 00001 xxxx...\\n'), at least `total` bytes
+    of them (whole lines: the reader sees a line only once it ends)."""
+    out, size, n = [], 0, 0
+    while size < total:
         n += 1
         head = "paste %05d " % n
-        out.append((head + "x" * (63 - len(head)) + "\n").encode())
-    data = b"".join(out)[:total]
-    return data, n
+        out.append((head + "x" * (length - 1 - len(head)) + "\n").encode())
+        size += len(out[-1])
+    return b"".join(out), n
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bytes", type=int, default=65536)
+    ap.add_argument("--line-length", type=int, default=64)
     ap.add_argument("--prompt", default=r"kite\$ ")
     ap.add_argument("--reader", default="cat")
     ap.add_argument("--limit", type=float, default=1.0)
     ap.add_argument("--boot-timeout", type=float, default=120.0)
     ap.add_argument("--cr", action="store_true", help="end lines with \\r, as a terminal's Enter")
+    ap.add_argument("--log", help="write all the emulator printed to this file")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
@@ -91,10 +97,12 @@ def main():
             if not select.select([fd], [], [], 0)[0]:
                 break
         mark = len(buf)
-        data, nlines = lines_of(a.bytes)
+        if a.line_length < 14:
+            ap.error("--line-length: at least 14")
+        data, nlines = lines_of(a.bytes, a.line_length)
         if a.cr:
             data = data.replace(b"\n", b"\r")
-        last = ("paste %05d " % nlines).encode()
+        want = 2 * data.count(b"x")     # the echo and the reader's copy
         start = time.monotonic()
         sent = 0
         os.set_blocking(fd, False)      # the emulator takes input only as the guest reads
@@ -108,17 +116,17 @@ def main():
                     pass
             read_some(0)
         os.set_blocking(fd, True)
-        # every line twice: the echo and the reader's copy
-        while time.monotonic() < give_up and buf.count(last, mark) < 2:
+        while time.monotonic() < give_up and buf.count(b"x", mark) < want:
             read_some(0.01)
         took = time.monotonic() - start
-        seen = buf.count(last, mark)
+        read_some(0.2)                  # anything more would be too much
+        seen = buf.count(b"x", mark)
         text = bytes(buf[mark:]).replace(b"\r", b"")
-        numbers = [int(x) for x in re.findall(rb"paste (\d{5}) x+", text)]
-        print("paste: %d bytes in %.3f s (echo of the last line)" % (len(data), took))
-        if seen < 2:
-            print("paste: the last line came back %d times, not 2; the end of the output:"
-                  % seen, file=sys.stderr)
+        numbers = [int(x) for x in re.findall(rb"paste (\d{5}) x", text)]
+        print("paste: %d bytes in %.3f s (until all of it came back)" % (len(data), took))
+        if seen != want:
+            print("paste: %d of the %d x's came back (each line's echo and the reader's "
+                  "copy); the end of the output:" % (seen, want), file=sys.stderr)
             print(bytes(buf[-400:]).decode(errors="replace"), file=sys.stderr)
         else:
             missing = sorted(set(range(1, nlines + 1)) - set(numbers))
@@ -133,6 +141,9 @@ def main():
     except EOFError:
         print("paste: the emulator ended", file=sys.stderr)
     finally:
+        if a.log:
+            with open(a.log, "wb") as f:
+                f.write(buf)
         try:
             os.kill(pid, signal.SIGTERM)
         except ProcessLookupError:
