@@ -186,6 +186,7 @@ enum run_end run_machine(struct machine *m, const struct run_io *io)
         }
         uint64_t start = now_ns();
         enum machine_state state = machine_run(m, budget);
+        serial_flush(io->serial);       /* what the guest printed in this slice */
         uint64_t retired = machine_last_retired(m);
         pacer_measure(&pacer, retired, now_ns() - start);
         ran |= retired > 0;

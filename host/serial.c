@@ -22,6 +22,7 @@
 
 #define ESCAPE_CHAR 0x01            /* Ctrl-A, as QEMU */
 #define INPUT_BUFFER 4096
+#define OUTPUT_BUFFER 4096
 /* Clients waiting while one is served: one at a time talks to the guest, but a client
  * that comes while the queue is full has its connection dropped and retried seconds
  * later by its kernel. */
@@ -38,6 +39,8 @@ struct serial {
     bool quit;
     unsigned head, tail;            /* input ring: bytes [tail, head) */
     unsigned char ring[INPUT_BUFFER];
+    unsigned out_len;               /* guest output not yet written (serial_flush) */
+    unsigned char out[OUTPUT_BUFFER];
 };
 
 static void write_all(int fd, const void *buf, size_t len)
@@ -54,11 +57,26 @@ static void write_all(int fd, const void *buf, size_t len)
     }
 }
 
+void serial_flush(struct serial *s)
+{
+    if (!s)
+        return;
+    if (s->out_len && s->out_fd >= 0)
+        write_all(s->out_fd, s->out, s->out_len);
+    s->out_len = 0;
+}
+
+/* Kept until the end of the slice: a write(2) per byte to a pty cost the host more
+ * than running the guest code that made the byte (a guest echoing a paste spent most
+ * of its slices in them). */
 static void serial_write(void *opaque, uint8_t byte)
 {
     struct serial *s = opaque;
-    if (s->out_fd >= 0)
-        write_all(s->out_fd, &byte, 1);
+    if (s->out_fd < 0)
+        return;
+    if (s->out_len == sizeof s->out)
+        serial_flush(s);
+    s->out[s->out_len++] = byte;
 }
 
 static int serial_read(void *opaque)
@@ -356,6 +374,7 @@ void serial_close(struct serial *s)
 {
     if (!s)
         return;
+    serial_flush(s);
     if (s->kind == SERIAL_STDIO) {
         term_restore();
     } else {

@@ -4,8 +4,9 @@
  *
  * On stdio the terminal is put in raw mode (restored on every exit path) and QEMU's
  * escapes work: Ctrl-A x quits, Ctrl-A h lists the escapes, Ctrl-A Ctrl-A sends Ctrl-A.
- * When stdin is not a terminal (a pipe, CI) input is read from it as it comes, and
- * output is written unbuffered either way, so scripts can drive the guest.
+ * When stdin is not a terminal (a pipe, CI) input is read from it as it comes. The
+ * guest's output is written at the end of every slice of the run loop (serial_flush),
+ * at most ~1 ms after the guest sent it, so scripts can drive the guest.
  *
  * Input is read by serial_pump() into a buffer that the guest's UART drains through the
  * chardev; nothing here blocks.
@@ -40,6 +41,10 @@ void serial_pump(struct serial *s);
 
 /* Input is waiting for the guest. */
 bool serial_has_input(const struct serial *s);
+
+/* Write the guest's output gathered since the last call (the run loop calls it after
+ * every slice; serial_close too). */
+void serial_flush(struct serial *s);
 
 /* The user typed Ctrl-A x. */
 bool serial_quit_requested(const struct serial *s);

@@ -11,7 +11,9 @@
 #include "vm.h"
 
 #define CTRL(c) ((c) - '@')
-#define INPUT_SIZE 256
+/* Room for a terminal's paste, as Linux's N_TTY. A line longer than this is handed to
+ * the reader in pieces, each as the ring fills. */
+#define INPUT_SIZE 4096
 
 /* The input ring: [r, w) is ready for read(), [w, e) is the line being edited. */
 static struct {
@@ -44,6 +46,13 @@ static void erase_one(void)
     console_putc('\b');
 }
 
+/* No room for one more character: the UART then leaves its input where it is, until
+ * console_read() takes some (uart_rx_resume). */
+int console_full(void)
+{
+    return in.e - in.r >= INPUT_SIZE;
+}
+
 /* One typed character, from an interrupt handler. */
 void console_input(int c)
 {
@@ -70,8 +79,8 @@ void console_input(int c)
         c = '\n';
     if (c != '\n' && c != CTRL('D') && c != '\t' && (c < ' ' || c > '~'))
         return;                 /* other control characters and non-ASCII: dropped */
-    if (in.e - in.r >= INPUT_SIZE)
-        return;                 /* full: the reader is not keeping up */
+    if (console_full())
+        return;                 /* keys typed 4 KiB ahead of the reader: dropped */
     in.buf[in.e++ % INPUT_SIZE] = (char)c;
     if (c != CTRL('D'))
         console_putc(c);
@@ -121,6 +130,7 @@ int console_read(int user, uint32_t addr, int n)
     if (!line_end && got + k == n && in.r != in.w &&
         in.buf[in.r % INPUT_SIZE] == CTRL('D'))
         in.r++;
+    uart_rx_resume();           /* there is room now for what the UART held back */
     if (k > 0 && either_copyout(user, addr + (uint32_t)got, chunk, (uint32_t)k) < 0)
         return -1;
     return got + k;

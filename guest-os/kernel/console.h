@@ -14,6 +14,7 @@ void console_putc(int c);                       /* kernel output */
 int console_read(int user, uint32_t addr, int n);
 int console_write(int user, uint32_t addr, int n);
 void console_input(int c);                      /* from the UART and keyboard drivers */
+int console_full(void);                         /* console_input() would drop c */
 void console_set_fg(int pid);
 
 #endif

@@ -3,6 +3,7 @@
 #include <stdint.h>
 
 #include "console.h"
+#include "fb.h"
 #include "printf.h"
 #include "sbi.h"
 
@@ -88,5 +89,6 @@ void panic(const char *fmt, ...)
     vkprintf(fmt, ap);
     va_end(ap);
     kprintf("\n");
+    fb_flush();
     sbi_fail();
 }

@@ -106,11 +106,13 @@ static int sleeping_on(void *chan)
 }
 
 /* Run each runnable process in turn; with none, wait for an interrupt. The loop starts
- * after the process that ran last, so every runnable process gets its slice. */
+ * after the process that ran last, so every runnable process gets its slice. Each time
+ * round, the console's pixels catch up with its text (at most 30 times a second). */
 void scheduler(void)
 {
     int last = NPROC - 1;
     for (;;) {
+        fb_update();
         int ran = 0;
         for (int n = 1; n <= NPROC; n++) {
             struct proc *p = &procs[(last + n) % NPROC];
@@ -129,7 +131,9 @@ void scheduler(void)
             break;
         }
         if (!ran) {
-            if (!sleeping_on((void *)&ticks))
+            if (fb_pending())
+                timer_resume();         /* too soon to paint again: a tick brings us back */
+            else if (!sleeping_on((void *)&ticks))
                 timer_pause();          /* nothing to preempt, nobody to wake */
             /* wfi with interrupts still off: it returns once one is pending (sie
              * enables it), and only then are they let in. The other order loses an

@@ -116,9 +116,11 @@ int32_t sys_shutdown(void)
 {
     if (argint(0) == KITE_REBOOT) {
         kprintf("kite: rebooting\n");
+        fb_flush();
         sbi_reboot();
     }
     kprintf("kite: powering off\n");
+    fb_flush();                 /* the screen shows the last words */
     sbi_poweroff();
 }
 

@@ -1,5 +1,10 @@
 /* The 16550 UART (ns16550a): 8N1, polled output, interrupt-driven input. rvbox and
- * QEMU need no baud rate, so none is set. */
+ * QEMU need no baud rate, so none is set.
+ *
+ * Input has flow control: when the console's input ring is full, bytes are left in the
+ * UART's FIFO and its receive interrupt is turned off until the reader makes room. A
+ * full FIFO holds the sender back (rvbox and QEMU take bytes from the terminal only as
+ * the FIFO empties), so a paste faster than its reader waits instead of being lost. */
 #include "uart.h"
 
 #include <stdint.h>
@@ -25,6 +30,7 @@ static volatile uint8_t *const uart = (volatile uint8_t *)UART0;
  * empties them, so they are kept here until the console can take them. */
 static uint8_t early[16];
 static int nearly;
+static int holding;             /* input left in the FIFO: the console was full */
 
 void uart_init(void)
 {
@@ -55,6 +61,21 @@ void uart_intr(void)
     for (int i = 0; i < nearly; i++)
         console_input(early[i]);
     nearly = 0;
-    while (uart[LSR] & LSR_DR)
+    while (uart[LSR] & LSR_DR) {
+        if (console_full()) {
+            uart[IER] = 0;      /* until uart_rx_resume() */
+            holding = 1;
+            return;
+        }
         console_input(uart[RBR]);
+    }
+}
+
+/* The receive interrupt back on: it comes at once, for the bytes that wait. */
+void uart_rx_resume(void)
+{
+    if (holding) {
+        holding = 0;
+        uart[IER] = IER_RX;
+    }
 }

@@ -4,6 +4,9 @@
 
 void uart_init(void);               /* 8N1, FIFOs on, receive interrupt on */
 void uart_putc(int c);              /* waits for room; '\n' is sent as "\r\n" */
-void uart_intr(void);               /* hands every received byte to console_input() */
+/* Hands the received bytes to console_input(), as long as the console has room; the
+ * rest wait in the UART, its receive interrupt off, until uart_rx_resume(). */
+void uart_intr(void);
+void uart_rx_resume(void);
 
 #endif

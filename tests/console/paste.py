@@ -1,20 +1,22 @@
 #!/usr/bin/env python3
 """Paste a block of text into a guest's serial console and time its echo.
 
-    paste.py [--bytes N] [--prompt RE] [--reader CMD] [--limit S] [--tcp PORT]
-             [--junk-clients K] -- EMULATOR ARGS...
+    paste.py [--bytes N] [--line-length L] [--prompt RE] [--reader CMD] [--limit S]
+             [--log FILE] [--tcp PORT] [--junk-clients K] -- EMULATOR ARGS...
 
 Starts the emulator with its console on a pseudo-terminal (as a user's terminal) or, with
 --tcp PORT, connects to the console the emulator serves on 127.0.0.1:PORT (its command
 line must say `-serial tcp:127.0.0.1:PORT,server`). It waits for the shell prompt, starts
 READER (default `cat`: it copies its input back, so every line comes back twice: the
-terminal's echo, then cat's copy), and writes N bytes of numbered 64-byte lines as fast as
-the emulator takes them, while reading everything it prints. It prints
+terminal's echo, then cat's copy), and writes N bytes of numbered lines of L bytes
+(default 64; N is rounded up to whole lines) as fast as the emulator takes them, while
+reading everything it prints. It prints
 
-    paste: 65536 bytes in 0.412 s (echo of the last line)
+    paste: 65536 bytes in 0.412 s (until all of it came back)
 
-and exits 0 when the last line came back twice within --limit seconds and no line was
-lost, 1 otherwise.
+and exits 0 when everything came back within --limit seconds, 1 otherwise. Everything:
+every byte of the paste twice (counted, since the echo of a line may be cut in two by
+the reader's copy of the line before it), and every line's number (a lost line fails).
 
 --junk-clients K (tcp only): before that, K clients in turn connect, send 64 KiB of
 junk and hang up at once; the real client that connects next must find the shell
@@ -32,16 +34,16 @@ import sys
 import time
 
 
-def numbered_lines(total):
-    """Numbered lines of 64 bytes ('paste 00001 xxxx...\\n') adding up to `total` bytes."""
+def numbered_lines(total, length):
+    """Numbered lines of `length` bytes ('paste 00001 xxxx...\\n'), at least `total` bytes
+    of them (whole lines: the reader sees a line only once it ends)."""
     out, size, n = [], 0, 0
     while size < total:
         n += 1
         head = "paste %05d " % n
-        line = (head + "x" * (63 - len(head)) + "\n").encode()
-        out.append(line)
-        size += len(line)
-    return b"".join(out)[:total], n
+        out.append((head + "x" * (length - 1 - len(head)) + "\n").encode())
+        size += len(out[-1])
+    return b"".join(out), n
 
 
 class Console:
@@ -160,6 +162,8 @@ def stop(con):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bytes", type=int, default=65536)
+    ap.add_argument("--line-length", type=int, default=64)
+    ap.add_argument("--log", help="write all the emulator printed to this file")
     ap.add_argument("--prompt", default=r"kite\$ ")
     ap.add_argument("--reader", default="cat")
     ap.add_argument("--limit", type=float, default=1.0)
@@ -173,6 +177,8 @@ def main():
         ap.error("no emulator command")
     if a.junk_clients and not a.tcp:
         ap.error("--junk-clients needs --tcp")
+    if a.line_length < 14:
+        ap.error("--line-length: at least 14")
 
     log = open(os.environ.get("PASTE_LOG", os.devnull), "wb")
     status = 1
@@ -214,26 +220,27 @@ def main():
         time.sleep(0.5)                 # the reader starts
         con.settle()
         mark = len(con.buf)
-        data, nlines = numbered_lines(a.bytes)
-        last = ("paste %05d " % nlines).encode()
+        data, nlines = numbered_lines(a.bytes, a.line_length)
+        want = 2 * data.count(b"x")     # the echo and the reader's copy
         start = time.monotonic()
         give_up = start + a.limit + 30
         con.write_all(data, give_up)
-        while time.monotonic() < give_up and con.buf.count(last, mark) < 2:
+        while time.monotonic() < give_up and con.buf.count(b"x", mark) < want:
             con.read_some(0.01)
         took = time.monotonic() - start
-        seen = con.buf.count(last, mark)
+        con.read_some(0.2)              # anything more would be too much
+        seen = con.buf.count(b"x", mark)
         text = bytes(con.buf[mark:]).replace(b"\r", b"")
-        numbers = set(int(x) for x in re.findall(rb"paste (\d{5}) x{51}\n", text))
-        print("paste: %d bytes in %.3f s (echo of the last line)" % (len(data), took))
+        numbers = set(int(x) for x in re.findall(rb"paste (\d{5}) x", text))
+        print("paste: %d bytes in %.3f s (until all of it came back)" % (len(data), took))
         missing = sorted(set(range(1, nlines + 1)) - numbers)
-        if seen < 2:
-            print("paste: the last line came back %d times, not 2; the end of the output:"
-                  % seen, file=sys.stderr)
+        if seen != want:
+            print("paste: %d of the %d x's came back (each line's echo and the reader's "
+                  "copy); the end of the output:" % (seen, want), file=sys.stderr)
             print(bytes(con.buf[-400:]).decode(errors="replace"), file=sys.stderr)
         elif missing:
-            print("paste: %d lines lost or garbled, the first: %s"
-                  % (len(missing), missing[:10]), file=sys.stderr)
+            print("paste: %d lines lost, the first: %s" % (len(missing), missing[:10]),
+                  file=sys.stderr)
         elif took > a.limit:
             print("paste: slower than %.1f s" % a.limit, file=sys.stderr)
         else:
@@ -243,6 +250,9 @@ def main():
     except EOFError:
         print("paste: the emulator ended", file=sys.stderr)
     finally:
+        if con and a.log:
+            with open(a.log, "wb") as f:
+                f.write(con.buf)
         if con:
             stop(con)
     return status
