@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 
 #include "bus/bus.h"
+#include "cpu/jit/jit.h"
 #include "cpu/mmu.h"
 
 #define PAGE_SIZE 4096u
@@ -104,6 +105,7 @@ void block_flush(struct hart *h)
     struct block_cache *c = h->blocks;
     if (!c)
         return;
+    jit_flush(h->jit);          /* translations point into blocks and at each other */
     for (size_t at = 0; at < c->used;) {
         struct block *b = (struct block *)(c->arena + at);
         c->table[block_slot(b->host)] = NULL;
@@ -230,6 +232,10 @@ struct block *block_build(struct hart *h, const uint8_t *host, uint32_t pc, bool
     b->ninsns = (uint16_t)n;
     b->valid = true;
     b->chain[0] = b->chain[1] = b->chain[2] = NULL;
+    b->jit = NULL;
+    b->jit_link[0] = b->jit_link[1] = NULL;
+    b->jit_count = 0;
+    b->jit_failed = false;
     unsigned bucket = page_bucket(pa);
     b->page_next = c->pages[bucket];
     c->pages[bucket] = b;

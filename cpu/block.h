@@ -57,6 +57,10 @@ struct block {
                                        [2] where an indirect or cross-page exit went last
                                        (used after checking the fetch TLB agrees) */
     struct block *page_next;        /* next block in the same page bucket */
+    const uint8_t *jit;             /* its translation (cpu/jit), or NULL */
+    uint8_t *jit_link[2];           /* the translation's patchable exits for chain[0/1] */
+    uint16_t jit_count;             /* instructions the translation retires itself */
+    bool jit_failed;                /* the JIT could not translate it: interpret */
     struct block_insn insns[];      /* ninsns + 1 */
 };
 

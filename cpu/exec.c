@@ -20,6 +20,7 @@
 #include "cpu/block.h"
 #include "cpu/csr_defs.h"
 #include "cpu/decode.h"
+#include "cpu/jit/jit.h"
 #include "cpu/mmu.h"
 
 static trap_t illegal(const struct insn *d)
@@ -361,6 +362,8 @@ enum hart_stop hart_run(struct hart *h, uint64_t budget, uint64_t *retired)
         uint64_t steps;
         if (debug)
             stop = run_loop(h, budget - used, true, &steps);
+        else if (h->engine == HART_ENGINE_JIT)
+            stop = jit_run(h, budget - used, &steps);
         else if (h->engine == HART_ENGINE_BLOCK)
             stop = block_run(h, budget - used, &steps);
         else

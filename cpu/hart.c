@@ -5,6 +5,8 @@
 
 #include "cpu/block.h"
 #include "cpu/csr_defs.h"
+#include "cpu/exec.h"
+#include "cpu/jit/jit.h"
 #include "cpu/hart_state.h"
 
 #define MISA_RV32IMAC_SU (MISA_MXL_32 | MISA_EXT('I') | MISA_EXT('M') | MISA_EXT('A') | \
@@ -26,6 +28,8 @@ struct hart *hart_create(const struct hart_config *cfg)
         return NULL;
     }
     hart_reset(h);
+    uint64_t none;
+    block_run(h, 0, &none);     /* runs nothing: gives the decoder the handlers' table */
     return h;
 }
 
@@ -33,6 +37,7 @@ void hart_destroy(struct hart *h)
 {
     if (!h)
         return;
+    jit_destroy(h->jit);
     block_cache_destroy(h);
     free(h);
 }
@@ -126,8 +131,26 @@ void hart_flush_caches(struct hart *h)
     block_flush(h);
 }
 
-void hart_set_engine(struct hart *h, enum hart_engine engine)
+enum hart_engine hart_default_engine(void)
 {
+    return jit_supported() ? HART_ENGINE_JIT : HART_ENGINE_BLOCK;
+}
+
+#define JIT_CACHE_DEFAULT (64u << 20)
+
+void hart_set_jit_cache(struct hart *h, size_t bytes)
+{
+    h->jit_cache_bytes = bytes;
+}
+
+enum hart_engine hart_set_engine(struct hart *h, enum hart_engine engine)
+{
+    if (engine == HART_ENGINE_JIT && !h->jit) {
+        size_t bytes = h->jit_cache_bytes ? h->jit_cache_bytes : JIT_CACHE_DEFAULT;
+        if (!(h->jit = jit_create(h, bytes)))
+            engine = HART_ENGINE_BLOCK;
+    }
     h->engine = (uint8_t)engine;
     h->leave = true;
+    return engine;
 }

@@ -19,6 +19,7 @@
 #define RVBOX_HART_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct bus;
@@ -84,12 +85,17 @@ bool hart_csr_get(struct hart *h, uint16_t csr, uint32_t *value);
 bool hart_csr_set(struct hart *h, uint16_t csr, uint32_t value);
 
 /*
- * How hart_run executes: the block engine (the default: guest code decoded once into
- * blocks, cpu/exec_block.c) or the plain one-instruction step, the reference it is
+ * How hart_run executes: the JIT (guest blocks translated to host code, cpu/jit; the
+ * default where the host has one), the block engine (guest code decoded once into
+ * blocks, cpu/exec_block.c), or the plain one-instruction step, the reference both are
  * checked against. Debugging (hooks, breakpoints, watchpoints) always runs the step.
+ * Returns the engine in use: the JIT falls back to the block engine on hosts without
+ * one. `jit_cache_bytes` (0: the default) bounds the JIT's translations.
  */
-enum hart_engine { HART_ENGINE_STEP, HART_ENGINE_BLOCK };
-void hart_set_engine(struct hart *h, enum hart_engine engine);
+enum hart_engine { HART_ENGINE_STEP, HART_ENGINE_BLOCK, HART_ENGINE_JIT };
+enum hart_engine hart_set_engine(struct hart *h, enum hart_engine engine);
+void hart_set_jit_cache(struct hart *h, size_t bytes);
+enum hart_engine hart_default_engine(void);
 
 /* The bus this hart was created with. */
 struct bus *hart_bus(const struct hart *h);

@@ -78,6 +78,8 @@ struct tlb {
 #define XSINK 32
 
 struct block_cache;
+struct block;
+struct jit;
 
 struct hart {
     /* hot: every instruction */
@@ -102,6 +104,14 @@ struct hart {
     uint8_t engine;             /* enum hart_engine: how hart_run executes */
     bool code_dirty;            /* a write just invalidated decoded code (cpu/block.c) */
     struct block_cache *blocks; /* decoded blocks, by host address of their code */
+
+    /* the JIT (cpu/jit): what translated code and jit_run pass each other */
+    struct jit *jit;
+    uint64_t jit_left;          /* steps the translated code may still take */
+    struct block *jit_exit_block;   /* the block whose exit returned to jit_run */
+    trap_t jit_trap;            /* the trap a translated instruction raised */
+    uint32_t jit_tmp;           /* a slow-path load's result */
+    size_t jit_cache_bytes;     /* the code cache's size, when the JIT is made */
 
     /* LR/SC */
     bool reserved;

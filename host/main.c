@@ -261,8 +261,11 @@ static int run(struct session *s, char *err)
         struct machine *m = boot(s, err);
         if (!m)
             return die(err);
-        if (s->opt.step_engine)
-            hart_set_engine(machine_hart(m), HART_ENGINE_STEP);
+        struct hart *h = machine_hart(m);
+        if (s->opt.jit_cache)
+            hart_set_jit_cache(h, s->opt.jit_cache);
+        hart_set_engine(h, s->opt.engine >= 0 ? (enum hart_engine)s->opt.engine
+                                              : hart_default_engine());
         trace_attach(s->trace, m);
         gdbstub_attach(s->gdb, m);
         show(s, m);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bus/memmap.h"
+#include "cpu/hart.h"
 #include "devices/framebuffer.h"
 
 int options_parse_size(const char *text, uint32_t *bytes, char *err, size_t errlen)
@@ -196,6 +197,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
     o->virtio_version = 1;
     o->fb_width = FB_DEFAULT_WIDTH;
     o->fb_height = FB_DEFAULT_HEIGHT;
+    o->engine = -1;
     trace_options_init(&o->trace);
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -255,14 +257,27 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
                 return 1;
             }
             o->virtio_version = legacy ? 1 : 2;
-        } else if (!strcmp(name, "-engine")) {
+        } else if (!strcmp(name, "-engine") || !strcmp(name, "-accel")) {
             if (!(v = value_of(&i, argc, argv, err, errlen)))
                 return 1;
-            if (strcmp(v, "block") && strcmp(v, "step")) {
-                snprintf(err, errlen, "--engine %s: want block or step", v);
+            if (!strcmp(v, "jit") || !strcmp(v, "tcg"))
+                o->engine = HART_ENGINE_JIT;
+            else if (!strcmp(v, "interp") || !strcmp(v, "block"))
+                o->engine = HART_ENGINE_BLOCK;
+            else if (!strcmp(v, "step"))
+                o->engine = HART_ENGINE_STEP;
+            else {
+                snprintf(err, errlen, "%s %s: want jit, interp (block) or step", arg, v);
                 return 1;
             }
-            o->step_engine = !strcmp(v, "step");
+        } else if (!strcmp(name, "-jit-cache")) {
+            if (!(v = value_of(&i, argc, argv, err, errlen)) ||
+                options_parse_size(v, &o->jit_cache, err, errlen))
+                return 1;
+            if (o->jit_cache < 64 * 1024) {
+                snprintf(err, errlen, "--jit-cache %s: at least 64K", v);
+                return 1;
+            }
         } else if (!strcmp(name, "-nographic")) {
             o->nographic = true;
         } else if (!strcmp(name, "-display")) {
@@ -336,9 +351,12 @@ void options_print_help(const char *argv0)
            "  --dump-dtb FILE  write the generated device tree to FILE and exit\n"
            "  -nographic     no window (also -display none); the serial console stays\n"
            "  -g WxH         framebuffer size (default 800x600), also --framebuffer\n"
-           "  --engine block|step\n"
-           "                 how instructions run: decoded blocks (the default), or the\n"
-           "                 plain one-at-a-time interpreter they are checked against\n"
+           "  -accel jit|interp|step, --engine jit|block|step\n"
+           "                 how instructions run: translated to host code (jit, the\n"
+           "                 default on x86-64; tcg means the same), decoded blocks\n"
+           "                 (interp, also called block), or the plain one-at-a-time\n"
+           "                 interpreter the others are checked against (step)\n"
+           "  --jit-cache SIZE  the JIT's code cache (default 64M): 16M, 256K...\n"
            "  --screenshot FILE.png\n"
            "                 write the framebuffer as PNG at exit, and on Ctrl-Alt-S\n"
            "  -h, --help     show this help and exit\n"

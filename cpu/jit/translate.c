@@ -1,0 +1,333 @@
+/*
+ * Translating one block (cpu/jit/translate.h): its entry (budget check, counts, loading
+ * the register cache), the straight line of its instructions (cpu/jit/translate_alu.c,
+ * translate_mem.c), its exits (branches, jumps, the instruction the interpreter must
+ * run), then the out-of-line stubs.
+ */
+#include "cpu/jit/translate.h"
+
+#include <string.h>
+
+#include "cpu/decode.h"
+
+const enum x86_reg jit_pool[JIT_POOL] = { R12, R13, R14, R15, RBP, RSI, RDI, R8, R9 };
+
+static bool callee_saved(unsigned pool_index)
+{
+    return pool_index < 5;      /* r12-r15, rbp */
+}
+
+/* ---- the register cache ---- */
+
+bool jt_in_memory(const struct jit_translation *t, unsigned r)
+{
+    return t->host_of[r] < 0;
+}
+
+/* The host register holding guest register r: its cache register, or `scratch` loaded
+ * from struct hart (x0 reads 0). */
+enum x86_reg jt_read(struct jit_translation *t, unsigned r, enum x86_reg scratch)
+{
+    if (r == 0) {
+        x86_mov_r32_imm(&t->e, scratch, 0);
+        return scratch;
+    }
+    if (t->host_of[r] >= 0)
+        return jit_pool[t->host_of[r]];
+    x86_mov_r32_m32(&t->e, scratch, RBX, H_X(r));
+    return scratch;
+}
+
+void jt_read_into(struct jit_translation *t, enum x86_reg dst, unsigned r)
+{
+    enum x86_reg src = jt_read(t, r, dst);
+    if (src != dst)
+        x86_mov_r32_r32(&t->e, dst, src);
+}
+
+/* rd = src. Writes to x0 (XSINK) vanish. */
+void jt_write(struct jit_translation *t, unsigned r, enum x86_reg src)
+{
+    if (r == 0 || r == XSINK)
+        return;
+    if (t->host_of[r] >= 0) {
+        enum x86_reg h = jit_pool[t->host_of[r]];
+        if (h != src)
+            x86_mov_r32_r32(&t->e, h, src);
+        t->dirty |= 1u << r;
+    } else {
+        x86_mov_m32_r32(&t->e, RBX, H_X(r), src);
+    }
+}
+
+/* Store the given dirty cache registers to struct hart. */
+void jt_write_back(struct jit_translation *t, uint32_t dirty)
+{
+    for (unsigned r = 1; r < 32; r++)
+        if (dirty & (1u << r))
+            x86_mov_m32_r32(&t->e, RBX, H_X(r), jit_pool[t->host_of[r]]);
+}
+
+/* Load the cache registers from struct hart (after a call to C clobbered the
+ * caller-saved ones, or changed guest registers). */
+void jt_reload(struct jit_translation *t, bool caller_saved_only)
+{
+    for (unsigned r = 1; r < 32; r++) {
+        int i = t->host_of[r];
+        if (i >= 0 && (!caller_saved_only || !callee_saved((unsigned)i)))
+            x86_mov_r32_m32(&t->e, jit_pool[i], RBX, H_X(r));
+    }
+}
+
+/* Return to jit_run with an exit code (registers already written back). */
+void jt_exit(struct jit_translation *t, unsigned code)
+{
+    x86_mov_r32_imm(&t->e, RAX, code);
+    x86_jmp_to(&t->e, t->exit_stub);
+}
+
+/* The same, saying which block left (after chaining it may not be the one entered). */
+void jt_exit_from_block(struct jit_translation *t, unsigned code)
+{
+    x86_mov_r64_imm(&t->e, RAX, (uint64_t)(uintptr_t)t->b);
+    x86_mov_m64_r64(&t->e, RBX, H_(jit_exit_block), RAX);
+    jt_exit(t, code);
+}
+
+/* Choose the guest registers to keep in host registers: those used most in the block,
+ * and at least twice (once is no better than a memory operand). */
+static void allocate(struct jit_translation *t)
+{
+    unsigned uses[XSINK + 1] = { 0 };
+    for (unsigned i = 0; i < t->b->ninsns; i++) {
+        const struct insn *in = &t->b->insns[i].i;
+        uses[in->rs1]++;
+        uses[in->rs2]++;
+        uses[in->rd]++;
+    }
+    memset(t->host_of, -1, sizeof t->host_of);
+    t->cached = 0;
+    for (unsigned n = 0; n < JIT_POOL; n++) {
+        unsigned best = 0, most = 1;
+        for (unsigned r = 1; r < 32; r++) {
+            if (uses[r] > most && t->host_of[r] < 0) {
+                best = r;
+                most = uses[r];
+            }
+        }
+        if (!best)
+            break;
+        t->host_of[best] = (int8_t)n;
+        t->cached |= 1u << best;
+        uses[best] = 0;
+    }
+}
+
+/* ---- control flow ---- */
+
+/* h->hist_* gets the move from pc0 + from_off to pc0 + to_off (pc0 = h->pc), unless it
+ * is no move (the next instruction), as the interpreter decides. */
+static void history(struct jit_translation *t, uint32_t from_off, uint32_t to_off,
+                    unsigned len)
+{
+    struct x86 *e = &t->e;
+    if (to_off == from_off + len)
+        return;
+    x86_mov_r32_m32(e, RAX, RBX, H_(hist_pos));
+    x86_alu_m32_imm(e, ALU_ADD, RBX, H_(hist_pos), 1);
+    x86_alu_r32_imm(e, ALU_AND, RAX, HART_HISTORY_LEN - 1);
+    x86_mov_r32_m32(e, RCX, RBX, H_(pc));
+    x86_alu_r32_imm(e, ALU_ADD, RCX, from_off);
+    x86_mov_ms4_r32(e, RBX, RAX, H_(hist_from), RCX);
+    x86_alu_r32_imm(e, ALU_ADD, RCX, to_off - from_off);
+    x86_mov_ms4_r32(e, RBX, RAX, H_(hist_to), RCX);
+}
+
+/* Leave for pc0 + delta. A target in the block's page can be chained later (slot 0 or
+ * 1): its jump goes to a stub that reports it, until jit_run points it at the
+ * successor's code. Elsewhere: back to jit_run to look it up. */
+static void exit_to(struct jit_translation *t, uint32_t delta, unsigned slot)
+{
+    struct x86 *e = &t->e;
+    x86_alu_m32_imm(e, ALU_ADD, RBX, H_(pc), delta);
+    uint32_t target_off = t->page_off + delta;      /* wraps for targets below the page */
+    if (target_off >= 4096 || slot > 1) {
+        jt_exit(t, JIT_EXIT_LOOKUP);
+        return;
+    }
+    uint8_t *rel = x86_jmp(e);
+    t->b->jit_link[slot] = rel;
+    x86_bind(e, rel);           /* the stub follows at once: fall into it until linked */
+    jt_exit_from_block(t, JIT_EXIT(JIT_EXIT_CHAIN, slot));
+}
+
+static void branch(struct jit_translation *t, const struct block_insn *d)
+{
+    struct x86 *e = &t->e;
+    jt_write_back(t, t->dirty);
+    enum x86_reg a = jt_read(t, d->i.rs1, RAX);
+    enum x86_cc cc;
+    switch (d->i.op) {
+    case OP_BEQ:  cc = CC_E; break;
+    case OP_BNE:  cc = CC_NE; break;
+    case OP_BLT:  cc = CC_L; break;
+    case OP_BGE:  cc = CC_GE; break;
+    case OP_BLTU: cc = CC_B; break;
+    default:      cc = CC_AE; break;        /* bgeu */
+    }
+    if (d->i.rs2 == 0)
+        x86_alu_r32_imm(e, ALU_CMP, a, 0);
+    else if (jt_in_memory(t, d->i.rs2))
+        x86_alu_r32_m32(e, ALU_CMP, a, RBX, H_X(d->i.rs2));
+    else
+        x86_alu_r32_r32(e, ALU_CMP, a, jit_pool[t->host_of[d->i.rs2]]);
+    uint8_t *taken = x86_jcc(e, cc);
+    exit_to(t, d->off + d->i.len, 0);
+    x86_bind(e, taken);
+    history(t, d->off, d->off + (uint32_t)d->i.imm, d->i.len);
+    exit_to(t, d->off + (uint32_t)d->i.imm, 1);
+}
+
+static void jal(struct jit_translation *t, const struct block_insn *d)
+{
+    x86_mov_r32_m32(&t->e, RAX, RBX, H_(pc));
+    x86_alu_r32_imm(&t->e, ALU_ADD, RAX, d->off + d->i.len);
+    jt_write(t, d->i.rd, RAX);
+    jt_write_back(t, t->dirty);
+    history(t, d->off, d->off + (uint32_t)d->i.imm, d->i.len);
+    exit_to(t, d->off + (uint32_t)d->i.imm, 1);
+}
+
+static void jalr(struct jit_translation *t, const struct block_insn *d)
+{
+    struct x86 *e = &t->e;
+    /* The target first: rd may be rs1. It waits in RDX. */
+    jt_read_into(t, RDX, d->i.rs1);
+    x86_alu_r32_imm(e, ALU_ADD, RDX, (uint32_t)d->i.imm);
+    x86_alu_r32_imm(e, ALU_AND, RDX, ~1u);
+    x86_mov_r32_m32(e, RAX, RBX, H_(pc));
+    x86_alu_r32_imm(e, ALU_ADD, RAX, d->off + d->i.len);
+    jt_write(t, d->i.rd, RAX);
+    jt_write_back(t, t->dirty);
+    /* History, unless the target is the next instruction (no move). */
+    x86_mov_r32_m32(e, RCX, RBX, H_(pc));
+    x86_alu_r32_imm(e, ALU_ADD, RCX, d->off + d->i.len);
+    x86_alu_r32_r32(e, ALU_CMP, RCX, RDX);
+    uint8_t *no_move = x86_jcc(e, CC_E);
+    x86_alu_r32_imm(e, ALU_SUB, RCX, d->i.len);
+    x86_mov_r32_m32(e, RAX, RBX, H_(hist_pos));
+    x86_alu_m32_imm(e, ALU_ADD, RBX, H_(hist_pos), 1);
+    x86_alu_r32_imm(e, ALU_AND, RAX, HART_HISTORY_LEN - 1);
+    x86_mov_ms4_r32(e, RBX, RAX, H_(hist_from), RCX);
+    x86_mov_ms4_r32(e, RBX, RAX, H_(hist_to), RDX);
+    x86_bind(e, no_move);
+    x86_mov_m32_r32(e, RBX, H_(pc), RDX);
+    jt_exit(t, JIT_EXIT_LOOKUP);
+}
+
+/* The block's last instruction is the interpreter's (SYSTEM, CSR, fence.i, illegal):
+ * leave with h->pc on it. */
+static void to_interpreter(struct jit_translation *t, const struct block_insn *d)
+{
+    jt_write_back(t, t->dirty);
+    if (d->off)
+        x86_alu_m32_imm(&t->e, ALU_ADD, RBX, H_(pc), d->off);
+    jt_exit(t, JIT_EXIT_STEP);
+}
+
+/* Does this instruction end the block's code itself (no fall-through exit needed)? */
+static bool ends_with_exit(unsigned op);
+
+static bool for_interpreter(unsigned op)
+{
+    switch (op) {
+    case OP_ECALL: case OP_EBREAK: case OP_MRET: case OP_SRET: case OP_WFI:
+    case OP_SFENCE_VMA: case OP_FENCE_I: case OP_ILLEGAL:
+    case OP_CSRRW: case OP_CSRRS: case OP_CSRRC:
+    case OP_CSRRWI: case OP_CSRRSI: case OP_CSRRCI:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool ends_with_exit(unsigned op)
+{
+    switch (op) {
+    case OP_BEQ: case OP_BNE: case OP_BLT: case OP_BGE: case OP_BLTU: case OP_BGEU:
+    case OP_JAL: case OP_JALR:
+        return true;
+    default:
+        return for_interpreter(op);
+    }
+}
+
+/* ---- the block ---- */
+
+static void entry(struct jit_translation *t)
+{
+    struct x86 *e = &t->e;
+    /* Enough budget for the whole block, or back to jit_run before doing anything. */
+    x86_alu_m64_imm(e, ALU_CMP, RBX, H_(jit_left), t->count);
+    uint8_t *enough = x86_jcc(e, CC_AE);
+    jt_exit(t, JIT_EXIT_BUDGET);
+    x86_bind(e, enough);
+    if (t->count) {
+        x86_alu_m64_imm(e, ALU_SUB, RBX, H_(jit_left), t->count);
+        x86_alu_m64_imm(e, ALU_ADD, RBX, H_(retired), t->count);
+    }
+    jt_reload(t, false);
+}
+
+bool jit_translate(struct jit_translation *t, struct hart *h, struct jit_cache *c,
+                   const uint8_t *exit_stub, struct block *b)
+{
+    memset(t, 0, offsetof(struct jit_translation, stubs));
+    t->nstubs = 0;
+    t->h = h;
+    t->b = b;
+    t->exit_stub = exit_stub;
+    t->page_off = (unsigned)(b->host & 0xfff);
+    unsigned n = b->ninsns;
+    bool last_interp = for_interpreter(b->insns[n - 1].i.op);
+    t->count = last_interp ? n - 1 : n;
+    b->jit_link[0] = b->jit_link[1] = NULL;
+    allocate(t);
+    x86_init(&t->e, jit_cache_next(c), jit_cache_room(c), jit_cache_delta(c));
+    entry(t);
+    for (unsigned i = 0; i < n && !t->e.full; i++) {
+        const struct block_insn *d = &b->insns[i];
+        switch (d->i.op) {
+        case OP_BEQ: case OP_BNE: case OP_BLT: case OP_BGE: case OP_BLTU: case OP_BGEU:
+            branch(t, d);
+            break;
+        case OP_JAL:
+            jal(t, d);
+            break;
+        case OP_JALR:
+            jalr(t, d);
+            break;
+        case OP_FENCE:
+            break;
+        default:
+            if (for_interpreter(d->i.op))
+                to_interpreter(t, d);
+            else if (!jt_alu(t, d) && !jt_mem(t, d, i))
+                return false;           /* nothing else exists; a decoder change would */
+            break;
+        }
+    }
+    /* A block cut by its size or the page end falls through (the exit entry). */
+    const struct block_insn *last = &b->insns[n - 1];
+    if (!ends_with_exit(last->i.op)) {
+        jt_write_back(t, t->dirty);
+        exit_to(t, b->insns[n].off, 0);
+    }
+    jt_emit_stubs(t);
+    if (t->e.full)
+        return false;
+    b->jit = x86_here(&t->e) - x86_size(&t->e);
+    b->jit_count = (uint16_t)t->count;
+    jit_cache_commit(c, x86_size(&t->e));
+    return true;
+}
