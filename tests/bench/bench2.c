@@ -297,7 +297,7 @@ enum {
 #define VM_MEM 64u /* words */
 #define VM_LOCALS 8u
 
-static uint8_t vm_code[512]; /* the program takes about 130 */
+static uint8_t vm_code[512]; /* the program takes 120 */
 static uint32_t vm_len;
 static uint32_t vm_mem[VM_MEM];
 
