@@ -1,7 +1,10 @@
 /*
- * demo [SECONDS]: draw straight into the framebuffer (fbmap) for a few seconds: colour
- * waves rolling across the screen and a square bouncing over them. The console comes
- * back when the demo exits.
+ * demo [SECONDS]: draw straight into the framebuffer (fbmap) for a few seconds (5 unless
+ * told): colour waves rolling across the screen and a square bouncing over them, a frame
+ * every 10 ms tick at most. The console comes back when the demo exits, and the demo says
+ * how fast it drew:
+ *
+ *     demo: 290 frames in 5.0 s = 58.0 fps
  */
 #include "user.h"
 
@@ -56,11 +59,15 @@ int main(int argc, char **argv)
         return 1;
     }
     make_palette();
-    unsigned start = uptime(), frames = 0;
-    while (uptime() - start < seconds * 1000) {
+    unsigned start = uptime(), frames = 0, ms;
+    while ((ms = uptime() - start) < seconds * 1000) {
         draw(&fb, frames++);
         sleep(10);
     }
-    printf("demo: %u frames\n", frames);
+    /* frames per second, to a tenth, rounded (frames * 10000 fits in 32 bits for over an
+     * hour at the 100 fps that the tick allows) */
+    unsigned fps10 = ms ? (frames * 10000 + ms / 2) / ms : 0;
+    printf("demo: %u frames in %u.%u s = %u.%u fps\n", frames, ms / 1000, ms % 1000 / 100,
+           fps10 / 10, fps10 % 10);
     return 0;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# rvbox's benchmark: run tests/bench's compute program on rvbox and on
-# qemu-system-riscv32 in one go, time each run (wall clock), and print a table:
+# rvbox's benchmark: run tests/bench's compute programs (bench.c, bench2.c) on rvbox and
+# on qemu-system-riscv32 in one go, time each run (wall clock), and print a table per
+# program:
 #
 #   engine       wall_s      instret     MIPS  checksum
 #
@@ -13,6 +14,10 @@ set -uo pipefail
 # environment (RVBOX_BENCH_CONSOLE=virt).
 RVBOX_CONSOLE=${RVBOX_BENCH_CONSOLE:-htif}
 
+# qemu-icount's minstret minus rvbox's at the end of a program: QEMU's reset vector is one
+# instruction longer than rvbox's, and QEMU's csrr minstret counts itself (README.md).
+instret_skew=2
+
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=$root/build
@@ -21,6 +26,7 @@ rvbox=""
 qemu="qemu-system-riscv32"
 rvbox_elf=""
 qemu_elf=""
+program=""
 rvbox_timeout=600
 qemu_timeout=120
 
@@ -28,11 +34,13 @@ usage() {
     cat <<EOF
 usage: $0 [options]
   --runs N          run each engine N times, keep the fastest (default $runs)
+  --program P       which program: bench, bench2 or all (default all; bench when an
+                    ELF is given)
   --rvbox PATH      the rvbox binary (default BUILD/rvbox)
   --qemu PATH       the QEMU binary (default $qemu)
   --build DIR       the build tree (default $build)
-  --rvbox-elf PATH  the program rvbox runs (default BUILD/guests/bench/bench-$RVBOX_CONSOLE.elf)
-  --qemu-elf PATH   the program QEMU runs (default BUILD/guests/bench/bench-virt.elf)
+  --rvbox-elf PATH  the program rvbox runs (default BUILD/guests/bench/P-$RVBOX_CONSOLE.elf)
+  --qemu-elf PATH   the program QEMU runs (default BUILD/guests/bench/P-virt.elf)
   --timeout S       give up on an rvbox run after S seconds (default $rvbox_timeout;
                     QEMU gets $qemu_timeout)
 Unless an ELF is given, it first runs 'cmake --build BUILD' to bring everything up to date.
@@ -47,6 +55,7 @@ die() {
 while [ $# -gt 0 ]; do
     case $1 in
     --runs) runs=${2:?}; shift 2 ;;
+    --program) program=${2:?}; shift 2 ;;
     --rvbox) rvbox=${2:?}; shift 2 ;;
     --qemu) qemu=${2:?}; shift 2 ;;
     --build) build=${2:?}; shift 2 ;;
@@ -59,6 +68,21 @@ while [ $# -gt 0 ]; do
 done
 case $runs in '' | *[!0-9]* | 0) die "--runs wants a positive number, not '$runs'" ;; esac
 case $RVBOX_CONSOLE in htif | virt) ;; *) die "RVBOX_BENCH_CONSOLE must be htif or virt" ;; esac
+# An ELF given on the command line is one program's: bench's unless --program says.
+if [ -n "$rvbox_elf" ] || [ -n "$qemu_elf" ]; then
+    case ${program:-bench} in
+    bench | bench2) program=${program:-bench} ;;
+    all) die "--rvbox-elf and --qemu-elf are one program's: say --program bench or bench2" ;;
+    *) die "--program wants bench, bench2 or all, not '$program'" ;;
+    esac
+    programs=("$program")
+else
+    case ${program:-all} in
+    bench | bench2) programs=("$program") ;;
+    all) programs=(bench bench2) ;;
+    *) die "--program wants bench, bench2 or all, not '$program'" ;;
+    esac
+fi
 
 if [ -z "$rvbox_elf" ] && [ -z "$qemu_elf" ]; then
     [ -f "$build/CMakeCache.txt" ] || die "no build tree in $build: run 'cmake -S . -B build' first"
@@ -69,8 +93,12 @@ if [ -z "$rvbox_elf" ] && [ -z "$qemu_elf" ]; then
     fi
 fi
 rvbox=${rvbox:-$build/rvbox}
-rvbox_elf=${rvbox_elf:-$build/guests/bench/bench-$RVBOX_CONSOLE.elf}
-qemu_elf=${qemu_elf:-$build/guests/bench/bench-virt.elf}
+have_qemu=0
+if command -v "$qemu" >/dev/null 2>&1; then
+    have_qemu=1
+else
+    echo "qemu: $qemu is not installed: skipped" >&2
+fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -103,7 +131,6 @@ run_once() {
 
 # Run an engine `runs` times and keep the fastest; every run must print the same
 # checksum. Records the result in the engines/wall/instret/checksum arrays.
-engines=() walls=() instrets=() checksums=()
 bench_engine() {
     local name=$1 limit=$2
     shift 2
@@ -129,77 +156,92 @@ bench_engine() {
     checksums+=("$sum")
 }
 
-# rvbox: -bios none runs the program directly, in M-mode.
-if [ -x "$rvbox" ]; then
-    [ -f "$rvbox_elf" ] || die "no $rvbox_elf (is tests/bench in the guest build?)"
-    bench_engine rvbox "$rvbox_timeout" "$rvbox" -bios none -kernel "$rvbox_elf"
-else
-    echo "rvbox: not found at $rvbox" >&2
-    failed=1
-fi
+# One program: run every engine on it, print its table, compare the engines. Within,
+# failed is this program's; on the way out, any failure is kept in the global one.
+bench_program() {
+    local name=$1 rvbox_elf=$2 qemu_elf=$3 failed_before=$failed
+    local i first rv qi count mark mips reference borrowed
+    failed=0
+    engines=() walls=() instrets=() checksums=()
 
-# QEMU twice: plain TCG, its real speed (but without -icount its minstret counts host
-# time, not instructions); and with -icount shift=0,sleep=off, where minstret counts
-# instructions, deterministically (sleep=on adds clock warps to it).
-if command -v "$qemu" >/dev/null 2>&1; then
-    [ -f "$qemu_elf" ] || die "no $qemu_elf (is tests/bench in the guest build?)"
-    qemu_args=(-M virt -bios none -nographic -kernel "$qemu_elf")
-    bench_engine qemu "$qemu_timeout" "$qemu" "${qemu_args[@]}"
-    bench_engine qemu-icount "$qemu_timeout" "$qemu" "${qemu_args[@]}" -icount shift=0,sleep=off
-else
-    echo "qemu: $qemu is not installed: skipped" >&2
-fi
-
-# The instruction count that MIPS divides: each engine's own minstret, except plain
-# QEMU's, which is not a count: it borrows QEMU -icount's (same program, same engine).
-reference=""
-for ((i = 0; i < ${#engines[@]}; i++)); do
-    [ "${engines[i]}" = qemu-icount ] && reference=${instrets[i]}
-done
-
-borrowed=0
-if [ ${#engines[@]} -gt 0 ]; then
-    echo
-    printf '%-12s %8s %12s %9s  %s\n' engine wall_s instret MIPS checksum
-    for ((i = 0; i < ${#engines[@]}; i++)); do
-        count=${instrets[i]} mark=" "
-        if [ "${engines[i]}" = qemu ]; then
-            count=$reference mark="*"
-            borrowed=1
-        fi
-        if [ -n "$count" ]; then
-            mips=$(awk -v n="$count" -v t="${walls[i]}" 'BEGIN { printf "%.1f", n / t / 1e6 }')
-        else
-            count=- mips=-
-        fi
-        printf '%-12s %8s %11s%s %9s  %s\n' "${engines[i]}" "${walls[i]}" "$count" "$mark" \
-            "$mips" "${checksums[i]}"
-    done
-    if [ $borrowed -eq 1 ]; then
-        echo "* plain QEMU's minstret counts host time: instret taken from qemu-icount."
-    fi
-fi
-
-# The checksums must agree; the instruction counts should, to within QEMU's reset vector.
-first=""
-for ((i = 0; i < ${#engines[@]}; i++)); do
-    if [ -z "$first" ]; then
-        first=${checksums[i]}
-    elif [ "${checksums[i]}" != "$first" ]; then
-        echo "CHECKSUM MISMATCH: ${engines[0]} says $first, ${engines[i]} says ${checksums[i]}"
+    # rvbox: -bios none runs the program directly, in M-mode.
+    if [ -x "$rvbox" ]; then
+        [ -f "$rvbox_elf" ] || die "no $rvbox_elf (is tests/bench in the guest build?)"
+        bench_engine rvbox "$rvbox_timeout" "$rvbox" -bios none -kernel "$rvbox_elf"
+    else
+        echo "rvbox: not found at $rvbox" >&2
         failed=1
     fi
+
+    # QEMU twice: plain TCG, its real speed (but without -icount its minstret counts host
+    # time, not instructions); and with -icount shift=0,sleep=off, where minstret counts
+    # instructions, deterministically (sleep=on adds clock warps to it).
+    if [ $have_qemu -eq 1 ]; then
+        [ -f "$qemu_elf" ] || die "no $qemu_elf (is tests/bench in the guest build?)"
+        qemu_args=(-M virt -bios none -nographic -kernel "$qemu_elf")
+        bench_engine qemu "$qemu_timeout" "$qemu" "${qemu_args[@]}"
+        bench_engine qemu-icount "$qemu_timeout" "$qemu" "${qemu_args[@]}" -icount shift=0,sleep=off
+    fi
+
+    # The instruction count that MIPS divides: each engine's own minstret, except plain
+    # QEMU's, which is not a count: it borrows QEMU -icount's (same program, same engine).
+    reference=""
+    for ((i = 0; i < ${#engines[@]}; i++)); do
+        [ "${engines[i]}" = qemu-icount ] && reference=${instrets[i]}
+    done
+
+    borrowed=0
+    if [ ${#engines[@]} -gt 0 ]; then
+        echo
+        echo "$name: tests/bench/$name.c"
+        printf '%-12s %8s %12s %9s  %s\n' engine wall_s instret MIPS checksum
+        for ((i = 0; i < ${#engines[@]}; i++)); do
+            count=${instrets[i]} mark=" "
+            if [ "${engines[i]}" = qemu ]; then
+                count=$reference mark="*"
+                borrowed=1
+            fi
+            if [ -n "$count" ]; then
+                mips=$(awk -v n="$count" -v t="${walls[i]}" 'BEGIN { printf "%.1f", n / t / 1e6 }')
+            else
+                count=- mips=-
+            fi
+            printf '%-12s %8s %11s%s %9s  %s\n' "${engines[i]}" "${walls[i]}" "$count" "$mark" \
+                "$mips" "${checksums[i]}"
+        done
+        if [ $borrowed -eq 1 ]; then
+            echo "* plain QEMU's minstret counts host time: instret taken from qemu-icount."
+        fi
+    fi
+
+    # The checksums must agree; the instruction counts should, to within QEMU's reset vector.
+    first=""
+    for ((i = 0; i < ${#engines[@]}; i++)); do
+        if [ -z "$first" ]; then
+            first=${checksums[i]}
+        elif [ "${checksums[i]}" != "$first" ]; then
+            echo "CHECKSUM MISMATCH: ${engines[0]} says $first, ${engines[i]} says ${checksums[i]}"
+            failed=1
+        fi
+    done
+    if [ ${#engines[@]} -gt 1 ] && [ $failed -eq 0 ]; then
+        echo "checksums agree: $first"
+    fi
+    rv="" qi=""
+    for ((i = 0; i < ${#engines[@]}; i++)); do
+        case ${engines[i]} in rvbox) rv=${instrets[i]} ;; qemu-icount) qi=${instrets[i]} ;; esac
+    done
+    if [ -n "$rv" ] && [ -n "$qi" ] && [ $failed -eq 0 ]; then
+        echo "instret: qemu-icount - rvbox = $((qi - rv)) ($instret_skew expected: see README.md)"
+    fi
+    [ $failed_before -eq 0 ] || failed=1
+}
+
+# (An ELF given on the command line comes with a single program.)
+for name in "${programs[@]}"; do
+    bench_program "$name" "${rvbox_elf:-$build/guests/bench/$name-$RVBOX_CONSOLE.elf}" \
+        "${qemu_elf:-$build/guests/bench/$name-virt.elf}"
 done
-if [ ${#engines[@]} -gt 1 ] && [ $failed -eq 0 ]; then
-    echo "checksums agree: $first"
-fi
-rv="" qi=""
-for ((i = 0; i < ${#engines[@]}; i++)); do
-    case ${engines[i]} in rvbox) rv=${instrets[i]} ;; qemu-icount) qi=${instrets[i]} ;; esac
-done
-if [ -n "$rv" ] && [ -n "$qi" ] && [ $failed -eq 0 ]; then
-    echo "instret: qemu-icount - rvbox = $((qi - rv)) (7 expected: see README.md)"
-fi
 
 if [ $failed -ne 0 ]; then
     echo "FAILED" >&2
