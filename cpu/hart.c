@@ -131,6 +131,25 @@ void hart_flush_caches(struct hart *h)
     block_flush(h);
 }
 
+void hart_set_translation_hook(struct hart *h,
+                               void (*fn)(void *opaque, const struct hart_translation *t),
+                               void *opaque)
+{
+    h->translation_hook = fn;
+    h->translation_opaque = opaque;
+}
+
+bool hart_jit_counts(const struct hart *h, uint64_t *translations, uint64_t *flushes)
+{
+    if (!h->jit)
+        return false;
+    struct jit_stats st;
+    jit_get_stats(h->jit, &st);
+    *translations = st.translations;
+    *flushes = st.flushes;
+    return true;
+}
+
 enum hart_engine hart_default_engine(void)
 {
     return jit_supported() ? HART_ENGINE_JIT : HART_ENGINE_BLOCK;

@@ -97,6 +97,28 @@ enum hart_engine hart_set_engine(struct hart *h, enum hart_engine engine);
 void hart_set_jit_cache(struct hart *h, size_t bytes);
 enum hart_engine hart_default_engine(void);
 
+/*
+ * The JIT's translations as it makes them (for -d out_asm): the block's pc where it was
+ * first run, its guest instructions (raw bits: 16 of them for a compressed one; len 2
+ * or 4), and the host code made of them. A hook costs nothing while none is set and
+ * does not make the hart leave its engine (unlike the trace hooks).
+ */
+struct hart_translation {
+    uint32_t pc;
+    unsigned ninsns;
+    uint32_t raw[64];
+    uint8_t len[64];
+    const uint8_t *code;        /* where the host code runs */
+    size_t code_len;
+};
+void hart_set_translation_hook(struct hart *h,
+                               void (*fn)(void *opaque, const struct hart_translation *t),
+                               void *opaque);
+
+/* The JIT's counts so far: translations made, and whole-cache flushes (a full cache,
+ * or code forgotten for a debugger). False: no JIT on this hart. */
+bool hart_jit_counts(const struct hart *h, uint64_t *translations, uint64_t *flushes);
+
 /* The bus this hart was created with. */
 struct bus *hart_bus(const struct hart *h);
 

@@ -29,8 +29,6 @@ struct jit {
     const uint8_t *exit_stub;
     struct jit_translation scratch;
     struct jit_stats stats;
-    void (*dump)(void *opaque, const char *line);
-    void *dump_opaque;
 };
 
 bool jit_supported(void)
@@ -104,24 +102,33 @@ void jit_flush(struct jit *j)
     j->stats.flushes++;
 }
 
-void jit_set_dump(struct jit *j, void (*dump)(void *opaque, const char *line), void *opaque)
-{
-    j->dump = dump;
-    j->dump_opaque = opaque;
-}
-
 void jit_get_stats(const struct jit *j, struct jit_stats *out)
 {
     *out = j->stats;
     out->bytes = j->cache.used - j->cache.reserved;
 }
 
+/* Show a new translation to the hook (-d out_asm). */
+static void report(struct hart *h, const struct block *b, size_t code_len)
+{
+    struct hart_translation t = { .pc = h->pc, .ninsns = b->ninsns, .code = b->jit,
+                                  .code_len = code_len };
+    for (unsigned i = 0; i < b->ninsns && i < 64; i++) {
+        t.raw[i] = b->insns[i].i.raw;
+        t.len[i] = b->insns[i].i.len;
+    }
+    h->translation_hook(h->translation_opaque, &t);
+}
+
 /* Translate b, flushing everything once if the cache is full. False: the block stays
  * with the interpreter. */
 static bool translate(struct jit *j, struct hart *h, struct block *b)
 {
+    size_t before = j->cache.used;
     if (jit_translate(&j->scratch, h, &j->cache, j->exit_stub, b)) {
         j->stats.translations++;
+        if (h->translation_hook)
+            report(h, b, j->cache.used - before);
         return true;
     }
     if (jit_cache_room(&j->cache) > j->cache.size / 2) {

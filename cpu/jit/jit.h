@@ -31,9 +31,6 @@ void jit_flush(struct jit *j);
 /* Run up to `budget` steps: the block engine's contract. */
 enum hart_stop jit_run(struct hart *h, uint64_t budget, uint64_t *steps);
 
-/* Print each translation (guest instructions and host code) here, or stop (NULL). */
-void jit_set_dump(struct jit *j, void (*dump)(void *opaque, const char *line), void *opaque);
-
 /* Statistics for tests and -d: translations made, flushes of the whole cache. */
 struct jit_stats {
     uint64_t translations, flushes, bytes;
