@@ -27,6 +27,7 @@ struct jit {
     /* The trampolines, at the start of the cache. */
     unsigned (*enter)(struct hart *h, const uint8_t *code);
     const uint8_t *exit_stub;
+    const uint8_t *lookup_stub;
     struct jit_translation scratch;
     struct jit_stats stats;
 };
@@ -39,6 +40,54 @@ bool jit_supported(void)
     return false;
 #endif
 }
+
+/*
+ * The lookup stub: where an indirect or cross-page exit goes with h->pc set. It does in
+ * host code what jit_run would (the fetch TLB for pc, then the block table) and jumps to
+ * the block's translation when both know it; otherwise it returns to jit_run
+ * (JIT_EXIT_LOOKUP), which translates, steps, or takes an interrupt.
+ */
+static void emit_lookup(struct x86 *e, const uint8_t *exit)
+{
+    x86_mov_r32_m32(e, RAX, RBX, H_(pc));
+    x86_mov_r32_r32(e, RCX, RAX);
+    x86_shift_r32_imm(e, SH_SHR, RCX, 12);
+    x86_mov_r32_r32(e, RDX, RCX);
+    x86_alu_r32_m32(e, ALU_XOR, RDX, RBX, H_(tlb_ix_exec));
+    x86_alu_r32_imm(e, ALU_AND, RDX, TLB_SIZE - 1);
+    x86_shift_r32_imm(e, SH_SHL, RDX, 4);
+    x86_alu_r32_m32(e, ALU_OR, RCX, RBX, H_(tlb_tag_exec));
+    x86_lea_r64(e, R10, RBX, RDX, 1, H_(tlb.exec));
+    x86_alu_r32_m32(e, ALU_CMP, RCX, R10, 0);
+    uint8_t *miss1 = x86_jcc(e, CC_NE);
+    x86_mov_r64_m64(e, R10, R10, 8);
+    x86_alu_r64_r64(e, ALU_ADD, R10, RAX);                 /* host address of pc */
+    /* block_slot(): ((host >> 1) ^ (host >> (1 + BLOCK_TABLE_BITS))) & mask */
+    x86_mov_r64_r64(e, RCX, R10);
+    x86_shift_r64_imm(e, SH_SHR, RCX, 1);
+    x86_mov_r64_r64(e, RDX, R10);
+    x86_shift_r64_imm(e, SH_SHR, RDX, 1 + BLOCK_TABLE_BITS);
+    x86_alu_r64_r64(e, ALU_XOR, RCX, RDX);
+    x86_alu_r32_imm(e, ALU_AND, RCX, (1u << BLOCK_TABLE_BITS) - 1);
+    x86_mov_r64_m64(e, RDX, RBX, H_(blocks));
+    x86_mov_r64_ms8(e, RDX, RDX, RCX, (int32_t)offsetof(struct block_cache, table));
+    x86_alu_r64_imm(e, ALU_CMP, RDX, 0);
+    uint8_t *miss2 = x86_jcc(e, CC_E);
+    x86_alu_r64_m64(e, ALU_CMP, R10, RDX, (int32_t)offsetof(struct block, host));
+    uint8_t *miss3 = x86_jcc(e, CC_NE);
+    x86_mov_r64_m64(e, RAX, RDX, (int32_t)offsetof(struct block, jit));
+    x86_alu_r64_imm(e, ALU_CMP, RAX, 0);
+    uint8_t *miss4 = x86_jcc(e, CC_E);
+    x86_jmp_r64(e, RAX);
+    x86_bind(e, miss1);
+    x86_bind(e, miss2);
+    x86_bind(e, miss3);
+    x86_bind(e, miss4);
+    x86_mov_r32_imm(e, RAX, JIT_EXIT_LOOKUP);
+    x86_jmp_to(e, exit);
+}
+
+_Static_assert(sizeof(struct tlb_entry) == 16, "the lookup scales by 16");
 
 /*
  * enter(h, code): save rbx, rbp, r12-r15, align the stack for calls into C, rbx = h,
@@ -61,12 +110,15 @@ static bool make_trampolines(struct jit *j)
     for (unsigned i = 6; i-- > 0;)
         x86_pop(&e, saved[i]);
     x86_ret(&e);
+    const uint8_t *lookup = x86_here(&e);
+    emit_lookup(&e, exit);
     if (e.full)
         return false;
     jit_cache_commit(&j->cache, x86_size(&e));
     j->cache.reserved = j->cache.used;
     j->enter = (unsigned (*)(struct hart *, const uint8_t *))(uintptr_t)enter;
     j->exit_stub = exit;
+    j->lookup_stub = lookup;
     return true;
 }
 
@@ -125,7 +177,7 @@ static void report(struct hart *h, const struct block *b, size_t code_len)
 static bool translate(struct jit *j, struct hart *h, struct block *b)
 {
     size_t before = j->cache.used;
-    if (jit_translate(&j->scratch, h, &j->cache, j->exit_stub, b)) {
+    if (jit_translate(&j->scratch, h, &j->cache, j->exit_stub, j->lookup_stub, b)) {
         j->stats.translations++;
         if (h->translation_hook)
             report(h, b, j->cache.used - before);
@@ -142,7 +194,7 @@ static bool translate(struct jit *j, struct hart *h, struct block *b)
 }
 
 /* Point b's direct exit `slot` at next's code: from now on b jumps there itself. */
-static void link(struct jit *j, struct block *b, unsigned slot, const struct block *next)
+static void chain_exit(struct jit *j, struct block *b, unsigned slot, const struct block *next)
 {
     uint8_t *rel = b->jit_link[slot];
     if (!rel || !next->jit)
@@ -197,7 +249,7 @@ enum hart_stop jit_run(struct hart *h, uint64_t budget, uint64_t *steps_out)
             continue;
         }
         if (link_from) {
-            link(j, link_from, link_slot, b);
+            chain_exit(j, link_from, link_slot, b);
             link_from = NULL;
         }
         if (b->jit_count > budget - steps) {

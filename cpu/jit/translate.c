@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cpu/decode.h"
+#include "cpu/exec.h"
 
 const enum x86_reg jit_pool[JIT_POOL] = { R12, R13, R14, R15, RBP, RSI, RDI, R8, R9 };
 
@@ -152,7 +153,7 @@ static void exit_to(struct jit_translation *t, uint32_t delta, unsigned slot)
     x86_alu_m32_imm(e, ALU_ADD, RBX, H_(pc), delta);
     uint32_t target_off = t->page_off + delta;      /* wraps for targets below the page */
     if (target_off >= 4096 || slot > 1) {
-        jt_exit(t, JIT_EXIT_LOOKUP);
+        x86_jmp_to(e, t->lookup_stub);
         return;
     }
     uint8_t *rel = x86_jmp(e);
@@ -222,7 +223,7 @@ static void jalr(struct jit_translation *t, const struct block_insn *d)
     x86_mov_ms4_r32(e, RBX, RAX, H_(hist_to), RDX);
     x86_bind(e, no_move);
     x86_mov_m32_r32(e, RBX, H_(pc), RDX);
-    jt_exit(t, JIT_EXIT_LOOKUP);
+    x86_jmp_to(e, t->lookup_stub);
 }
 
 /* The block's last instruction is the interpreter's (SYSTEM, CSR, fence.i, illegal):
@@ -243,12 +244,45 @@ static bool for_interpreter(unsigned op)
     switch (op) {
     case OP_ECALL: case OP_EBREAK: case OP_MRET: case OP_SRET: case OP_WFI:
     case OP_SFENCE_VMA: case OP_FENCE_I: case OP_ILLEGAL:
-    case OP_CSRRW: case OP_CSRRS: case OP_CSRRC:
-    case OP_CSRRWI: case OP_CSRRSI: case OP_CSRRCI:
         return true;
     default:
         return false;
     }
+}
+
+static bool is_csr(unsigned op)
+{
+    return op >= OP_CSRRW && op <= OP_CSRRCI;
+}
+
+/*
+ * A CSR access, the last instruction of its block: through the interpreter's exec_csr,
+ * with the state in struct hart and h->retired exact (the entry counted the whole block;
+ * the counters read here must not see this instruction or later ones). It may enable an
+ * interrupt (leave after it) or change the translation context (read from struct hart
+ * by every access that follows).
+ */
+static void csr(struct jit_translation *t, const struct block_insn *d, unsigned index)
+{
+    struct x86 *e = &t->e;
+    uint32_t ahead = t->count - index;
+    jt_write_back(t, t->dirty);
+    x86_alu_m64_imm(e, ALU_SUB, RBX, H_(retired), ahead);
+    x86_mov_r64_r64(e, RDI, RBX);
+    x86_mov_r64_imm(e, RSI, (uint64_t)(uintptr_t)&d->i);
+    x86_call_abs(e, (const void *)exec_csr);
+    x86_alu_m64_imm(e, ALU_ADD, RBX, H_(retired), ahead);  /* as jit_run expects */
+    x86_test_r32_r32(e, RAX, RAX);
+    uint8_t *fine = x86_jcc(e, CC_L);
+    x86_mov_m64_r64(e, RBX, H_(jit_trap), RAX);
+    jt_exit_from_block(t, JIT_EXIT(JIT_EXIT_TRAP, index));
+    x86_bind(e, fine);
+    jt_reload(t, false);        /* rd changed in struct hart; the rest was clobbered */
+    x86_cmp_m8_imm(e, RBX, H_(leave), 0);
+    uint8_t *stay = x86_jcc(e, CC_E);
+    jt_exit_from_block(t, JIT_EXIT(JIT_EXIT_AFTER, index));
+    x86_bind(e, stay);
+    exit_to(t, d->off + d->i.len, 0);
 }
 
 static bool ends_with_exit(unsigned op)
@@ -258,7 +292,7 @@ static bool ends_with_exit(unsigned op)
     case OP_JAL: case OP_JALR:
         return true;
     default:
-        return for_interpreter(op);
+        return for_interpreter(op) || is_csr(op);
     }
 }
 
@@ -280,13 +314,14 @@ static void entry(struct jit_translation *t)
 }
 
 bool jit_translate(struct jit_translation *t, struct hart *h, struct jit_cache *c,
-                   const uint8_t *exit_stub, struct block *b)
+                   const uint8_t *exit_stub, const uint8_t *lookup_stub, struct block *b)
 {
     memset(t, 0, offsetof(struct jit_translation, stubs));
     t->nstubs = 0;
     t->h = h;
     t->b = b;
     t->exit_stub = exit_stub;
+    t->lookup_stub = lookup_stub;
     t->page_off = (unsigned)(b->host & 0xfff);
     unsigned n = b->ninsns;
     bool last_interp = for_interpreter(b->insns[n - 1].i.op);
@@ -310,7 +345,9 @@ bool jit_translate(struct jit_translation *t, struct hart *h, struct jit_cache *
         case OP_FENCE:
             break;
         default:
-            if (for_interpreter(d->i.op))
+            if (is_csr(d->i.op))
+                csr(t, d, i);
+            else if (for_interpreter(d->i.op))
                 to_interpreter(t, d);
             else if (!jt_alu(t, d) && !jt_mem(t, d, i))
                 return false;           /* nothing else exists; a decoder change would */

@@ -52,6 +52,7 @@ struct jit_translation {
     uint32_t cached;            /* guest registers held in host registers */
     uint32_t dirty;             /* cached ones newer than struct hart */
     const uint8_t *exit_stub;   /* the shared return to jit_run (executable) */
+    const uint8_t *lookup_stub; /* the shared lookup of h->pc's translation */
     /* Out-of-line work, emitted after the block's straight line. */
     struct jit_stub {
         uint8_t *from;          /* rel32 to point at the stub */
@@ -86,6 +87,6 @@ void jt_emit_stubs(struct jit_translation *t);
 
 /* Translate b into the cache. False: no room, or nothing the JIT can do. */
 bool jit_translate(struct jit_translation *t, struct hart *h, struct jit_cache *c,
-                   const uint8_t *exit_stub, struct block *b);
+                   const uint8_t *exit_stub, const uint8_t *lookup_stub, struct block *b);
 
 #endif

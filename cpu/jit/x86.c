@@ -196,6 +196,16 @@ void x86_mov_r32_ms4(struct x86 *e, enum x86_reg dst, enum x86_reg base, enum x8
     modrm_sib(e, dst, base, index, 4, disp);
 }
 
+void x86_mov_r64_ms8(struct x86 *e, enum x86_reg dst, enum x86_reg base, enum x86_reg index,
+                     int32_t disp)
+{
+    if (!room(e))
+        return;
+    rex(e, true, dst, index, base, false);
+    byte(e, 0x8b);
+    modrm_sib(e, dst, base, index, 8, disp);
+}
+
 void x86_mov_ms4_r32(struct x86 *e, enum x86_reg base, enum x86_reg index, int32_t disp,
                      enum x86_reg src)
 {
@@ -290,6 +300,12 @@ void x86_alu_r32_m32(struct x86 *e, enum x86_alu op, enum x86_reg dst, enum x86_
                      int32_t disp)
 {
     op_mem(e, false, (uint8_t)(op << 3 | 3), dst, base, disp);
+}
+
+void x86_alu_r64_m64(struct x86 *e, enum x86_alu op, enum x86_reg dst, enum x86_reg base,
+                     int32_t disp)
+{
+    op_mem(e, true, (uint8_t)(op << 3 | 3), dst, base, disp);
 }
 
 static void alu_mem_imm(struct x86 *e, bool w, enum x86_alu op, enum x86_reg base, int32_t disp,

@@ -62,6 +62,8 @@ void x86_store_idx(struct x86 *e, enum x86_reg base, enum x86_reg index, enum x8
 /* dst = [base + index*4 + disp] (32-bit) and the store back. */
 void x86_mov_r32_ms4(struct x86 *e, enum x86_reg dst, enum x86_reg base, enum x86_reg index,
                      int32_t disp);
+void x86_mov_r64_ms8(struct x86 *e, enum x86_reg dst, enum x86_reg base, enum x86_reg index,
+                     int32_t disp);
 void x86_mov_ms4_r32(struct x86 *e, enum x86_reg base, enum x86_reg index, int32_t disp,
                      enum x86_reg src);
 void x86_lea_r64(struct x86 *e, enum x86_reg dst, enum x86_reg base, enum x86_reg index,
@@ -82,6 +84,8 @@ void x86_alu_r64_imm(struct x86 *e, enum x86_alu op, enum x86_reg dst, uint32_t 
 void x86_alu_m64_imm(struct x86 *e, enum x86_alu op, enum x86_reg base, int32_t disp,
                      uint32_t imm);
 void x86_alu_r64_r64(struct x86 *e, enum x86_alu op, enum x86_reg dst, enum x86_reg src);
+void x86_alu_r64_m64(struct x86 *e, enum x86_alu op, enum x86_reg dst, enum x86_reg base,
+                     int32_t disp);
 void x86_cmp_m8_imm(struct x86 *e, enum x86_reg base, int32_t disp, uint8_t imm);
 void x86_test_r32_imm(struct x86 *e, enum x86_reg r, uint32_t imm);
 void x86_test_r32_r32(struct x86 *e, enum x86_reg a, enum x86_reg b);
