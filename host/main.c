@@ -261,6 +261,8 @@ static int run(struct session *s, char *err)
         struct machine *m = boot(s, err);
         if (!m)
             return die(err);
+        if (s->opt.step_engine)
+            hart_set_engine(machine_hart(m), HART_ENGINE_STEP);
         trace_attach(s->trace, m);
         gdbstub_attach(s->gdb, m);
         show(s, m);

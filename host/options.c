@@ -255,6 +255,14 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
                 return 1;
             }
             o->virtio_version = legacy ? 1 : 2;
+        } else if (!strcmp(name, "-engine")) {
+            if (!(v = value_of(&i, argc, argv, err, errlen)))
+                return 1;
+            if (strcmp(v, "block") && strcmp(v, "step")) {
+                snprintf(err, errlen, "--engine %s: want block or step", v);
+                return 1;
+            }
+            o->step_engine = !strcmp(v, "step");
         } else if (!strcmp(name, "-nographic")) {
             o->nographic = true;
         } else if (!strcmp(name, "-display")) {
@@ -328,6 +336,9 @@ void options_print_help(const char *argv0)
            "  --dump-dtb FILE  write the generated device tree to FILE and exit\n"
            "  -nographic     no window (also -display none); the serial console stays\n"
            "  -g WxH         framebuffer size (default 800x600), also --framebuffer\n"
+           "  --engine block|step\n"
+           "                 how instructions run: decoded blocks (the default), or the\n"
+           "                 plain one-at-a-time interpreter they are checked against\n"
            "  --screenshot FILE.png\n"
            "                 write the framebuffer as PNG at exit, and on Ctrl-Alt-S\n"
            "  -h, --help     show this help and exit\n"

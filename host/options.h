@@ -32,6 +32,7 @@ struct options {
     const char *serial;         /* -serial: stdio (default), pty, tcp:..., file:..., none */
     unsigned virtio_version;    /* 1 (legacy, QEMU's default) or 2 */
     bool nographic;             /* -nographic, -display none: no window */
+    bool step_engine;           /* --engine step: the plain one-instruction interpreter */
     unsigned fb_width, fb_height;   /* -g WxH (800x600) */
     const char *screenshot;     /* --screenshot FILE.png: at exit, and on Ctrl-Alt-S */
     unsigned ndrives;
