@@ -1,7 +1,9 @@
 # Registers each guest test program with ctest (included from tests/CMakeLists.txt in the
 # host project): `rvbox -bios none -kernel <name>.elf` runs it and exits with the
 # program's HTIF code, 0 on a pass, the failing case's number otherwise (test_macros.h).
-# The VM builds of the user-level tests are guest.<name>_vm.
+# The VM builds of the user-level tests are guest.<name>_vm. Every test runs a second time
+# on the plain one-instruction step (`--engine step`), the reference the default block
+# engine is checked against: guest.step.<name>.
 include(${CMAKE_CURRENT_LIST_DIR}/list.cmake)
 
 set(rvbox_guest_elves ${RVBOX_GUEST_TESTS})
@@ -13,5 +15,8 @@ foreach(name IN LISTS rvbox_guest_elves)
   add_test(NAME guest.${name}
            COMMAND $<TARGET_FILE:rvbox> -bios none
                    -kernel ${RVBOX_GUEST_DIR}/tests-guest/${name}.elf)
-  set_tests_properties(guest.${name} PROPERTIES TIMEOUT 30 LABELS guest)
+  add_test(NAME guest.step.${name}
+           COMMAND $<TARGET_FILE:rvbox> -bios none --engine step
+                   -kernel ${RVBOX_GUEST_DIR}/tests-guest/${name}.elf)
+  set_tests_properties(guest.${name} guest.step.${name} PROPERTIES TIMEOUT 30 LABELS guest)
 endforeach()
