@@ -7,7 +7,8 @@
  *  - A straight line that runs into an unmapped page: an instruction page fault with
  *    mepc = mtval = that page's first address, the instructions before it all done, and
  *    minstret exact (read in the fault handler's first instruction; checked last, as
- *    cases 27-33): 5 instructions, and 100 (more than one block).
+ *    cases 30-38): 5 instructions, and 100 (more than one block); also when that page
+ *    was mapped and run (so the fetch translation was cached) until sfence.vma.
  *  - A 32-bit instruction at offset 0xffe whose second half is in the next virtual page:
  *    unmapped: a fetch page fault with mepc = the instruction, mtval = the next page;
  *    mapped to the physically next page: it runs; mapped to another physical page: its
@@ -76,6 +77,7 @@
         M_TO_S
         li      t1, \start
         li      a0, 0
+        la      ra, test_fail                   /* should the code return, it failed */
         csrr    s0, instret
         jr      t1
         j       test_fail
@@ -108,7 +110,7 @@ pt_l0:  .skip   4096
 
         .data
         .balign 4
-counts: .skip   4 * 10                          /* RUN_TO_FAULT's counts, by case */
+counts: .skip   4 * 16                          /* RUN_TO_FAULT's counts, by case */
         .balign 4096
 ad_page:
         .word   AD_PTE                          /* L0 entry 0, and code */
@@ -185,21 +187,39 @@ new_li3: addi   a0, zero, 3
         ECALL_UP
         RUN_TO_FAULT 9, STRADDLE_START, STRADDLE_K + 3, VA(2) + 0xffe, VA(3), STRADDLE_K + 1
 
-        /* ---- one virtual page remapped to another physical page ------------------ */
+        /* ---- the line runs into a page that was mapped, then is not ------------- */
         TEST_CASE 10
+        M_TO_S
+        MAP_4K  1, code_a, PTE_CODE
+        sfence.vma
+        li      a0, 0
+        CALL_VA VA(1) - 4 * RUN_SHORT
+        CHECK   a0, 0xa
+        li      a0, 0
+        CALL_VA VA(1) - 4 * RUN_SHORT               /* TLB warm: blocks may chain */
+        CHECK   a0, 0xa
+        UNMAP_4K 1
+        sfence.vma
+        CALL_VA VA(0)                           /* VA(0)'s translation back in the TLB */
+        ECALL_UP
+        RUN_TO_FAULT 11, VA(1) - 4 * RUN_SHORT, RUN_SHORT + 2, VA(1), VA(1), RUN_SHORT
+        RUN_TO_FAULT 12, VA(1) - 4 * RUN_LONG, RUN_LONG + 2, VA(1), VA(1), RUN_LONG
+
+        /* ---- one virtual page remapped to another physical page ------------------ */
+        TEST_CASE 13
         M_TO_S
         CALL_VA VA(4)
         CALL_VA VA(4)
         CALL_VA VA(4)
         CHECK   a0, 0xa
-        TEST_CASE 11
+        TEST_CASE 14
         MAP_4K  4, code_b, PTE_CODE
         sfence.vma
         CALL_VA VA(4)
         CHECK   a0, 0xb
         CALL_VA VA(4)
         CHECK   a0, 0xb
-        TEST_CASE 12
+        TEST_CASE 15
         MAP_4K  4, code_a, PTE_CODE
         sfence.vma
         CALL_VA VA(4)
@@ -210,17 +230,17 @@ new_li3: addi   a0, zero, 3
         CHECK   a0, 0xa
 
         /* ---- one physical page at two virtual addresses -------------------------- */
-        TEST_CASE 13
+        TEST_CASE 16
         CALL_VA VA(5)
         CHECK   a0, VA(5)
         CHECK   a1, VA(5) + 8
         CHECK   a2, VA(5) + 16
-        TEST_CASE 14
+        TEST_CASE 17
         CALL_VA VA(6)
         CHECK   a0, VA(6)
         CHECK   a1, VA(6) + 8
         CHECK   a2, VA(6) + 16
-        TEST_CASE 15
+        TEST_CASE 18
         CALL_VA VA(5)
         CHECK   a0, VA(5)
         CHECK   a1, VA(5) + 8
@@ -229,22 +249,22 @@ new_li3: addi   a0, zero, 3
         CHECK_ADDR a0, shared_page
         la      t0, shared_page + 16
         CHECK_REG a2, t0
-        TEST_CASE 16                            /* a trap's epc: the address executed */
-        EXPECT_TRAP .Lresume16
+        TEST_CASE 19                            /* a trap's epc: the address executed */
+        EXPECT_TRAP .Lresume19
         CALL_VA VA(6) + 28
         j       test_fail_notrap
-.Lresume16:
+.Lresume19:
         CHECK_CAUSE CAUSE_BREAKPOINT
         CHECK_MEM trap_record, TR_EPC, VA(6) + 28
-        TEST_CASE 17
-        EXPECT_TRAP .Lresume17
+        TEST_CASE 20
+        EXPECT_TRAP .Lresume20
         CALL_VA VA(5) + 28
         j       test_fail_notrap
-.Lresume17:
+.Lresume20:
         CHECK_MEM trap_record, TR_EPC, VA(5) + 28
 
         /* ---- code patched through a writable alias ------------------------------- */
-        TEST_CASE 18
+        TEST_CASE 21
         li      t1, VA(7)
         li      t2, 0x5a5a5a5a
         sw      t2, 0x7f0(t1)                   /* a store translation for VA(7) */
@@ -252,14 +272,14 @@ new_li3: addi   a0, zero, 3
         CALL_VA VA(8)
         CALL_VA VA(8)
         CHECK   a0, 1
-        TEST_CASE 19
+        TEST_CASE 22
         lw      t2, new_li2
         li      t1, VA(7)
         sw      t2, 0(t1)
         fence.i
         CALL_VA VA(8)
         CHECK   a0, 2
-        TEST_CASE 20
+        TEST_CASE 23
         lw      t2, new_li3
         li      t1, VA(7)
         sw      t2, 0(t1)
@@ -270,22 +290,22 @@ new_li3: addi   a0, zero, 3
         ECALL_UP
 
         /* ---- an A-bit update rewrites code --------------------------------------- */
-        TEST_CASE 21
+        TEST_CASE 24
         CHECK_MEM ad_page, 0, AD_PTE
-        EXPECT_TRAP .Lresume21
+        EXPECT_TRAP .Lresume24
         jal     ra, ad_page
         j       test_fail_notrap
-.Lresume21:
+.Lresume24:
         CHECK_CAUSE CAUSE_STORE_ACCESS
         CHECK_EPC ad_page
         CHECK_TVAL 0x200
-        TEST_CASE 22
-        EXPECT_TRAP .Lresume22
+        TEST_CASE 25
+        EXPECT_TRAP .Lresume25
         jal     ra, ad_page
         j       test_fail_notrap
-.Lresume22:
+.Lresume25:
         CHECK_CAUSE CAUSE_STORE_ACCESS
-        TEST_CASE 23                            /* a load through it sets A */
+        TEST_CASE 26                            /* a load through it sets A */
         li      t0, MSTATUS_MPP
         csrc    mstatus, t0
         li      t0, MPP_S | MSTATUS_MPRV
@@ -295,7 +315,7 @@ new_li3: addi   a0, zero, 3
         li      t0, MSTATUS_MPRV
         csrc    mstatus, t0
         CHECK_MEM ad_page, 0, AD_PTE | PTE_A
-        TEST_CASE 24                            /* now a branch never taken: no trap */
+        TEST_CASE 27                            /* now a branch never taken: no trap */
         READ_TRAP_COUNT s5
         fence.i                                 /* (rvbox needs none) */
         jal     ra, ad_page
@@ -305,19 +325,19 @@ new_li3: addi   a0, zero, 3
          * ad_page + 60 is `lw t2, 0(t1)`, then entry 16 (VA_AD2's PTE, the same word),
          * then ret. Run twice with a plain RAM address in t1 (the word traps), then
          * with t1 = VA_AD2 under MPRV: the word after the load must be the new one. */
-        TEST_CASE 25
+        TEST_CASE 28
         CHECK_MEM ad_page, 64, AD_PTE
         li      s6, 2
-.Lwarm25:
+.Lwarm28:
         la      t1, ad_page
-        EXPECT_TRAP .Lresume25
+        EXPECT_TRAP .Lresume28
         jal     ra, ad_page + 60
         j       test_fail_notrap
-.Lresume25:
+.Lresume28:
         CHECK_CAUSE CAUSE_STORE_ACCESS
         addi    s6, s6, -1
-        bnez    s6, .Lwarm25
-        TEST_CASE 26
+        bnez    s6, .Lwarm28
+        TEST_CASE 29
         READ_TRAP_COUNT s5
         li      t0, MSTATUS_MPP
         csrc    mstatus, t0
@@ -331,13 +351,15 @@ new_li3: addi   a0, zero, 3
         CHECK_MEM ad_page, 64, AD_PTE | PTE_A
 
         /* ---- the instructions retired up to each fetch fault (rvbox-exact) -------- */
-        CHECK_COUNT 27, 1, RUN_SHORT + 2
-        CHECK_COUNT 28, 2, RUN_SHORT + 2
-        CHECK_COUNT 29, 3, RUN_LONG + 2
-        CHECK_COUNT 30, 4, RUN_LONG + 2
-        CHECK_COUNT 31, 5, STRADDLE_K + 3
-        CHECK_COUNT 32, 6, STRADDLE_K + 3
-        CHECK_COUNT 33, 9, STRADDLE_K + 3
+        CHECK_COUNT 30, 1, RUN_SHORT + 2
+        CHECK_COUNT 31, 2, RUN_SHORT + 2
+        CHECK_COUNT 32, 3, RUN_LONG + 2
+        CHECK_COUNT 33, 4, RUN_LONG + 2
+        CHECK_COUNT 34, 5, STRADDLE_K + 3
+        CHECK_COUNT 35, 6, STRADDLE_K + 3
+        CHECK_COUNT 36, 9, STRADDLE_K + 3
+        CHECK_COUNT 37, 11, RUN_SHORT + 2
+        CHECK_COUNT 38, 12, RUN_LONG + 2
 
         j       .Lend
 
@@ -357,7 +379,8 @@ count_trap:
 /* ---- the pages mapped at VA(i) ---------------------------------------------------- */
         .balign 4096
 run_page:                                       /* VA(0): a straight line to its end */
-        .skip   4096 - 4 * RUN_LONG
+        ret                                     /* (to fill the fetch TLB: case 10) */
+        .skip   4096 - 4 - 4 * RUN_LONG
         .rept   RUN_LONG
         addi    a0, a0, 1
         .endr

@@ -46,9 +46,9 @@
 #                       by its next instructions before fence.i (the spec allows it:
 #                       cases 16 and 17 are rvbox's own promise, the last ones)
 #   block_virtio    101 spike has no virtio-mmio: the probe of slot 0 faults
-#   block_vm        124 case 24 traps: a hardware A-bit update that rewrites code is not
+#   block_vm        127 case 27 traps: a hardware A-bit update that rewrites code is not
 #                       seen by the next run of that code, even after fence.i (a stale
-#                       translation block); 25.. count instructions (instret, as above)
+#                       translation block); 30.. count instructions (instret, as above)
 dir=${1:-build/guests/tests-guest}
 known() {
     case $1 in
@@ -65,7 +65,7 @@ known() {
     block_count | block_irq) echo 1 ;;
     block_smc) echo 16 ;;
     block_virtio) echo 101 ;;
-    block_vm) echo 124 ;;
+    block_vm) echo 127 ;;
     *) echo 0 ;;
     esac
 }
