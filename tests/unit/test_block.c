@@ -13,8 +13,9 @@
  *  - a successor in another page follows that page's mapping (remapped, unmapped);
  *  - the arena flushes when full, in the middle of a run (also just when a block is to
  *    chain to a successor not decoded yet), and the run goes on exactly;
- *  - an interrupt line raised between runs is taken before the next instruction; one
- *    raised by an MMIO store in the middle of a block right after the store;
+ *  - an interrupt line raised between runs is taken before the next instruction, as is
+ *    one the host made takeable by changing the privilege; one raised by an MMIO store
+ *    in the middle of a block right after the store;
  *  - minstret read in the middle of straight-line code, under budgets that cut blocks;
  *  - a straight line that runs off the end of RAM, and a 32-bit instruction whose second
  *    half lies past it: the fetch fault at the right pc and tval, instret exact.
@@ -477,6 +478,49 @@ START_TEST(test_cross_page_successor_follows_mapping)
 }
 END_TEST
 
+/*
+ * A 16-bit instruction in the last two bytes of a page is fetched like any other: from
+ * the translation the TLB holds. VA_CODE maps page A; its last parcels are c.li a0, 1;
+ * page B (the same code but c.li a0, 2 at the end) replaces A in the PTE with no
+ * sfence.vma: both engines may keep running A (the spec allows the stale translation),
+ * but they must agree. (The plain step used to walk the page table afresh for every
+ * fetch at offset 0xffe, so it alone saw B there.)
+ */
+START_TEST(test_page_end_parcel_uses_the_tlb)
+{
+    make_rigs(0x10000);
+    const uint32_t root = BASE + 0x1000, l0 = BASE + 0x2000, a = BASE + 0x3000;
+    const uint32_t b = BASE + 0x4000, next = BASE + 0x5000, vec = BASE + 0x6000;
+    FOR_EACH_RIG(r) {
+        put(r, root + 4 * (VA_CODE >> 22), ((l0 >> 12) << 10) | PTE_V);
+        for (uint32_t page = a; page <= b; page += 0x1000) {
+            for (uint32_t off = 0xff0; off < 0xffe; off += 2)
+                put16(r, page + off, 0x0001);                       /* c.nop */
+            put16(r, page + 0xffe, page == a ? 0x4505 : 0x4509);    /* c.li a0, 1 / 2 */
+        }
+        put(r, next, STOP);
+        trap_stop(r, vec);
+        map_page(r, l0, VA_CODE, a);
+        map_page(r, l0, VA_CODE + 0x1000, next);
+        ck_assert(hart_csr_set(r->h, CSR_SATP, SATP_MODE_SV32 | (root >> 12)));
+        hart_set_priv(r->h, PRIV_S);
+        for (int round = 0; round < 3; round++) {
+            if (round == 2)                         /* the PTE changes, the TLB does not */
+                put(r, l0 + 4 * ((VA_CODE >> 12) & 0x3ff), ((b >> 12) << 10) | PTE_V |
+                    PTE_R | PTE_X | PTE_A);
+            hart_set_pc(r->h, VA_CODE + 0xff0);
+            hart_set_reg(r->h, A0, 0);
+            ck_assert_uint_eq(run(r, 9), 9);        /* 7 c.nop, c.li, the stop */
+            ck_assert_uint_eq(hart_get_pc(r->h), VA_CODE + 0x1000);
+        }
+    }
+    ck_assert_msg(hart_get_reg(rigs[0]->h, A0) == hart_get_reg(rigs[1]->h, A0),
+                  "after the PTE changed: step a0 = %u, block a0 = %u",
+                  hart_get_reg(rigs[0]->h, A0), hart_get_reg(rigs[1]->h, A0));
+    assert_same("stale translation");
+}
+END_TEST
+
 /* ---- the arena ---- */
 
 /* 64 Ki instructions of code: groups of 127 `addi a0, a0, 1` and a ret; a driver calls
@@ -597,6 +641,32 @@ START_TEST(test_irq_between_runs)
         }
         assert_same("interrupt");
     }
+}
+END_TEST
+
+/* A change the host makes that renders a pending interrupt takeable without raising a
+ * line or writing a CSR (here: the privilege, as a debugger or fz_kick sets it) is seen
+ * when hart_run starts, before the first instruction, as the plain loop sees it. (Found
+ * by fuzz.diff: the block engine checked only when something had set h->leave.) */
+START_TEST(test_irq_takeable_after_host_priv_change)
+{
+    make_rigs(0x10000);
+    FOR_EACH_RIG(r) {
+        load_line(r, 200);
+        trap_stop(r, BASE + 0x2000);
+        ck_assert(hart_csr_set(r->h, CSR_MIE, MIP_MSIP));
+        hart_set_irq(r->h, HART_IRQ_MSIP, true);    /* pending; M-mode with MIE off */
+        ck_assert_uint_eq(run(r, 10), 10);
+        ck_assert_uint_eq(hart_get_pc(r->h), BASE + 40);
+        hart_set_priv(r->h, PRIV_U);                /* below M: M interrupts are on */
+        run(r, 100);                                /* (1 would run as a plain step) */
+        ck_assert_uint_eq(csr(r, CSR_MCAUSE), CAUSE_INTERRUPT | IRQ_M_SOFT);
+        ck_assert_msg(csr(r, CSR_MEPC) == BASE + 40, "%s: the interrupt came after %u more "
+                      "instructions", engine_name(r), (csr(r, CSR_MEPC) - BASE - 40) / 4);
+        ck_assert_uint_eq(hart_get_reg(r->h, A0), 10);
+        ck_assert_uint_eq(hart_get_pc(r->h), BASE + 0x2000);
+    }
+    assert_same("interrupt");
 }
 END_TEST
 
@@ -760,9 +830,11 @@ static Suite *block_suite(void)
     tcase_add_test(tc, test_bus_write_invalidates_chain_successor);
     tcase_add_test(tc, test_ad_update_invalidates);
     tcase_add_test(tc, test_cross_page_successor_follows_mapping);
+    tcase_add_test(tc, test_page_end_parcel_uses_the_tlb);
     tcase_add_test(tc, test_arena_flush_mid_run);
     tcase_add_test(tc, test_arena_flush_while_chaining);
     tcase_add_test(tc, test_irq_between_runs);
+    tcase_add_test(tc, test_irq_takeable_after_host_priv_change);
     tcase_add_test(tc, test_irq_raised_by_mmio_store_mid_block);
     tcase_add_test(tc, test_minstret_mid_line_under_budgets);
     tcase_add_test(tc, test_line_runs_off_ram);
