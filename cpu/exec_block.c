@@ -77,6 +77,11 @@ enum hart_stop block_run(struct hart *h, uint64_t budget, uint64_t *steps_out)
      * CSR write) ends the block. */
     uint32_t ix_data = 0, tag_data = 0;
 
+    /* Interrupts are checked when hart_run starts, as the plain loop checks them: the
+     * host may have made one takeable without a line or a CSR write setting h->leave
+     * (hart_set_priv, a debugger's or a test's). */
+    h->leave = true;
+
 /* The instruction's own address, and where the next one is. */
 #define PC (pc0 + d->off)
 #define NEXT_PC (PC + d->i.len)

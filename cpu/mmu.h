@@ -88,13 +88,24 @@ static inline trap_t MUST_CHECK mmu_store(struct hart *h, uint32_t va, unsigned 
     return mmu_store_slow(h, va, size, val);
 }
 
-/* Fetch the instruction at pc: 32 bits, of which only the low 16 matter for RVC. */
+/* Fetch the instruction at pc: 32 bits, of which only the low 16 matter for RVC. In the
+ * last two bytes of a page only a 32-bit instruction needs the slow path (its second
+ * half is in the next page): a 16-bit one comes from the TLB like any other, as the
+ * block engine reads it, so that the engines agree even on a stale translation. */
 static inline trap_t MUST_CHECK mmu_fetch(struct hart *h, uint32_t pc, uint32_t *raw)
 {
     const struct tlb_entry *e = tlb_entry_for(h->tlb.exec, pc, h->tlb_ix_exec);
-    if (likely(e->tag == TLB_TAG(pc >> 12, h->tlb_tag_exec) && (pc & 0xfff) <= 0xffc)) {
-        memcpy(raw, (const void *)(e->addend + pc), 4);
-        return TRAP_NONE;
+    if (likely(e->tag == TLB_TAG(pc >> 12, h->tlb_tag_exec))) {
+        if (likely((pc & 0xfff) <= 0xffc)) {
+            memcpy(raw, (const void *)(e->addend + pc), 4);
+            return TRAP_NONE;
+        }
+        uint16_t lo;
+        memcpy(&lo, (const void *)(e->addend + pc), 2);
+        if ((lo & 3) != 3) {
+            *raw = lo;
+            return TRAP_NONE;
+        }
     }
     return mmu_fetch_slow(h, pc, raw);
 }

@@ -1,8 +1,17 @@
 # Registers each guest test program with ctest (included from tests/CMakeLists.txt in the
 # host project): `rvbox -bios none -kernel <name>.elf` runs it and exits with the
 # program's HTIF code, 0 on a pass, the failing case's number otherwise (test_macros.h).
-# The VM builds of the user-level tests are guest.<name>_vm.
+# The VM builds of the user-level tests are guest.<name>_vm. Every test runs a second time
+# on the plain one-instruction step (`--engine step`), the reference the default block
+# engine is checked against: guest.step.<name>.
 include(${CMAKE_CURRENT_LIST_DIR}/list.cmake)
+
+# The disk of RVBOX_GUEST_DISK_TESTS, made at build time.
+set(rvbox_guest_disk ${CMAKE_CURRENT_BINARY_DIR}/block-code-disk.img)
+add_custom_command(OUTPUT ${rvbox_guest_disk}
+  COMMAND ${CMAKE_CURRENT_LIST_DIR}/make_block_disk.sh ${rvbox_guest_disk}
+  DEPENDS ${CMAKE_CURRENT_LIST_DIR}/make_block_disk.sh VERBATIM)
+add_custom_target(guest_block_disk ALL DEPENDS ${rvbox_guest_disk})
 
 set(rvbox_guest_elves ${RVBOX_GUEST_TESTS})
 foreach(name IN LISTS RVBOX_GUEST_VM_TESTS)
@@ -10,8 +19,15 @@ foreach(name IN LISTS RVBOX_GUEST_VM_TESTS)
 endforeach()
 
 foreach(name IN LISTS rvbox_guest_elves)
+  set(args "")
+  if(name IN_LIST RVBOX_GUEST_DISK_TESTS)
+    set(args -drive file=${rvbox_guest_disk},format=raw,readonly=on)
+  endif()
   add_test(NAME guest.${name}
            COMMAND $<TARGET_FILE:rvbox> -bios none
-                   -kernel ${RVBOX_GUEST_DIR}/tests-guest/${name}.elf)
-  set_tests_properties(guest.${name} PROPERTIES TIMEOUT 30 LABELS guest)
+                   -kernel ${RVBOX_GUEST_DIR}/tests-guest/${name}.elf ${args})
+  add_test(NAME guest.step.${name}
+           COMMAND $<TARGET_FILE:rvbox> -bios none --engine step
+                   -kernel ${RVBOX_GUEST_DIR}/tests-guest/${name}.elf ${args})
+  set_tests_properties(guest.${name} guest.step.${name} PROPERTIES TIMEOUT 30 LABELS guest)
 endforeach()

@@ -19,7 +19,16 @@ set(RVBOX_GUEST_TESTS
   priv_vm             # Sv32 from S-mode: permissions, SUM, MXR, MPRV, A/D, superpages
   priv_counters       # mcounteren/scounteren gating, mcountinhibit, minstret(h), hpm
   priv_csr            # every M/S CSR present, unknown ones trap, PMP WARL and locks, misa
+  block_smc           # self-modifying code: same page, same block, fence.i or not
+  block_vm            # Sv32: runs into unmapped pages, straddlers, remaps, aliases, A bits
+  block_irq           # interrupts raised in the middle of long straight lines
+  block_count         # minstret exact in straight lines, loops and at exceptions
+  block_virtio        # code overwritten by virtio-blk DMA (a disk: make_block_disk.sh)
 )
+
+# The tests that run with a disk in virtio slot 0: the image make_block_disk.sh makes at
+# build time, opened read-only so that the runs on both engines can share it.
+set(RVBOX_GUEST_DISK_TESTS block_virtio)
 
 # The user-level tests that also run in U-mode under Sv32 (test_env_vm.h): <name>_vm.elf.
 set(RVBOX_GUEST_VM_TESTS
