@@ -121,6 +121,7 @@ void hart_set_priv(struct hart *h, enum hart_priv priv)
         return;
     h->priv = (uint8_t)priv;
     tlb_set_context(h);
+    h->leave = true;            /* an interrupt may be takeable in the new mode */
 }
 
 struct bus *hart_bus(const struct hart *h) { return h->bus; }

@@ -211,6 +211,8 @@ enum hart_stop jit_run(struct hart *h, uint64_t budget, uint64_t *steps_out)
     struct block *link_from = NULL;
     unsigned link_slot = 0;
 
+    /* Interrupts are checked when hart_run starts, as the plain loop checks them. */
+    h->leave = true;
     for (;;) {
         h->code_dirty = false;
         if (h->yield || steps >= budget)
@@ -252,7 +254,7 @@ enum hart_stop jit_run(struct hart *h, uint64_t budget, uint64_t *steps_out)
             chain_exit(j, link_from, link_slot, b);
             link_from = NULL;
         }
-        if (b->jit_count > budget - steps) {
+        if (b->ninsns > budget - steps) {
             steps += exec_steps(h, budget - steps, &stop);
             *steps_out = steps;
             return stop;

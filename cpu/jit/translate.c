@@ -301,8 +301,9 @@ static bool ends_with_exit(unsigned op)
 static void entry(struct jit_translation *t)
 {
     struct x86 *e = &t->e;
-    /* Enough budget for the whole block, or back to jit_run before doing anything. */
-    x86_alu_m64_imm(e, ALU_CMP, RBX, H_(jit_left), t->count);
+    /* Enough budget for the whole block (the interpreter's last instruction included),
+     * or back to jit_run before doing anything. */
+    x86_alu_m64_imm(e, ALU_CMP, RBX, H_(jit_left), t->b->ninsns);
     uint8_t *enough = x86_jcc(e, CC_AE);
     jt_exit(t, JIT_EXIT_BUDGET);
     x86_bind(e, enough);
@@ -322,7 +323,7 @@ bool jit_translate(struct jit_translation *t, struct hart *h, struct jit_cache *
     t->b = b;
     t->exit_stub = exit_stub;
     t->lookup_stub = lookup_stub;
-    t->page_off = (unsigned)(b->host & 0xfff);
+    t->page_off = b->pa & 0xfff;   /* the guest's page: host memory need not be aligned */
     unsigned n = b->ninsns;
     bool last_interp = for_interpreter(b->insns[n - 1].i.op);
     t->count = last_interp ? n - 1 : n;

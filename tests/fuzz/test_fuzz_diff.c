@@ -404,7 +404,25 @@ struct where {
     uint64_t budget, spent;
 };
 
+/* The two boards being compared, for show_history. */
+static struct board *diff_boards[2];
+
+/* Where each hart came from lately: the divergence is usually a few moves back. */
+static void show_history(void)
+{
+    static const char *const name[2] = { "step", "fast" };
+    for (int i = 0; i < 2 && diff_boards[i]; i++) {
+        uint32_t from[16], to[16];
+        unsigned n = hart_history(diff_boards[i]->h, from, to, 16);
+        fprintf(stderr, "%s's last moves:", name[i]);
+        for (unsigned k = 0; k < n; k++)
+            fprintf(stderr, " %08x>%08x", from[k], to[k]);
+        fprintf(stderr, "\n");
+    }
+}
+
 #define DIFF(w, fmt, ...)                                                                   \
+    show_history(),                                                                         \
     ck_abort_msg("seed %u (0x%016" PRIx64 "), chunk %u (budget %" PRIu64 ", %" PRIu64     \
                  " steps before it): " fmt, (w)->seed, (w)->seed_value, (w)->chunk,        \
                  (w)->budget, (w)->spent, __VA_ARGS__)
@@ -502,6 +520,14 @@ static bool stuck(struct board *b)
     return true;
 }
 
+/* The engine compared with the plain step: the block engine, or the JIT when
+ * RVBOX_DIFF_ENGINE=jit (ctest runs both: fuzz.diff and fuzz.diff-jit). */
+static enum hart_engine fast_engine(void)
+{
+    const char *e = getenv("RVBOX_DIFF_ENGINE");
+    return e && !strcmp(e, "jit") ? HART_ENGINE_JIT : HART_ENGINE_BLOCK;
+}
+
 static void run_seed(unsigned seed_index)
 {
     if (!fz_seed_selected(seed_index))
@@ -514,7 +540,11 @@ static void run_seed(unsigned seed_index)
     bool handlers = (seed_index / FZ_CODE_MODES) % 2 == 1;
     bool wild = seed_index % 2 == 1;
     struct board *b[2] = { board_new(ram_size, HART_ENGINE_STEP),
-                           board_new(ram_size, HART_ENGINE_BLOCK) };
+                           board_new(ram_size, fast_engine()) };
+    diff_boards[0] = b[0];
+    diff_boards[1] = b[1];
+    if (fast_engine() == HART_ENGINE_JIT && b[1]->h->engine != HART_ENGINE_JIT)
+        ck_abort_msg("RVBOX_DIFF_ENGINE=jit, but this host has no JIT");
     struct fz_rng r0 = r, r1 = r;
     setup_board(&r0, b[0], mode, handlers, wild);
     setup_board(&r1, b[1], mode, handlers, wild);
