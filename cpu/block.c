@@ -14,7 +14,7 @@
 #include "cpu/mmu.h"
 
 #define PAGE_SIZE 4096u
-#define ARENA_BYTES (32u << 20)
+#define ARENA_BYTES (64u << 20)
 #define PAGE_BUCKETS (sizeof ((struct block_cache *)0)->pages / sizeof(struct block *))
 
 static unsigned page_bucket(uint32_t pa)
@@ -206,6 +206,21 @@ static unsigned decode_run(struct hart *h, const uint8_t *code, unsigned off0,
     return n;
 }
 
+struct block *block_find(struct hart *h, const uint8_t *host, uint32_t pa)
+{
+    struct block_cache *c = h->blocks;
+    struct block *b = block_lookup(h, host);
+    if (b)
+        return b;
+    for (b = c->pages[page_bucket(pa)]; b; b = b->page_next) {
+        if (b->host == (uintptr_t)host && b->valid) {
+            c->table[block_slot(b->host)] = b;
+            return b;
+        }
+    }
+    return NULL;
+}
+
 struct block *block_build(struct hart *h, const uint8_t *host, uint32_t pc, bool *flushed)
 {
     struct block_cache *c = h->blocks;
@@ -217,7 +232,10 @@ struct block *block_build(struct hart *h, const uint8_t *host, uint32_t pc, bool
     uint32_t pa;
     if (!bus_host_to_phys(h->bus, host, &pa))
         return NULL;
-    struct block *b = (struct block *)(c->arena + c->used);
+    struct block *b = block_find(h, host, pa);
+    if (b)
+        return b;               /* only the table had lost it */
+    b = (struct block *)(c->arena + c->used);
     unsigned bytes;
     unsigned n = decode_run(h, host, pc & (PAGE_SIZE - 1), b->insns, &bytes);
     if (n == 0)
@@ -236,6 +254,7 @@ struct block *block_build(struct hart *h, const uint8_t *host, uint32_t pc, bool
     b->jit_link[0] = b->jit_link[1] = NULL;
     b->jit_count = 0;
     b->jit_failed = false;
+    b->heat = 0;
     unsigned bucket = page_bucket(pa);
     b->page_next = c->pages[bucket];
     c->pages[bucket] = b;

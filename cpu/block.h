@@ -61,6 +61,7 @@ struct block {
     uint8_t *jit_link[2];           /* the translation's patchable exits for chain[0/1] */
     uint16_t jit_count;             /* instructions the translation retires itself */
     bool jit_failed;                /* the JIT could not translate it: interpret */
+    uint16_t heat;                  /* runs before the JIT translates it */
     struct block_insn insns[];      /* ninsns + 1 */
 };
 
@@ -79,6 +80,10 @@ const void *const *block_handlers(const struct hart *h);
 /* The block whose code starts at host address `host`, if one is cached. */
 static inline struct block *block_lookup(const struct hart *h, const uint8_t *host);
 
+/* The same, also among the blocks the table lost to collisions (a slower search of the
+ * page's list), put back in the table when found: before decoding a block afresh. */
+struct block *block_find(struct hart *h, const uint8_t *host, uint32_t pa);
+
 /* Decode the block at `host` (the code at virtual pc, which the fetch TLB maps now).
  * NULL when not even one instruction fits (a 32-bit instruction across the page end).
  * *flushed is set when the arena was full and every block was dropped first: pointers
@@ -87,7 +92,7 @@ struct block *block_build(struct hart *h, const uint8_t *host, uint32_t pc, bool
 
 /* ---- inline ---- */
 
-#define BLOCK_TABLE_BITS 14
+#define BLOCK_TABLE_BITS 16
 
 struct block_cache {
     struct block *table[1u << BLOCK_TABLE_BITS];    /* by host address, direct-mapped */

@@ -21,6 +21,9 @@
 #include "cpu/jit/translate.h"
 #include "cpu/mmu.h"
 
+/* A block runs this many times in the block engine before it is translated. */
+#define JIT_HOT 8
+
 struct jit {
     struct hart *h;
     struct jit_cache cache;
@@ -239,7 +242,21 @@ enum hart_stop jit_run(struct hart *h, uint64_t budget, uint64_t *steps_out)
             if (flushed || j->stats.flushes != flushes)
                 link_from = NULL;
         }
-        if (b && !b->jit && !b->jit_failed && !translate(j, h, b)) {
+        if (b && !b->jit && !b->jit_failed && b->heat < JIT_HOT) {
+            /* Cold code: most blocks run a few times (a boot), and interpreting them
+             * costs less than translating them. */
+            b->heat++;
+            link_from = NULL;
+            if (b->ninsns <= budget - steps) {
+                uint64_t n;
+                stop = block_run(h, b->ninsns, &n);
+                steps += n;
+                if (stop != HART_STOP_BUDGET)
+                    break;
+                continue;
+            }
+        }
+        if (b && !b->jit && !b->jit_failed && b->heat >= JIT_HOT && !translate(j, h, b)) {
             link_from = NULL;
             if (!b->jit_failed)
                 continue;           /* everything was flushed: look up afresh */
