@@ -108,6 +108,8 @@ struct hart {
     /* the JIT (cpu/jit): what translated code and jit_run pass each other */
     struct jit *jit;
     uint64_t jit_left;          /* steps the translated code may still take */
+    uint64_t jit_base;          /* jit_left when jit_run entered the code */
+    uint64_t jit_tmp64;
     struct block *jit_exit_block;   /* the block whose exit returned to jit_run */
     trap_t jit_trap;            /* the trap a translated instruction raised */
     uint32_t jit_tmp;           /* a slow-path load's result */

@@ -44,53 +44,7 @@ bool jit_supported(void)
 #endif
 }
 
-/*
- * The lookup stub: where an indirect or cross-page exit goes with h->pc set. It does in
- * host code what jit_run would (the fetch TLB for pc, then the block table) and jumps to
- * the block's translation when both know it; otherwise it returns to jit_run
- * (JIT_EXIT_LOOKUP), which translates, steps, or takes an interrupt.
- */
-static void emit_lookup(struct x86 *e, const uint8_t *exit)
-{
-    x86_mov_r32_m32(e, RAX, RBX, H_(pc));
-    x86_mov_r32_r32(e, RCX, RAX);
-    x86_shift_r32_imm(e, SH_SHR, RCX, 12);
-    x86_mov_r32_r32(e, RDX, RCX);
-    x86_alu_r32_m32(e, ALU_XOR, RDX, RBX, H_(tlb_ix_exec));
-    x86_alu_r32_imm(e, ALU_AND, RDX, TLB_SIZE - 1);
-    x86_shift_r32_imm(e, SH_SHL, RDX, 4);
-    x86_alu_r32_m32(e, ALU_OR, RCX, RBX, H_(tlb_tag_exec));
-    x86_lea_r64(e, R10, RBX, RDX, 1, H_(tlb.exec));
-    x86_alu_r32_m32(e, ALU_CMP, RCX, R10, 0);
-    uint8_t *miss1 = x86_jcc(e, CC_NE);
-    x86_mov_r64_m64(e, R10, R10, 8);
-    x86_alu_r64_r64(e, ALU_ADD, R10, RAX);                 /* host address of pc */
-    /* block_slot(): ((host >> 1) ^ (host >> (1 + BLOCK_TABLE_BITS))) & mask */
-    x86_mov_r64_r64(e, RCX, R10);
-    x86_shift_r64_imm(e, SH_SHR, RCX, 1);
-    x86_mov_r64_r64(e, RDX, R10);
-    x86_shift_r64_imm(e, SH_SHR, RDX, 1 + BLOCK_TABLE_BITS);
-    x86_alu_r64_r64(e, ALU_XOR, RCX, RDX);
-    x86_alu_r32_imm(e, ALU_AND, RCX, (1u << BLOCK_TABLE_BITS) - 1);
-    x86_mov_r64_m64(e, RDX, RBX, H_(blocks));
-    x86_mov_r64_ms8(e, RDX, RDX, RCX, (int32_t)offsetof(struct block_cache, table));
-    x86_alu_r64_imm(e, ALU_CMP, RDX, 0);
-    uint8_t *miss2 = x86_jcc(e, CC_E);
-    x86_alu_r64_m64(e, ALU_CMP, R10, RDX, (int32_t)offsetof(struct block, host));
-    uint8_t *miss3 = x86_jcc(e, CC_NE);
-    x86_mov_r64_m64(e, RAX, RDX, (int32_t)offsetof(struct block, jit));
-    x86_alu_r64_imm(e, ALU_CMP, RAX, 0);
-    uint8_t *miss4 = x86_jcc(e, CC_E);
-    x86_jmp_r64(e, RAX);
-    x86_bind(e, miss1);
-    x86_bind(e, miss2);
-    x86_bind(e, miss3);
-    x86_bind(e, miss4);
-    x86_mov_r32_imm(e, RAX, JIT_EXIT_LOOKUP);
-    x86_jmp_to(e, exit);
-}
 
-_Static_assert(sizeof(struct tlb_entry) == 16, "the lookup scales by 16");
 
 /*
  * enter(h, code): save rbx, rbp, r12-r15, align the stack for calls into C, rbx = h,
@@ -107,14 +61,16 @@ static bool make_trampolines(struct jit *j)
         x86_push(&e, saved[i]);
     x86_alu_r64_imm(&e, ALU_SUB, RSP, 8);       /* 6 pushes + the return address: align */
     x86_mov_r64_r64(&e, RBX, RDI);
+    x86_mov_r64_m64(&e, R11, RBX, H_(jit_left));
     x86_jmp_r64(&e, RSI);
     const uint8_t *exit = x86_here(&e);
+    x86_mov_m64_r64(&e, RBX, H_(jit_left), R11);
     x86_alu_r64_imm(&e, ALU_ADD, RSP, 8);
     for (unsigned i = 6; i-- > 0;)
         x86_pop(&e, saved[i]);
     x86_ret(&e);
     const uint8_t *lookup = x86_here(&e);
-    emit_lookup(&e, exit);
+    jt_emit_lookup(&e, exit);
     if (e.full)
         return false;
     jit_cache_commit(&j->cache, x86_size(&e));
@@ -276,9 +232,10 @@ enum hart_stop jit_run(struct hart *h, uint64_t budget, uint64_t *steps_out)
             *steps_out = steps;
             return stop;
         }
-        h->jit_left = budget - steps;
+        h->jit_left = h->jit_base = budget - steps;
         unsigned code = j->enter(h, b->jit);
         steps = budget - h->jit_left;
+        h->retired += h->jit_base - h->jit_left;    /* each block counted itself whole */
         struct block *last = h->jit_exit_block;
         unsigned kind = code & 0xff, index = code >> 8;
         const struct block_insn *d;

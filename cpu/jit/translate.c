@@ -124,6 +124,57 @@ static void allocate(struct jit_translation *t)
     }
 }
 
+/*
+ * A lookup of h->pc's translation: what an indirect or cross-page exit does with h->pc
+ * set. It does in host code what jit_run would (the fetch TLB for pc, then the block
+ * table) and jumps to the block's translation when both know it; otherwise it returns to
+ * jit_run (JIT_EXIT_LOOKUP), which translates, steps, or takes an interrupt. One copy is
+ * shared by cross-page exits; each indirect jump (a return, mostly) has its own, so that
+ * the host predicts each one's final jump apart.
+ */
+void jt_emit_lookup(struct x86 *e, const uint8_t *exit)
+{
+    x86_mov_r32_m32(e, RAX, RBX, H_(pc));
+    x86_mov_r32_r32(e, RCX, RAX);
+    x86_shift_r32_imm(e, SH_SHR, RCX, 12);
+    x86_mov_r32_r32(e, RDX, RCX);
+    x86_alu_r32_m32(e, ALU_XOR, RDX, RBX, H_(tlb_ix_exec));
+    x86_alu_r32_imm(e, ALU_AND, RDX, TLB_SIZE - 1);
+    x86_shift_r32_imm(e, SH_SHL, RDX, 4);
+    x86_alu_r32_m32(e, ALU_OR, RCX, RBX, H_(tlb_tag_exec));
+    x86_lea_r64(e, R10, RBX, RDX, 1, H_(tlb.exec));
+    x86_alu_r32_m32(e, ALU_CMP, RCX, R10, 0);
+    uint8_t *miss1 = x86_jcc(e, CC_NE);
+    x86_mov_r64_m64(e, R10, R10, 8);
+    x86_alu_r64_r64(e, ALU_ADD, R10, RAX);                 /* host address of pc */
+    /* block_slot(): ((host >> 1) ^ (host >> (1 + BLOCK_TABLE_BITS))) & mask */
+    x86_mov_r64_r64(e, RCX, R10);
+    x86_shift_r64_imm(e, SH_SHR, RCX, 1);
+    x86_mov_r64_r64(e, RDX, R10);
+    x86_shift_r64_imm(e, SH_SHR, RDX, 1 + BLOCK_TABLE_BITS);
+    x86_alu_r64_r64(e, ALU_XOR, RCX, RDX);
+    x86_alu_r32_imm(e, ALU_AND, RCX, (1u << BLOCK_TABLE_BITS) - 1);
+    x86_mov_r64_m64(e, RDX, RBX, H_(blocks));
+    x86_mov_r64_ms8(e, RDX, RDX, RCX, (int32_t)offsetof(struct block_cache, table));
+    x86_alu_r64_imm(e, ALU_CMP, RDX, 0);
+    uint8_t *miss2 = x86_jcc(e, CC_E);
+    x86_alu_r64_m64(e, ALU_CMP, R10, RDX, (int32_t)offsetof(struct block, host));
+    uint8_t *miss3 = x86_jcc(e, CC_NE);
+    x86_mov_r64_m64(e, RAX, RDX, (int32_t)offsetof(struct block, jit));
+    x86_alu_r64_imm(e, ALU_CMP, RAX, 0);
+    uint8_t *miss4 = x86_jcc(e, CC_E);
+    x86_jmp_r64(e, RAX);
+    x86_bind(e, miss1);
+    x86_bind(e, miss2);
+    x86_bind(e, miss3);
+    x86_bind(e, miss4);
+    x86_mov_r32_imm(e, RAX, JIT_EXIT_LOOKUP);
+    x86_jmp_to(e, exit);
+}
+
+
+_Static_assert(sizeof(struct tlb_entry) == 16, "the lookup scales by 16");
+
 /* ---- control flow ---- */
 
 /* h->hist_* gets the move from pc0 + from_off to pc0 + to_off (pc0 = h->pc), unless it
@@ -265,13 +316,22 @@ static bool is_csr(unsigned op)
 static void csr(struct jit_translation *t, const struct block_insn *d, unsigned index)
 {
     struct x86 *e = &t->e;
-    uint32_t ahead = t->count - index;
     jt_write_back(t, t->dirty);
-    x86_alu_m64_imm(e, ALU_SUB, RBX, H_(retired), ahead);
+    /* h->retired as of this instruction: what the code retired since jit_run entered it
+     * (jit_base - R11, each block counting itself whole), less the block's instructions
+     * from this one on. Kept in jit_tmp64 to be taken back after the call. */
+    x86_mov_r64_m64(e, RAX, RBX, H_(jit_base));
+    x86_alu_r64_r64(e, ALU_SUB, RAX, R11);
+    x86_alu_r64_imm(e, ALU_SUB, RAX, t->count - index);
+    x86_mov_m64_r64(e, RBX, H_(jit_tmp64), RAX);
+    x86_alu_m64_r64(e, ALU_ADD, RBX, H_(retired), RAX);
+    x86_mov_m64_r64(e, RBX, H_(jit_left), R11);
     x86_mov_r64_r64(e, RDI, RBX);
     x86_mov_r64_imm(e, RSI, (uint64_t)(uintptr_t)&d->i);
     x86_call_abs(e, (const void *)exec_csr);
-    x86_alu_m64_imm(e, ALU_ADD, RBX, H_(retired), ahead);  /* as jit_run expects */
+    x86_mov_r64_m64(e, R11, RBX, H_(jit_left));
+    x86_mov_r64_m64(e, RCX, RBX, H_(jit_tmp64));
+    x86_alu_m64_r64(e, ALU_SUB, RBX, H_(retired), RCX);    /* jit_run counts it all */
     x86_test_r32_r32(e, RAX, RAX);
     uint8_t *fine = x86_jcc(e, CC_L);
     x86_mov_m64_r64(e, RBX, H_(jit_trap), RAX);
@@ -303,14 +363,12 @@ static void entry(struct jit_translation *t)
     struct x86 *e = &t->e;
     /* Enough budget for the whole block (the interpreter's last instruction included),
      * or back to jit_run before doing anything. */
-    x86_alu_m64_imm(e, ALU_CMP, RBX, H_(jit_left), t->b->ninsns);
+    x86_alu_r64_imm(e, ALU_CMP, R11, t->b->ninsns);
     uint8_t *enough = x86_jcc(e, CC_AE);
     jt_exit(t, JIT_EXIT_BUDGET);
     x86_bind(e, enough);
-    if (t->count) {
-        x86_alu_m64_imm(e, ALU_SUB, RBX, H_(jit_left), t->count);
-        x86_alu_m64_imm(e, ALU_ADD, RBX, H_(retired), t->count);
-    }
+    if (t->count)
+        x86_alu_r64_imm(e, ALU_SUB, R11, t->count);
     jt_reload(t, false);
 }
 

@@ -7,8 +7,9 @@
  * calls C. h->pc holds the pc of the running block's first instruction: pc-relative
  * values are computed from it, since a block runs wherever its page is mapped.
  *
- * A block's code starts with its budget check and counts (h->retired, h->jit_left go up
- * and down by the instructions it will retire); it ends by jumping to its successor's
+ * R11 holds the steps translated code may still take (h->jit_left while it runs). A
+ * block's code starts with its budget check and counts its instructions off it; jit_run
+ * turns the steps taken into retired instructions. It ends by jumping to its successor's
  * code (chained once the successor is known, within the page) or to a stub that returns
  * to jit_run with an exit code. Everything that is not the common case (a TLB miss, a
  * trap, a device access that raised an interrupt) is out of line.
@@ -63,7 +64,6 @@ struct jit_translation {
         uint32_t dirty;         /* dirty registers at that point */
         uint8_t size;
         bool sign;
-        enum x86_reg value;     /* a store's value, a load's destination */
     } stubs[BLOCK_MAX_INSNS * 2];
     unsigned nstubs;
 };
@@ -77,6 +77,7 @@ void jt_write_back(struct jit_translation *t, uint32_t dirty);
 void jt_reload(struct jit_translation *t, bool caller_saved_only);
 void jt_exit(struct jit_translation *t, unsigned code);
 void jt_exit_from_block(struct jit_translation *t, unsigned code);
+void jt_emit_lookup(struct x86 *e, const uint8_t *exit);
 
 /* translate_alu.c: ALU instructions (register-immediate, register-register, M). */
 bool jt_alu(struct jit_translation *t, const struct block_insn *d);

@@ -72,6 +72,14 @@ static void set_if(struct jit_translation *t, enum x86_cc cc, unsigned rd, unsig
 static void shift(struct jit_translation *t, enum x86_shift op, unsigned rd, unsigned rs1,
                   struct operand b)
 {
+    if (b.imm && !jt_in_memory(t, rd)) {
+        enum x86_reg hd = jit_pool[t->host_of[rd]];       /* in its cache register */
+        if (rs1 != rd)
+            jt_read_into(t, hd, rs1);
+        x86_shift_r32_imm(&t->e, op, hd, (uint8_t)(b.value & 31));
+        t->dirty |= 1u << rd;
+        return;
+    }
     if (b.imm) {
         jt_read_into(t, RAX, rs1);
         x86_shift_r32_imm(&t->e, op, RAX, (uint8_t)(b.value & 31));

@@ -14,8 +14,9 @@
 
 enum { STUB_LOAD, STUB_STORE };
 
-/* RAX = x[rs1] + imm; R10 = the TLB entry for it in `table`; jumps to a new stub when the
- * tag does not match or the access is misaligned. Returns the stub. */
+/* RAX = x[rs1] + imm; R10 = the addend of the TLB entry for it in `table`, after jumps
+ * to a new stub when the tag does not match or the access is misaligned. Returns the
+ * stub. The entry is [rbx + table + RDX], RDX = ((vpn ^ ix) & 0xff) * 16. */
 static struct jit_stub *lookup(struct jit_translation *t, const struct block_insn *d,
                                unsigned index, int32_t table, unsigned size, unsigned kind)
 {
@@ -30,17 +31,16 @@ static struct jit_stub *lookup(struct jit_translation *t, const struct block_ins
     x86_shift_r32_imm(e, SH_SHR, RCX, 12);
     x86_mov_r32_r32(e, RDX, RCX);
     x86_alu_r32_m32(e, ALU_XOR, RDX, RBX, H_(tlb_ix_data));
-    x86_alu_r32_imm(e, ALU_AND, RDX, TLB_SIZE - 1);
+    x86_movzx8_r32(e, RDX, RDX);
     x86_shift_r32_imm(e, SH_SHL, RDX, 4);               /* sizeof(struct tlb_entry) */
     x86_alu_r32_m32(e, ALU_OR, RCX, RBX, H_(tlb_tag_data));
-    x86_lea_r64(e, R10, RBX, RDX, 1, table);
-    x86_alu_r32_m32(e, ALU_CMP, RCX, R10, 0);
+    x86_alu_r32_mi(e, ALU_CMP, RCX, RBX, RDX, table);
     s->from = x86_jcc(e, CC_NE);
     if (size > 1) {
         x86_test_r32_imm(e, RAX, size - 1);
         s->back = x86_jcc(e, CC_NE);    /* (a second way into the same stub) */
     }
-    x86_mov_r64_m64(e, R10, R10, 8);                    /* the addend */
+    x86_mov_r64_mi(e, R10, RBX, RDX, table + 8);        /* the addend */
     return s;
 }
 
@@ -52,8 +52,14 @@ static bool load(struct jit_translation *t, const struct block_insn *d, unsigned
 {
     struct jit_stub *s = lookup(t, d, index, H_(tlb.read), size, STUB_LOAD);
     s->sign = sign;
-    x86_load_idx(&t->e, RCX, R10, RAX, size, sign);
-    jt_write(t, d->i.rd, RCX);
+    unsigned rd = d->i.rd;
+    if (rd != XSINK && !jt_in_memory(t, rd)) {
+        x86_load_idx(&t->e, jit_pool[t->host_of[rd]], R10, RAX, size, sign);
+        t->dirty |= 1u << rd;           /* straight into its cache register */
+    } else {
+        x86_load_idx(&t->e, RCX, R10, RAX, size, sign);
+        jt_write(t, rd, RCX);
+    }
     s->resume = x86_here(&t->e);
     return true;
 }
@@ -61,10 +67,8 @@ static bool load(struct jit_translation *t, const struct block_insn *d, unsigned
 static bool store(struct jit_translation *t, const struct block_insn *d, unsigned index,
                   unsigned size)
 {
-    /* The value before the lookup: the slow path branches off in the middle of it. */
-    enum x86_reg v = jt_read(t, d->i.rs2, R11);
     struct jit_stub *s = lookup(t, d, index, H_(tlb.write), size, STUB_STORE);
-    s->value = v;
+    enum x86_reg v = jt_read(t, d->i.rs2, RCX);         /* RCX is free after the tag */
     x86_store_idx(&t->e, R10, RAX, v, size);
     s->resume = x86_here(&t->e);
     return true;
@@ -101,9 +105,11 @@ static bool atomic(struct jit_translation *t, const struct block_insn *d, unsign
 {
     struct x86 *e = &t->e;
     jt_write_back(t, t->dirty);
+    x86_mov_m64_r64(e, RBX, H_(jit_left), R11);
     x86_mov_r64_r64(e, RDI, RBX);
     x86_mov_r64_imm(e, RSI, (uint64_t)(uintptr_t)&d->i);
     x86_call_abs(e, (const void *)exec_atomic);
+    x86_mov_r64_m64(e, R11, RBX, H_(jit_left));
     check_trap(t, index);
     jt_reload(t, false);                /* rd changed in struct hart; the rest clobbered */
     t->dirty &= ~(1u << d->i.rd);
@@ -136,9 +142,10 @@ static void slow_path(struct jit_translation *t, struct jit_stub *s)
     x86_bind(e, s->from);
     x86_bind(e, s->back);
     jt_write_back(t, s->dirty);
+    x86_mov_m64_r64(e, RBX, H_(jit_left), R11);            /* R11 is the callee's */
     if (s->kind == STUB_STORE) {
         /* The value first: its register may be one the arguments need. */
-        x86_mov_r32_r32(e, RCX, s->value);
+        jt_read_into(t, RCX, d->i.rs2);
         x86_mov_r32_r32(e, RSI, RAX);
         x86_mov_r32_imm(e, RDX, s->size);
         x86_mov_r64_r64(e, RDI, RBX);
@@ -150,6 +157,7 @@ static void slow_path(struct jit_translation *t, struct jit_stub *s)
         x86_mov_r64_r64(e, RDI, RBX);
         x86_call_abs(e, (const void *)mmu_load_slow);
     }
+    x86_mov_r64_m64(e, R11, RBX, H_(jit_left));
     check_trap(t, s->index);
     jt_reload(t, true);
     if (s->kind == STUB_LOAD) {

@@ -231,6 +231,26 @@ void x86_lea_r64_disp(struct x86 *e, enum x86_reg dst, enum x86_reg base, int32_
     op_mem(e, true, 0x8d, dst, base, disp);
 }
 
+void x86_alu_r32_mi(struct x86 *e, enum x86_alu op, enum x86_reg dst, enum x86_reg base,
+                    enum x86_reg index, int32_t disp)
+{
+    if (!room(e))
+        return;
+    rex(e, false, dst, index, base, false);
+    byte(e, (uint8_t)(op << 3 | 3));
+    modrm_sib(e, dst, base, index, 1, disp);
+}
+
+void x86_mov_r64_mi(struct x86 *e, enum x86_reg dst, enum x86_reg base, enum x86_reg index,
+                    int32_t disp)
+{
+    if (!room(e))
+        return;
+    rex(e, true, dst, index, base, false);
+    byte(e, 0x8b);
+    modrm_sib(e, dst, base, index, 1, disp);
+}
+
 void x86_movzx8_r32(struct x86 *e, enum x86_reg dst, enum x86_reg src)
 {
     if (!room(e))
@@ -306,6 +326,12 @@ void x86_alu_r64_m64(struct x86 *e, enum x86_alu op, enum x86_reg dst, enum x86_
                      int32_t disp)
 {
     op_mem(e, true, (uint8_t)(op << 3 | 3), dst, base, disp);
+}
+
+void x86_alu_m64_r64(struct x86 *e, enum x86_alu op, enum x86_reg base, int32_t disp,
+                     enum x86_reg src)
+{
+    op_mem(e, true, (uint8_t)(op << 3 | 1), src, base, disp);
 }
 
 static void alu_mem_imm(struct x86 *e, bool w, enum x86_alu op, enum x86_reg base, int32_t disp,

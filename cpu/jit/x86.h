@@ -69,6 +69,11 @@ void x86_mov_ms4_r32(struct x86 *e, enum x86_reg base, enum x86_reg index, int32
 void x86_lea_r64(struct x86 *e, enum x86_reg dst, enum x86_reg base, enum x86_reg index,
                  unsigned scale, int32_t disp);
 void x86_lea_r64_disp(struct x86 *e, enum x86_reg dst, enum x86_reg base, int32_t disp);
+/* [base + index + disp] operands: dst op= it (32-bit), and a 64-bit load. */
+void x86_alu_r32_mi(struct x86 *e, enum x86_alu op, enum x86_reg dst, enum x86_reg base,
+                    enum x86_reg index, int32_t disp);
+void x86_mov_r64_mi(struct x86 *e, enum x86_reg dst, enum x86_reg base, enum x86_reg index,
+                    int32_t disp);
 void x86_movzx8_r32(struct x86 *e, enum x86_reg dst, enum x86_reg src);  /* dst = src & 0xff */
 void x86_movsxd_r64_r32(struct x86 *e, enum x86_reg dst, enum x86_reg src);
 
@@ -83,6 +88,8 @@ void x86_alu_m32_imm(struct x86 *e, enum x86_alu op, enum x86_reg base, int32_t 
 void x86_alu_r64_imm(struct x86 *e, enum x86_alu op, enum x86_reg dst, uint32_t imm);
 void x86_alu_m64_imm(struct x86 *e, enum x86_alu op, enum x86_reg base, int32_t disp,
                      uint32_t imm);
+void x86_alu_m64_r64(struct x86 *e, enum x86_alu op, enum x86_reg base, int32_t disp,
+                     enum x86_reg src);
 void x86_alu_r64_r64(struct x86 *e, enum x86_alu op, enum x86_reg dst, enum x86_reg src);
 void x86_alu_r64_m64(struct x86 *e, enum x86_alu op, enum x86_reg dst, enum x86_reg base,
                      int32_t disp);
