@@ -9,11 +9,14 @@
 #include "cpu/hart.h"
 #include "devices/framebuffer.h"
 
-int options_parse_size(const char *text, uint32_t *bytes, char *err, size_t errlen)
+/* A size with K/M/G suffixes (none: MiB), a multiple of 4K, at most `max` bytes
+ * (`max_text` says it in words); `opt` names the option in errors. */
+static int parse_size(const char *opt, const char *text, uint64_t max, const char *max_text,
+                      uint32_t *bytes, char *err, size_t errlen)
 {
     char *end;
     if (!isdigit((unsigned char)text[0])) {
-        snprintf(err, errlen, "-m %s: not a size (try 128M or 1G)", text);
+        snprintf(err, errlen, "%s %s: not a size (try 128M or 1G)", opt, text);
         return -1;
     }
     unsigned long long n = strtoull(text, &end, 10);
@@ -27,19 +30,25 @@ int options_parse_size(const char *text, uint32_t *bytes, char *err, size_t errl
     if (!strcmp(end, "iB") || !strcmp(end, "B"))   /* 128MiB, 128MB */
         end += strlen(end);
     if (*end != '\0' || n == 0) {
-        snprintf(err, errlen, "-m %s: not a size (try 128M or 1G)", text);
+        snprintf(err, errlen, "%s %s: not a size (try 128M or 1G)", opt, text);
         return -1;
     }
-    if (n > MEMMAP_RAM_MAX / unit || n * unit > MEMMAP_RAM_MAX) {
-        snprintf(err, errlen, "-m %s: too large (RAM at 0x80000000 holds at most 2G)", text);
+    if (n > max / unit || n * unit > max) {
+        snprintf(err, errlen, "%s %s: too large (%s)", opt, text, max_text);
         return -1;
     }
     if ((n * unit) % 4096) {
-        snprintf(err, errlen, "-m %s: must be a multiple of 4K", text);
+        snprintf(err, errlen, "%s %s: must be a multiple of 4K", opt, text);
         return -1;
     }
     *bytes = (uint32_t)(n * unit);
     return 0;
+}
+
+int options_parse_size(const char *text, uint32_t *bytes, char *err, size_t errlen)
+{
+    return parse_size("-m", text, MEMMAP_RAM_MAX, "RAM at 0x80000000 holds at most 2G",
+                      bytes, err, errlen);
 }
 
 /* A decimal number no larger than `max`, digits only, at *p; *p moves past it. No sign,
@@ -272,7 +281,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
             }
         } else if (!strcmp(name, "-jit-cache")) {
             if (!(v = value_of(&i, argc, argv, err, errlen)) ||
-                options_parse_size(v, &o->jit_cache, err, errlen))
+                parse_size("--jit-cache", v, 1ull << 31, "at most 2G", &o->jit_cache, err,
+                           errlen))
                 return 1;
             if (o->jit_cache < 64 * 1024) {
                 snprintf(err, errlen, "--jit-cache %s: at least 64K", v);
