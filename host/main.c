@@ -303,6 +303,7 @@ static int run(struct session *s, char *err)
             fprintf(stderr, "rvbox: warning: flushing a disk failed\n");
         if (s->window)
             window_attach(s->window, NULL, NULL, NULL);     /* the machine goes away */
+        trace_detach(s->trace);
         machine_destroy(m);
         switch (end) {
         case RUN_REBOOT:
