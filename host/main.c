@@ -253,6 +253,24 @@ static void show(struct session *s, struct machine *m)
     }
 }
 
+/* The engine: -accel/--engine, else the environment's RVBOX_ACCEL (so that a test suite
+ * can run every rvbox it starts on one engine), else the host's default. */
+static int choose_engine(struct session *s, char *err)
+{
+    if (s->opt.engine >= 0)
+        return 0;
+    const char *env = getenv("RVBOX_ACCEL");
+    if (!env || !*env) {
+        s->opt.engine = hart_default_engine();
+        return 0;
+    }
+    if ((s->opt.engine = options_parse_engine(env)) < 0) {
+        snprintf(err, ERR_LEN, "RVBOX_ACCEL=%s: want jit, interp (block) or step", env);
+        return -1;
+    }
+    return 0;
+}
+
 /* Boot, run, and boot again while the guest reboots. */
 static int run(struct session *s, char *err)
 {
@@ -264,8 +282,7 @@ static int run(struct session *s, char *err)
         struct hart *h = machine_hart(m);
         if (s->opt.jit_cache)
             hart_set_jit_cache(h, s->opt.jit_cache);
-        hart_set_engine(h, s->opt.engine >= 0 ? (enum hart_engine)s->opt.engine
-                                              : hart_default_engine());
+        hart_set_engine(h, (enum hart_engine)s->opt.engine);
         trace_attach(s->trace, m);
         gdbstub_attach(s->gdb, m);
         show(s, m);
@@ -286,6 +303,7 @@ static int run(struct session *s, char *err)
             fprintf(stderr, "rvbox: warning: flushing a disk failed\n");
         if (s->window)
             window_attach(s->window, NULL, NULL, NULL);     /* the machine goes away */
+        trace_detach(s->trace);
         machine_destroy(m);
         switch (end) {
         case RUN_REBOOT:
@@ -337,7 +355,7 @@ int main(int argc, char **argv)
     } else if (s.opt.version) {
         printf("rvbox %s\n", RVBOX_VERSION);
         status = 0;
-    } else if (open_images(&s, err)) {
+    } else if (choose_engine(&s, err) || open_images(&s, err)) {
         status = die(err);
     } else if (s.opt.dump_dtb) {
         status = dump_dtb(&s, err) ? die(err) : 0;

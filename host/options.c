@@ -191,6 +191,17 @@ static int add_drive(struct options *o, const char *text, bool simple, char *err
     return 0;
 }
 
+int options_parse_engine(const char *name)
+{
+    if (!strcmp(name, "jit") || !strcmp(name, "tcg"))
+        return HART_ENGINE_JIT;
+    if (!strcmp(name, "interp") || !strcmp(name, "block"))
+        return HART_ENGINE_BLOCK;
+    if (!strcmp(name, "step"))
+        return HART_ENGINE_STEP;
+    return -1;
+}
+
 void options_free(struct options *o)
 {
     for (unsigned i = 0; i < o->ndrives; i++)
@@ -269,13 +280,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
         } else if (!strcmp(name, "-engine") || !strcmp(name, "-accel")) {
             if (!(v = value_of(&i, argc, argv, err, errlen)))
                 return 1;
-            if (!strcmp(v, "jit") || !strcmp(v, "tcg"))
-                o->engine = HART_ENGINE_JIT;
-            else if (!strcmp(v, "interp") || !strcmp(v, "block"))
-                o->engine = HART_ENGINE_BLOCK;
-            else if (!strcmp(v, "step"))
-                o->engine = HART_ENGINE_STEP;
-            else {
+            if ((o->engine = options_parse_engine(v)) < 0) {
                 snprintf(err, errlen, "%s %s: want jit, interp (block) or step", arg, v);
                 return 1;
             }
@@ -365,7 +370,9 @@ void options_print_help(const char *argv0)
            "                 how instructions run: translated to host code (jit, the\n"
            "                 default on x86-64; tcg means the same), decoded blocks\n"
            "                 (interp, also called block), or the plain one-at-a-time\n"
-           "                 interpreter the others are checked against (step)\n"
+           "                 interpreter the others are checked against (step). Without\n"
+           "                 this option, the environment variable RVBOX_ACCEL (the same\n"
+           "                 names) chooses\n"
            "  --jit-cache SIZE  the JIT's code cache (default 64M): 16M, 256K...\n"
            "  --screenshot FILE.png\n"
            "                 write the framebuffer as PNG at exit, and on Ctrl-Alt-S\n"

@@ -32,7 +32,8 @@ struct options {
     const char *serial;         /* -serial: stdio (default), pty, tcp:..., file:..., none */
     unsigned virtio_version;    /* 1 (legacy, QEMU's default) or 2 */
     bool nographic;             /* -nographic, -display none: no window */
-    int engine;                 /* --engine/-accel: enum hart_engine, or -1: the default */
+    int engine;                 /* --engine/-accel: enum hart_engine, or -1: RVBOX_ACCEL
+                                   or the default (host/main.c) */
     uint32_t jit_cache;         /* --jit-cache SIZE in bytes; 0: the default */
     unsigned fb_width, fb_height;   /* -g WxH (800x600) */
     const char *screenshot;     /* --screenshot FILE.png: at exit, and on Ctrl-Alt-S */
@@ -53,6 +54,10 @@ int options_parse_size(const char *text, uint32_t *bytes, char *err, size_t errl
 /* Parse a -drive value: file=F,format=raw[,readonly=on][,if=virtio]
  * [,file.locking=on|off|auto] (",," is a comma inside a value, as in QEMU). 0 on success. */
 int options_parse_drive(const char *text, struct drive_option *d, char *err, size_t errlen);
+
+/* An engine's name as -accel/--engine take it (jit, tcg, interp, block, step): an enum
+ * hart_engine, or -1 for anything else. Also the syntax of RVBOX_ACCEL. */
+int options_parse_engine(const char *name);
 
 /* Free what options_parse allocated. */
 void options_free(struct options *o);

@@ -1,7 +1,9 @@
 #include "host/trace.h"
 
+#include <capstone.h>
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,7 +22,8 @@
 const char trace_help[] =
     "  -d ITEMS, --trace ITEMS\n"
     "                 trace ITEMS, a comma list: exec (every instruction), int (every\n"
-    "                 trap and interrupt)\n"
+    "                 trap and interrupt), out_asm (every block the JIT translates:\n"
+    "                 its guest instructions and the host code made of them)\n"
     "  -D FILE, --trace-file FILE\n"
     "                 write the trace to FILE instead of stderr\n"
     "  --trace-range LO:HI  trace only instructions with pc in [LO, HI) (hex)\n"
@@ -55,8 +58,11 @@ static int parse_items(struct trace_options *o, const char *v, char *err, size_t
             o->flags |= TRACE_EXEC;
         else if (n == 3 && !strncmp(p, "int", 3))
             o->flags |= TRACE_INT;
+        else if (n == 7 && !strncmp(p, "out_asm", 7))
+            o->flags |= TRACE_OUT_ASM;
         else {
-            snprintf(err, errlen, "-d %s: unknown item '%.*s' (known: exec, int)", v, (int)n, p);
+            snprintf(err, errlen, "-d %s: unknown item '%.*s' (known: exec, int, out_asm)", v,
+                     (int)n, p);
             return -1;
         }
         p += n;
@@ -64,7 +70,7 @@ static int parse_items(struct trace_options *o, const char *v, char *err, size_t
             p++;
     }
     if (!o->flags) {
-        snprintf(err, errlen, "-d needs exec, int or both (e.g. -d exec,int)");
+        snprintf(err, errlen, "-d needs exec, int or out_asm (e.g. -d exec,int)");
         return -1;
     }
     return 0;
@@ -269,6 +275,13 @@ struct trace {
     bool done;                  /* --trace-first reached */
     struct event *ring;         /* --trace-last: the last o.last events */
     uint64_t ring_pos;
+    /* -d out_asm */
+    csh capstone;
+    cs_insn *insn;              /* Capstone's one-instruction buffer */
+    bool told_no_jit;           /* said once that the JIT is not running */
+    uint64_t seen_flushes;      /* of the current hart's JIT, at the last translation */
+    uint64_t translations, flushes;     /* of machines gone (reboots) */
+    bool counted;               /* the counts were printed */
 };
 
 /* "[M] 80000010 <_start+0x10>  addi x10, x10, 1" */
@@ -305,6 +318,14 @@ static void print_event(FILE *out, const struct symbols *syms, const struct even
         print_exec(out, syms, e);
 }
 
+/* --trace-first reached: every hook comes out. */
+static void stop_tracing(struct trace *t)
+{
+    t->done = true;
+    hart_set_trace(t->hart, NULL);  /* back to the hart's fast loop */
+    hart_set_translation_hook(t->hart, NULL, NULL);
+}
+
 /* Every traced event goes through here: printed now, or kept in the --trace-last ring. */
 static void record(struct trace *t, const struct event *e)
 {
@@ -314,10 +335,8 @@ static void record(struct trace *t, const struct event *e)
         t->ring[t->ring_pos++ % t->o.last] = *e;
     else
         print_event(t->out, t->syms, e);
-    if (t->o.first && ++t->lines >= t->o.first) {
-        t->done = true;
-        hart_set_trace(t->hart, NULL);  /* back to the hart's fast loop */
-    }
+    if (t->o.first && ++t->lines >= t->o.first)
+        stop_tracing(t);
 }
 
 static bool in_range(const struct trace *t, uint32_t pc)
@@ -345,12 +364,86 @@ static void on_trap(void *opaque, uint32_t cause, uint32_t epc, uint32_t tval,
     record(t, &e);
 }
 
+/* ---- -d out_asm: the JIT's translations ---- */
+
+/* The host code, one instruction a line: "  7f12a4c01040:  mov eax, dword ptr [rbx + 0x48]".
+ * What Capstone cannot decode is shown as bytes. */
+static void print_host_code(struct trace *t, const uint8_t *code, size_t len)
+{
+    const uint8_t *p = code;
+    size_t left = len;
+    uint64_t addr = (uint64_t)(uintptr_t)code;
+    while (left) {
+        if (cs_disasm_iter(t->capstone, &p, &left, &addr, t->insn)) {
+            fprintf(t->out, "  %012" PRIx64 ":  %s%s%s\n", t->insn->address, t->insn->mnemonic,
+                    t->insn->op_str[0] ? " " : "", t->insn->op_str);
+            continue;
+        }
+        fprintf(t->out, "  %012" PRIx64 ":  .byte 0x%02x\n", addr, *p);
+        p++;
+        left--;
+        addr++;
+    }
+}
+
+static void on_translation(void *opaque, const struct hart_translation *tr)
+{
+    struct trace *t = opaque;
+    uint64_t translations, flushes;
+    if (t->done)
+        return;
+    /* A flush is reported whatever the range, as traps are. */
+    if (hart_jit_counts(t->hart, &translations, &flushes) && flushes != t->seen_flushes) {
+        fprintf(t->out, "---- the code cache was flushed (%" PRIu64 " flush%s so far); "
+                "everything is translated again ----\n\n", flushes, flushes == 1 ? "" : "es");
+        t->seen_flushes = flushes;
+    }
+    if (!in_range(t, tr->pc))
+        return;
+    char sym[160], text[96];
+    symbols_format(t->syms, tr->pc, sym, sizeof sym);
+    fprintf(t->out, "IN: %08x%s%s (%u instruction%s)\n", tr->pc, sym[0] ? " " : "", sym,
+            tr->ninsns, tr->ninsns == 1 ? "" : "s");
+    uint32_t pc = tr->pc;
+    for (unsigned i = 0; i < tr->ninsns && i < sizeof tr->raw / sizeof tr->raw[0]; i++) {
+        disasm(tr->raw[i], pc, text, sizeof text);
+        symbols_format(t->syms, pc, sym, sizeof sym);
+        fprintf(t->out, "  %08x %s%s %s\n", pc, sym, sym[0] ? " " : "", text);
+        pc += tr->len[i];
+    }
+    fprintf(t->out, "OUT: %zu bytes at %012" PRIxPTR "\n", tr->code_len, (uintptr_t)tr->code);
+    print_host_code(t, tr->code, tr->code_len);
+    fputc('\n', t->out);
+    if (t->o.first && ++t->lines >= t->o.first)
+        stop_tracing(t);
+}
+
+/* -d out_asm: the totals, once, to the trace. */
+static void print_counts(struct trace *t)
+{
+    if (!(t->o.flags & TRACE_OUT_ASM) || t->counted)
+        return;
+    uint64_t translations = t->translations, flushes = t->flushes, n, f;
+    if (t->hart && hart_jit_counts(t->hart, &n, &f)) {
+        translations += n;
+        flushes += f;
+    }
+    fprintf(t->out, "out_asm: %" PRIu64 " translation%s, %" PRIu64 " flush%s of the code cache\n",
+            translations, translations == 1 ? "" : "s", flushes, flushes == 1 ? "" : "es");
+    t->counted = true;
+}
+
 struct trace *trace_open(const struct trace_options *o, const struct symbols *syms,
                          char *err, size_t errlen)
 {
     if (!o->flags && (o->has_range || o->first || o->last)) {
-        snprintf(err, errlen, "--trace-%s limits a trace: add -d exec, -d int or both",
+        snprintf(err, errlen, "--trace-%s limits a trace: add -d exec, int or out_asm",
                  o->has_range ? "range" : o->first ? "first" : "last");
+        return NULL;
+    }
+    if ((o->flags & TRACE_OUT_ASM) && o->last) {
+        snprintf(err, errlen, "--trace-last keeps exec and int lines, not -d out_asm's "
+                 "translations (try --trace-first or --trace-range)");
         return NULL;
     }
     struct trace *t = calloc(1, sizeof *t);
@@ -360,12 +453,23 @@ struct trace *trace_open(const struct trace_options *o, const struct symbols *sy
     }
     t->o = *o;
     t->syms = syms;
+    if (o->flags & TRACE_OUT_ASM) {
+        cs_err e = cs_open(CS_ARCH_X86, CS_MODE_64, &t->capstone);
+        if (e != CS_ERR_OK || !(t->insn = cs_malloc(t->capstone))) {
+            snprintf(err, errlen, "-d out_asm: Capstone cannot disassemble x86-64: %s",
+                     cs_strerror(e != CS_ERR_OK ? e : CS_ERR_MEM));
+            if (e == CS_ERR_OK)
+                cs_close(&t->capstone);
+            free(t);
+            return NULL;
+        }
+    }
     if (o->last && o->flags) {
         if (o->last > (64u << 20) / sizeof(struct event) ||
             !(t->ring = calloc(o->last, sizeof *t->ring))) {
             snprintf(err, errlen, "--trace-last %llu: too many to keep",
                      (unsigned long long)o->last);
-            free(t);
+            free(t);            /* no Capstone: out_asm refuses --trace-last */
             return NULL;
         }
     }
@@ -373,6 +477,10 @@ struct trace *trace_open(const struct trace_options *o, const struct symbols *sy
         if (!(t->out = fopen(o->file, "w"))) {
             snprintf(err, errlen, "-D %s: %s", o->file, strerror(errno));
             free(t->ring);
+            if (t->insn) {
+                cs_free(t->insn, 1);
+                cs_close(&t->capstone);
+            }
             free(t);
             return NULL;
         }
@@ -393,12 +501,36 @@ void trace_attach(struct trace *t, struct machine *m)
     t->hart = machine_hart(m);
     if (!t->o.flags || t->done)
         return;
-    struct hart_trace hooks = { .opaque = t };
-    if (t->o.flags & TRACE_EXEC)
-        hooks.insn = on_insn;
-    if (t->o.flags & TRACE_INT)
-        hooks.trap = on_trap;
-    hart_set_trace(t->hart, &hooks);
+    if (t->o.flags & (TRACE_EXEC | TRACE_INT)) {
+        struct hart_trace hooks = { .opaque = t };
+        if (t->o.flags & TRACE_EXEC)
+            hooks.insn = on_insn;
+        if (t->o.flags & TRACE_INT)
+            hooks.trap = on_trap;
+        hart_set_trace(t->hart, &hooks);
+    }
+    if (t->o.flags & TRACE_OUT_ASM) {
+        uint64_t n;
+        t->seen_flushes = 0;
+        if (!hart_jit_counts(t->hart, &n, &t->seen_flushes) && !t->told_no_jit) {
+            fprintf(stderr, "rvbox: -d out_asm: the JIT is not running (-accel, RVBOX_ACCEL), "
+                    "so there is nothing to show\n");
+            t->told_no_jit = true;
+        }
+        hart_set_translation_hook(t->hart, on_translation, t);
+    }
+}
+
+void trace_detach(struct trace *t)
+{
+    uint64_t n, f;
+    if (!t || !t->hart)
+        return;
+    if (hart_jit_counts(t->hart, &n, &f)) {
+        t->translations += n;
+        t->flushes += f;
+    }
+    t->hart = NULL;
 }
 
 void trace_flush(struct trace *t)
@@ -419,6 +551,7 @@ void trace_finish(struct trace *t)
         t->ring = NULL;
         t->done = true;         /* nothing more is recorded */
     }
+    print_counts(t);
     fflush(t->out);
 }
 
@@ -431,6 +564,10 @@ void trace_close(struct trace *t)
         fclose(t->out);
     else
         fflush(t->out);
+    if (t->insn) {
+        cs_free(t->insn, 1);
+        cs_close(&t->capstone);
+    }
     free(t);
 }
 

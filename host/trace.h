@@ -5,9 +5,13 @@
  *             [M] 80000010 <_start+0x10>  addi x10, x10, 1
  *   -d int    every trap and interrupt, as it is taken:
  *             trap: illegal instruction (2) from S to M epc=80400010 <foo+0x4> tval=00000000
+ *   -d out_asm  every block the JIT translates, as it translates it: the guest's
+ *             instructions, then the x86-64 code made of them (disassembled with
+ *             Capstone); a line when the code cache was flushed, and the counts at the end
  *
- * limited with --trace-range LO:HI (pc in [LO, HI)), --trace-first N (stop after N
- * lines), --trace-last N (keep the last N in a ring, print them at the end), and written
+ * limited with --trace-range LO:HI (pc in [LO, HI); a translation by its first pc),
+ * --trace-first N (stop after N lines; a translation counts as one), --trace-last N
+ * (keep the last N exec and int lines in a ring, print them at the end), and written
  * to -D FILE (stderr by default). Symbols come from the ELF images and --symbols FILE.
  *
  * Always on, whatever the options, and free while the guest runs: when the guest ends
@@ -15,7 +19,9 @@
  * control transfers from the hart's history ring are printed to stderr with symbols and
  * disassembly (--history N, 0 to switch it off).
  *
- * With no -d, nothing is installed in the hart: its fast loop runs untouched.
+ * With no -d, nothing is installed in the hart: its fast loop runs untouched. exec and
+ * int make it run the plain step (so nothing is translated while they trace); out_asm
+ * leaves the JIT running and is called only when it translates.
  */
 #ifndef RVBOX_TRACE_H
 #define RVBOX_TRACE_H
@@ -31,12 +37,13 @@ struct symbols;
 
 #define TRACE_EXEC (1u << 0)
 #define TRACE_INT  (1u << 1)
+#define TRACE_OUT_ASM (1u << 2)
 
 #define TRACE_MAX_SYMBOL_FILES 16
 #define TRACE_HISTORY_DEFAULT  16
 
 struct trace_options {
-    unsigned flags;             /* -d: TRACE_EXEC | TRACE_INT */
+    unsigned flags;             /* -d: TRACE_EXEC | TRACE_INT | TRACE_OUT_ASM */
     const char *file;           /* -D FILE, --trace-file FILE; NULL: stderr */
     bool has_range;             /* --trace-range LO:HI */
     uint32_t lo, hi;            /* pc in [lo, hi) */
@@ -71,6 +78,9 @@ struct trace *trace_open(const struct trace_options *o, const struct symbols *sy
 /* Install the hooks the options ask for in this machine's hart: after every boot (a
  * reboot builds a new machine). */
 void trace_attach(struct trace *t, struct machine *m);
+
+/* The machine goes away (before machine_destroy; a reboot attaches the next one). */
+void trace_detach(struct trace *t);
 
 /* Write out what is buffered (before other messages go to stderr). */
 void trace_flush(struct trace *t);

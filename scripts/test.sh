@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Quick start, command 2: install what is missing, build, and run every test, twice:
-# a Release build (build/) and a build with AddressSanitizer and UBSan (build-sanitize/).
-# Headless and never reads stdin. Exit status non-zero when any test fails.
+# Quick start, command 2: install what is missing, build, and run every test, in two
+# builds (a Release build, build/, and one with AddressSanitizer and UBSan,
+# build-sanitize/) and on two engines in each: the default (the JIT on x86-64 hosts) and
+# the block interpreter (RVBOX_ACCEL=interp, which every rvbox the tests start and the
+# harts of the Check suites honour; tests about one engine name it themselves).
+# Headless and never reads stdin. Every pass runs; the exit status is non-zero when any
+# test failed in any of them.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=scripts/deps.sh
@@ -9,7 +13,11 @@ source "$top/scripts/deps.sh"
 rvbox_install_packages "${RVBOX_BUILD_PACKAGES[@]}" "${RVBOX_TEST_PACKAGES[@]}"
 
 jobs=$(nproc)
-run_suite() {   # run_suite DIR CMAKE-ARGS...
+failed=()
+# The engine rvbox picks by itself here (hart_default_engine: the JIT needs x86-64).
+if [ "$(uname -m)" = x86_64 ]; then default=jit; else default=interp; fi
+
+build() {       # build DIR CMAKE-ARGS...
   local dir=$1; shift
   echo "== $(basename "$dir"): configure and build"
   cmake -S "$top" -B "$dir" "$@" >/dev/null
@@ -18,9 +26,36 @@ run_suite() {   # run_suite DIR CMAKE-ARGS...
   # (~25 min on 2 cores the first time, both kernels), then only copied.
   echo "== $(basename "$dir"): Linux guest images"
   cmake --build "$dir" --target linux linux-defconfig
-  echo "== $(basename "$dir"): ctest"
-  ctest --test-dir "$dir" -j"$jobs" --output-on-failure </dev/null
 }
 
-run_suite "$top/build-sanitize" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRVBOX_SANITIZE=ON
-run_suite "$top/build" -DCMAKE_BUILD_TYPE=Release
+run_ctest() {   # run_ctest DIR ENGINE: ENGINE is "" (rvbox's default) or an RVBOX_ACCEL value
+  local dir=$1 engine=$2 name start
+  name="$(basename "$dir"), engine ${engine:-$default}${engine:+ (RVBOX_ACCEL=$engine)}"
+  [ -z "$engine" ] && name+=" (the default)"
+  echo "== $name: ctest"
+  start=$(date +%s)
+  local setenv=(-u RVBOX_ACCEL)
+  [ -n "$engine" ] && setenv=("RVBOX_ACCEL=$engine")
+  if ! env "${setenv[@]}" ctest --test-dir "$dir" -j"$jobs" --output-on-failure </dev/null; then
+    failed+=("$name")
+  fi
+  echo "== $name: $(( $(date +%s) - start )) s"
+}
+
+for suite in "build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRVBOX_SANITIZE=ON" \
+             "build -DCMAKE_BUILD_TYPE=Release"; do
+  read -r dir args <<<"$suite"
+  # shellcheck disable=SC2086
+  build "$top/$dir" $args
+  run_ctest "$top/$dir" ""
+  # The second engine; where the JIT is not there, the default already was the interpreter.
+  if [ "$default" = jit ]; then
+    run_ctest "$top/$dir" interp
+  fi
+done
+
+if [ ${#failed[@]} -ne 0 ]; then
+  printf '== tests failed in: %s\n' "${failed[@]}"
+  exit 1
+fi
+echo "== every test passed in every pass"

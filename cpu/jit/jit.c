@@ -135,11 +135,10 @@ static void report(struct hart *h, const struct block *b, size_t code_len)
  * with the interpreter. */
 static bool translate(struct jit *j, struct hart *h, struct block *b)
 {
-    size_t before = j->cache.used;
     if (jit_translate(&j->scratch, h, &j->cache, j->exit_stub, j->lookup_stub, b)) {
         j->stats.translations++;
         if (h->translation_hook)
-            report(h, b, j->cache.used - before);
+            report(h, b, x86_size(&j->scratch.e));
         return true;
     }
     if (jit_cache_room(&j->cache) > j->cache.size / 2) {

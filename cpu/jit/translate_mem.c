@@ -112,7 +112,8 @@ static bool atomic(struct jit_translation *t, const struct block_insn *d, unsign
     x86_mov_r64_m64(e, R11, RBX, H_(jit_left));
     check_trap(t, index);
     jt_reload(t, false);                /* rd changed in struct hart; the rest clobbered */
-    t->dirty &= ~(1u << d->i.rd);
+    if (d->i.rd < 32)                   /* (XSINK, for x0, is no cache register) */
+        t->dirty &= ~(1u << d->i.rd);
     leave_if_needed(t, index);
     return true;
 }

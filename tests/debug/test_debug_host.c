@@ -194,6 +194,19 @@ START_TEST(test_trace_all_options)
 }
 END_TEST
 
+START_TEST(test_trace_out_asm)
+{
+    struct trace_options o;
+    char err[256];
+    ck_assert_int_eq(PARSE(&o, err, "-d", "out_asm"), 0);
+    ck_assert_uint_eq(o.flags, TRACE_OUT_ASM);
+    ck_assert_int_eq(PARSE(&o, err, "-d", "int,out_asm,exec"), 0);
+    ck_assert_uint_eq(o.flags, TRACE_EXEC | TRACE_INT | TRACE_OUT_ASM);
+    ck_assert_int_eq(PARSE(&o, err, "-d", "out_asmx"), -1);
+    ck_assert_int_eq(PARSE(&o, err, "-d", "out"), -1);
+}
+END_TEST
+
 START_TEST(test_trace_range_to_the_top)
 {
     struct trace_options o;
@@ -209,7 +222,7 @@ START_TEST(test_trace_bad_values)
     struct trace_options o;
     char err[256];
     ck_assert_int_eq(PARSE(&o, err, "-d", "exec,cpu"), -1);
-    ck_assert_str_eq(err, "-d exec,cpu: unknown item 'cpu' (known: exec, int)");
+    ck_assert_str_eq(err, "-d exec,cpu: unknown item 'cpu' (known: exec, int, out_asm)");
     ck_assert_int_eq(PARSE(&o, err, "-d", ""), -1);
     ck_assert_int_eq(PARSE(&o, err, "--trace-range", "1000"), -1);
     ck_assert_int_eq(PARSE(&o, err, "--trace-range", "1000:1000"), -1);
@@ -322,6 +335,7 @@ static Suite *debug_host_suite(void)
     tc = tcase_create("trace_options");
     tcase_add_test(tc, test_trace_defaults);
     tcase_add_test(tc, test_trace_all_options);
+    tcase_add_test(tc, test_trace_out_asm);
     tcase_add_test(tc, test_trace_range_to_the_top);
     tcase_add_test(tc, test_trace_bad_values);
     tcase_add_test(tc, test_cause_names);

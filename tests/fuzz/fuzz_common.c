@@ -12,6 +12,7 @@
 #include "cpu/csr_defs.h"
 #include "cpu/decode.h"
 #include "cpu/hart.h"
+#include "tests/test_engine.h"
 
 /* ---- generator ---- */
 
@@ -105,6 +106,13 @@ uint64_t fz_scaled(uint64_t work)
         k = 1;
     uint64_t w = fz_sanitized() ? work / 4 : work;
     return (w ? w : 1) * k;
+}
+
+/* ---- the engine ---- */
+
+void fz_use_engine(struct machine *m)
+{
+    test_use_engine(machine_hart(m));
 }
 
 /* ---- backends ---- */

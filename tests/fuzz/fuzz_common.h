@@ -52,6 +52,12 @@ uint64_t fz_scaled(uint64_t work);
 /* True in a sanitizer build (AddressSanitizer). */
 bool fz_sanitized(void);
 
+/* ---- the engine ---- */
+
+/* Put the machine's hart on the engine RVBOX_ACCEL names, else the host's default
+ * (tests/test_engine.h): right after machine_create. */
+void fz_use_engine(struct machine *m);
+
 /* ---- backends ---- */
 
 /* A console that discards output; its input is random bytes now and then when `rng` is

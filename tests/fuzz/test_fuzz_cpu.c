@@ -306,6 +306,7 @@ static struct machine *make_episode(struct fz_rng *r, struct episode *ep, enum v
     char err[200] = "";
     ep->m = machine_create(&cfg, err, sizeof err);
     ck_assert_msg(ep->m, "seed %u: machine_create: %s", seed_index, err);
+    fz_use_engine(ep->m);
 
     uint8_t *ram = machine_ram(ep->m, MEMMAP_RAM_BASE, ep->ram_size);
     ck_assert_ptr_nonnull(ram);

@@ -38,6 +38,7 @@ START_TEST(test_debug_translate_has_no_device_side_effects)
     char err[200] = "";
     struct machine *m = machine_create(&cfg, err, sizeof err);
     ck_assert_msg(m, "%s", err);
+    fz_use_engine(m);
     struct bus *bus = machine_bus(m);
     struct hart *h = machine_hart(m);
 

@@ -114,6 +114,7 @@ static void make_machine(void)
     char err[200] = "";
     fs.m = machine_create(&fs.cfg, err, sizeof err);
     ck_assert_msg(fs.m, "seed %u: machine_create: %s", fs.seed_index, err);
+    fz_use_engine(fs.m);
     uint8_t *ram = machine_ram(fs.m, MEMMAP_RAM_BASE, fs.cfg.ram_size);
     ck_assert_ptr_nonnull(ram);
     /* Random code, but leave the tohost page (if any) alone: it is HTIF's. */

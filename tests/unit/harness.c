@@ -6,6 +6,7 @@
 
 #include "bus/bus.h"
 #include "cpu/csr_defs.h"
+#include "tests/test_engine.h"
 
 #define JAL_X0_0 0x0000006fu        /* jal x0, 0: the trap stop */
 
@@ -30,6 +31,7 @@ struct harness *harness_create(void)
     t->hart = hart_create(&cfg);
     if (!t->hart)
         die("cannot create the hart");
+    test_use_engine(t->hart);           /* RVBOX_ACCEL, else the host's default */
     harness_poke(t, HARNESS_TRAP_VEC, JAL_X0_0);
     harness_set_csr(t, CSR_MTVEC, HARNESS_TRAP_VEC);
     harness_poke(t, HARNESS_STRAP_VEC, JAL_X0_0);

@@ -3,6 +3,8 @@
  * that resets there, in M-mode, with mtvec pointing at a trap stop (an endless `jal x0, 0`)
  * so that a trap leaves mcause/mepc/mtval for the test to read and goes nowhere. stvec
  * points at a second stop, so that a trap delegated to S-mode is told apart by the pc.
+ * The hart runs on the engine RVBOX_ACCEL names, else the host's default
+ * (tests/test_engine.h).
  *
  *   struct harness *t = harness_create();
  *   harness_load(t, prog, n);          // instruction words at HARNESS_RAM_BASE

@@ -14,6 +14,7 @@
 #include "devices/machine.h"
 #include "devices/virtio_blk.h"
 #include "devices/virtio_mmio.h"
+#include "tests/test_engine.h"
 #include "vdriver.h"
 
 #define DISK_SECTORS    64
@@ -1200,6 +1201,7 @@ START_TEST(test_machine_serves_in_runs)
     char err[200] = "";
     struct machine *mm = machine_create(&cfg, err, sizeof err);
     ck_assert_msg(mm, "%s", err);
+    test_use_engine(machine_hart(mm));
     /* The hart waits for an interrupt, none enabled: wfi; j .-4 */
     static const uint8_t code[] = { 0x73, 0x00, 0x50, 0x10, 0x6f, 0xf0, 0xdf, 0xff };
     memcpy(machine_ram(mm, MEMMAP_RAM_BASE, sizeof code), code, sizeof code);
