@@ -23,6 +23,7 @@ struct hart *hart_create(const struct hart_config *cfg)
     h->time_now = cfg->time_now;
     h->time_opaque = cfg->time_opaque;
     h->engine = HART_ENGINE_BLOCK;
+    h->jit_threshold = 8;
     if (block_cache_create(h)) {
         free(h);
         return NULL;
@@ -161,6 +162,11 @@ enum hart_engine hart_default_engine(void)
 void hart_set_jit_cache(struct hart *h, size_t bytes)
 {
     h->jit_cache_bytes = bytes;
+}
+
+void hart_set_jit_threshold(struct hart *h, unsigned runs)
+{
+    h->jit_threshold = (uint16_t)(runs < 1 ? 1 : runs > 65535 ? 65535 : runs);
 }
 
 enum hart_engine hart_set_engine(struct hart *h, enum hart_engine engine)

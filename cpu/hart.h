@@ -95,6 +95,10 @@ bool hart_csr_set(struct hart *h, uint16_t csr, uint32_t value);
 enum hart_engine { HART_ENGINE_STEP, HART_ENGINE_BLOCK, HART_ENGINE_JIT };
 enum hart_engine hart_set_engine(struct hart *h, enum hart_engine engine);
 void hart_set_jit_cache(struct hart *h, size_t bytes);
+/* How many times a block runs in the block engine before the JIT translates it (default
+ * 8: most code of a boot runs a few times, which interpreting costs less than
+ * translating); 1 translates everything at its first run. */
+void hart_set_jit_threshold(struct hart *h, unsigned runs);
 enum hart_engine hart_default_engine(void);
 
 /*

@@ -114,6 +114,7 @@ struct hart {
     trap_t jit_trap;            /* the trap a translated instruction raised */
     uint32_t jit_tmp;           /* a slow-path load's result */
     size_t jit_cache_bytes;     /* the code cache's size, when the JIT is made */
+    uint16_t jit_threshold;     /* runs before a block is translated */
     void (*translation_hook)(void *opaque, const struct hart_translation *t);
     void *translation_opaque;
 

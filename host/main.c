@@ -282,6 +282,8 @@ static int run(struct session *s, char *err)
         struct hart *h = machine_hart(m);
         if (s->opt.jit_cache)
             hart_set_jit_cache(h, s->opt.jit_cache);
+        if (s->opt.jit_threshold)
+            hart_set_jit_threshold(h, s->opt.jit_threshold);
         hart_set_engine(h, (enum hart_engine)s->opt.engine);
         trace_attach(s->trace, m);
         gdbstub_attach(s->gdb, m);

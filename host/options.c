@@ -284,6 +284,16 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
                 snprintf(err, errlen, "%s %s: want jit, interp (block) or step", arg, v);
                 return 1;
             }
+        } else if (!strcmp(name, "-jit-threshold")) {
+            if (!(v = value_of(&i, argc, argv, err, errlen)))
+                return 1;
+            const char *p = v;
+            unsigned n;
+            if (!parse_decimal(&p, 65535, &n) || *p || n == 0) {
+                snprintf(err, errlen, "--jit-threshold %s: want a number of runs, 1 to 65535", v);
+                return 1;
+            }
+            o->jit_threshold = (unsigned)n;
         } else if (!strcmp(name, "-jit-cache")) {
             if (!(v = value_of(&i, argc, argv, err, errlen)) ||
                 parse_size("--jit-cache", v, 1ull << 31, "at most 2G", &o->jit_cache, err,
@@ -374,6 +384,8 @@ void options_print_help(const char *argv0)
            "                 this option, the environment variable RVBOX_ACCEL (the same\n"
            "                 names) chooses\n"
            "  --jit-cache SIZE  the JIT's code cache (default 64M): 16M, 256K...\n"
+           "  --jit-threshold N  runs of a block before the JIT translates it (default 8;\n"
+           "                 1: everything at once)\n"
            "  --screenshot FILE.png\n"
            "                 write the framebuffer as PNG at exit, and on Ctrl-Alt-S\n"
            "  -h, --help     show this help and exit\n"

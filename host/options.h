@@ -35,6 +35,7 @@ struct options {
     int engine;                 /* --engine/-accel: enum hart_engine, or -1: RVBOX_ACCEL
                                    or the default (host/main.c) */
     uint32_t jit_cache;         /* --jit-cache SIZE in bytes; 0: the default */
+    unsigned jit_threshold;     /* --jit-threshold N; 0: the default */
     unsigned fb_width, fb_height;   /* -g WxH (800x600) */
     const char *screenshot;     /* --screenshot FILE.png: at exit, and on Ctrl-Alt-S */
     unsigned ndrives;

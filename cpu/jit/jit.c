@@ -21,9 +21,6 @@
 #include "cpu/jit/translate.h"
 #include "cpu/mmu.h"
 
-/* A block runs this many times in the block engine before it is translated. */
-#define JIT_HOT 8
-
 struct jit {
     struct hart *h;
     struct jit_cache cache;
@@ -197,7 +194,7 @@ enum hart_stop jit_run(struct hart *h, uint64_t budget, uint64_t *steps_out)
             if (flushed || j->stats.flushes != flushes)
                 link_from = NULL;
         }
-        if (b && !b->jit && !b->jit_failed && b->heat < JIT_HOT) {
+        if (b && !b->jit && !b->jit_failed && b->heat + 1 < h->jit_threshold) {
             /* Cold code: most blocks run a few times (a boot), and interpreting them
              * costs less than translating them. */
             b->heat++;
@@ -211,7 +208,7 @@ enum hart_stop jit_run(struct hart *h, uint64_t budget, uint64_t *steps_out)
                 continue;
             }
         }
-        if (b && !b->jit && !b->jit_failed && b->heat >= JIT_HOT && !translate(j, h, b)) {
+        if (b && !b->jit && !b->jit_failed && b->heat + 1 >= h->jit_threshold && !translate(j, h, b)) {
             link_from = NULL;
             if (!b->jit_failed)
                 continue;           /* everything was flushed: look up afresh */
