@@ -213,10 +213,29 @@ static void exit_to(struct jit_translation *t, uint32_t delta, unsigned slot)
     jt_exit_from_block(t, JIT_EXIT(JIT_EXIT_CHAIN, slot));
 }
 
+/*
+ * A branch or jump back to the block's own start (a loop of one block): the next pass
+ * needs no chaining and no reload: its registers are where they are. Only the budget is
+ * checked, as an entry would; out of budget, the registers go back to struct hart and
+ * jit_run finishes in plain steps. (Blocks that loop count every cache register they
+ * write as dirty from the start: translate() sets that up.)
+ */
+static void loop_back(struct jit_translation *t)
+{
+    struct x86 *e = &t->e;
+    x86_alu_r64_imm(e, ALU_CMP, R11, t->b->ninsns);
+    uint8_t *out = x86_jcc(e, CC_B);
+    if (t->count)
+        x86_alu_r64_imm(e, ALU_SUB, R11, t->count);
+    x86_jmp_to(e, t->body);
+    x86_bind(e, out);
+    jt_write_back(t, t->dirty);
+    jt_exit(t, JIT_EXIT_BUDGET);
+}
+
 static void branch(struct jit_translation *t, const struct block_insn *d)
 {
     struct x86 *e = &t->e;
-    jt_write_back(t, t->dirty);
     enum x86_reg a = jt_read(t, d->i.rs1, RAX);
     enum x86_cc cc;
     switch (d->i.op) {
@@ -234,9 +253,15 @@ static void branch(struct jit_translation *t, const struct block_insn *d)
     else
         x86_alu_r32_r32(e, ALU_CMP, a, jit_pool[t->host_of[d->i.rs2]]);
     uint8_t *taken = x86_jcc(e, cc);
+    jt_write_back(t, t->dirty);             /* (movs: the flags stay for the jcc above) */
     exit_to(t, d->off + d->i.len, 0);
     x86_bind(e, taken);
     history(t, d->off, d->off + (uint32_t)d->i.imm, d->i.len);
+    if (d->off + (uint32_t)d->i.imm == 0) {
+        loop_back(t);
+        return;
+    }
+    jt_write_back(t, t->dirty);
     exit_to(t, d->off + (uint32_t)d->i.imm, 1);
 }
 
@@ -245,8 +270,12 @@ static void jal(struct jit_translation *t, const struct block_insn *d)
     x86_mov_r32_m32(&t->e, RAX, RBX, H_(pc));
     x86_alu_r32_imm(&t->e, ALU_ADD, RAX, d->off + d->i.len);
     jt_write(t, d->i.rd, RAX);
-    jt_write_back(t, t->dirty);
     history(t, d->off, d->off + (uint32_t)d->i.imm, d->i.len);
+    if (d->off + (uint32_t)d->i.imm == 0) {
+        loop_back(t);
+        return;
+    }
+    jt_write_back(t, t->dirty);
     exit_to(t, d->off + (uint32_t)d->i.imm, 1);
 }
 
@@ -370,6 +399,32 @@ static void entry(struct jit_translation *t)
     if (t->count)
         x86_alu_r64_imm(e, ALU_SUB, R11, t->count);
     jt_reload(t, false);
+    t->body = x86_here(e);
+}
+
+/* Does the block branch or jump back to its own start? */
+static bool loops(const struct block *b)
+{
+    const struct block_insn *d = &b->insns[b->ninsns - 1];
+    switch (d->i.op) {
+    case OP_BEQ: case OP_BNE: case OP_BLT: case OP_BGE: case OP_BLTU: case OP_BGEU:
+    case OP_JAL:
+        return d->off + (uint32_t)d->i.imm == 0;
+    default:
+        return false;
+    }
+}
+
+/* The cache registers some instruction of the block writes. */
+static uint32_t written(const struct jit_translation *t)
+{
+    uint32_t w = 0;
+    for (unsigned i = 0; i < t->b->ninsns; i++) {
+        unsigned rd = t->b->insns[i].i.rd;
+        if (rd < 32 && t->host_of[rd] >= 0)
+            w |= 1u << rd;
+    }
+    return w;
 }
 
 bool jit_translate(struct jit_translation *t, struct hart *h, struct jit_cache *c,
@@ -389,6 +444,8 @@ bool jit_translate(struct jit_translation *t, struct hart *h, struct jit_cache *
     allocate(t);
     x86_init(&t->e, jit_cache_next(c), jit_cache_room(c), jit_cache_delta(c));
     entry(t);
+    if (loops(b))
+        t->dirty = written(t);  /* a later pass may start with any of them not written back */
     for (unsigned i = 0; i < n && !t->e.full; i++) {
         const struct block_insn *d = &b->insns[i];
         switch (d->i.op) {

@@ -54,6 +54,7 @@ struct jit_translation {
     uint32_t dirty;             /* cached ones newer than struct hart */
     const uint8_t *exit_stub;   /* the shared return to jit_run (executable) */
     const uint8_t *lookup_stub; /* the shared lookup of h->pc's translation */
+    const uint8_t *body;        /* executable: after the entry's loads (a loop's target) */
     /* Out-of-line work, emitted after the block's straight line. */
     struct jit_stub {
         uint8_t *from;          /* rel32 to point at the stub */
