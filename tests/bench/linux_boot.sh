@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# linux_boot.sh [--runs N] [--build DIR] [IMAGES_DIR]: how long Linux takes from start to its shell
+# linux_boot.sh [--runs N] [--build DIR] [--accel LIST] [IMAGES_DIR]: how long Linux takes from start to its shell
 # prompt on rvbox and on qemu-system-riscv32 -M virt, with the same kernel, initramfs and
 # disk and rvbox's own firmware on both, in one run. Prints seconds (best of N). A script
 # that prints numbers, not a test. IMAGES_DIR defaults to build/roms/linux (the `linux`
 # target); build/roms/linux/defconfig is the plain rv32_defconfig kernel.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-runs=1 build=$top/build
+runs=1 build=$top/build accels=jit
 while [ $# -gt 0 ]; do
   case $1 in
   --runs) runs=$2; shift 2 ;;
+  --accel) accels=$2; shift 2 ;;     # rvbox's engines, comma-separated: jit,interp,step
   --build) build=$2; shift 2 ;;
   *) break ;;
   esac
@@ -47,12 +48,14 @@ best() {   # best ENGINE CMD...: the fastest of $runs runs
     t=$(time_to_prompt "$@") || { echo "$engine: failed ($t)" >&2; return 1; }
     if [ -z "$b" ] || [ "$(echo "$t < $b" | bc)" = 1 ]; then b=$t; fi
   done
-  printf "%-8s %8s s\n" "$engine" "$b"
+  printf "%-13s %8s s\n" "$engine" "$b"
 }
 
 echo "boot to the shell prompt: $(basename "$images") kernel, best of $runs"
-best rvbox "$rvbox" -bios "$fw" -kernel "$images/Image" -initrd "$images/initramfs.cpio.gz" \
-  -append console=ttyS0 -drive "file=$tmp/disk.img,format=raw"
+for accel in ${accels//,/ }; do
+  best "rvbox-$accel" "$rvbox" -accel "$accel" -bios "$fw" -kernel "$images/Image" \
+    -initrd "$images/initramfs.cpio.gz" -append console=ttyS0 -drive "file=$tmp/disk.img,format=raw"
+done
 if command -v qemu-system-riscv32 >/dev/null; then
   best qemu qemu-system-riscv32 -M virt -m 128M -nographic -bios "$fw" -kernel "$images/Image" \
     -initrd "$images/initramfs.cpio.gz" -append console=ttyS0 \

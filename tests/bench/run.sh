@@ -27,6 +27,7 @@ qemu="qemu-system-riscv32"
 rvbox_elf=""
 qemu_elf=""
 program=""
+accels="jit"
 rvbox_timeout=600
 qemu_timeout=120
 
@@ -36,6 +37,8 @@ usage: $0 [options]
   --runs N          run each engine N times, keep the fastest (default $runs)
   --program P       which program: bench, bench2 or all (default all; bench when an
                     ELF is given)
+  --accel LIST      rvbox's engines to time, comma-separated: jit, interp, step
+                    (default jit); each is a row rvbox-ENGINE
   --rvbox PATH      the rvbox binary (default BUILD/rvbox)
   --qemu PATH       the QEMU binary (default $qemu)
   --build DIR       the build tree (default $build)
@@ -56,6 +59,7 @@ while [ $# -gt 0 ]; do
     case $1 in
     --runs) runs=${2:?}; shift 2 ;;
     --program) program=${2:?}; shift 2 ;;
+    --accel) accels=${2:?}; shift 2 ;;
     --rvbox) rvbox=${2:?}; shift 2 ;;
     --qemu) qemu=${2:?}; shift 2 ;;
     --build) build=${2:?}; shift 2 ;;
@@ -164,10 +168,14 @@ bench_program() {
     failed=0
     engines=() walls=() instrets=() checksums=()
 
-    # rvbox: -bios none runs the program directly, in M-mode.
+    # rvbox: -bios none runs the program directly, in M-mode; once per engine asked for.
     if [ -x "$rvbox" ]; then
         [ -f "$rvbox_elf" ] || die "no $rvbox_elf (is tests/bench in the guest build?)"
-        bench_engine rvbox "$rvbox_timeout" "$rvbox" -bios none -kernel "$rvbox_elf"
+        local accel
+        for accel in ${accels//,/ }; do
+            bench_engine "rvbox-$accel" "$rvbox_timeout" "$rvbox" -accel "$accel" -bios none \
+                -kernel "$rvbox_elf"
+        done
     else
         echo "rvbox: not found at $rvbox" >&2
         failed=1
@@ -229,7 +237,16 @@ bench_program() {
     fi
     rv="" qi=""
     for ((i = 0; i < ${#engines[@]}; i++)); do
-        case ${engines[i]} in rvbox) rv=${instrets[i]} ;; qemu-icount) qi=${instrets[i]} ;; esac
+        case ${engines[i]} in
+        rvbox-*)
+            # Every rvbox engine must count the same instructions.
+            if [ -n "$rv" ] && [ "${instrets[i]}" != "$rv" ]; then
+                echo "INSTRET MISMATCH: rvbox engines counted $rv and ${instrets[i]}"
+                failed=1
+            fi
+            rv=${instrets[i]} ;;
+        qemu-icount) qi=${instrets[i]} ;;
+        esac
     done
     if [ -n "$rv" ] && [ -n "$qi" ] && [ $failed -eq 0 ]; then
         echo "instret: qemu-icount - rvbox = $((qi - rv)) ($instret_skew expected: see README.md)"
