@@ -7,7 +7,8 @@
  *
  * Exactness, as the plain step: `retired` (so minstret and mcycle) is brought up to date
  * before anything that can read it or trap (CSR accesses end a block and run with the
- * count of the instructions before them); a trap in the middle of a block retires
+ * count of the instructions before them; a slow-path access, which may reach a device
+ * whose time follows the instruction count, sees it exact too); a trap in the middle of a block retires
  * exactly the instructions before it and leaves pc on the faulting one; interrupts are
  * taken between blocks, so at most BLOCK_MAX_INSNS instructions after they became
  * pending; budgets are exact (a block that would overrun runs in plain steps).
@@ -155,7 +156,9 @@ op_##op: {                                                                      
             v = host_load((const void *)(e->addend + va), size);                        \
         } else {                                                                        \
             uint32_t slow;      /* not v: its address would keep v out of registers */  \
+            h->retired += DONE;         /* exact for a device that reads the counters */ \
             t = mmu_load_slow(h, va, size, &slow);                                      \
+            h->retired -= DONE;                                                         \
             if (unlikely(trap_raised(t)))                                               \
                 goto trap;                                                              \
             if (unlikely(h->leave || h->code_dirty)) {                                  \
@@ -174,7 +177,9 @@ op_##op: {                                                                      
         if (likely(e->tag == TLB_TAG(va >> 12, tag_data) && (va & ((size) - 1)) == 0)) { \
             host_store((void *)(e->addend + va), size, v);                              \
         } else {                                                                        \
+            h->retired += DONE;                                                         \
             t = mmu_store_slow(h, va, size, v);                                         \
+            h->retired -= DONE;                                                         \
             if (unlikely(trap_raised(t)))                                               \
                 goto trap;                                                              \
             if (unlikely(h->leave || h->code_dirty))                                    \
@@ -204,7 +209,9 @@ op_NOP:
     DISPATCH_NEXT();
 
 op_atomic:
+    h->retired += DONE;
     t = exec_atomic(h, &d->i);
+    h->retired -= DONE;
     if (unlikely(trap_raised(t)))
         goto trap;
     if (unlikely(h->leave || h->code_dirty))

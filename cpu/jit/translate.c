@@ -80,6 +80,33 @@ void jt_reload(struct jit_translation *t, bool caller_saved_only)
     }
 }
 
+/*
+ * Around a call into C that may read the counters (a CSR access, or a slow-path access
+ * that reaches a device whose time follows the instruction count): first h->retired as
+ * of instruction `index` (what the code retired since jit_run entered it, jit_base - R11,
+ * each block counting itself whole, less this block's instructions from `index` on), and
+ * R11 saved (the callee's to clobber); after, both as they were, since jit_run counts
+ * the steps itself. RAX is free before; RAX, the result, is kept after.
+ */
+void jt_retired_exact(struct jit_translation *t, unsigned index)
+{
+    struct x86 *e = &t->e;
+    x86_mov_r64_m64(e, RCX, RBX, H_(jit_base));
+    x86_alu_r64_r64(e, ALU_SUB, RCX, R11);
+    x86_alu_r64_imm(e, ALU_SUB, RCX, t->count - index);
+    x86_mov_m64_r64(e, RBX, H_(jit_tmp64), RCX);
+    x86_alu_m64_r64(e, ALU_ADD, RBX, H_(retired), RCX);
+    x86_mov_m64_r64(e, RBX, H_(jit_left), R11);
+}
+
+void jt_retired_counted(struct jit_translation *t)
+{
+    struct x86 *e = &t->e;
+    x86_mov_r64_m64(e, R11, RBX, H_(jit_left));
+    x86_mov_r64_m64(e, RCX, RBX, H_(jit_tmp64));
+    x86_alu_m64_r64(e, ALU_SUB, RBX, H_(retired), RCX);
+}
+
 /* Return to jit_run with an exit code (registers already written back). */
 void jt_exit(struct jit_translation *t, unsigned code)
 {
@@ -346,21 +373,11 @@ static void csr(struct jit_translation *t, const struct block_insn *d, unsigned 
 {
     struct x86 *e = &t->e;
     jt_write_back(t, t->dirty);
-    /* h->retired as of this instruction: what the code retired since jit_run entered it
-     * (jit_base - R11, each block counting itself whole), less the block's instructions
-     * from this one on. Kept in jit_tmp64 to be taken back after the call. */
-    x86_mov_r64_m64(e, RAX, RBX, H_(jit_base));
-    x86_alu_r64_r64(e, ALU_SUB, RAX, R11);
-    x86_alu_r64_imm(e, ALU_SUB, RAX, t->count - index);
-    x86_mov_m64_r64(e, RBX, H_(jit_tmp64), RAX);
-    x86_alu_m64_r64(e, ALU_ADD, RBX, H_(retired), RAX);
-    x86_mov_m64_r64(e, RBX, H_(jit_left), R11);
+    jt_retired_exact(t, index);
     x86_mov_r64_r64(e, RDI, RBX);
     x86_mov_r64_imm(e, RSI, (uint64_t)(uintptr_t)&d->i);
     x86_call_abs(e, (const void *)exec_csr);
-    x86_mov_r64_m64(e, R11, RBX, H_(jit_left));
-    x86_mov_r64_m64(e, RCX, RBX, H_(jit_tmp64));
-    x86_alu_m64_r64(e, ALU_SUB, RBX, H_(retired), RCX);    /* jit_run counts it all */
+    jt_retired_counted(t);
     x86_test_r32_r32(e, RAX, RAX);
     uint8_t *fine = x86_jcc(e, CC_L);
     x86_mov_m64_r64(e, RBX, H_(jit_trap), RAX);

@@ -79,6 +79,8 @@ void jt_reload(struct jit_translation *t, bool caller_saved_only);
 void jt_exit(struct jit_translation *t, unsigned code);
 void jt_exit_from_block(struct jit_translation *t, unsigned code);
 void jt_emit_lookup(struct x86 *e, const uint8_t *exit);
+void jt_retired_exact(struct jit_translation *t, unsigned index);
+void jt_retired_counted(struct jit_translation *t);
 
 /* translate_alu.c: ALU instructions (register-immediate, register-register, M). */
 bool jt_alu(struct jit_translation *t, const struct block_insn *d);

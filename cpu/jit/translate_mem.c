@@ -105,11 +105,11 @@ static bool atomic(struct jit_translation *t, const struct block_insn *d, unsign
 {
     struct x86 *e = &t->e;
     jt_write_back(t, t->dirty);
-    x86_mov_m64_r64(e, RBX, H_(jit_left), R11);
+    jt_retired_exact(t, index);
     x86_mov_r64_r64(e, RDI, RBX);
     x86_mov_r64_imm(e, RSI, (uint64_t)(uintptr_t)&d->i);
     x86_call_abs(e, (const void *)exec_atomic);
-    x86_mov_r64_m64(e, R11, RBX, H_(jit_left));
+    jt_retired_counted(t);
     check_trap(t, index);
     jt_reload(t, false);                /* rd changed in struct hart; the rest clobbered */
     if (d->i.rd < 32)                   /* (XSINK, for x0, is no cache register) */
@@ -143,7 +143,7 @@ static void slow_path(struct jit_translation *t, struct jit_stub *s)
     x86_bind(e, s->from);
     x86_bind(e, s->back);
     jt_write_back(t, s->dirty);
-    x86_mov_m64_r64(e, RBX, H_(jit_left), R11);            /* R11 is the callee's */
+    jt_retired_exact(t, s->index);
     if (s->kind == STUB_STORE) {
         /* The value first: its register may be one the arguments need. */
         jt_read_into(t, RCX, d->i.rs2);
@@ -158,7 +158,7 @@ static void slow_path(struct jit_translation *t, struct jit_stub *s)
         x86_mov_r64_r64(e, RDI, RBX);
         x86_call_abs(e, (const void *)mmu_load_slow);
     }
-    x86_mov_r64_m64(e, R11, RBX, H_(jit_left));
+    jt_retired_counted(t);
     check_trap(t, s->index);
     jt_reload(t, true);
     if (s->kind == STUB_LOAD) {
