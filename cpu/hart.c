@@ -90,6 +90,9 @@ void hart_yield(struct hart *h)
     h->leave = true;
 }
 
+uint64_t hart_instructions(const struct hart *h) { return h->retired; }
+uint64_t hart_instructions_cb(void *hart) { return hart_instructions(hart); }
+
 bool hart_waiting(const struct hart *h)
 {
     return h->waiting && !(hart_pending_irqs(h) & h->mie);

@@ -68,6 +68,11 @@ void hart_set_irq(struct hart *h, uint32_t lines, bool level);
  * (HTIF exit, poweroff) from inside an MMIO access, or a debugger's interrupt. */
 void hart_yield(struct hart *h);
 
+/* Instructions retired since reset (not minstret: the guest may write that), for a
+ * clock that runs on instructions; the callback form takes the hart as opaque. */
+uint64_t hart_instructions(const struct hart *h);
+uint64_t hart_instructions_cb(void *hart);
+
 /* True while the hart sleeps in WFI with no enabled interrupt pending. */
 bool hart_waiting(const struct hart *h);
 

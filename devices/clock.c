@@ -15,16 +15,19 @@ static uint64_t host_ns(void)
 
 void clock_init(struct clock *c)
 {
-    c->manual = false;
-    c->start_ns = host_ns();
-    c->offset = 0;
+    *c = (struct clock){ .mode = CLOCK_HOST, .start_ns = host_ns() };
 }
 
 void clock_init_manual(struct clock *c)
 {
-    c->manual = true;
-    c->start_ns = 0;
-    c->offset = 0;
+    *c = (struct clock){ .mode = CLOCK_MANUAL };
+}
+
+void clock_init_insns(struct clock *c, unsigned shift, uint64_t (*insns)(void *opaque),
+                      void *opaque)
+{
+    *c = (struct clock){ .mode = CLOCK_INSNS, .insns = insns, .insns_opaque = opaque,
+                         .shift = shift > 20 ? 20 : shift };
 }
 
 void clock_advance(struct clock *c, uint64_t ticks)
@@ -32,10 +35,22 @@ void clock_advance(struct clock *c, uint64_t ticks)
     c->offset += (int64_t)ticks;
 }
 
+/* Nanoseconds since tick 0, before the offset. */
+static uint64_t elapsed_ns(const struct clock *c)
+{
+    switch (c->mode) {
+    case CLOCK_HOST:
+        return host_ns() - c->start_ns;
+    case CLOCK_INSNS:
+        return (c->insns(c->insns_opaque) << c->shift) + c->warp_ns;
+    default:
+        return 0;
+    }
+}
+
 uint64_t clock_ticks(const struct clock *c)
 {
-    uint64_t elapsed = c->manual ? 0 : (host_ns() - c->start_ns) / NS_PER_TICK;
-    return elapsed + (uint64_t)c->offset;
+    return elapsed_ns(c) / NS_PER_TICK + (uint64_t)c->offset;
 }
 
 void clock_set(struct clock *c, uint64_t ticks)
@@ -50,6 +65,39 @@ uint64_t clock_ns_until(const struct clock *c, uint64_t ticks)
         return 0;
     uint64_t d = ticks - now;
     return d > UINT64_MAX / NS_PER_TICK ? UINT64_MAX : d * NS_PER_TICK;
+}
+
+uint64_t clock_insns_until(const struct clock *c, uint64_t ticks)
+{
+    if (c->mode != CLOCK_INSNS || ticks == UINT64_MAX)
+        return UINT64_MAX;
+    uint64_t ns = clock_ns_until(c, ticks);
+    if (ns == 0)
+        return 0;
+    /* The instruction at which the clock first reads `ticks`: rounding the remaining
+     * time up, less what the current tick has already used. */
+    uint64_t in_tick = elapsed_ns(c) % NS_PER_TICK;
+    uint64_t need = ns - in_tick;
+    uint64_t per = 1ull << c->shift;
+    return (need + per - 1) / per;
+}
+
+void clock_warp_ns(struct clock *c, uint64_t ns)
+{
+    if (c->mode == CLOCK_INSNS)
+        c->warp_ns += ns;
+}
+
+void clock_warp_to(struct clock *c, uint64_t ticks)
+{
+    if (c->mode != CLOCK_INSNS)
+        return;
+    uint64_t now = clock_ticks(c);
+    if (ticks <= now)
+        return;
+    /* To the first nanosecond of that tick. */
+    uint64_t in_tick = elapsed_ns(c) % NS_PER_TICK;
+    c->warp_ns += (ticks - now) * NS_PER_TICK - in_tick;
 }
 
 uint64_t clock_ticks_cb(void *clock)

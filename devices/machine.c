@@ -304,6 +304,8 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
     };
     if (!(m->hart = hart_create(&hc)))
         goto oom;
+    if (cfg->icount)
+        clock_init_insns(&m->clock, cfg->icount_shift, hart_instructions_cb, m->hart);
     if (cfg->has_tohost) {
         uint32_t page = cfg->tohost & ~(PAGE_SIZE - 1);
         m->htif = htif_create(m->ram + (page - MEMMAP_RAM_BASE), page, cfg->tohost,
@@ -415,13 +417,42 @@ uint32_t machine_exit_code(const struct machine *m)
     return m->exit_code;
 }
 
+/* The earliest timer deadline, in clock ticks; UINT64_MAX if none. */
+static uint64_t next_deadline(const struct machine *m)
+{
+    uint64_t t = clint_next_deadline(m->clint), r = rtc_next_deadline(m->rtc);
+    return t < r ? t : r;
+}
+
 uint64_t machine_next_event_ns(const struct machine *m)
 {
     if (disks_busy(m))
         return 0;                           /* disk work waits for the next machine_run */
-    uint64_t t = clint_next_deadline(m->clint), r = rtc_next_deadline(m->rtc);
-    uint64_t next = t < r ? t : r;
+    uint64_t next = next_deadline(m);
     return next == UINT64_MAX ? UINT64_MAX : clock_ns_until(&m->clock, next);
+}
+
+uint64_t machine_next_event_insns(const struct machine *m)
+{
+    if (m->clock.mode != CLOCK_INSNS)
+        return UINT64_MAX;
+    if (disks_busy(m))
+        return 0;
+    return clock_insns_until(&m->clock, next_deadline(m));
+}
+
+bool machine_skip_idle(struct machine *m)
+{
+    uint64_t next = next_deadline(m);
+    if (m->clock.mode != CLOCK_INSNS || next == UINT64_MAX)
+        return false;
+    clock_warp_to(&m->clock, next);
+    return true;
+}
+
+bool machine_icount(const struct machine *m)
+{
+    return m->clock.mode == CLOCK_INSNS;
 }
 
 int machine_flush_disks(struct machine *m)

@@ -51,6 +51,8 @@ struct machine_config {
     const void *dtb;            /* a device tree to use instead of the generated one */
     uint32_t dtb_size;
     uint64_t wall_ns;           /* the wall-clock time now, ns since 1970, for the RTC */
+    bool icount;                /* time from instructions (-icount): deterministic runs */
+    unsigned icount_shift;      /* each instruction 2^shift ns of guest time */
     unsigned fb_width, fb_height;   /* the framebuffer at MEMMAP_FB_BASE; 0: none */
     bool input;                 /* virtio-input keyboard (slot 6) and tablet (slot 7) */
 };

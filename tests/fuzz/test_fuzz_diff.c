@@ -116,7 +116,10 @@ static bool dev_write(void *opaque, uint32_t off, unsigned size, uint32_t v)
     return true;
 }
 
-static struct board *board_new(uint32_t ram_size, enum hart_engine engine)
+/* icount: the clock follows the hart's instructions (-icount), so a random program's
+ * reads of mtime and the time CSR, and its timer interrupts, must land at the same
+ * instruction on both engines; else a manual clock moved between chunks. */
+static struct board *board_new(uint32_t ram_size, enum hart_engine engine, bool icount)
 {
     struct board *b = calloc(1, sizeof *b);
     ck_assert_ptr_nonnull(b);
@@ -134,6 +137,8 @@ static struct board *board_new(uint32_t ram_size, enum hart_engine engine)
     b->h = hart_create(&cfg);
     ck_assert_ptr_nonnull(b->h);
     hart_set_engine(b->h, engine);
+    if (icount)
+        clock_init_insns(&b->clock, (unsigned)(ram_size >> 12) % 4, hart_instructions_cb, b->h);
     struct irq_line msip = { line_set, b, 3 }, mtip = { line_set, b, 7 };
     b->clint = clint_create(1, &b->clock, &msip, &mtip);     /* (drives its lines now) */
     ck_assert_ptr_nonnull(b->clint);
@@ -322,7 +327,9 @@ static uint32_t reg_value(struct fz_rng *r, struct board *b)
  *    its lines follow the value, an interrupt raised in the middle of a block (one per
  *    512 bytes);
  *  - `lui rX, mtimecmp`, then a store of a random register: the CLINT moves the deadline
- *    and asks the hart to yield (one per 1 KiB). */
+ *    and asks the hart to yield (one per 1 KiB);
+ *  - `lui rX, CLINT + 0xc000`, then `lw rY, -8(rX)`: a read of mtime, which under an
+ *    instruction clock must give both engines the same value (one per 1 KiB). */
 static void put_pair(struct board *b, uint32_t at, uint32_t first, uint32_t second)
 {
     memcpy(b->ram + at, &first, 4);
@@ -354,6 +361,12 @@ static void sprinkle_snippets(struct fz_rng *r, struct board *b)
         unsigned rx = 1 + fz_below(r, 31), ry = fz_below(r, 32);
         put_pair(b, at, (MEMMAP_CLINT_BASE + 0x4000) | rx << 7 | 0x37,
                  enc_store(2, ry, rx, 4 * fz_below(r, 2)));
+    }
+    for (uint32_t n = b->ram_size / 1024; n > 0; n--) {
+        uint32_t at = fz_below(r, b->ram_size - 8) & ~3u;
+        unsigned rx = 1 + fz_below(r, 31), ry = fz_below(r, 32);
+        put_pair(b, at, (MEMMAP_CLINT_BASE + 0xc000) | rx << 7 | 0x37,
+                 0xff8u << 20 | rx << 15 | 2u << 12 | ry << 7 | 0x03);     /* lw ry, -8(rx) */
     }
 }
 
@@ -539,8 +552,9 @@ static void run_seed(unsigned seed_index)
     enum fz_code_mode mode = (enum fz_code_mode)(seed_index % FZ_CODE_MODES);
     bool handlers = (seed_index / FZ_CODE_MODES) % 2 == 1;
     bool wild = seed_index % 2 == 1;
-    struct board *b[2] = { board_new(ram_size, HART_ENGINE_STEP),
-                           board_new(ram_size, fast_engine()) };
+    bool icount = seed_index % 4 >= 2;          /* half the seeds, across the modes */
+    struct board *b[2] = { board_new(ram_size, HART_ENGINE_STEP, icount),
+                           board_new(ram_size, fast_engine(), icount) };
     diff_boards[0] = b[0];
     diff_boards[1] = b[1];
     if (fast_engine() == HART_ENGINE_JIT && b[1]->h->engine != HART_ENGINE_JIT)
