@@ -53,6 +53,7 @@ void hart_reset(struct hart *h)
     h->waiting = false;
     h->yield = false;
     h->retired = 0;
+    h->traps = 0;
     h->reserved = false;
     h->mstatus = 0;
     h->misa = MISA_RV32IMAC_SU;
@@ -91,6 +92,7 @@ void hart_yield(struct hart *h)
 }
 
 uint64_t hart_instructions(const struct hart *h) { return h->retired; }
+uint64_t hart_position(const struct hart *h) { return h->retired + h->traps; }
 uint64_t hart_instructions_cb(void *hart) { return hart_instructions(hart); }
 
 bool hart_waiting(const struct hart *h)

@@ -73,6 +73,12 @@ void hart_yield(struct hart *h);
 uint64_t hart_instructions(const struct hart *h);
 uint64_t hart_instructions_cb(void *hart);
 
+/* Where the hart is in its run: instructions retired plus traps taken since reset. Each
+ * step of hart_run's budget moves it by one, whatever the engine, so a run cut into
+ * slices anywhere comes to the same state at the same position: record/replay and the
+ * reverse debugger name moments by it. */
+uint64_t hart_position(const struct hart *h);
+
 /* True while the hart sleeps in WFI with no enabled interrupt pending. */
 bool hart_waiting(const struct hart *h);
 

@@ -91,6 +91,9 @@ struct hart {
     bool waiting;               /* in WFI */
     bool yield;                 /* hart_yield(): return from hart_run at the next boundary */
     uint64_t retired;           /* instructions retired since reset: drives minstret/mcycle */
+    uint64_t traps;             /* traps and interrupts taken since reset: with retired, the
+                                   hart's position (hart_position), which every engine's
+                                   budget counts in */
     bool debug;                 /* a trace hook, breakpoint or watchpoint is set */
 
     /* control-flow history: a ring of the last HART_HISTORY_LEN non-sequential pc moves */

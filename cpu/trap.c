@@ -20,6 +20,7 @@ static void trap_enter(struct hart *h, uint32_t cause, uint32_t tval, bool inter
     uint32_t deleg = interrupt ? h->mideleg : h->medeleg;
     unsigned from = h->priv;
 
+    h->traps++;
     if (from <= PRIV_S && ((deleg >> code) & 1)) {
         h->scause = cause;
         h->sepc = h->pc;

@@ -35,8 +35,7 @@ void clock_advance(struct clock *c, uint64_t ticks)
     c->offset += (int64_t)ticks;
 }
 
-/* Nanoseconds since tick 0, before the offset. */
-static uint64_t elapsed_ns(const struct clock *c)
+uint64_t clock_elapsed_ns(const struct clock *c)
 {
     switch (c->mode) {
     case CLOCK_HOST:
@@ -50,7 +49,7 @@ static uint64_t elapsed_ns(const struct clock *c)
 
 uint64_t clock_ticks(const struct clock *c)
 {
-    return elapsed_ns(c) / NS_PER_TICK + (uint64_t)c->offset;
+    return clock_elapsed_ns(c) / NS_PER_TICK + (uint64_t)c->offset;
 }
 
 void clock_set(struct clock *c, uint64_t ticks)
@@ -76,10 +75,21 @@ uint64_t clock_insns_until(const struct clock *c, uint64_t ticks)
         return 0;
     /* The instruction at which the clock first reads `ticks`: rounding the remaining
      * time up, less what the current tick has already used. */
-    uint64_t in_tick = elapsed_ns(c) % NS_PER_TICK;
+    uint64_t in_tick = clock_elapsed_ns(c) % NS_PER_TICK;
     uint64_t need = ns - in_tick;
     uint64_t per = 1ull << c->shift;
     return (need + per - 1) / per;
+}
+
+uint64_t clock_insns_until_ns(const struct clock *c, uint64_t ns)
+{
+    if (c->mode != CLOCK_INSNS)
+        return UINT64_MAX;
+    uint64_t now = clock_elapsed_ns(c);
+    if (ns <= now)
+        return 0;
+    uint64_t per = 1ull << c->shift;
+    return (ns - now + per - 1) / per;
 }
 
 void clock_warp_ns(struct clock *c, uint64_t ns)
@@ -96,7 +106,7 @@ void clock_warp_to(struct clock *c, uint64_t ticks)
     if (ticks <= now)
         return;
     /* To the first nanosecond of that tick. */
-    uint64_t in_tick = elapsed_ns(c) % NS_PER_TICK;
+    uint64_t in_tick = clock_elapsed_ns(c) % NS_PER_TICK;
     c->warp_ns += (ticks - now) * NS_PER_TICK - in_tick;
 }
 

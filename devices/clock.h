@@ -41,6 +41,10 @@ void clock_init_insns(struct clock *c, unsigned shift, uint64_t (*insns)(void *o
 
 uint64_t clock_ticks(const struct clock *c);
 
+/* Nanoseconds since tick 0 as the clock runs, before any offset (mtime writes): a time
+ * base the guest cannot move, for the machine's own schedule. */
+uint64_t clock_elapsed_ns(const struct clock *c);
+
 /* Make the clock read `ticks` now (the CLINT's mtime is writable); it runs on from there. */
 void clock_set(struct clock *c, uint64_t ticks);
 
@@ -52,6 +56,10 @@ uint64_t clock_ns_until(const struct clock *c, uint64_t ticks);
 /* Instruction clock: instructions until it reads `ticks` (0 if it does), UINT64_MAX
  * never. Other clocks: UINT64_MAX (they do not run on instructions). */
 uint64_t clock_insns_until(const struct clock *c, uint64_t ticks);
+
+/* Instruction clock: instructions until clock_elapsed_ns reaches `ns` (0 if it has);
+ * other clocks: UINT64_MAX. */
+uint64_t clock_insns_until_ns(const struct clock *c, uint64_t ns);
 
 /* Instruction clock: move time forward to `ticks` at once (an idle hart skips to its
  * next deadline), or by `ns`. No effect on the other clocks, nor backwards. */

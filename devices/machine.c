@@ -66,7 +66,14 @@ struct machine {
     enum power_request power;
     uint32_t exit_code;
     enum hart_stop last_stop;   /* of the last hart_run */
+    uint64_t disk_ns;           /* instruction clock: the next disk service (clock_elapsed_ns) */
 };
+
+/* Under the instruction clock, disks are served (their credit refilled, long requests
+ * moved on a piece) at the multiples of this many ns of guest time rather than once per
+ * machine_run, so that where the host cuts the run into slices does not change when a
+ * request completes. */
+#define ICOUNT_DISK_NS 100000u
 
 /* An interrupt line into the hart: `num` is the mip bit. */
 static void hart_line_set(void *opaque, unsigned num, bool level)
@@ -135,6 +142,7 @@ static int make_devices(struct machine *m, const struct machine_config *cfg, cha
     m->rtc = rtc_create(&m->clock, cfg->wall_ns, plic_line(m->plic, MEMMAP_RTC_IRQ));
     if (!m->uart || !m->rtc)
         goto oom;
+    rtc_set_rearm(m->rtc, stop_hart, m->hart);
 
     enum bus_error e;
     if ((e = clint_attach(m->clint, m->bus, MEMMAP_CLINT_BASE)))
@@ -369,10 +377,17 @@ static void wakers_update(struct machine *m)
     uart_update(m->uart);
 }
 
-/* Once per run: the wakers, and a slice of every disk's pending work. */
+/* Once per run: the wakers, and a slice of every disk's pending work (under the
+ * instruction clock, only once the clock has reached the next service tick). */
 static void devices_update(struct machine *m)
 {
     wakers_update(m);
+    if (m->clock.mode == CLOCK_INSNS) {
+        uint64_t now = clock_elapsed_ns(&m->clock);
+        if (now < m->disk_ns)
+            return;
+        m->disk_ns = (now / ICOUNT_DISK_NS + 1) * ICOUNT_DISK_NS;
+    }
     for (unsigned i = 0; i < MEMMAP_VIRTIO_COUNT; i++)
         if (m->vblk[i])
             vblk_update(m->vblk[i]);
@@ -386,10 +401,30 @@ static bool disks_busy(const struct machine *m)
     return false;
 }
 
+static uint64_t next_deadline(const struct machine *m);
+
+/* Instruction clock: the steps until the next moment something happens on time (a
+ * timer deadline still ahead, the next disk service), so that a run ends exactly there
+ * whatever budget the host asked for. Passing it is harmless (the hart stops sooner);
+ * stopping before it too (a later run gets there). */
+static uint64_t icount_horizon(const struct machine *m)
+{
+    uint64_t n = clock_insns_until_ns(&m->clock, m->disk_ns);
+    uint64_t t = clock_insns_until(&m->clock, next_deadline(m));
+    if (t > 0 && t < n)
+        n = t;
+    return n > 0 ? n : 1;
+}
+
 enum machine_state machine_run(struct machine *m, uint64_t budget)
 {
     if (m->power == POWER_NONE) {
         devices_update(m);
+        if (m->clock.mode == CLOCK_INSNS) {
+            uint64_t h = icount_horizon(m);
+            if (h < budget)
+                budget = h;
+        }
         enum hart_stop stop = hart_run(m->hart, budget, &m->last_retired);
         /* Before the host sleeps: a deadline crossed or input arrived while the hart
          * ran may wake it at once. */
@@ -432,21 +467,25 @@ uint64_t machine_next_event_ns(const struct machine *m)
     return next == UINT64_MAX ? UINT64_MAX : clock_ns_until(&m->clock, next);
 }
 
-uint64_t machine_next_event_insns(const struct machine *m)
-{
-    if (m->clock.mode != CLOCK_INSNS)
-        return UINT64_MAX;
-    if (disks_busy(m))
-        return 0;
-    return clock_insns_until(&m->clock, next_deadline(m));
-}
-
 bool machine_skip_idle(struct machine *m)
 {
-    uint64_t next = next_deadline(m);
-    if (m->clock.mode != CLOCK_INSNS || next == UINT64_MAX)
+    if (m->clock.mode != CLOCK_INSNS)
         return false;
-    clock_warp_to(&m->clock, next);
+    /* To the next deadline, or the next disk service if a disk has work and it comes
+     * first (the time until each, on the one clock). */
+    uint64_t deadline = next_deadline(m);
+    uint64_t ns = deadline == UINT64_MAX ? UINT64_MAX : clock_ns_until(&m->clock, deadline);
+    if (disks_busy(m)) {
+        uint64_t now = clock_elapsed_ns(&m->clock);
+        uint64_t d = m->disk_ns > now ? m->disk_ns - now : 0;
+        if (d < ns) {
+            clock_warp_ns(&m->clock, d);
+            return true;
+        }
+    }
+    if (ns == UINT64_MAX)
+        return false;
+    clock_warp_to(&m->clock, deadline);
     return true;
 }
 
@@ -474,6 +513,11 @@ uint8_t *machine_ram(struct machine *m, uint32_t addr, uint32_t len)
     return m->ram + off;
 }
 
+uint32_t machine_ram_size(const struct machine *m)
+{
+    return m->ram_size;
+}
+
 uint32_t machine_reserved_base(const struct machine *m)
 {
     return m->reserved_base;
@@ -492,6 +536,8 @@ bool machine_can_take_input(const struct machine *m)
 }
 
 uint64_t machine_last_retired(const struct machine *m) { return m->last_retired; }
+uint64_t machine_position(const struct machine *m) { return hart_position(m->hart); }
+uint64_t machine_guest_ns(const struct machine *m) { return clock_elapsed_ns(&m->clock); }
 struct framebuffer *machine_framebuffer(struct machine *m) { return m->fb; }
 struct virtio_input *machine_keyboard(struct machine *m) { return m->keyboard; }
 struct virtio_input *machine_tablet(struct machine *m) { return m->tablet; }

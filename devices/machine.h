@@ -88,6 +88,23 @@ uint32_t machine_exit_code(const struct machine *m);
  * machine_run (long requests are served in pieces, one per run). */
 uint64_t machine_next_event_ns(const struct machine *m);
 
+/* Deterministic runs (config.icount): time follows the instructions retired, and
+ * machine_run ends each run where something is due on time, whatever the budget, so
+ * that where the host cuts the run into slices changes nothing the guest sees.
+ * machine_skip_idle moves an idle machine's time on to its next event (a deadline, a
+ * disk's next piece of work) instead of the host sleeping until then; false if there
+ * is none (only input can wake the guest) or the clock is the host's. */
+bool machine_icount(const struct machine *m);
+bool machine_skip_idle(struct machine *m);
+
+/* The hart's position: instructions retired plus traps taken (hart_position). */
+uint64_t machine_position(const struct machine *m);
+
+/* Guest time in ns as the clock runs, before the guest's own mtime writes: with the
+ * position, the moment of an event under the instruction clock (time moves on its own
+ * while an idle machine skips ahead). */
+uint64_t machine_guest_ns(const struct machine *m);
+
 /* Has the guest made room for serial input since it was last given some? The host then
  * runs short slices while input waits, so that it flows in as fast as the guest reads. */
 bool machine_can_take_input(const struct machine *m);
@@ -98,6 +115,9 @@ int machine_flush_disks(struct machine *m);
 /* Host pointer to guest RAM [addr, addr + len), or NULL if that is not all RAM. For
  * loaders: it reaches every byte of RAM, including pages a device overlays. */
 uint8_t *machine_ram(struct machine *m, uint32_t addr, uint32_t len);
+
+/* RAM's size in bytes (at MEMMAP_RAM_BASE). */
+uint32_t machine_ram_size(const struct machine *m);
 
 /* Images must end below this address: the initrd and device tree sit above it. */
 uint32_t machine_reserved_base(const struct machine *m);

@@ -37,6 +37,8 @@ struct rtc {
     bool irq_enabled;
     bool irq_pending;
     bool irq_level;             /* the level the line was last driven to */
+    void (*rearm)(void *opaque);    /* the alarm's time moved: see rtc_set_rearm */
+    void *rearm_opaque;
 };
 
 struct rtc *rtc_create(const struct clock *clock, uint64_t wall_ns_at_tick0, struct irq_line irq)
@@ -164,7 +166,15 @@ static bool rtc_write(void *opaque, uint32_t off, unsigned size, uint32_t value)
         break;
     }
     rtc_update(r);                  /* an alarm armed in the past fires now */
+    if (r->rearm && off <= RTC_ALARM_HIGH)
+        r->rearm(r->rearm_opaque);
     return true;
+}
+
+void rtc_set_rearm(struct rtc *r, void (*rearm)(void *opaque), void *opaque)
+{
+    r->rearm = rearm;
+    r->rearm_opaque = opaque;
 }
 
 enum bus_error rtc_attach(struct rtc *r, struct bus *bus, uint32_t base)

@@ -32,6 +32,10 @@ enum bus_error rtc_attach(struct rtc *r, struct bus *bus, uint32_t base);
 /* Fire the alarm if its time has come: called between runs of the harts. */
 void rtc_update(struct rtc *r);
 
+/* Call `rearm` after every write that can move the alarm's deadline (the time, the
+ * alarm): the run in progress ends there, so the next is sized for the new deadline. */
+void rtc_set_rearm(struct rtc *r, void (*rearm)(void *opaque), void *opaque);
+
 /* The alarm's time in clock ticks, UINT64_MAX if none armed. */
 uint64_t rtc_next_deadline(const struct rtc *r);
 

@@ -80,6 +80,9 @@ struct virtio_input {
     unsigned ring_head;                     /* oldest waiting event */
     unsigned ring_count;
     struct virtq_chain chain;               /* the chain being served */
+    void (*tap)(void *opaque, struct virtio_input *in, uint16_t type, uint16_t code,
+                uint32_t value);                /* vinput_set_tap */
+    void *tap_opaque;
 };
 
 static void put_le16(uint8_t *p, uint16_t v)
@@ -286,6 +289,8 @@ static void drain_status(struct virtio_input *in)
 
 bool vinput_send(struct virtio_input *in, uint16_t type, uint16_t code, uint32_t value)
 {
+    if (in->tap)
+        in->tap(in->tap_opaque, in, type, code, value);
     if (in->ring_count == VINPUT_QUEUE_LEN)
         return false;
     unsigned tail = (in->ring_head + in->ring_count) % VINPUT_QUEUE_LEN;
@@ -293,6 +298,20 @@ bool vinput_send(struct virtio_input *in, uint16_t type, uint16_t code, uint32_t
     in->ring_count++;
     deliver(in);
     return true;
+}
+
+void vinput_set_tap(struct virtio_input *in,
+                    void (*tap)(void *opaque, struct virtio_input *in, uint16_t type,
+                                uint16_t code, uint32_t value),
+                    void *opaque)
+{
+    in->tap = tap;
+    in->tap_opaque = opaque;
+}
+
+enum vinput_kind vinput_kind(const struct virtio_input *in)
+{
+    return in->kind;
 }
 
 static void vinput_queue_notify(void *dev, unsigned q)

@@ -51,4 +51,14 @@ void vinput_destroy(struct virtio_input *in);
  * (the event is dropped). Send EV_SYN/SYN_REPORT after each group, as evdev does. */
 bool vinput_send(struct virtio_input *in, uint16_t type, uint16_t code, uint32_t value);
 
+/* Call `tap` with every event vinput_send() is given, before it is queued: a recording
+ * of the session's input (host/replay.c). NULL: none. */
+void vinput_set_tap(struct virtio_input *in,
+                    void (*tap)(void *opaque, struct virtio_input *in, uint16_t type,
+                                uint16_t code, uint32_t value),
+                    void *opaque);
+
+/* VINPUT_KEYBOARD or VINPUT_TABLET. */
+enum vinput_kind vinput_kind(const struct virtio_input *in);
+
 #endif
