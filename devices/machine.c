@@ -66,14 +66,14 @@ struct machine {
     enum power_request power;
     uint32_t exit_code;
     enum hart_stop last_stop;   /* of the last hart_run */
-    uint64_t disk_ns;           /* instruction clock: the next disk service (clock_elapsed_ns) */
+    uint64_t service_ns;        /* instruction clock: the next service (clock_elapsed_ns) */
 };
 
-/* Under the instruction clock, disks are served (their credit refilled, long requests
- * moved on a piece) at the multiples of this many ns of guest time rather than once per
- * machine_run, so that where the host cuts the run into slices does not change when a
- * request completes. */
-#define ICOUNT_DISK_NS 100000u
+/* Under the instruction clock, serial input is taken and disks are served (their credit
+ * refilled, long requests moved on a piece) at the multiples of this many ns of guest
+ * time rather than once per machine_run, so that where the host cuts the run into
+ * slices does not change when a byte arrives or a request completes. */
+#define ICOUNT_SERVICE_NS 100000u
 
 /* An interrupt line into the hart: `num` is the mip bit. */
 static void hart_line_set(void *opaque, unsigned num, bool level)
@@ -369,24 +369,28 @@ void machine_destroy(struct machine *m)
 
 /* Devices that act on time or input do so between runs of the hart; disks go on with
  * the requests that waited for a new slice. */
-/* The devices that wake a waiting hart on time or input. */
+/* The devices that wake a waiting hart on time or input. Under the instruction clock
+ * serial input is taken on the service grid instead (devices_update). */
 static void wakers_update(struct machine *m)
 {
     clint_update(m->clint);
     rtc_update(m->rtc);
-    uart_update(m->uart);
+    if (m->clock.mode != CLOCK_INSNS)
+        uart_update(m->uart);
 }
 
-/* Once per run: the wakers, and a slice of every disk's pending work (under the
- * instruction clock, only once the clock has reached the next service tick). */
+/* Once per run: the wakers, and a slice of every disk's pending work. Under the
+ * instruction clock, serial input and the disks' work wait for the next point of the
+ * service grid, so that they land at moments the host's slicing does not change. */
 static void devices_update(struct machine *m)
 {
     wakers_update(m);
     if (m->clock.mode == CLOCK_INSNS) {
         uint64_t now = clock_elapsed_ns(&m->clock);
-        if (now < m->disk_ns)
+        if (now < m->service_ns)
             return;
-        m->disk_ns = (now / ICOUNT_DISK_NS + 1) * ICOUNT_DISK_NS;
+        m->service_ns = (now / ICOUNT_SERVICE_NS + 1) * ICOUNT_SERVICE_NS;
+        uart_update(m->uart);
     }
     for (unsigned i = 0; i < MEMMAP_VIRTIO_COUNT; i++)
         if (m->vblk[i])
@@ -409,7 +413,7 @@ static uint64_t next_deadline(const struct machine *m);
  * stopping before it too (a later run gets there). */
 static uint64_t icount_horizon(const struct machine *m)
 {
-    uint64_t n = clock_insns_until_ns(&m->clock, m->disk_ns);
+    uint64_t n = clock_insns_until_ns(&m->clock, m->service_ns);
     uint64_t t = clock_insns_until(&m->clock, next_deadline(m));
     if (t > 0 && t < n)
         n = t;
@@ -467,7 +471,7 @@ uint64_t machine_next_event_ns(const struct machine *m)
     return next == UINT64_MAX ? UINT64_MAX : clock_ns_until(&m->clock, next);
 }
 
-bool machine_skip_idle(struct machine *m)
+bool machine_skip_idle(struct machine *m, bool input)
 {
     if (m->clock.mode != CLOCK_INSNS)
         return false;
@@ -475,9 +479,9 @@ bool machine_skip_idle(struct machine *m)
      * first (the time until each, on the one clock). */
     uint64_t deadline = next_deadline(m);
     uint64_t ns = deadline == UINT64_MAX ? UINT64_MAX : clock_ns_until(&m->clock, deadline);
-    if (disks_busy(m)) {
+    if (input || disks_busy(m)) {
         uint64_t now = clock_elapsed_ns(&m->clock);
-        uint64_t d = m->disk_ns > now ? m->disk_ns - now : 0;
+        uint64_t d = m->service_ns > now ? m->service_ns - now : 0;
         if (d < ns) {
             clock_warp_ns(&m->clock, d);
             return true;
