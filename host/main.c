@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "bus/memmap.h"
@@ -17,6 +18,7 @@
 #include "host/options.h"
 #include "host/run.h"
 #include "host/screenshot.h"
+#include "host/semihost.h"
 #include "host/serial.h"
 #include "host/window.h"
 #include "host/symbols.h"
@@ -44,6 +46,7 @@ struct session {
     struct symbols *syms;       /* of the images and --symbols files */
     struct trace *trace;        /* -d, -D; the failure report */
     struct gdbstub *gdb;        /* -s, -gdb; NULL without */
+    struct semihost *semihost;  /* -semihosting; NULL without */
 };
 
 static int die(const char *msg)
@@ -94,6 +97,40 @@ static int open_images(struct session *s, char *err)
     return 0;
 }
 
+/* What SYS_GET_CMDLINE answers: the arg= list, else (as QEMU) the kernel's file name
+ * followed by -append. */
+static char *semihost_cmdline(const struct options *o)
+{
+    if (o->semihost.args)
+        return strdup(o->semihost.args);
+    const char *k = o->kernel ? o->kernel : "";
+    size_t n = strlen(k) + (o->append ? strlen(o->append) + 1 : 0) + 1;
+    char *c = malloc(n);
+    if (c)
+        snprintf(c, n, "%s%s%s", k, o->append ? " " : "", o->append ? o->append : "");
+    return c;
+}
+
+static int open_semihosting(struct session *s, char *err)
+{
+    const struct options *o = &s->opt;
+    if (!o->semihost.enabled)
+        return 0;
+    if (o->semihost.chardev) {
+        snprintf(err, ERR_LEN, "-semihosting-config chardev=%s: no such chardev",
+                 o->semihost.chardev);
+        return -1;
+    }
+    char *cmdline = semihost_cmdline(o);
+    if (!cmdline) {
+        snprintf(err, ERR_LEN, "out of memory");
+        return -1;
+    }
+    s->semihost = semihost_create(&o->semihost, cmdline, NULL, s->serial, err, ERR_LEN);
+    free(cmdline);
+    return s->semihost ? 0 : -1;
+}
+
 static int open_devices(struct session *s, char *err)
 {
     if (s->default_guest && s->opt.ndrives == 0 &&
@@ -109,7 +146,7 @@ static int open_devices(struct session *s, char *err)
     }
     if (!(s->serial = serial_open(s->opt.serial, err, ERR_LEN)))
         return -1;
-    return 0;
+    return open_semihosting(s, err);
 }
 
 /* Symbols (of the ELF images, then --symbols files), the trace sink and the GDB stub:
@@ -163,6 +200,40 @@ static int check_reserved(struct session *s, struct machine *m, char *err)
         (s->have_kernel && image_check_below(&s->kernel, limit, what, err, ERR_LEN)))
         return -1;
     return 0;
+}
+
+/* The largest stretch of RAM below what the machine reserved that no image occupies:
+ * where semihosting's SYS_HEAPINFO puts the heap and the stack (as QEMU does). */
+static void free_ram(const struct session *s, struct machine *m, uint32_t *base,
+                     uint32_t *limit)
+{
+    const struct image *imgs[2] = { s->have_bios ? &s->bios : NULL,
+                                    s->have_kernel ? &s->kernel : NULL };
+    uint32_t end = machine_reserved_base(m), at = MEMMAP_RAM_BASE;
+    *base = *limit = at;
+    /* Walk up from the base: the next gap starts past every segment that covers `at`. */
+    while (at < end) {
+        uint32_t next = end;            /* where the gap from `at` ends */
+        bool covered = false;
+        for (unsigned k = 0; k < 2; k++)
+            for (size_t i = 0; imgs[k] && i < imgs[k]->nsegs; i++) {
+                const struct image_segment *g = &imgs[k]->segs[i];
+                uint32_t lo = g->paddr, hi = g->paddr + g->memsz;
+                if (lo <= at && at < hi) {
+                    at = hi;
+                    covered = true;
+                } else if (lo > at && lo < next) {
+                    next = lo;
+                }
+            }
+        if (covered)
+            continue;
+        if (next - at > *limit - *base) {
+            *base = at;
+            *limit = next;
+        }
+        at = next;
+    }
 }
 
 /* Build the machine and load it: at start and after every reboot. */
@@ -285,6 +356,11 @@ static int run(struct session *s, char *err)
         if (s->opt.jit_threshold)
             hart_set_jit_threshold(h, s->opt.jit_threshold);
         hart_set_engine(h, (enum hart_engine)s->opt.engine);
+        if (s->semihost) {
+            uint32_t base, limit;
+            free_ram(s, m, &base, &limit);
+            semihost_attach(s->semihost, m, base, limit);
+        }
         trace_attach(s->trace, m);
         gdbstub_attach(s->gdb, m);
         show(s, m);
@@ -328,6 +404,7 @@ static void close_session(struct session *s)
     gdbstub_close(s->gdb);
     trace_close(s->trace);
     symbols_destroy(s->syms);
+    semihost_destroy(s->semihost);
     serial_close(s->serial);
     disk_memory_destroy(s->default_disk);
     for (unsigned i = 0; i < OPTIONS_MAX_DRIVES; i++)

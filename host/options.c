@@ -207,6 +207,7 @@ void options_free(struct options *o)
     for (unsigned i = 0; i < o->ndrives; i++)
         free(o->drives[i].file);
     o->ndrives = 0;
+    semihost_options_free(&o->semihost);
 }
 
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
@@ -328,7 +329,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
             if (!(o->screenshot = value_of(&i, argc, argv, err, errlen)))
                 return 1;
         } else if ((r = gdbstub_option(&o->gdb, name, &i, argc, argv, err, errlen)) ||
-                   (r = trace_option(&o->trace, name, &i, argc, argv, err, errlen))) {
+                   (r = trace_option(&o->trace, name, &i, argc, argv, err, errlen)) ||
+                   (r = semihost_option(&o->semihost, name, &i, argc, argv, err, errlen))) {
             if (r < 0)
                 return 1;
         } else if (arg[0] == '-') {
@@ -391,6 +393,9 @@ void options_print_help(const char *argv0)
            "  -h, --help     show this help and exit\n"
            "  -V, --version  show the version and exit\n"
            "\n"
+           "Semihosting (docs/usage.md):\n"
+           "%s"
+           "\n"
            "Debugging (docs/debugging.md):\n"
            "%s%s"
            "\n"
@@ -400,5 +405,5 @@ void options_print_help(const char *argv0)
            "(code << 1) | 1 there exits rvbox with status 0 for code 0, non-zero otherwise.\n"
            "\n"
            "Exit status: the guest's exit code; 1 for bad input.\n",
-           argv0, gdbstub_help, trace_help);
+           argv0, semihost_help, gdbstub_help, trace_help);
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "host/gdbstub.h"
+#include "host/semihost.h"
 #include "host/trace.h"
 
 #define OPTIONS_MAX_DRIVES 6     /* virtio slots 0-5; the last two hold keyboard and tablet */
@@ -42,6 +43,7 @@ struct options {
     struct drive_option drives[OPTIONS_MAX_DRIVES];
     struct gdb_options gdb;     /* -s, -S, -gdb */
     struct trace_options trace; /* -d, -D, --trace-*, --symbols, --history */
+    struct semihost_options semihost;   /* -semihosting, -semihosting-config */
     bool help, version;
 };
 
