@@ -143,7 +143,8 @@ int options_parse_drive(const char *text, struct drive_option *d, char *err, siz
             d->file = strdup(value);
         } else if (!strcmp(key, "format")) {
             if (strcmp(value, "raw")) {
-                snprintf(err, errlen, "-drive: format=%s is not supported (only raw)", value);
+                snprintf(err, errlen, "-drive: format=%s is not supported (only raw: "
+                         "qemu-img convert -O raw makes one)", value);
                 goto fail;
             }
         } else if (!strcmp(key, "readonly")) {
@@ -630,6 +631,12 @@ static int parse_chardev(struct options *o, const char *v, char *err, size_t err
         return -1;
     }
     bool socket = !strcmp(backend, "socket");
+    if (!socket && strcmp(backend, "stdio") && strcmp(backend, "pty") &&
+        strcmp(backend, "null") && strcmp(backend, "file")) {
+        snprintf(err, errlen, "-chardev %s: rvbox has the stdio, pty, socket (a tcp server), "
+                 "file and null backends", backend);
+        return -1;
+    }
     for (unsigned i = 1; i < l.n; i++) {
         const char *k = l.it[i].key, *val = l.it[i].value;
         if (!strcmp(k, "id")) {
@@ -684,10 +691,6 @@ static int parse_chardev(struct options *o, const char *v, char *err, size_t err
         }
         if (!(spec = tcp_spec("-chardev", v, host, port, server, nowait, err, errlen)))
             return -1;
-    } else {
-        snprintf(err, errlen, "-chardev %s: rvbox has the stdio, pty, socket (a tcp server), "
-                 "file and null backends", backend);
-        return -1;
     }
     struct chardev_option *c = &o->chardevs[o->nchardevs];
     if (!spec || !(c->id = strdup(id))) {
@@ -1386,19 +1389,41 @@ void options_print_help(const char *argv0)
            "  -m SIZE        RAM size: 128M (default), 1G, 65536K; a plain number is MiB\n"
            "  -append ARGS   the kernel command line (/chosen/bootargs)\n"
            "  -initrd FILE   an initial ramdisk, loaded near the top of RAM\n"
-           "  -drive file=F,format=raw[,readonly=on][,file.locking=off]\n"
+           "  -drive file=F,format=raw[,readonly=on][,file.locking=off][,snapshot=on]\n"
            "                 a raw disk image on virtio-blk (first -drive: slot 0, /dev/vda).\n"
            "                 It is locked as QEMU locks it: a writer excludes every other\n"
            "                 user; file.locking=off opens it regardless\n"
-           "  --disk F       the same, short\n"
-           "  -serial DEV    the serial console: stdio (default), pty,\n"
-           "                 tcp:127.0.0.1:PORT,server, file:PATH or none\n"
+           "  -drive if=none,id=ID,file=F,format=raw + -device virtio-blk-device,drive=ID\n"
+           "                 [,bus=virtio-mmio-bus.N]: QEMU's pair; without bus= the disk\n"
+           "                 takes the highest free slot (5 down; 6, 7: keyboard, tablet)\n"
+           "  --disk F       the same as -drive file=F, short\n"
+           "  -snapshot      the disks' writes are kept in memory, the images untouched\n"
+           "  -device loader,file=F[,addr=A]\n"
+           "                 load F too: an ELF at its addresses, anything else at A\n"
+           "  -serial DEV    the serial console: stdio (default), mon:stdio, pty,\n"
+           "                 tcp:HOST:PORT,server[,nowait|,wait=off], telnet:... (the\n"
+           "                 same, without telnet's negotiation), file:PATH, null, none,\n"
+           "                 chardev:ID\n"
+           "  -chardev stdio|pty|null|file,path=F|socket,host=H,port=P,server=on[,wait=off]\n"
+           "                 ,id=ID[,mux=on]: a device for -serial chardev:ID, -mon and\n"
+           "                 -semihosting-config chardev=ID\n"
+           "  -monitor DEV, -mon chardev=ID, -qmp DEV\n"
+           "                 where the monitor goes (QEMU's spellings)\n"
+           "  -M virt[,aclint=on|off,aia=none,acpi=off,dumpdtb=F]  the board (the only one)\n"
+           "  -cpu rv32[,ext=on|off...]  the hart: rv32, any or sifive-e31 (all RV32IMAC);\n"
+           "                 extensions it lacks (f, d, v, h, zfh...) are refused when on\n"
+           "  -smp N         rvbox has one hart: more runs the guest on hart 0 alone\n"
+           "  -no-reboot     a guest reboot ends rvbox\n"
+           "  -no-shutdown   a guest poweroff stops it; rvbox stays until Ctrl-A x\n"
+           "  -nodefaults    no default serial console or monitor\n"
+           "  -name NAME     the guest's name\n"
            "  --virtio-version 1|2\n"
            "                 virtio-mmio legacy (1, QEMU's default) or modern (2); also\n"
            "                 -global virtio-mmio.force-legacy=off\n"
            "  -dtb FILE      boot with this device tree instead of the generated one\n"
            "  --dump-dtb FILE  write the generated device tree to FILE and exit\n"
            "  -nographic     no window (also -display none); the serial console stays\n"
+           "  -display sdl|gtk|none  a window (gtk is taken as sdl) or none\n"
            "  -g WxH         framebuffer size (default 800x600), also --framebuffer\n"
            "  -accel jit|interp|step, --engine jit|block|step\n"
            "                 how instructions run: translated to host code (jit, the\n"
@@ -1422,6 +1447,8 @@ void options_print_help(const char *argv0)
            "%s%s"
            "\n"
            "On stdio, Ctrl-A x quits (disks are flushed), Ctrl-A h lists the escapes.\n"
+           "QEMU's options rvbox cannot honour are refused with the reason, in one line\n"
+           "(docs/usage.md lists them).\n"
            "\n"
            "Test programs that define a `tohost` symbol end the run through HTIF: storing\n"
            "(code << 1) | 1 there exits rvbox with status 0 for code 0, non-zero otherwise.\n"
