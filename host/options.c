@@ -769,8 +769,9 @@ struct pending {
     bool serial_given, monitor_given;
     const char *serial_raw;     /* -serial as given, before defaults and chardev: */
     bool serial_mon;            /* -serial mon:... */
-    const char *mon_chardev;    /* -mon chardev=ID (mode=readline) */
-    const char *qmp_chardev;    /* -mon chardev=ID,mode=control */
+    const char *mon_chardev;    /* -mon chardev=ID (mode=readline): in ids[0] */
+    const char *qmp_chardev;    /* -mon chardev=ID,mode=control: in ids[1] */
+    char ids[2][128];
 };
 
 static const char devices_help[] =
@@ -942,10 +943,12 @@ static int parse_mon(struct pending *pd, const char *v, char *err, size_t errlen
         snprintf(err, errlen, "-mon %s: needs chardev=ID", v);
         return -1;
     }
+    char *copy = pd->ids[control];
+    snprintf(copy, sizeof pd->ids[0], "%s", id);    /* `l` is gone after this */
     if (control)
-        pd->qmp_chardev = id;
+        pd->qmp_chardev = copy;
     else
-        pd->mon_chardev = id;
+        pd->mon_chardev = copy;
     pd->monitor_given = true;
     return 0;
 }
