@@ -173,6 +173,12 @@ cli_accept(monitor-none ${up} -- ${rvbox} -monitor none ${standin_run} -nographi
 cli_accept(monitor-stdio "^$" -- ${rvbox} -serial none -monitor stdio ${standin_run} -nographic)
 cli_accept(qmp ${up} -- ${rvbox} -qmp tcp:127.0.0.1:26005,server,nowait ${standin_run} -nographic)
 cli_accept(display-none ${up} -- ${rvbox} -display none ${standin_run})
+# A window where there is a display; here there is none (DISPLAY unset): one line says
+# so and the guest runs all the same. gtk is taken as sdl.
+cli_accept(display-sdl ${up} "rvbox: .*display" -- env -u DISPLAY -u WAYLAND_DISPLAY ${rvbox}
+           -display sdl ${standin_run})
+cli_accept(display-gtk ${up} "rvbox: .*display" -- env -u DISPLAY -u WAYLAND_DISPLAY ${rvbox}
+           -display gtk,zoom-to-fit=on ${standin_run})
 cli_accept(name ${up} -- ${rvbox} -name guest=test,debug-threads=on ${standin_run} -nographic)
 cli_accept(net-none ${up} -- ${rvbox} -net none -nic none -vga none ${standin_run} -nographic)
 cli_accept(accel-tcg ${up} -- ${rvbox} -accel tcg,thread=single ${standin_run} -nographic)
