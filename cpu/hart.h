@@ -134,6 +134,20 @@ void hart_set_translation_hook(struct hart *h,
  * or code forgotten for a debugger). False: no JIT on this hart. */
 bool hart_jit_counts(const struct hart *h, uint64_t *translations, uint64_t *flushes);
 
+/*
+ * Semihosting (host/semihost.c does the host's side). While a handler is set, an
+ * uncompressed ebreak between `slli x0, x0, 0x1f` and `srai x0, x0, 7` (the RISC-V
+ * semihosting sequence: three 32-bit instructions in one page, as QEMU requires) calls
+ * it instead of trapping. The handler reads a0 (the operation) and a1 (the parameter),
+ * carries out the call and returns true; a0 then holds its result and the hart goes on
+ * after the ebreak. Returning false leaves the ebreak to trap as a breakpoint (a call
+ * the host refuses, such as one from U-mode). The instructions around the ebreak are
+ * read without side effects: through a translation that sets no A/D bit and raises
+ * nothing, from RAM or ROM only. Every engine runs ebreak through the same code.
+ */
+typedef bool (*hart_semihost_fn)(void *opaque, struct hart *h);
+void hart_set_semihosting(struct hart *h, hart_semihost_fn fn, void *opaque);
+
 /* The bus this hart was created with. */
 struct bus *hart_bus(const struct hart *h);
 

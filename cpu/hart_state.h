@@ -163,6 +163,8 @@ struct hart {
     struct bus *bus;
     uint64_t (*time_now)(void *opaque);
     void *time_opaque;
+    hart_semihost_fn semihost;  /* hart_set_semihosting; NULL: ebreak always traps */
+    void *semihost_opaque;
 };
 
 /* cpu/trap.c */

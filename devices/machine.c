@@ -40,7 +40,8 @@ static const uint32_t bootrom_code[] = {
 #define BOOTROM_START_OFF 0x18
 #define BOOTROM_DTB_OFF   0x1c
 
-enum power_request { POWER_NONE, POWER_OFF, POWER_REBOOT };
+/* POWER_EXIT: the run ended without the syscon (HTIF, or the host: semihosting). */
+enum power_request { POWER_NONE, POWER_OFF, POWER_REBOOT, POWER_EXIT };
 
 struct machine {
     struct bus *bus;
@@ -439,7 +440,7 @@ enum machine_state machine_run(struct machine *m, uint64_t budget)
         }
         m->last_stop = stop;
         if (m->htif && htif_exited(m->htif, &m->exit_code))
-            m->power = POWER_OFF;
+            m->power = POWER_EXIT;
         if (m->power == POWER_NONE)
             return stop == HART_STOP_WFI ? MACHINE_IDLE : MACHINE_RUNNING;
     }
@@ -461,6 +462,20 @@ static uint64_t next_deadline(const struct machine *m)
 {
     uint64_t t = clint_next_deadline(m->clint), r = rtc_next_deadline(m->rtc);
     return t < r ? t : r;
+}
+
+void machine_request_exit(struct machine *m, uint32_t code)
+{
+    if (m->power == POWER_NONE) {
+        m->power = POWER_EXIT;
+        m->exit_code = code;
+    }
+    hart_yield(m->hart);
+}
+
+bool machine_powered_off(const struct machine *m)
+{
+    return m->power == POWER_OFF;
 }
 
 uint64_t machine_next_event_ns(const struct machine *m)

@@ -83,6 +83,16 @@ uint64_t machine_last_retired(const struct machine *m);
 /* The guest's exit code once MACHINE_EXITED: 0 is success. */
 uint32_t machine_exit_code(const struct machine *m);
 
+/* End the run as if the guest had exited with `code`: machine_run returns
+ * MACHINE_EXITED. For the host's side of a guest request (semihosting's SYS_EXIT); it
+ * may be called from inside the hart's run, and the hart stops after that instruction. */
+void machine_request_exit(struct machine *m, uint32_t code);
+
+/* Once MACHINE_EXITED: did the guest power off (or fail) through the syscon, as opposed
+ * to ending through HTIF or machine_request_exit? (QEMU's -no-shutdown keeps the former
+ * only.) */
+bool machine_powered_off(const struct machine *m);
+
 /* Host nanoseconds until the next timer event (CLINT or RTC), UINT64_MAX if none: how
  * long an idle machine may sleep. 0 while a disk has work waiting for the next
  * machine_run (long requests are served in pieces, one per run). */

@@ -294,8 +294,12 @@ static int open_tcp(struct serial *s, const char *spec, char *err, size_t errlen
     else
         rest = "";
     const char *tail;
+    /* ",nowait": the guest starts at once, and a client is accepted when it comes (the
+     * spelling host/options.c makes of QEMU's nowait and wait=off) */
+    bool nowait = parse_port(rest, &tail, &port) && !strcmp(tail, ",server,nowait");
     if (!parse_port(rest, &tail, &port) ||
-        (strcmp(tail, ",server") && strcmp(tail, ",server,wait") && strcmp(tail, ",server=on"))) {
+        (strcmp(tail, ",server") && strcmp(tail, ",server,wait") && strcmp(tail, ",server=on") &&
+         !nowait)) {
         snprintf(err, errlen, "-serial %s: want tcp:127.0.0.1:PORT,server", spec);
         return -1;
     }
@@ -315,8 +319,13 @@ static int open_tcp(struct serial *s, const char *spec, char *err, size_t errlen
         close(fd);
         return -1;
     }
-    fprintf(stderr, "rvbox: waiting for a connection on tcp:%s:%u\n", host, port);
     s->listen_fd = fd;
+    if (nowait) {
+        set_nonblock(fd);
+        fprintf(stderr, "rvbox: serial console on tcp:%s:%u\n", host, port);
+        return 0;
+    }
+    fprintf(stderr, "rvbox: waiting for a connection on tcp:%s:%u\n", host, port);
     int client;
     while ((client = accept(fd, NULL, NULL)) < 0 && errno == EINTR)
         ;
