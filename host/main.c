@@ -5,6 +5,7 @@
  */
 #include <poll.h>
 #include <stdint.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "host/gdbstub.h"
 #include "host/loader.h"
 #include "host/options.h"
+#include "host/replay.h"
 #include "host/run.h"
 #include "host/screenshot.h"
 #include "host/semihost.h"
@@ -52,6 +54,9 @@ struct session {
     struct symbols *syms;       /* of the images and --symbols files */
     struct trace *trace;        /* -d, -D; the failure report */
     struct gdbstub *gdb;        /* -s, -gdb; NULL without */
+    struct replay *replay;      /* --record/--replay; NULL without */
+    const struct blockdev *machine_disks[MACHINE_MAX_DISKS];   /* of the last boot */
+    unsigned nmachine_disks;
     struct semihost *semihost;  /* -semihosting; NULL without */
 };
 
@@ -189,6 +194,11 @@ static int open_devices(struct session *s, char *err)
     }
     if (!(s->serial = serial_open(s->opt.serial, err, ERR_LEN)))
         return -1;
+    const struct time_options *t = &s->opt.time;
+    if (t->rr != RR_NONE &&
+        !(s->replay = replay_open(t->rr == RR_RECORD ? REPLAY_RECORD : REPLAY_PLAY, t->rrfile,
+                                  err, ERR_LEN)))
+        return -1;
     return open_semihosting(s, err);
 }
 
@@ -311,12 +321,18 @@ static struct machine *boot(struct session *s, char *err)
         .bootargs = s->opt.append,
         .initrd = s->initrd, .initrd_size = (uint32_t)s->initrd_size,
         .dtb = s->dtb, .dtb_size = (uint32_t)s->dtb_size,
-        .wall_ns = wall_ns(),
+        .wall_ns = options_rtc_start(&s->opt.time, wall_ns()),
+        .icount = s->opt.time.icount,
+        .icount_shift = s->opt.time.shift,
         .fb_width = s->opt.fb_width, .fb_height = s->opt.fb_height,
         .input = true,
     };
+    if (s->replay)
+        cfg.wall_ns = replay_wall_ns(s->replay, cfg.wall_ns);
     if (s->serial)
         cfg.console = serial_chardev(s->serial);
+    if (s->replay)
+        cfg.console = replay_serial(s->replay, cfg.console);
     for (unsigned i = 0; i < s->opt.ndrives; i++)
         if (s->opt.drives[i].slot >= 0)
             cfg.disks[s->opt.drives[i].slot] = s->snapshots[i]
@@ -326,6 +342,10 @@ static struct machine *boot(struct session *s, char *err)
         cfg.disks[0] = disk_memory_backend(s->default_disk);
     if (check_images(s, err))
         return NULL;
+    s->nmachine_disks = 0;
+    for (unsigned i = 0; i < MACHINE_MAX_DISKS; i++)
+        if (cfg.disks[i])
+            s->machine_disks[s->nmachine_disks++] = cfg.disks[i];
     struct machine *m = machine_create(&cfg, err, ERR_LEN);
     if (!m)
         return NULL;
@@ -382,7 +402,10 @@ static void show(struct session *s, struct machine *m)
             fprintf(stderr, "rvbox: %s\n", why);
     }
     if (s->window) {
-        window_attach(s->window, machine_framebuffer(m), machine_keyboard(m), machine_tablet(m));
+        /* A replay's keys and pointer come from the recording, not from the window. */
+        bool live = !s->replay || replay_mode(s->replay) == REPLAY_RECORD;
+        window_attach(s->window, machine_framebuffer(m), live ? machine_keyboard(m) : NULL,
+                      live ? machine_tablet(m) : NULL);
         window_set_state(s->window, "running");
     }
 }
@@ -455,10 +478,16 @@ static int run(struct session *s, char *err)
             free_ram(s, m, &base, &limit);
             semihost_attach(s->semihost, m, base, limit);
         }
+        if (s->replay && replay_attach(s->replay, m, s->machine_disks, s->nmachine_disks,
+                                       s->opt.time.shift, err, ERR_LEN)) {
+            machine_destroy(m);
+            return die(err);
+        }
         trace_attach(s->trace, m);
         gdbstub_attach(s->gdb, m);
         show(s, m);
-        struct run_io io = { .serial = s->serial, .gdb = s->gdb, .window = s->window };
+        struct run_io io = { .serial = s->serial, .gdb = s->gdb, .window = s->window,
+                             .replay = s->replay, .icount_sleep = s->opt.time.sleep };
         enum run_end end = run_machine(m, &io);
         uint32_t code = machine_exit_code(m);
         if (end == RUN_EXITED && s->opt.no_shutdown && machine_powered_off(m) &&
@@ -481,6 +510,18 @@ static int run(struct session *s, char *err)
         }
         if (machine_flush_disks(m))
             fprintf(stderr, "rvbox: warning: flushing a disk failed\n");
+        if (s->opt.time.icount && !rebooting)
+            fprintf(stderr, "rvbox: icount: %" PRIu64 " instructions retired, position %"
+                    PRIu64 "\n", hart_instructions(h), machine_position(m));
+        if (s->replay) {
+            enum replay_why why = rebooting ? REPLAY_REBOOT
+                                : end == RUN_EXITED ? REPLAY_EXIT : REPLAY_QUIT;
+            if (replay_detach(s->replay, why, err, ERR_LEN) == REPLAY_DIVERGED) {
+                fprintf(stderr, "rvbox: %s\n", err);
+                end = RUN_DIVERGED;
+                rebooting = false;
+            }
+        }
         if (s->window)
             window_attach(s->window, NULL, NULL, NULL);     /* the machine goes away */
         trace_detach(s->trace);
@@ -496,6 +537,8 @@ static int run(struct session *s, char *err)
             return exit_status(code);
         case RUN_QUIT:
             return 0;
+        case RUN_DIVERGED:
+            return 1;
         case RUN_SIGNAL:
             fprintf(stderr, "rvbox: terminating on signal %d\n", run_signal());
             return 128 + run_signal();
@@ -513,6 +556,9 @@ static void close_session(struct session *s)
     semihost_destroy(s->semihost);
     serial_close(s->semihost_console);
     serial_close(s->serial);
+    if (replay_close(s->replay))
+        fprintf(stderr, "rvbox: warning: writing the recording %s failed\n",
+                s->opt.time.rrfile);
     for (unsigned i = 0; i < OPTIONS_MAX_DRIVES; i++)
         disk_memory_destroy(s->snapshots[i]);
     for (unsigned i = 0; i < s->nloaders; i++)

@@ -253,6 +253,7 @@ void options_free(struct options *o)
         free(o->owned[i]);
     o->nowned = 0;
     semihost_options_free(&o->semihost);
+    options_free_time(&o->time);
 }
 
 /* ---- QEMU's spellings ---- */
@@ -972,6 +973,8 @@ static const char *resolve_char(struct options *o, const char *opt, const char *
 /* After every option: defaults, chardev references, disks to slots. */
 static int finish(struct options *o, struct pending *pd, char *err, size_t errlen)
 {
+    if (options_check_time(&o->time, err, errlen))
+        return -1;
     /* The serial console and the monitor, as QEMU: -nographic puts both on stdio
      * (mon:stdio) unless either was given; -nodefaults gives neither. */
     bool default_serial = !pd->serial_given && !o->nodefaults;
@@ -1358,7 +1361,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
                 return 1;
         } else if ((r = gdbstub_option(&o->gdb, name, &i, argc, argv, err, errlen)) ||
                    (r = trace_option(&o->trace, name, &i, argc, argv, err, errlen)) ||
-                   (r = semihost_option(&o->semihost, name, &i, argc, argv, err, errlen))) {
+                   (r = semihost_option(&o->semihost, name, &i, argc, argv, err, errlen)) ||
+                   (r = time_option(&o->time, name, &i, argc, argv, err, errlen))) {
             if (r < 0)
                 return 1;
         } else if (arg[0] == '-') {

@@ -56,6 +56,7 @@ struct replay {
     struct rr_event *events;    /* play: the whole recording */
     size_t nevents, next;
     uint64_t wall_ns;
+    bool wall_set;
     struct machine *m;          /* attached, or NULL */
     unsigned boots;             /* machines attached so far */
     uint64_t next_check;        /* record: the position of the next checkpoint */
@@ -308,8 +309,11 @@ enum replay_mode replay_mode(const struct replay *r)
 
 uint64_t replay_wall_ns(struct replay *r, uint64_t live)
 {
-    if (r->mode == REPLAY_RECORD)
+    /* One epoch for the whole recording, reboots included. */
+    if (r->mode == REPLAY_RECORD && !r->wall_set) {
         r->wall_ns = live;
+        r->wall_set = true;
+    }
     return r->wall_ns;
 }
 
@@ -525,6 +529,17 @@ uint64_t replay_limit(const struct replay *r)
     /* An event at this position but a later time waits for the clock to skip ahead
      * while the hart is idle: the run may not move on. */
     return e->pos > pos ? e->pos - pos : 0;
+}
+
+bool replay_serial_due(const struct replay *r)
+{
+    const struct rr_event *e = r->mode == REPLAY_PLAY && r->m ? peek(r) : NULL;
+    return e && e->kind == RR_SERIAL && e->pos == machine_position(r->m);
+}
+
+bool replay_finished(const struct replay *r)
+{
+    return r->mode == REPLAY_PLAY && r->next >= r->nevents;
 }
 
 enum replay_step replay_detach(struct replay *r, enum replay_why why, char *err,

@@ -68,6 +68,13 @@ enum replay_step replay_boundary(struct replay *r, char *err, size_t errlen);
  * UINT64_MAX without one. Record: UINT64_MAX. */
 uint64_t replay_limit(const struct replay *r);
 
+/* Play, the hart idle: is the next event serial input at this position (the recording
+ * had input waiting here, so the clock skipped to the next service point for it)? */
+bool replay_serial_due(const struct replay *r);
+
+/* Play: every event has been given (a recording cut short ends without its end). */
+bool replay_finished(const struct replay *r);
+
 /* Why a machine goes away. */
 enum replay_why { REPLAY_REBOOT, REPLAY_EXIT, REPLAY_QUIT };
 

@@ -18,8 +18,10 @@
 
 #include "host/run.h"
 
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #ifdef __linux__
@@ -28,6 +30,7 @@
 
 #include "devices/machine.h"
 #include "host/gdbstub.h"
+#include "host/replay.h"
 #include "host/serial.h"
 #include "host/window.h"
 
@@ -154,8 +157,53 @@ static void host_wait(const struct run_io *io, uint64_t ns)
     ppoll(pfd, 2, &ts, NULL);
 }
 
+/* An idle machine under the instruction clock (-icount), whose time moves only when
+ * the loop says so. The clock skips to the next event (machine_skip_idle) at once with
+ * sleep=off; with sleep=on the host first sleeps as long as the guest time skipped,
+ * so a guest's sleeps and timeouts take their real time. Serial input the guest has
+ * room for ends the wait: the clock skips to the next service point, where the UART
+ * takes it. Only when nothing at all is due does the host wait for input. `since` is
+ * the host time the machine became idle at its position, 0 if it was not. */
+static bool icount_idle(struct machine *m, const struct run_io *io, uint64_t *since,
+                        enum run_end *end)
+{
+    if (io->replay && replay_mode(io->replay) == REPLAY_PLAY) {
+        /* A replay does not sleep: the recording says what happened while idle. */
+        if (machine_skip_idle(m, replay_serial_due(io->replay)))
+            return false;
+        if (replay_finished(io->replay)) {
+            fprintf(stderr, "rvbox: replay: the recording ends here (it was cut short)\n");
+            *end = RUN_QUIT;
+            return true;
+        }
+        fprintf(stderr, "rvbox: replay diverged at instruction position %" PRIu64 ": the "
+                "guest waits for nothing while the recording goes on\n",
+                machine_position(m));
+        *end = RUN_DIVERGED;
+        return true;
+    }
+    bool input = serial_has_input(io->serial) && machine_can_take_input(m);
+    uint64_t ns = machine_next_event_ns(m);
+    if (io->icount_sleep && !input && ns != UINT64_MAX) {
+        uint64_t now = now_ns();
+        if (!*since)
+            *since = now;
+        if (now - *since < ns) {
+            host_wait(io, ns - (now - *since));
+            return false;               /* look at the host again, then come back */
+        }
+    }
+    *since = 0;
+    if (!machine_skip_idle(m, input))
+        host_wait(io, UINT64_MAX);      /* only input can wake the guest */
+    return false;
+}
+
 enum run_end run_machine(struct machine *m, const struct run_io *io)
 {
+    bool icount = machine_icount(m);
+    uint64_t idle_since = 0, idle_pos = UINT64_MAX;
+    char msg[512];
     bool ran = true;                    /* the guest ran since the last frame */
     struct pacer pacer;
     pacer_init(&pacer);
@@ -172,7 +220,8 @@ enum run_end run_machine(struct machine *m, const struct run_io *io)
             ran = false;
         }
         bool input = serial_has_input(io->serial) && machine_can_take_input(m);
-        uint64_t budget = pacer_budget(&pacer, machine_next_event_ns(m),
+        /* Under the instruction clock the machine itself ends a run at its events. */
+        uint64_t budget = pacer_budget(&pacer, icount ? UINT64_MAX : machine_next_event_ns(m),
                                        input ? INPUT_SLICE_NS : SLICE_NS);
         if (io->gdb) {
             long g = gdbstub_poll(io->gdb, (long)budget);
@@ -183,6 +232,20 @@ enum run_end run_machine(struct machine *m, const struct run_io *io)
                 continue;
             }
             budget = (uint64_t)g;
+        }
+        if (io->replay) {
+            enum replay_step step = replay_boundary(io->replay, msg, sizeof msg);
+            if (step == REPLAY_END) {
+                fprintf(stderr, "rvbox: replay: the recording ends here\n");
+                return RUN_QUIT;
+            }
+            if (step == REPLAY_DIVERGED) {
+                fprintf(stderr, "rvbox: %s\n", msg);
+                return RUN_DIVERGED;
+            }
+            uint64_t limit = replay_limit(io->replay);
+            if (limit < budget)
+                budget = limit;
         }
         uint64_t start = now_ns();
         enum machine_state state = machine_run(m, budget);
@@ -198,7 +261,16 @@ enum run_end run_machine(struct machine *m, const struct run_io *io)
         case MACHINE_REBOOT:
             return RUN_REBOOT;
         case MACHINE_IDLE:
-            host_wait(io, machine_next_event_ns(m));
+            if (!icount) {
+                host_wait(io, machine_next_event_ns(m));
+                break;
+            }
+            if (machine_position(m) != idle_pos)
+                idle_since = 0;         /* idle somewhere new */
+            idle_pos = machine_position(m);
+            enum run_end end;
+            if (icount_idle(m, io, &idle_since, &end))
+                return end;
             break;
         case MACHINE_RUNNING:
             break;

@@ -7,8 +7,11 @@
 #ifndef RVBOX_RUN_H
 #define RVBOX_RUN_H
 
+#include <stdbool.h>
+
 struct gdbstub;
 struct machine;
+struct replay;
 struct serial;
 struct window;
 
@@ -17,6 +20,8 @@ struct run_io {
     struct serial *serial;
     struct gdbstub *gdb;
     struct window *window;
+    struct replay *replay;      /* --record/--replay, or NULL */
+    bool icount_sleep;          /* -icount sleep=on: idle guest time passes in real time */
 };
 
 enum run_end {
@@ -24,6 +29,7 @@ enum run_end {
     RUN_REBOOT,         /* the guest asked for a reboot */
     RUN_QUIT,           /* Ctrl-A x, or the debugger killed the machine */
     RUN_SIGNAL,         /* SIGINT, SIGTERM or SIGHUP */
+    RUN_DIVERGED,       /* a replay went another way than its recording (said on stderr) */
 };
 
 /* Catch SIGINT, SIGTERM and SIGHUP so that they end the run loop instead of the process;
