@@ -508,6 +508,11 @@ bool machine_skip_idle(struct machine *m, bool input)
     return true;
 }
 
+void machine_warp(struct machine *m, uint64_t ns)
+{
+    clock_warp_ns(&m->clock, ns);
+}
+
 bool machine_icount(const struct machine *m)
 {
     return m->clock.mode == CLOCK_INSNS;

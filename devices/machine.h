@@ -109,6 +109,9 @@ uint64_t machine_next_event_ns(const struct machine *m);
 bool machine_icount(const struct machine *m);
 bool machine_skip_idle(struct machine *m, bool input);
 
+/* Instruction clock: move guest time on by `ns` (a replay repeats a recorded skip). */
+void machine_warp(struct machine *m, uint64_t ns);
+
 /* The hart's position: instructions retired plus traps taken (hart_position). */
 uint64_t machine_position(const struct machine *m);
 

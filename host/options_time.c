@@ -214,8 +214,12 @@ int options_check_time(struct time_options *t, char *err, size_t errlen)
                  t->rr == RR_RECORD ? "record" : "replay");
         return -1;
     }
-    if (t->rr != RR_NONE && !t->icount)
+    /* A recording without -icount: guest time from instructions, idle time passing in
+     * real time as a person at the console expects (QEMU's sleep=on). */
+    if (t->rr != RR_NONE && !t->icount) {
         options_deterministic(t);
+        t->sleep = true;
+    }
     if (t->icount && t->rtc_host_clock) {
         snprintf(err, errlen, "-rtc clock=host with -icount: the RTC would follow the host "
                  "and the run would not be reproducible (use clock=vm)");

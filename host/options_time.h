@@ -30,8 +30,8 @@ struct time_options {
 /* -icount [shift=]N|auto[,sleep=on|off][,align=off][,rr=record|replay,rrfile=F]. */
 int options_parse_icount(struct time_options *t, const char *v, char *err, size_t errlen);
 
-/* --deterministic: -icount shift=0,sleep=off. --record/--replay F: with it, unless
- * -icount said otherwise (whichever comes first or last, -icount's keys win). */
+/* --deterministic: -icount shift=0,sleep=off. --record/--replay F: rr=record|replay,
+ * rrfile=F, under -icount shift=0,sleep=on unless -icount or --deterministic says. */
 void options_deterministic(struct time_options *t);
 int options_record(struct time_options *t, enum rr_option rr, const char *file, char *err,
                    size_t errlen);

@@ -33,6 +33,7 @@ enum rr_kind {
     RR_CHECK,           /* pc and the registers' hash */
     RR_REBOOT,          /* the guest rebooted here (pc, hash); positions start again */
     RR_END,             /* the recording ends here (pc, hash) */
+    RR_WARP,            /* the idle hart's clock skipped ahead by value | hash << 32 ns */
 };
 
 /* One event as it is stored: 32 bytes, little-endian. */
@@ -190,6 +191,7 @@ static const char *kind_name(uint8_t kind)
     case RR_CHECK:  return "a checkpoint";
     case RR_REBOOT: return "a reboot";
     case RR_END:    return "its end";
+    case RR_WARP:   return "idle time skipped";
     default:        return "an unknown event";
     }
 }
@@ -494,6 +496,12 @@ enum replay_step replay_boundary(struct replay *r, char *err, size_t errlen)
         switch (e->kind) {
         case RR_SERIAL:
             return REPLAY_GO;           /* the UART takes it in the run that follows */
+        case RR_WARP:
+            if (!hart_waiting(machine_hart(r->m))) {
+                diverged(r, e, "the hart runs where the recording waited", err, errlen);
+                return REPLAY_DIVERGED;
+            }
+            return REPLAY_GO;           /* replay_idle skips when the run finds it idle */
         case RR_INPUT: {
             struct virtio_input *in = e->dev == VINPUT_TABLET ? machine_tablet(r->m)
                                                               : machine_keyboard(r->m);
@@ -531,10 +539,32 @@ uint64_t replay_limit(const struct replay *r)
     return e->pos > pos ? e->pos - pos : 0;
 }
 
-bool replay_serial_due(const struct replay *r)
+void replay_warped(struct replay *r, uint64_t from_ns)
 {
-    const struct rr_event *e = r->mode == REPLAY_PLAY && r->m ? peek(r) : NULL;
-    return e && e->kind == RR_SERIAL && e->pos == machine_position(r->m);
+    if (r->mode != REPLAY_RECORD || !r->m)
+        return;
+    struct rr_event e = now_event(r, RR_WARP);
+    uint64_t delta = e.ns - from_ns;
+    e.ns = from_ns;
+    e.value = (uint32_t)delta;
+    e.hash = delta >> 32;
+    write_event(r, &e);
+}
+
+/* The hash field holds 32 bits on file: a warp's high half. */
+enum replay_step replay_idle(struct replay *r, char *err, size_t errlen)
+{
+    const struct rr_event *e = peek(r);
+    if (!e)
+        return REPLAY_END;
+    if (e->kind != RR_WARP ||
+        moment_cmp(e, machine_position(r->m), machine_guest_ns(r->m)) != 0) {
+        diverged(r, e, "the guest waits where the recording did not", err, errlen);
+        return REPLAY_DIVERGED;
+    }
+    machine_warp(r->m, (uint64_t)e->value | (e->hash & 0xffffffffu) << 32);
+    r->next++;
+    return REPLAY_GO;
 }
 
 bool replay_finished(const struct replay *r)

@@ -168,19 +168,20 @@ static bool icount_idle(struct machine *m, const struct run_io *io, uint64_t *si
                         enum run_end *end)
 {
     if (io->replay && replay_mode(io->replay) == REPLAY_PLAY) {
-        /* A replay does not sleep: the recording says what happened while idle. */
-        if (machine_skip_idle(m, replay_serial_due(io->replay)))
+        /* A replay does not sleep: the recording says how far the clock skipped. */
+        char msg[512];
+        switch (replay_idle(io->replay, msg, sizeof msg)) {
+        case REPLAY_GO:
             return false;
-        if (replay_finished(io->replay)) {
+        case REPLAY_END:
             fprintf(stderr, "rvbox: replay: the recording ends here (it was cut short)\n");
             *end = RUN_QUIT;
             return true;
+        case REPLAY_DIVERGED:
+            fprintf(stderr, "rvbox: %s\n", msg);
+            *end = RUN_DIVERGED;
+            return true;
         }
-        fprintf(stderr, "rvbox: replay diverged at instruction position %" PRIu64 ": the "
-                "guest waits for nothing while the recording goes on\n",
-                machine_position(m));
-        *end = RUN_DIVERGED;
-        return true;
     }
     bool input = serial_has_input(io->serial) && machine_can_take_input(m);
     uint64_t ns = machine_next_event_ns(m);
@@ -194,8 +195,13 @@ static bool icount_idle(struct machine *m, const struct run_io *io, uint64_t *si
         }
     }
     *since = 0;
-    if (!machine_skip_idle(m, input))
+    uint64_t from = machine_guest_ns(m);
+    if (machine_skip_idle(m, input)) {
+        if (io->replay)
+            replay_warped(io->replay, from);
+    } else {
         host_wait(io, UINT64_MAX);      /* only input can wake the guest */
+    }
     return false;
 }
 
