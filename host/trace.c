@@ -213,6 +213,95 @@ bool trace_guest_memory(struct machine *m, uint32_t addr, void *buf, uint32_t le
     return true;
 }
 
+/* Part of a device's registers, as a debugger reads or writes them: in the widest
+ * accesses the device takes that are aligned and fit. A read narrower than any access it
+ * takes reads the aligned access holding the bytes (as QEMU's debugger accesses do); a
+ * write that narrow is refused (it would write the other bytes too). */
+static bool mmio_debug_access(struct bus *bus, const struct bus_region *r, uint32_t pa,
+                              uint8_t *buf, uint32_t len, bool write)
+{
+    while (len) {
+        unsigned size = 4;
+        while (size > 1 && (!(r->sizes & size) || (pa & (size - 1)) || size > len))
+            size /= 2;
+        uint32_t v = 0;
+        if (r->sizes & size) {
+            if (write) {
+                memcpy(&v, buf, size);
+                if (!bus_write(bus, pa, size, v))
+                    return false;
+            } else {
+                if (!bus_read(bus, pa, size, &v))
+                    return false;
+                memcpy(buf, &v, size);
+            }
+            pa += size;
+            buf += size;
+            len -= size;
+            continue;
+        }
+        if (write)
+            return false;
+        unsigned wide = (r->sizes & BUS_SIZE_2) ? 2 : 4;
+        uint32_t base = pa & ~(uint32_t)(wide - 1), off = pa - base;
+        uint32_t n = wide - off < len ? wide - off : len;
+        if (!bus_read(bus, base, wide, &v))
+            return false;
+        memcpy(buf, (uint8_t *)&v + off, n);
+        pa += n;
+        buf += n;
+        len -= n;
+    }
+    return true;
+}
+
+bool trace_debugger_memory(struct machine *m, uint32_t addr, void *buf, uint32_t len,
+                           bool virt, bool write)
+{
+    struct hart *h = machine_hart(m);
+    struct bus *bus = machine_bus(m);
+    bool wrote_memory = false;
+    /* Check every piece first, so that an access that cannot complete does nothing. */
+    for (int pass = 0; pass < 2; pass++) {
+        uint32_t done = 0;
+        while (done < len) {
+            uint32_t a = addr + done;
+            uint32_t chunk = PAGE_SIZE - (a & (PAGE_SIZE - 1));
+            if (chunk > len - done)
+                chunk = len - done;
+            uint32_t pa = a;
+            if (virt && !debug_translate(h, a, &pa))
+                return false;
+            uint8_t *host = host_memory(m, pa, chunk), *p = (uint8_t *)buf + done;
+            if (!host) {
+                const struct bus_region *r = bus_find(bus, pa);
+                if (!r)
+                    return false;
+                if (chunk > r->size - (pa - r->base))
+                    chunk = r->size - (pa - r->base);
+                if (r->host) {
+                    host = r->host + (pa - r->base);        /* memory, up to its end */
+                } else {
+                    if (pass == 1 && !mmio_debug_access(bus, r, pa, p, chunk, write))
+                        return false;
+                    done += chunk;
+                    continue;
+                }
+            }
+            if (pass == 1 && write) {
+                memcpy(host, p, chunk);
+                wrote_memory = true;
+            } else if (pass == 1) {
+                memcpy(p, host, chunk);
+            }
+            done += chunk;
+        }
+    }
+    if (wrote_memory)
+        hart_flush_caches(h);
+    return true;
+}
+
 /* ---- names ---- */
 
 const char *trace_cause_name(uint32_t cause)

@@ -108,6 +108,15 @@ void trace_close(struct trace *t);
 bool trace_guest_memory(struct machine *m, uint32_t addr, void *buf, uint32_t len, bool virt,
                         bool write);
 
+/* The same for a debugger's own reads and writes (GDB's m and M packets), which also
+ * reach device registers, as QEMU's do: through the device's read and write, with their
+ * side effects (a read of the UART's receive buffer takes a byte, one of the PLIC's claim
+ * register claims). Each device is accessed in the widest sizes it takes; a read
+ * narrower than it takes reads the aligned register holding the bytes, a write that
+ * narrow fails. False if any byte is unmapped (nothing done) or a device refused. */
+bool trace_debugger_memory(struct machine *m, uint32_t addr, void *buf, uint32_t len,
+                           bool virt, bool write);
+
 /* "illegal instruction", "supervisor timer interrupt", ...: the name of an mcause value. */
 const char *trace_cause_name(uint32_t cause);
 
