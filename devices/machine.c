@@ -71,6 +71,7 @@ struct machine {
     struct virtio_blk *vblk[MEMMAP_VIRTIO_COUNT];
     struct framebuffer *fb;
     struct virtio_input *keyboard, *tablet;
+    char irq_names[MEMMAP_VIRTIO_COUNT][32];    /* the PLIC's names for the virtio slots */
     uint64_t last_retired;      /* instructions the last machine_run retired */
     uint8_t *dtb;
     uint32_t dtb_size, dtb_addr;
@@ -132,6 +133,29 @@ static int map_ram(struct machine *m, const struct machine_config *cfg, char *er
     return e ? fail(err, errlen, "RAM", e) : 0;
 }
 
+/*
+ * The PLIC's gateway: QEMU's for the virtio slots unless the config asks for the strict
+ * one (devices/plic.h): their sources are pending at each notification, not again at
+ * completion, so that a driver that never writes InterruptACK runs as on QEMU. The UART
+ * and the RTC stay level-triggered. Each source is named for -d guest_errors.
+ */
+static void wire_plic(struct machine *m, const struct machine_config *cfg)
+{
+    uint32_t virtio = 0;
+    for (unsigned i = 0; i < MEMMAP_VIRTIO_COUNT; i++) {
+        unsigned src = MEMMAP_VIRTIO_IRQ0 + i;
+        virtio |= 1u << src;
+        snprintf(m->irq_names[i], sizeof m->irq_names[i], "virtio-mmio@%08x",
+                 MEMMAP_VIRTIO_BASE + i * MEMMAP_VIRTIO_STRIDE);
+        plic_name_source(m->plic, src, m->irq_names[i],
+                         "its InterruptStatus was not written to InterruptACK");
+    }
+    plic_name_source(m->plic, MEMMAP_UART0_IRQ, "uart16550@10000000", NULL);
+    plic_name_source(m->plic, MEMMAP_RTC_IRQ, "goldfish-rtc@00101000", NULL);
+    if (!cfg->plic_strict)
+        plic_set_qemu(m->plic, virtio);
+}
+
 static int make_devices(struct machine *m, const struct machine_config *cfg, char *err,
                         size_t errlen)
 {
@@ -143,6 +167,7 @@ static int make_devices(struct machine *m, const struct machine_config *cfg, cha
     if (!m->clint || !m->plic || !m->syscon)
         goto oom;
     clint_set_rearm(m->clint, stop_hart, m->hart);
+    wire_plic(m, cfg);
     m->uart = uart_create(&cfg->console, plic_line(m->plic, MEMMAP_UART0_IRQ));
     m->rtc = rtc_create(&m->clock, cfg->wall_ns, plic_line(m->plic, MEMMAP_RTC_IRQ));
     if (!m->uart || !m->rtc)

@@ -53,6 +53,9 @@ struct machine_config {
     uint64_t wall_ns;           /* the wall-clock time now, ns since 1970, for the RTC */
     unsigned fb_width, fb_height;   /* the framebuffer at MEMMAP_FB_BASE; 0: none */
     bool input;                 /* virtio-input keyboard (slot 6) and tablet (slot 7) */
+    bool plic_strict;           /* the PLIC's strict level-triggered gateway for every
+                                   source, instead of QEMU's for the virtio ones
+                                   (devices/plic.h; --strict-plic) */
 };
 
 enum machine_state {

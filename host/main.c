@@ -185,6 +185,7 @@ static struct machine *boot(struct session *s, char *err)
         .wall_ns = wall_ns(),
         .fb_width = s->opt.fb_width, .fb_height = s->opt.fb_height,
         .input = true,
+        .plic_strict = s->opt.plic_strict,
     };
     if (s->serial)
         cfg.console = serial_chardev(s->serial);
