@@ -180,3 +180,8 @@ enum hart_engine hart_set_engine(struct hart *h, enum hart_engine engine)
     h->leave = true;
     return engine;
 }
+
+enum hart_engine hart_get_engine(const struct hart *h)
+{
+    return (enum hart_engine)h->engine;
+}
