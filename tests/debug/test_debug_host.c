@@ -207,6 +207,17 @@ START_TEST(test_trace_out_asm)
 }
 END_TEST
 
+/* Every item by its name, and QEMU's nochain with them. */
+START_TEST(test_trace_items)
+{
+    struct trace_options o;
+    char err[256];
+    ck_assert_int_eq(PARSE(&o, err, "-d", "cpu,in_asm,mmu,guest_errors,unimp,nochain"), 0);
+    ck_assert_uint_eq(o.flags, TRACE_CPU | TRACE_IN_ASM | TRACE_MMU | TRACE_GUEST_ERRORS |
+                               TRACE_UNIMP);
+}
+END_TEST
+
 START_TEST(test_trace_range_to_the_top)
 {
     struct trace_options o;
@@ -221,8 +232,10 @@ START_TEST(test_trace_bad_values)
 {
     struct trace_options o;
     char err[256];
-    ck_assert_int_eq(PARSE(&o, err, "-d", "exec,cpu"), -1);
-    ck_assert_str_eq(err, "-d exec,cpu: unknown item 'cpu' (known: exec, int, out_asm)");
+    ck_assert_int_eq(PARSE(&o, err, "-d", "exec,cpus"), -1);
+    ck_assert_str_eq(err, "-d exec,cpus: unknown item 'cpus' (-d help lists them)");
+    ck_assert_int_eq(PARSE(&o, err, "-d", "nochain"), 0);     /* QEMU's: accepted, no-op */
+    ck_assert_uint_eq(o.flags, 0);
     ck_assert_int_eq(PARSE(&o, err, "-d", ""), -1);
     ck_assert_int_eq(PARSE(&o, err, "--trace-range", "1000"), -1);
     ck_assert_int_eq(PARSE(&o, err, "--trace-range", "1000:1000"), -1);
@@ -336,6 +349,7 @@ static Suite *debug_host_suite(void)
     tcase_add_test(tc, test_trace_defaults);
     tcase_add_test(tc, test_trace_all_options);
     tcase_add_test(tc, test_trace_out_asm);
+    tcase_add_test(tc, test_trace_items);
     tcase_add_test(tc, test_trace_range_to_the_top);
     tcase_add_test(tc, test_trace_bad_values);
     tcase_add_test(tc, test_cause_names);
