@@ -72,20 +72,20 @@ static const char *value_of(int *i, int argc, char **argv, char *err, size_t err
     return argv[++*i];
 }
 
-/* -d help: the items and what each shows, as QEMU's -d help lists its own; then exit. */
-static void print_items(void)
+void trace_print_items(FILE *out)
 {
-    printf("Trace items for -d (a comma list, e.g. -d int,guest_errors):\n");
+    fprintf(out, "Trace items for -d (a comma list, e.g. -d int,guest_errors):\n");
     for (size_t k = 0; k < sizeof items / sizeof items[0]; k++)
-        printf("%-14s %s\n", items[k].name, items[k].help);
-    printf("-D FILE writes them to FILE; --trace-range, --trace-first and --trace-last "
-           "limit them\n(see docs/debugging.md).\n");
+        fprintf(out, "%-14s %s\n", items[k].name, items[k].help);
+    fprintf(out, "-D FILE writes them to FILE; --trace-range, --trace-first and --trace-last "
+            "limit them\n(see docs/debugging.md).\n");
 }
 
-static int parse_items(struct trace_options *o, const char *v, char *err, size_t errlen)
+int trace_parse_items(const char *v, unsigned *flags, char *err, size_t errlen)
 {
     const char *p = v;
     bool any = false;
+    *flags = 0;
     while (*p) {
         size_t n = strcspn(p, ","), k;
         for (k = 0; k < sizeof items / sizeof items[0]; k++)
@@ -96,13 +96,9 @@ static int parse_items(struct trace_options *o, const char *v, char *err, size_t
                      (int)n, p);
             return -1;
         }
-        if (!strcmp(items[k].name, "help")) {
-            /* As QEMU: the list, and nothing else is done. */
-            print_items();
-            fflush(stdout);
-            exit(0);
-        }
-        o->flags |= items[k].flag;
+        if (!strcmp(items[k].name, "help"))
+            return 1;
+        *flags |= items[k].flag;
         any = true;
         p += n;
         if (*p == ',')
@@ -113,6 +109,21 @@ static int parse_items(struct trace_options *o, const char *v, char *err, size_t
         return -1;
     }
     return 0;
+}
+
+static int parse_items(struct trace_options *o, const char *v, char *err, size_t errlen)
+{
+    unsigned flags;
+    int r = trace_parse_items(v, &flags, err, errlen);
+    if (r == 1) {
+        /* -d help, as QEMU's: the list, and nothing else is done. */
+        trace_print_items(stdout);
+        fflush(stdout);
+        exit(0);
+    }
+    if (r == 0)
+        o->flags |= flags;
+    return r;
 }
 
 /* A number in `base` (16 also takes a 0x prefix) that must fill the whole string.
@@ -931,6 +942,59 @@ void trace_attach(struct trace *t, struct machine *m)
         }
         hart_set_translation_hook(t->hart, on_translation, t);
     }
+}
+
+/* Every hook the trace may have installed comes out (the trap-loop hook stays). */
+static void unhook(struct trace *t)
+{
+    hart_set_trace(t->hart, NULL);
+    hart_set_translation_hook(t->hart, NULL, NULL);
+    hart_set_decode_hook(t->hart, NULL, NULL);
+    hart_set_walk_hook(t->hart, NULL, NULL);
+    struct guest_log *log = bus_log(machine_bus(t->m));
+    log->mask = 0;
+}
+
+unsigned trace_items(const struct trace *t)
+{
+    return t ? t->o.flags : 0;
+}
+
+int trace_set_items(struct trace *t, unsigned flags, char *err, size_t errlen)
+{
+    if ((flags & TRACE_RECORDS) && t->ring) {
+        snprintf(err, errlen, "--trace-last keeps exec and int lines only");
+        return -1;
+    }
+    if ((flags & TRACE_OUT_ASM) && !t->insn) {
+        cs_err e = cs_open(CS_ARCH_X86, CS_MODE_64, &t->capstone);
+        if (e != CS_ERR_OK || !(t->insn = cs_malloc(t->capstone))) {
+            snprintf(err, errlen, "out_asm: Capstone cannot disassemble x86-64: %s",
+                     cs_strerror(e != CS_ERR_OK ? e : CS_ERR_MEM));
+            if (e == CS_ERR_OK)
+                cs_close(&t->capstone);
+            return -1;
+        }
+    }
+    if (flags && t->o.file && !t->own_out) {
+        FILE *f = fopen(t->o.file, "w");       /* -D without -d at start */
+        if (!f) {
+            snprintf(err, errlen, "-D %s: %s", t->o.file, strerror(errno));
+            return -1;
+        }
+        fflush(t->out);
+        t->out = f;
+        t->own_out = true;
+    }
+    t->o.flags = flags;
+    t->done = false;
+    t->lines = 0;
+    t->counted = false;
+    if (t->hart) {
+        unhook(t);
+        trace_attach(t, t->m);
+    }
+    return 0;
 }
 
 void trace_detach(struct trace *t)

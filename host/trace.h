@@ -87,6 +87,13 @@ int trace_option(struct trace_options *o, const char *name, int *i, int argc, ch
 /* The option lines for --help. */
 extern const char trace_help[];
 
+/* The -d items and what each shows (-d help), one a line. */
+void trace_print_items(FILE *out);
+
+/* Parse a -d list ("int,guest_errors") into TRACE_* flags: 0, 1 if it asks for help
+ * (nothing else is parsed), -1 with a reason in err. */
+int trace_parse_items(const char *v, unsigned *flags, char *err, size_t errlen);
+
 struct trace;
 
 /* Open the sink (-D FILE). `syms` (may be NULL) is borrowed for the trace's lifetime.
@@ -97,6 +104,12 @@ struct trace *trace_open(const struct trace_options *o, const struct symbols *sy
 /* Install the hooks the options ask for in this machine's hart: after every boot (a
  * reboot builds a new machine). */
 void trace_attach(struct trace *t, struct machine *m);
+
+/* Change the items traced while the machine runs (a monitor's `log ITEMS`; 0: none):
+ * hooks come out and go in at once, --trace-first counts afresh. -1 with a reason in err
+ * (--trace-last was given and the items print records; Capstone missing for out_asm). */
+int trace_set_items(struct trace *t, unsigned flags, char *err, size_t errlen);
+unsigned trace_items(const struct trace *t);
 
 /* The machine goes away (before machine_destroy; a reboot attaches the next one). */
 void trace_detach(struct trace *t);
