@@ -9,6 +9,7 @@
  *   a write to the PLIC's pending bits (read-only)
  *   on the keyboard's virtio-mmio slot (6, modern): a QueueNotify of queue 7, which it
  *     does not have; a 16-bit read of Status; a read of QueuePFN, a legacy register
+ *   a write to the CLINT where it has no register, and a syscon command that is none
  *   20 loads from unmapped addresses in a row: 10 are shown, the rest counted
  * then exits with code 0.
  */
@@ -34,6 +35,11 @@ _start:
     sw      t1, 0x50(t0)
     lhu     a0, 0x70(t0)
     lw      a0, 0x40(t0)
+    li      t0, 0x02008000
+    sw      zero, 0(t0)
+    li      t0, 0x00100000
+    li      t1, 0x1234
+    sw      t1, 0(t0)
     li      s0, 20
     li      t0, 0x30000000
 1:  lw      a0, 0(t0)
