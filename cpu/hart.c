@@ -68,6 +68,7 @@ void hart_reset(struct hart *h)
         h->pmpcfg[i] = 0;
         h->pmpaddr[i] = 0;
     }
+    h->last_trap.valid = false;     /* no trap loop carries over a reset */
     /* irq_lines are wires from devices: a reset of the hart does not change them. */
     tlb_flush(h);
     tlb_set_context(h);
