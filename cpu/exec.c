@@ -315,8 +315,8 @@ static inline trap_t execute(struct hart *h, const struct insn *d)
 
 /*
  * One instruction: fetch, decode, execute, then retire it or take its trap, and note a
- * non-sequential pc move in the history. `debug` is a constant at each call site, so the
- * trace hook costs nothing in the plain loop.
+ * non-sequential pc move in the history (trap_take notes traps). `debug` is a constant
+ * at each call site, so the trace hook costs nothing in the plain loop.
  */
 static inline __attribute__((always_inline)) void step(struct hart *h, const bool debug)
 {
@@ -329,12 +329,13 @@ static inline __attribute__((always_inline)) void step(struct hart *h, const boo
             h->trace.insn(h->trace.opaque, pc, d.raw, (enum hart_priv)h->priv);
         t = execute(h, &d);
     }
-    if (likely(!trap_raised(t)))
+    if (likely(!trap_raised(t))) {
         h->retired++;
-    else
-        trap_take(h, t);
-    if (unlikely(trap_raised(t)) || h->pc != pc + d.len)
-        history_push(h, pc, h->pc);
+        if (h->pc != pc + d.len)
+            history_push(h, pc, h->pc);
+    } else {
+        trap_take(h, t);        /* notes the trap in the history */
+    }
 }
 
 void exec_step(struct hart *h)

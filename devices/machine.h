@@ -55,6 +55,9 @@ struct machine_config {
     unsigned icount_shift;      /* each instruction 2^shift ns of guest time */
     unsigned fb_width, fb_height;   /* the framebuffer at MEMMAP_FB_BASE; 0: none */
     bool input;                 /* virtio-input keyboard (slot 6) and tablet (slot 7) */
+    bool plic_strict;           /* the PLIC's strict level-triggered gateway for every
+                                   source, instead of QEMU's for the virtio ones
+                                   (devices/plic.h; --strict-plic) */
 };
 
 enum machine_state {

@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 
+#include "bus/log.h"
 #include "bus/memmap.h"
 
 #define SYSCON_FAIL_CODE  0x3333u   /* (code << 16) | 0x3333 */
@@ -19,6 +20,7 @@
 struct syscon {
     void (*action)(void *opaque, enum syscon_action what, uint32_t code);
     void *opaque;
+    struct guest_log *log;      /* -d guest_errors: the bus's, once attached */
 };
 
 struct syscon *syscon_create(void (*action)(void *opaque, enum syscon_action what,
@@ -58,8 +60,11 @@ static bool syscon_write(void *opaque, uint32_t off, unsigned size, uint32_t val
 {
     struct syscon *s = opaque;
     (void)size;
-    if (off != 0)
+    if (off != 0) {
+        GUEST_LOG(s->log, GUEST_LOG_ERROR, "syscon: write of %08x to offset %03x: only "
+                  "offset 0 takes commands (ignored)", value, off);
         return true;
+    }
     switch (value & 0xffffu) {
     case SYSCON_PASS_CODE:
         syscon_request(s, SYSCON_POWEROFF, 0);
@@ -72,14 +77,18 @@ static bool syscon_write(void *opaque, uint32_t off, unsigned size, uint32_t val
     case SYSCON_RESET_CODE:
         syscon_request(s, SYSCON_REBOOT, 0);
         break;
-    default:
-        break;                      /* anything else is ignored */
+    default:                        /* anything else is ignored, as QEMU's sifive_test */
+        GUEST_LOG(s->log, GUEST_LOG_ERROR, "syscon: write of %08x: not a command (0x5555 "
+                  "power off, 0x3333 fail, 0x7777 reboot, in the low 16 bits): ignored",
+                  value);
+        break;
     }
     return true;
 }
 
 enum bus_error syscon_attach(struct syscon *s, struct bus *bus, uint32_t base)
 {
+    s->log = bus_log(bus);
     return bus_add_mmio(bus, "syscon", base, MEMMAP_SYSCON_SIZE, BUS_SIZE_2 | BUS_SIZE_4, s,
                         syscon_read, syscon_write);
 }

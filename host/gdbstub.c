@@ -586,8 +586,8 @@ static void handle_m(struct gdbstub *g, const char *p)
     if (len > PACKET_SIZE / 2)
         len = PACKET_SIZE / 2;
     uint8_t data[PACKET_SIZE / 2];
-    if (!trace_guest_memory(g->m, addr, data, len, !g->phys, false)) {
-        send_error(g, 14);      /* EFAULT: unmapped, or a device's registers */
+    if (!trace_debugger_memory(g->m, addr, data, len, !g->phys, false)) {
+        send_error(g, 14);      /* EFAULT: unmapped, or a device refused */
         return;
     }
     char out[PACKET_SIZE + 1];
@@ -616,7 +616,7 @@ static void handle_M(struct gdbstub *g, const char *p)
         }
         data[i] = (uint8_t)(hi << 4 | lo);
     }
-    if (!trace_guest_memory(g->m, addr, data, len, !g->phys, true)) {
+    if (!trace_debugger_memory(g->m, addr, data, len, !g->phys, true)) {
         send_error(g, 14);
         return;
     }

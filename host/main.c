@@ -326,6 +326,7 @@ static struct machine *boot(struct session *s, char *err)
         .icount_shift = s->opt.time.shift,
         .fb_width = s->opt.fb_width, .fb_height = s->opt.fb_height,
         .input = true,
+        .plic_strict = s->opt.plic_strict,
     };
     if (s->replay)
         cfg.wall_ns = replay_wall_ns(s->replay, cfg.wall_ns);

@@ -1359,6 +1359,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
         } else if (!strcmp(name, "-screenshot")) {
             if (!(o->screenshot = value_of(&i, argc, argv, err, errlen)))
                 return 1;
+        } else if (!strcmp(name, "-strict-plic")) {
+            o->plic_strict = true;
         } else if ((r = gdbstub_option(&o->gdb, name, &i, argc, argv, err, errlen)) ||
                    (r = trace_option(&o->trace, name, &i, argc, argv, err, errlen)) ||
                    (r = semihost_option(&o->semihost, name, &i, argc, argv, err, errlen)) ||
@@ -1442,6 +1444,10 @@ void options_print_help(const char *argv0)
            "  --jit-cache SIZE  the JIT's code cache (default 64M): 16M, 256K...\n"
            "  --jit-threshold N  runs of a block before the JIT translates it (default 8;\n"
            "                 1: everything at once)\n"
+           "  --strict-plic  the PLIC's gateway strictly level-triggered for every source\n"
+           "                 (as the spec's; an interrupt completed while its line is high\n"
+           "                 comes again at once), instead of QEMU's for virtio (pending\n"
+           "                 at each notification)\n"
            "  --screenshot FILE.png\n"
            "                 write the framebuffer as PNG at exit, and on Ctrl-Alt-S\n"
            "  -h, --help     show this help and exit\n"

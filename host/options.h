@@ -83,6 +83,7 @@ struct options {
     unsigned jit_threshold;     /* --jit-threshold N; 0: the default */
     unsigned fb_width, fb_height;   /* -g WxH (800x600) */
     const char *screenshot;     /* --screenshot FILE.png: at exit, and on Ctrl-Alt-S */
+    bool plic_strict;           /* --strict-plic: the spec's level-triggered PLIC gateway */
     unsigned ndrives;
     struct drive_option drives[OPTIONS_MAX_DRIVES];
     unsigned nchardevs;
