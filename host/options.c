@@ -1456,6 +1456,9 @@ void options_print_help(const char *argv0)
            "Semihosting (docs/usage.md):\n"
            "%s"
            "\n"
+           "Reproducible runs (docs/usage.md):\n"
+           "%s"
+           "\n"
            "Debugging (docs/debugging.md):\n"
            "%s%s"
            "\n"
@@ -1467,5 +1470,5 @@ void options_print_help(const char *argv0)
            "(code << 1) | 1 there exits rvbox with status 0 for code 0, non-zero otherwise.\n"
            "\n"
            "Exit status: the guest's exit code; 1 for bad input.\n",
-           argv0, semihost_help, gdbstub_help, trace_help);
+           argv0, semihost_help, time_help, gdbstub_help, trace_help);
 }

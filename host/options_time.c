@@ -6,6 +6,18 @@
 #include <string.h>
 #include <time.h>
 
+const char time_help[] =
+    "  -icount [shift=]N|auto[,sleep=on|off][,rr=record|replay,rrfile=F]\n"
+    "                 guest time from instructions (each 2^N ns; auto: 0): the same\n"
+    "                 input gives the same run. sleep=off skips idle time at once;\n"
+    "                 sleep=on (the default) sleeps it in real time first\n"
+    "  --deterministic  -icount shift=0,sleep=off\n"
+    "  --record FILE, --replay FILE\n"
+    "                 record the run's input (console, keys, mouse) with the moment\n"
+    "                 each came in, or replay it: the same run again, exactly\n"
+    "  -rtc base=utc|localtime|DATE[,clock=vm]\n"
+    "                 where the RTC starts (under -icount: 2024-01-01 unless given)\n";
+
 /* Split "key=value" at the first '=' into key (NUL-terminated copy) and value. */
 static const char *split_key(const char *item, char *key, size_t keylen)
 {

@@ -47,6 +47,9 @@ uint64_t options_rtc_start(const struct time_options *t, uint64_t now);
 
 void options_free_time(struct time_options *t);
 
+/* The --help lines of these options. */
+extern const char time_help[];
+
 /* One of the options above at argv[*i] (its value taken from argv[*i + 1]): 1 if it
  * was one, 0 if not, -1 on an error. `name` has one leading dash. */
 int time_option(struct time_options *t, const char *name, int *i, int argc, char **argv,
