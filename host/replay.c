@@ -63,6 +63,7 @@ struct replay {
     uint64_t next_check;        /* record: the position of the next checkpoint */
     struct chardev live;        /* the console's own input */
     uint8_t header[128];        /* play: the recording's, checked by replay_attach */
+    size_t idle_at;             /* play: 1 + the event replay_idle last left to a boundary */
 };
 
 /* A 64-bit hash of words: not cryptographic, only to tell two machines apart. */
@@ -200,10 +201,11 @@ static void diverged(const struct replay *r, const struct rr_event *e, const cha
                      char *err, size_t errlen)
 {
     snprintf(err, errlen,
-             "replay diverged at instruction position %" PRIu64 " (pc 0x%08x): %s; the "
-             "recording has %s at position %" PRIu64 " (pc 0x%08x)",
-             machine_position(r->m), hart_get_pc(machine_hart(r->m)), what,
-             e ? kind_name(e->kind) : "nothing more", e ? e->pos : 0, e ? e->value : 0);
+             "replay diverged at instruction position %" PRIu64 ", guest time %" PRIu64
+             " ns (pc 0x%08x): %s; the recording has %s at position %" PRIu64 ", %" PRIu64
+             " ns", machine_position(r->m), machine_guest_ns(r->m),
+             hart_get_pc(machine_hart(r->m)), what,
+             e ? kind_name(e->kind) : "nothing more", e ? e->pos : 0, e ? e->ns : 0);
 }
 
 /* ---- the file ---- */
@@ -557,6 +559,17 @@ enum replay_step replay_idle(struct replay *r, char *err, size_t errlen)
     const struct rr_event *e = peek(r);
     if (!e)
         return REPLAY_END;
+    /* Input that came while the recording's hart waited: the next boundary gives it. */
+    if (e->kind != RR_WARP &&
+        moment_cmp(e, machine_position(r->m), machine_guest_ns(r->m)) == 0) {
+        if (r->idle_at != r->next + 1) {
+            r->idle_at = r->next + 1;
+            return REPLAY_GO;
+        }
+        diverged(r, e, "the guest does not take the input the recording gave here", err,
+                 errlen);
+        return REPLAY_DIVERGED;
+    }
     if (e->kind != RR_WARP ||
         moment_cmp(e, machine_position(r->m), machine_guest_ns(r->m)) != 0) {
         diverged(r, e, "the guest waits where the recording did not", err, errlen);
