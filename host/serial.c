@@ -34,6 +34,7 @@ struct serial {
     enum serial_kind kind;
     int in_fd, out_fd;              /* -1 when absent */
     int listen_fd;                  /* tcp: the listening socket */
+    bool pty_idle;                  /* pty: nobody has the other side open */
     bool escapes;                   /* stdio: Ctrl-A commands */
     bool escape_pending;
     bool quit;
@@ -166,9 +167,14 @@ static short input_events(const struct serial *s)
 }
 
 static bool pump_input(struct serial *s);
+static void pump_pty(struct serial *s);
 
 void serial_pump(struct serial *s)
 {
+    if (s->kind == SERIAL_PTY) {
+        pump_pty(s);
+        return;
+    }
     /* A client that hung up makes room for the next at once: round again. */
     for (int round = 0; round < TCP_BACKLOG + 1; round++) {
         if (s->kind == SERIAL_TCP && s->in_fd < 0)
@@ -210,6 +216,36 @@ static bool pump_input(struct serial *s)
             return false;
         input_ended(s, false);  /* end of input or an error; a tcp client may come back */
         return true;
+    }
+}
+
+/* A pty master hangs up (POLLHUP, and reads fail with EIO) while no client has the other
+ * side open: before the first one comes, and after each one leaves. That is no end of
+ * input: read what a client left behind, then look again at every turn of the run loop
+ * until one opens it (serial_pollfd leaves the master out of the loop's sleep meanwhile,
+ * so an idle guest still sleeps; the loop wakes at least every 100 ms). */
+static void pump_pty(struct serial *s)
+{
+    unsigned char buf[256];
+    for (;;) {
+        struct pollfd pfd = { .fd = s->in_fd, .events = input_events(s) };
+        if (poll(&pfd, 1, 0) < 0)
+            return;
+        s->pty_idle = (pfd.revents & (POLLHUP | POLLERR)) && !(pfd.revents & POLLIN);
+        unsigned room = ring_room(s);
+        if (!(pfd.revents & POLLIN) || room == 0)
+            return;
+        ssize_t n = read(s->in_fd, buf, room < sizeof buf ? room : sizeof buf);
+        if (n > 0) {
+            for (ssize_t i = 0; i < n; i++)
+                take_input(s, buf[i]);
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n == 0 || errno == EIO)
+            s->pty_idle = true;     /* the client left: wait for the next */
+        return;
     }
 }
 
@@ -405,8 +441,9 @@ void serial_pollfd(const struct serial *s, struct pollfd *p)
     } else {
         p->fd = s->in_fd;
         p->events = input_events(s);
-        if (!p->events)
-            p->fd = -1;         /* nothing to wait for: a full ring, and not tcp */
+        if (!p->events || s->pty_idle)
+            p->fd = -1;         /* nothing to wait for: a full ring and not tcp, or a pty
+                                   nobody has open (it would end every wait at once) */
     }
 }
 
