@@ -66,6 +66,8 @@ struct machine {
     enum power_request power;
     uint32_t exit_code;
     enum hart_stop last_stop;   /* of the last hart_run */
+    bool clock_held;            /* machine_hold_clock */
+    uint64_t held_ticks;        /* the clock when it was held */
 };
 
 /* An interrupt line into the hart: `num` is the mip bit. */
@@ -466,4 +468,19 @@ struct virtio_input *machine_keyboard(struct machine *m) { return m->keyboard; }
 struct virtio_input *machine_tablet(struct machine *m) { return m->tablet; }
 struct hart *machine_hart(struct machine *m) { return m->hart; }
 struct bus *machine_bus(struct machine *m) { return m->bus; }
-uint64_t machine_time(const struct machine *m) { return clock_ticks(&m->clock); }
+uint64_t machine_time(const struct machine *m)
+{
+    return m->clock_held ? m->held_ticks : clock_ticks(&m->clock);
+}
+struct plic *machine_plic(struct machine *m) { return m->plic; }
+
+void machine_hold_clock(struct machine *m, bool hold)
+{
+    if (hold == m->clock_held)
+        return;
+    if (hold)
+        m->held_ticks = clock_ticks(&m->clock);
+    else
+        clock_set(&m->clock, m->held_ticks);
+    m->clock_held = hold;
+}

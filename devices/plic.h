@@ -40,4 +40,9 @@ void plic_set_source(struct plic *p, unsigned src, bool level);
 /* An irq_line for a device, wired to source `src`. */
 struct irq_line plic_line(struct plic *p, unsigned src);
 
+/* For a monitor, without side effects: the sources' input lines as the devices drive
+ * them, and the sources claimed but not completed yet (bit n = source n). */
+uint32_t plic_levels(const struct plic *p);
+uint32_t plic_claimed(const struct plic *p);
+
 #endif

@@ -271,6 +271,7 @@ struct trace {
     FILE *out;
     bool own_out;
     struct hart *hart;          /* the current machine's, for switching hooks off */
+    struct machine *machine;    /* the current machine (trace_set_items) */
     uint64_t lines;             /* lines traced so far (for --trace-first) */
     bool done;                  /* --trace-first reached */
     struct event *ring;         /* --trace-last: the last o.last events */
@@ -499,6 +500,7 @@ void trace_attach(struct trace *t, struct machine *m)
     if (!t)
         return;
     t->hart = machine_hart(m);
+    t->machine = m;
     if (!t->o.flags || t->done)
         return;
     if (t->o.flags & (TRACE_EXEC | TRACE_INT)) {
@@ -531,6 +533,45 @@ void trace_detach(struct trace *t)
         t->flushes += f;
     }
     t->hart = NULL;
+    t->machine = NULL;
+}
+
+int trace_set_items(struct trace *t, const char *items, char *err, size_t errlen)
+{
+    struct trace_options o = t->o;
+    o.flags = 0;
+    if (strcmp(items, "none") && parse_items(&o, items, err, errlen))
+        return -1;
+    if ((o.flags & TRACE_OUT_ASM) && !t->insn) {
+        cs_err e = cs_open(CS_ARCH_X86, CS_MODE_64, &t->capstone);
+        if (e != CS_ERR_OK || !(t->insn = cs_malloc(t->capstone))) {
+            snprintf(err, errlen, "out_asm: Capstone cannot disassemble x86-64: %s",
+                     cs_strerror(e != CS_ERR_OK ? e : CS_ERR_MEM));
+            if (e == CS_ERR_OK)
+                cs_close(&t->capstone);
+            return -1;
+        }
+    }
+    if (o.flags && o.file && !t->own_out) {
+        FILE *f = fopen(o.file, "w");
+        if (!f) {
+            snprintf(err, errlen, "-D %s: %s", o.file, strerror(errno));
+            return -1;
+        }
+        t->out = f;
+        t->own_out = true;
+    }
+    t->o.flags = o.flags;
+    t->done = false;
+    t->lines = 0;
+    if (t->hart) {
+        hart_set_trace(t->hart, NULL);
+        hart_set_translation_hook(t->hart, NULL, NULL);
+        fflush(t->out);
+    }
+    if (t->machine)
+        trace_attach(t, t->machine);
+    return 0;
 }
 
 void trace_flush(struct trace *t)

@@ -82,6 +82,12 @@ void trace_attach(struct trace *t, struct machine *m);
 /* The machine goes away (before machine_destroy; a reboot attaches the next one). */
 void trace_detach(struct trace *t);
 
+/* The monitor's `log ITEMS`: trace these items from now on, instead of what -d (or the
+ * last call) said; "none" traces nothing. ITEMS is -d's comma list. -D's file is opened
+ * when a trace first needs it; --trace-first counts afresh. 0, or -1 with a one-line
+ * reason in err (then nothing changed). */
+int trace_set_items(struct trace *t, const char *items, char *err, size_t errlen);
+
 /* Write out what is buffered (before other messages go to stderr). */
 void trace_flush(struct trace *t);
 
