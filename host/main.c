@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "bus/memmap.h"
@@ -14,6 +15,7 @@
 #include "host/disk_memory.h"
 #include "host/gdbstub.h"
 #include "host/loader.h"
+#include "host/monitor.h"
 #include "host/options.h"
 #include "host/run.h"
 #include "host/screenshot.h"
@@ -43,7 +45,8 @@ struct session {
     bool window_tried;
     struct symbols *syms;       /* of the images and --symbols files */
     struct trace *trace;        /* -d, -D; the failure report */
-    struct gdbstub *gdb;        /* -s, -gdb; NULL without */
+    struct gdbstub *gdb;        /* -s, -gdb; NULL without; then the monitor's */
+    struct monitor *mon;        /* -monitor, Ctrl-A c, GDB's monitor */
 };
 
 static int die(const char *msg)
@@ -107,8 +110,22 @@ static int open_devices(struct session *s, char *err)
         if (!s->disks[i])
             return -1;
     }
+    const char *mon = s->opt.monitor;
+    if (mon && !strcmp(mon, "stdio") && strstr(s->opt.serial, "stdio")) {
+        snprintf(err, ERR_LEN, "-monitor stdio: cannot use stdio by multiple character devices "
+                 "(the serial console is there: Ctrl-A c reaches the monitor)");
+        return -1;
+    }
     if (!(s->serial = serial_open(s->opt.serial, err, ERR_LEN)))
         return -1;
+    struct monitor_config mc = { .version = RVBOX_VERSION, .spec = mon, .syms = s->syms,
+                                 .trace = s->trace };
+    if (monitor_open(&mc, &s->mon, err, ERR_LEN))
+        return -1;
+    monitor_set_gdbstub(s->mon, s->gdb, s->opt.gdb.spec);   /* the monitor keeps it */
+    s->gdb = NULL;
+    if (!mon || strcmp(mon, "none"))
+        serial_attach_monitor(s->serial, s->mon);
     return 0;
 }
 
@@ -286,9 +303,9 @@ static int run(struct session *s, char *err)
             hart_set_jit_threshold(h, s->opt.jit_threshold);
         hart_set_engine(h, (enum hart_engine)s->opt.engine);
         trace_attach(s->trace, m);
-        gdbstub_attach(s->gdb, m);
+        monitor_attach(s->mon, m);      /* and the GDB stub */
         show(s, m);
-        struct run_io io = { .serial = s->serial, .gdb = s->gdb, .window = s->window };
+        struct run_io io = { .serial = s->serial, .monitor = s->mon, .window = s->window };
         enum run_end end = run_machine(m, &io);
         uint32_t code = machine_exit_code(m);
         if (end != RUN_REBOOT && s->opt.screenshot &&
@@ -297,7 +314,7 @@ static int run(struct session *s, char *err)
         if (end != RUN_REBOOT)
             trace_finish(s->trace);
         if (end == RUN_EXITED) {
-            gdbstub_exited(s->gdb, code);
+            gdbstub_exited(monitor_gdbstub(s->mon), code);
             if (code)
                 trace_report_failure(s->trace, m, stderr);
         }
@@ -306,6 +323,7 @@ static int run(struct session *s, char *err)
         if (s->window)
             window_attach(s->window, NULL, NULL, NULL);     /* the machine goes away */
         trace_detach(s->trace);
+        monitor_attach(s->mon, NULL);
         machine_destroy(m);
         switch (end) {
         case RUN_REBOOT:
@@ -325,6 +343,7 @@ static void close_session(struct session *s)
 {
     if (s->window)
         window_close(s->window);
+    monitor_close(s->mon);              /* and its GDB stub */
     gdbstub_close(s->gdb);
     trace_close(s->trace);
     symbols_destroy(s->syms);

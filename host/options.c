@@ -256,6 +256,9 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
         } else if (!strcmp(name, "-serial")) {
             if (!(o->serial = value_of(&i, argc, argv, err, errlen)))
                 return 1;
+        } else if (!strcmp(name, "-monitor")) {
+            if (!(o->monitor = value_of(&i, argc, argv, err, errlen)))
+                return 1;
         } else if (!strcmp(name, "-drive") || !strcmp(name, "-disk")) {
             if (!(v = value_of(&i, argc, argv, err, errlen)) ||
                 add_drive(o, v, !strcmp(name, "-disk"), err, errlen))
@@ -369,6 +372,9 @@ void options_print_help(const char *argv0)
            "  --disk F       the same, short\n"
            "  -serial DEV    the serial console: stdio (default), pty,\n"
            "                 tcp:127.0.0.1:PORT,server, file:PATH or none\n"
+           "  -monitor DEV   a console of its own for the monitor: stdio,\n"
+           "                 tcp:127.0.0.1:PORT,server[,nowait] or none (none also turns\n"
+           "                 Ctrl-A c off)\n"
            "  --virtio-version 1|2\n"
            "                 virtio-mmio legacy (1, QEMU's default) or modern (2); also\n"
            "                 -global virtio-mmio.force-legacy=off\n"
@@ -394,7 +400,8 @@ void options_print_help(const char *argv0)
            "Debugging (docs/debugging.md):\n"
            "%s%s"
            "\n"
-           "On stdio, Ctrl-A x quits (disks are flushed), Ctrl-A h lists the escapes.\n"
+           "On stdio, Ctrl-A x quits (disks are flushed), Ctrl-A c switches to the monitor\n"
+           "and back, Ctrl-A h lists the escapes.\n"
            "\n"
            "Test programs that define a `tohost` symbol end the run through HTIF: storing\n"
            "(code << 1) | 1 there exits rvbox with status 0 for code 0, non-zero otherwise.\n"
