@@ -79,6 +79,7 @@ struct monitor_term {
     bool phys;                  /* `phys`: this console's memory-access mode */
     bool after_cr;              /* "\r\n" is one end of line */
     int esc;                    /* 0; 1 after ESC; 2 inside ESC [ or ESC O */
+    int telnet;                 /* bytes of a telnet command (IAC x y) still to drop */
     char line[LINE_MAX_LEN];
     size_t len;
     char history[HISTORY_LINES][LINE_MAX_LEN];
@@ -369,6 +370,8 @@ static bool get_fmt(struct ctx *c, const char **pp, struct fmt *f)
                 f->count = f->count * 10 + (*p - '0');
             p++;
         }
+        if (f->count > 1000000)
+            f->count = 1000000;     /* a typo should not take minutes to print */
     }
     int format = -1, size = -1;
     for (;; p++) {
@@ -1628,7 +1631,11 @@ void monitor_term_input(struct monitor_term *t, const void *buf, size_t len)
         unsigned char ch = p[i];
         bool after_cr = t->after_cr;
         t->after_cr = ch == '\r';
-        if (t->esc) {
+        if (t->telnet) {
+            t->telnet--;
+        } else if (ch == 0xff) {    /* a telnet client's IAC: never in UTF-8 text */
+            t->telnet = 2;
+        } else if (t->esc) {
             term_escape(t, ch);
         } else if (ch == '\r' || ch == '\n') {
             if (ch == '\n' && after_cr)
