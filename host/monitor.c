@@ -37,6 +37,7 @@
 #include "host/gdbstub.h"
 #include "host/keymap.h"
 #include "host/screenshot.h"
+#include "host/serial.h"
 #include "host/symbols.h"
 #include "host/term.h"
 #include "host/trace.h"
@@ -47,7 +48,7 @@
 #define MAX_HELD_KEYS 16
 #define SEND_TIMEOUT_MS 1000        /* a tcp client that reads nothing this long is gone */
 
-enum console_kind { CONSOLE_NONE, CONSOLE_STDIO, CONSOLE_TCP };
+enum console_kind { CONSOLE_NONE, CONSOLE_STDIO, CONSOLE_TCP, CONSOLE_PTY };
 
 struct monitor {
     const char *version;
@@ -68,6 +69,7 @@ struct monitor {
     enum console_kind kind;
     int in_fd, out_fd;          /* stdio, or the tcp client; -1 when absent */
     int listen_fd;
+    bool pty_idle;              /* pty: nobody has the other side open */
     struct monitor_term *term;
 };
 
@@ -1665,6 +1667,8 @@ void monitor_term_input(struct monitor_term *t, const void *buf, size_t len)
 static void console_write(void *opaque, const char *text, size_t len)
 {
     struct monitor *mon = opaque;
+    if (mon->kind == CONSOLE_PTY && mon->pty_idle)
+        return;                 /* nobody to read it: the next client gets a fresh prompt */
     while (mon->out_fd >= 0 && len) {
         ssize_t n = mon->kind == CONSOLE_TCP ? send(mon->out_fd, text, len, MSG_NOSIGNAL)
                                              : write(mon->out_fd, text, len);
@@ -1681,7 +1685,7 @@ static void console_write(void *opaque, const char *text, size_t len)
                 continue;
         }
         if (mon->kind != CONSOLE_TCP)
-            return;             /* a closed stdout: the text is dropped */
+            return;             /* a closed stdout, a full pty: the text is dropped */
         close(mon->in_fd);      /* a tcp client that reads nothing is gone */
         mon->in_fd = mon->out_fd = -1;
     }
@@ -1826,9 +1830,19 @@ int monitor_open(const struct monitor_config *cfg, struct monitor **out, char *e
             free(mon);
             return -1;
         }
+    } else if (!strcmp(spec, "pty")) {
+        char path[64];
+        if ((mon->in_fd = mon->out_fd = serial_pty_open(path, sizeof path)) < 0) {
+            snprintf(err, errlen, "-monitor pty: cannot create a pty (%s)", strerror(errno));
+            free(mon);
+            return -1;
+        }
+        mon->kind = CONSOLE_PTY;
+        mon->pty_idle = true;   /* the greeting waits for a client */
+        fprintf(stderr, "rvbox: monitor on %s\n", path);
     } else {
-        snprintf(err, errlen, "-monitor %s: want stdio, tcp:HOST:PORT,server[,nowait] or none",
-                 spec);
+        snprintf(err, errlen, "-monitor %s: want stdio, pty, tcp:HOST:PORT,server[,nowait] "
+                 "or none", spec);
         free(mon);
         return -1;
     }
@@ -1843,7 +1857,7 @@ void monitor_close(struct monitor *mon)
     gdbstub_close(mon->gdb);
     if (mon->kind == CONSOLE_STDIO)
         term_restore();
-    else if (mon->kind == CONSOLE_TCP && mon->in_fd >= 0)
+    else if (mon->kind != CONSOLE_NONE && mon->in_fd >= 0)
         close(mon->in_fd);
     if (mon->listen_fd >= 0)
         close(mon->listen_fd);
@@ -1875,11 +1889,31 @@ struct gdbstub *monitor_gdbstub(const struct monitor *mon)
     return mon ? mon->gdb : NULL;
 }
 
+/* A pty hangs up while nobody has it open (serial_pty_open): look whether a client has
+ * come, and greet it with a fresh line editor. True while nobody is there. */
+static bool pty_idle(struct monitor *mon)
+{
+    struct pollfd p = { .fd = mon->in_fd, .events = POLLIN };
+    if (poll(&p, 1, 0) < 0)
+        return mon->pty_idle;
+    bool idle = (p.revents & (POLLHUP | POLLERR)) && !(p.revents & POLLIN);
+    if (mon->pty_idle && !idle) {
+        mon->pty_idle = false;
+        monitor_term_destroy(mon->term);
+        if ((mon->term = monitor_term_create(mon, console_write, mon)))
+            monitor_term_enter(mon->term);
+    }
+    mon->pty_idle = idle;
+    return idle;
+}
+
 /* Read what the console has without blocking and hand it to the line editor. */
 static void pump_console(struct monitor *mon)
 {
     if (mon->kind == CONSOLE_TCP && mon->in_fd < 0)
         tcp_accept(mon);
+    if (mon->kind == CONSOLE_PTY && pty_idle(mon))
+        return;
     char buf[256];
     while (mon->in_fd >= 0) {
         struct pollfd p = { .fd = mon->in_fd, .events = POLLIN };
@@ -1894,6 +1928,10 @@ static void pump_console(struct monitor *mon)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             return;
+        if (mon->kind == CONSOLE_PTY) {     /* the client left: wait for the next */
+            mon->pty_idle = true;
+            return;
+        }
         if (mon->kind == CONSOLE_TCP) {     /* the client left: the next may come */
             close(mon->in_fd);
             mon->out_fd = -1;
@@ -1921,6 +1959,9 @@ void monitor_pollfd(const struct monitor *mon, struct pollfd *p)
         return;
     if (mon->kind == CONSOLE_TCP && mon->in_fd < 0)
         p->fd = mon->listen_fd;
+    else if (mon->kind == CONSOLE_PTY && mon->pty_idle)
+        p->fd = -1;             /* it would end every sleep at once; the loop looks at
+                                   least every 100 ms */
     else if (mon->kind != CONSOLE_NONE)
         p->fd = mon->in_fd;
 }

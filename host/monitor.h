@@ -6,7 +6,7 @@
  *
  *   - Ctrl-A c on the stdio serial console switches it between the guest and a
  *     `(rvbox)` prompt, as QEMU's mon:stdio (host/serial.c: serial_attach_monitor);
- *   - -monitor stdio or -monitor tcp:HOST:PORT,server[,nowait]: a console of its own;
+ *   - -monitor stdio, pty or tcp:HOST:PORT,server[,nowait]: a console of its own;
  *   - GDB's `monitor CMD` (host/gdbstub.c, through host/gdb_monitor.c).
  *
  * Commands run in the run loop, between two slices of the guest: they see the machine
@@ -34,7 +34,7 @@ struct trace;
 
 struct monitor_config {
     const char *version;        /* rvbox's, for the banner and `info version` */
-    /* -monitor DEV: "stdio", "tcp:HOST:PORT,server[,nowait]" (also server=on,
+    /* -monitor DEV: "stdio", "pty", "tcp:HOST:PORT,server[,nowait]" (also server=on,
      * wait=off); NULL or "none": no console of its own */
     const char *spec;
     const struct symbols *syms; /* borrowed: addresses shown with symbols */

@@ -372,7 +372,7 @@ void options_print_help(const char *argv0)
            "  --disk F       the same, short\n"
            "  -serial DEV    the serial console: stdio (default), pty,\n"
            "                 tcp:127.0.0.1:PORT,server, file:PATH or none\n"
-           "  -monitor DEV   a console of its own for the monitor: stdio,\n"
+           "  -monitor DEV   a console of its own for the monitor: stdio, pty,\n"
            "                 tcp:127.0.0.1:PORT,server[,nowait] or none (none also turns\n"
            "                 Ctrl-A c off)\n"
            "  --virtio-version 1|2\n"

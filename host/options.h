@@ -30,7 +30,7 @@ struct options {
     const char *dtb;            /* -dtb FILE: use this device tree instead of ours */
     const char *dump_dtb;       /* --dump-dtb FILE: write ours and exit */
     const char *serial;         /* -serial: stdio (default), pty, tcp:..., file:..., none */
-    const char *monitor;        /* -monitor: stdio, tcp:...,server[,nowait], none; NULL:
+    const char *monitor;        /* -monitor: stdio, pty, tcp:...,server[,nowait], none; NULL:
                                    none of its own (Ctrl-A c still reaches it) */
     unsigned virtio_version;    /* 1 (legacy, QEMU's default) or 2 */
     bool nographic;             /* -nographic, -display none: no window */

@@ -297,13 +297,14 @@ static int open_pty_master(void)
     return -1;
 }
 
-static int open_pty(struct serial *s, char *err, size_t errlen)
+int serial_pty_open(char *path, size_t pathlen)
 {
     int fd = open_pty_master();
     if (fd < 0 || set_nonblock(fd)) {
-        snprintf(err, errlen, "-serial pty: cannot create a pty (%s)", strerror(errno));
+        int e = errno;
         if (fd >= 0)
             close(fd);
+        errno = e;
         return -1;
     }
     /* The slave starts in cooked mode; make it raw as QEMU does, so that the guest's
@@ -317,7 +318,19 @@ static int open_pty(struct serial *s, char *err, size_t errlen)
         }
         close(slave);
     }
-    fprintf(stderr, "rvbox: serial console on %s\n", ptsname(fd));
+    snprintf(path, pathlen, "%s", ptsname(fd));
+    return fd;
+}
+
+static int open_pty(struct serial *s, char *err, size_t errlen)
+{
+    char path[64];
+    int fd = serial_pty_open(path, sizeof path);
+    if (fd < 0) {
+        snprintf(err, errlen, "-serial pty: cannot create a pty (%s)", strerror(errno));
+        return -1;
+    }
+    fprintf(stderr, "rvbox: serial console on %s\n", path);
     s->in_fd = s->out_fd = fd;
     return 0;
 }

@@ -56,4 +56,9 @@ struct monitor;
 /* Let Ctrl-A c reach this monitor (stdio only; without it, Ctrl-A c does nothing). */
 void serial_attach_monitor(struct serial *s, struct monitor *mon);
 
+/* A new pty, raw, for -serial pty and -monitor pty: its master (non-blocking) and, in
+ * `path`, the name a client opens; -1 with errno if none can be made. While no client
+ * has it open the master hangs up (POLLHUP, reads fail with EIO): that is no end. */
+int serial_pty_open(char *path, size_t pathlen);
+
 #endif
