@@ -10,6 +10,9 @@
  * guest's output is written at the end of every slice of the run loop (serial_flush),
  * at most ~1 ms after the guest sent it, so scripts can drive the guest.
  *
+ * On a pty, clients may open it whenever they like, leave and come back: while nobody
+ * has it open, the master's hang-up is not the end of input (serial_pty_open).
+ *
  * Input is read by serial_pump() into a buffer that the guest's UART drains through the
  * chardev; nothing here blocks.
  */
