@@ -81,6 +81,8 @@ struct machine {
     uint32_t exit_code;
     enum hart_stop last_stop;   /* of the last hart_run */
     uint64_t service_ns;        /* instruction clock: the next service (clock_elapsed_ns) */
+    bool clock_held;            /* machine_hold_clock */
+    uint64_t held_ticks;        /* the clock when it was held */
 };
 
 /* Under the instruction clock, serial input is taken and disks are served (their credit
@@ -638,4 +640,19 @@ struct virtio_input *machine_keyboard(struct machine *m) { return m->keyboard; }
 struct virtio_input *machine_tablet(struct machine *m) { return m->tablet; }
 struct hart *machine_hart(struct machine *m) { return m->hart; }
 struct bus *machine_bus(struct machine *m) { return m->bus; }
-uint64_t machine_time(const struct machine *m) { return clock_ticks(&m->clock); }
+uint64_t machine_time(const struct machine *m)
+{
+    return m->clock_held ? m->held_ticks : clock_ticks(&m->clock);
+}
+struct plic *machine_plic(struct machine *m) { return m->plic; }
+
+void machine_hold_clock(struct machine *m, bool hold)
+{
+    if (hold == m->clock_held)
+        return;
+    if (hold)
+        m->held_ticks = clock_ticks(&m->clock);
+    else
+        clock_set(&m->clock, m->held_ticks);
+    m->clock_held = hold;
+}

@@ -154,4 +154,12 @@ struct bus *machine_bus(struct machine *m);
 /* The machine's clock in timebase ticks (10 MHz). */
 uint64_t machine_time(const struct machine *m);
 
+/* While the host holds the machine (a monitor's `stop`, a debugger), its clock stands
+ * still, as QEMU's virtual clock does: when it runs again it goes on from where it was
+ * held, so the guest sees no time pass and no timer fires late for it. */
+void machine_hold_clock(struct machine *m, bool hold);
+
+/* The PLIC, for a monitor's read-only look (devices/plic.h). */
+struct plic *machine_plic(struct machine *m);
+
 #endif

@@ -307,3 +307,13 @@ enum bus_error plic_attach(struct plic *p, struct bus *bus, uint32_t base)
     return bus_add_mmio(bus, "plic", base, MEMMAP_PLIC_SIZE, BUS_SIZE_4, p, plic_read,
                         plic_write);
 }
+
+uint32_t plic_levels(const struct plic *p)
+{
+    return p->level;
+}
+
+uint32_t plic_claimed(const struct plic *p)
+{
+    return p->claimed;
+}

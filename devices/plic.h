@@ -67,5 +67,9 @@ void plic_set_qemu(struct plic *p, uint32_t signalled);
  * an interrupt completed while it still asserts its line is then reported once. Both
  * strings are borrowed for the PLIC's lifetime. */
 void plic_name_source(struct plic *p, unsigned src, const char *name, const char *ack);
+/* For a monitor, without side effects: the sources' input lines as the devices drive
+ * them, and the sources claimed but not completed yet (bit n = source n). */
+uint32_t plic_levels(const struct plic *p);
+uint32_t plic_claimed(const struct plic *p);
 
 #endif

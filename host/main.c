@@ -18,6 +18,7 @@
 #include "host/disk_memory.h"
 #include "host/gdbstub.h"
 #include "host/loader.h"
+#include "host/monitor.h"
 #include "host/options.h"
 #include "host/replay.h"
 #include "host/run.h"
@@ -53,7 +54,8 @@ struct session {
     bool window_tried;
     struct symbols *syms;       /* of the images and --symbols files */
     struct trace *trace;        /* -d, -D; the failure report */
-    struct gdbstub *gdb;        /* -s, -gdb; NULL without */
+    struct gdbstub *gdb;        /* -s, -gdb; NULL without; then the monitor's */
+    struct monitor *mon;        /* -monitor, Ctrl-A c, GDB's monitor */
     struct replay *replay;      /* --record/--replay; NULL without */
     const struct blockdev *machine_disks[MACHINE_MAX_DISKS];   /* of the last boot */
     unsigned nmachine_disks;
@@ -192,6 +194,12 @@ static int open_devices(struct session *s, char *err)
         if (!s->disks[i] || (copy && snapshot_disk(s, i, err)))
             return -1;
     }
+    const char *mon = s->opt.monitor;
+    if (mon && !strcmp(mon, "stdio") && strstr(s->opt.serial, "stdio")) {
+        snprintf(err, ERR_LEN, "-monitor stdio: cannot use stdio by multiple character devices "
+                 "(the serial console is there: Ctrl-A c reaches the monitor)");
+        return -1;
+    }
     if (!(s->serial = serial_open(s->opt.serial, err, ERR_LEN)))
         return -1;
     const struct time_options *t = &s->opt.time;
@@ -199,6 +207,16 @@ static int open_devices(struct session *s, char *err)
         !(s->replay = replay_open(t->rr == RR_RECORD ? REPLAY_RECORD : REPLAY_PLAY, t->rrfile,
                                   err, ERR_LEN)))
         return -1;
+    struct monitor_config mc = { .version = RVBOX_VERSION, .spec = mon, .syms = s->syms,
+                                 .trace = s->trace };
+    if (monitor_open(&mc, &s->mon, err, ERR_LEN))
+        return -1;
+    monitor_set_gdbstub(s->mon, s->gdb, s->opt.gdb.spec);   /* the monitor keeps it */
+    s->gdb = NULL;
+    /* Ctrl-A c: where the monitor shares the serial console (mon:stdio, QEMU's default,
+     * or a mux=on chardev). */
+    if (s->opt.serial_monitor)
+        serial_attach_monitor(s->serial, s->mon);
     return open_semihosting(s, err);
 }
 
@@ -485,9 +503,9 @@ static int run(struct session *s, char *err)
             return die(err);
         }
         trace_attach(s->trace, m);
-        gdbstub_attach(s->gdb, m);
+        monitor_attach(s->mon, m);      /* and the GDB stub */
         show(s, m);
-        struct run_io io = { .serial = s->serial, .gdb = s->gdb, .window = s->window,
+        struct run_io io = { .serial = s->serial, .monitor = s->mon, .window = s->window,
                              .replay = s->replay, .icount_sleep = s->opt.time.sleep };
         enum run_end end = run_machine(m, &io);
         uint32_t code = machine_exit_code(m);
@@ -505,7 +523,7 @@ static int run(struct session *s, char *err)
         if (!rebooting)
             trace_finish(s->trace);
         if (end == RUN_EXITED) {
-            gdbstub_exited(s->gdb, code);
+            gdbstub_exited(monitor_gdbstub(s->mon), code);
             if (code)
                 trace_report_failure(s->trace, m, stderr);
         }
@@ -526,6 +544,7 @@ static int run(struct session *s, char *err)
         if (s->window)
             window_attach(s->window, NULL, NULL, NULL);     /* the machine goes away */
         trace_detach(s->trace);
+        monitor_attach(s->mon, NULL);
         machine_destroy(m);
         if (stopped == RUN_SIGNAL)
             end = RUN_SIGNAL;
@@ -551,6 +570,7 @@ static void close_session(struct session *s)
 {
     if (s->window)
         window_close(s->window);
+    monitor_close(s->mon);              /* and its GDB stub */
     gdbstub_close(s->gdb);
     trace_close(s->trace);
     symbols_destroy(s->syms);

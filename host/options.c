@@ -768,6 +768,7 @@ struct pending {
     unsigned nblk;
     struct blk_device blk[MEMMAP_VIRTIO_COUNT + 1];
     bool serial_given, monitor_given;
+    bool nographic;             /* -nographic itself (not -display none) */
     const char *serial_raw;     /* -serial as given, before defaults and chardev: */
     bool serial_mon;            /* -serial mon:... */
     const char *mon_chardev;    /* -mon chardev=ID (mode=readline): in ids[0] */
@@ -991,8 +992,9 @@ static int finish(struct options *o, struct pending *pd, char *err, size_t errle
         o->serial = "none";
     }
     /* -nographic with a -serial of its own: QEMU puts the monitor on stdio (and refuses
-     * a serial console there too; rvbox shares stdio behind Ctrl-A c instead). */
-    if (pd->serial_given && default_monitor && o->nographic) {
+     * a serial console there too; rvbox shares stdio behind Ctrl-A c instead). Not
+     * -display none: QEMU's default monitor is then nowhere. */
+    if (pd->serial_given && default_monitor && pd->nographic) {
         if (strstr(o->serial, "stdio"))
             o->serial_monitor = true;
         else
@@ -1342,6 +1344,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
             }
         } else if (!strcmp(name, "-nographic")) {
             o->nographic = true;
+            pd.nographic = true;
         } else if (!strcmp(name, "-display")) {
             if (!(v = value_of(&i, argc, argv, err, errlen)) || parse_display(o, v, err, errlen))
                 return 1;
@@ -1462,7 +1465,8 @@ void options_print_help(const char *argv0)
            "Debugging (docs/debugging.md):\n"
            "%s%s"
            "\n"
-           "On stdio, Ctrl-A x quits (disks are flushed), Ctrl-A h lists the escapes.\n"
+           "On stdio, Ctrl-A x quits (disks are flushed), Ctrl-A c switches to the monitor\n"
+           "and back (mon:stdio, the default), Ctrl-A h lists the escapes.\n"
            "QEMU's options rvbox cannot honour are refused with the reason, in one line\n"
            "(docs/usage.md lists them).\n"
            "\n"

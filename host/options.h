@@ -64,7 +64,8 @@ struct options {
      * shares the serial console behind Ctrl-A c (QEMU's mon:stdio, a mux=on chardev
      * shared with -mon); `monitor` is a device of its own, in the same spelling as
      * `serial` (stdio, pty, tcp:..., file:...), or NULL. -qmp DEV and -mon mode=control
-     * land in `qmp`, likewise. Nothing else in rvbox reads these yet.
+     * land in `qmp`, likewise (host/monitor.c serves readline monitors; QMP is not
+     * spoken).
      */
     bool serial_monitor;
     const char *monitor;

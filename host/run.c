@@ -31,6 +31,7 @@
 #include "devices/machine.h"
 #include "host/gdbstub.h"
 #include "host/replay.h"
+#include "host/monitor.h"
 #include "host/serial.h"
 #include "host/window.h"
 
@@ -136,25 +137,48 @@ static uint64_t pacer_budget(const struct pacer *p, uint64_t event_ns, uint64_t 
     return n < SLICE_MIN_INSNS ? SLICE_MIN_INSNS : n;
 }
 
-/* Sleep until the machine's next event, serial input, the debugger, the window's next
- * frame or IDLE_MAX_NS, whichever comes first. */
+/* Sleep until the machine's next event, serial input, the monitor, the debugger, the
+ * window's next frame or IDLE_MAX_NS, whichever comes first. */
 static void host_wait(const struct run_io *io, uint64_t ns)
 {
     if (ns > IDLE_MAX_NS)
         ns = IDLE_MAX_NS;
+    uint64_t k = monitor_next_event_ns(io->monitor);
+    if (k < ns)
+        ns = k;
     if (io->window) {
         uint64_t w = (uint64_t)window_timeout_ms(io->window) * 1000000u;
         if (w < ns)
             ns = w;
     }
-    struct pollfd pfd[2] = {    /* ppoll() skips a negative fd */
+    struct pollfd pfd[3] = {    /* ppoll() skips a negative fd */
         { .fd = -1 },
-        { .fd = gdbstub_fd(io->gdb), .events = POLLIN },
+        { .fd = gdbstub_fd(monitor_gdbstub(io->monitor)), .events = POLLIN },
+        { .fd = -1 },
     };
     serial_pollfd(io->serial, &pfd[0]);
+    monitor_pollfd(io->monitor, &pfd[2]);
     struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000u),
                            .tv_nsec = (long)(ns % 1000000000u) };
-    ppoll(pfd, 2, &ts, NULL);
+    ppoll(pfd, 3, &ts, NULL);
+}
+
+/* Why the run must end now, if the user or a command asked: RUN_EXITED (0) if not. */
+static enum run_end requested_end(const struct run_io *io)
+{
+    if (stop_signal)
+        return RUN_SIGNAL;
+    if (serial_quit_requested(io->serial))
+        return RUN_QUIT;
+    switch (monitor_take_request(io->monitor)) {
+    case MONITOR_QUIT:
+        return RUN_QUIT;
+    case MONITOR_RESET:
+        return RUN_REBOOT;
+    case MONITOR_NONE:
+        break;
+    }
+    return RUN_EXITED;
 }
 
 /* An idle machine under the instruction clock (-icount), whose time moves only when
@@ -211,14 +235,15 @@ enum run_end run_machine(struct machine *m, const struct run_io *io)
     uint64_t idle_since = 0, idle_pos = UINT64_MAX;
     char msg[512];
     bool ran = true;                    /* the guest ran since the last frame */
+    bool held = false;                  /* by the monitor or the debugger */
     struct pacer pacer;
     pacer_init(&pacer);
     for (;;) {
-        if (stop_signal)
-            return RUN_SIGNAL;
-        serial_pump(io->serial);
-        if (serial_quit_requested(io->serial))
-            return RUN_QUIT;
+        serial_pump(io->serial);        /* Ctrl-A c: may run monitor commands */
+        monitor_pump(io->monitor);
+        enum run_end end = requested_end(io);
+        if (end != RUN_EXITED)
+            return end;
         if (io->window) {
             if (window_pump(io->window))
                 return RUN_QUIT;        /* closing the window powers the machine off */
@@ -229,16 +254,28 @@ enum run_end run_machine(struct machine *m, const struct run_io *io)
         /* Under the instruction clock the machine itself ends a run at its events. */
         uint64_t budget = pacer_budget(&pacer, icount ? UINT64_MAX : machine_next_event_ns(m),
                                        input ? INPUT_SLICE_NS : SLICE_NS);
-        if (io->gdb) {
-            long g = gdbstub_poll(io->gdb, (long)budget);
+        struct gdbstub *gdb = monitor_gdbstub(io->monitor);
+        long g = (long)budget;
+        if (gdb) {
+            g = gdbstub_poll(gdb, (long)budget);    /* may run `monitor` commands */
             if (g == GDBSTUB_KILL)
                 return RUN_QUIT;
-            if (g == 0) {               /* held by the debugger: sleep until it speaks */
-                gdbstub_wait(io->gdb, io->window ? window_timeout_ms(io->window) : 100);
-                continue;
-            }
-            budget = (uint64_t)g;
+            monitor_debugger_holds(io->monitor, g == 0);
+            if ((end = requested_end(io)) != RUN_EXITED)
+                return end;
         }
+        bool hold = g == 0 || monitor_stopped(io->monitor);
+        if (hold != held) {
+            held = hold;
+            machine_hold_clock(m, hold);
+            if (io->window)
+                window_set_state(io->window, hold ? "paused" : "running");
+        }
+        if (hold) {                     /* sleep until someone speaks */
+            host_wait(io, IDLE_MAX_NS);
+            continue;
+        }
+        budget = (uint64_t)g;
         if (io->replay) {
             enum replay_step step = replay_boundary(io->replay, msg, sizeof msg);
             if (step == REPLAY_END) {
@@ -259,8 +296,8 @@ enum run_end run_machine(struct machine *m, const struct run_io *io)
         uint64_t retired = machine_last_retired(m);
         pacer_measure(&pacer, retired, now_ns() - start);
         ran |= retired > 0;
-        if (io->gdb)
-            gdbstub_ran(io->gdb, machine_last_stop(m));
+        if (gdb)
+            gdbstub_ran(gdb, machine_last_stop(m));
         switch (state) {
         case MACHINE_EXITED:
             return RUN_EXITED;
@@ -274,7 +311,6 @@ enum run_end run_machine(struct machine *m, const struct run_io *io)
             if (machine_position(m) != idle_pos)
                 idle_since = 0;         /* idle somewhere new */
             idle_pos = machine_position(m);
-            enum run_end end;
             if (icount_idle(m, io, &idle_since, &end))
                 return end;
             break;

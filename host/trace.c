@@ -986,6 +986,7 @@ int trace_set_items(struct trace *t, unsigned flags, char *err, size_t errlen)
         t->out = f;
         t->own_out = true;
     }
+    fflush(t->out);                 /* what the old items traced is there to read */
     t->o.flags = flags;
     t->done = false;
     t->lines = 0;
