@@ -150,6 +150,7 @@ static bool writes_rd(unsigned op)
     switch (insn_table[op].format) {
     case FMT_R: case FMT_I: case FMT_SH: case FMT_L: case FMT_U: case FMT_J: case FMT_JR:
     case FMT_CSR: case FMT_CSRI: case FMT_AMO: case FMT_LR:
+    case FMT_FXF: case FMT_FXFN: case FMT_FCMP:     /* F/D ops with an integer rd */
         return true;
     default:
         return false;

@@ -18,7 +18,8 @@
 /* csr_op kinds: funct3 & 3 of the CSR instructions. */
 enum { CSR_KIND_RW = 1, CSR_KIND_RS = 2, CSR_KIND_RC = 3 };
 
-/* mstatus bits a write can change. FS/XS/SD stay 0 (no F, D or custom state). */
+/* mstatus bits a write can change; FS too on a hart with F (else it stays 0, as XS
+ * does: no custom state). SD is FS == Dirty, never written. */
 #define MSTATUS_WRITABLE (MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | \
                           MSTATUS_SPP | MSTATUS_MPP | MSTATUS_MPRV | MSTATUS_SUM | \
                           MSTATUS_MXR | MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR)
@@ -136,9 +137,15 @@ static uint32_t rd_mstatus(struct hart *h, unsigned num) { (void)num; return h->
 static void write_mstatus_bits(struct hart *h, uint32_t mask, uint32_t v)
 {
     uint32_t old = h->mstatus;
+    if (h->features & HART_F)
+        mask |= MSTATUS_FS;
     uint32_t next = (old & ~mask) | (v & mask);
     if (((next & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT) == 2)  /* MPP is WARL: 2 is reserved */
         next = (next & ~MSTATUS_MPP) | (old & MSTATUS_MPP);
+    if ((next & MSTATUS_FS) == MSTATUS_FS)
+        next |= MSTATUS_SD;
+    else
+        next &= ~MSTATUS_SD;
     h->mstatus = next;
     if ((old ^ next) & MSTATUS_TRANSLATION)
         tlb_set_context(h);
@@ -296,6 +303,30 @@ static void wr_pmpaddr(struct hart *h, unsigned num, uint32_t v)
     h->pmpaddr[i] = v;
 }
 
+/* ---- F and D: fflags, frm, fcsr (csr_op checks that FS is not Off) ---- */
+
+static uint32_t rd_fcsr(struct hart *h, unsigned num)
+{
+    switch (num) {
+    case CSR_FFLAGS: return h->fpu.fflags;
+    case CSR_FRM:    return h->fpu.frm;
+    default:         return (uint32_t)h->fpu.frm << 5 | h->fpu.fflags;
+    }
+}
+
+static void wr_fcsr(struct hart *h, unsigned num, uint32_t v)
+{
+    switch (num) {
+    case CSR_FFLAGS: h->fpu.fflags = v & 0x1f; break;
+    case CSR_FRM:    h->fpu.frm = v & 7; break;
+    default:
+        h->fpu.fflags = v & 0x1f;
+        h->fpu.frm = (v >> 5) & 7;
+        break;
+    }
+    h->mstatus |= MSTATUS_FS | MSTATUS_SD;
+}
+
 /* ---- the rest ---- */
 
 static uint32_t rd_zero(struct hart *h, unsigned num) { (void)h; (void)num; return 0; }
@@ -313,11 +344,17 @@ struct csr_desc {
     uint16_t name_base;         /* ranges: the index of `first` */
     uint32_t (*read)(struct hart *h, unsigned num);
     void (*write)(struct hart *h, unsigned num, uint32_t v);    /* NULL: read-only */
+    uint32_t feature;           /* the HART_* feature it needs; 0: always there */
 };
 
-#define ONE(num, name, rd, wr) { num, num, name, 0, rd, wr }
+#define ONE(num, name, rd, wr) { num, num, name, 0, rd, wr, 0 }
+#define ONE_IF(feature, num, name, rd, wr) { num, num, name, 0, rd, wr, feature }
 
 static const struct csr_desc csr_table[] = {
+    /* unprivileged floating point */
+    ONE_IF(HART_F, CSR_FFLAGS, "fflags", rd_fcsr, wr_fcsr),
+    ONE_IF(HART_F, CSR_FRM, "frm", rd_fcsr, wr_fcsr),
+    ONE_IF(HART_F, CSR_FCSR, "fcsr", rd_fcsr, wr_fcsr),
     /* supervisor */
     ONE(CSR_SSTATUS, "sstatus", rd_sstatus, wr_sstatus),
     ONE(CSR_SIE, "sie", rd_sie, wr_sie),
@@ -339,30 +376,30 @@ static const struct csr_desc csr_table[] = {
     ONE(CSR_MCOUNTEREN, "mcounteren", rd_plain, wr_plain),
     ONE(CSR_MSTATUSH, "mstatush", rd_zero, wr_ignore),
     ONE(CSR_MCOUNTINHIBIT, "mcountinhibit", rd_mcountinhibit, wr_mcountinhibit),
-    { CSR_MHPMEVENT3, CSR_MHPMEVENT31, "mhpmevent%u", 3, rd_zero, wr_ignore },
+    { CSR_MHPMEVENT3, CSR_MHPMEVENT31, "mhpmevent%u", 3, rd_zero, wr_ignore, 0 },
     ONE(CSR_MSCRATCH, "mscratch", rd_plain, wr_plain),
     ONE(CSR_MEPC, "mepc", rd_plain, wr_plain),
     ONE(CSR_MCAUSE, "mcause", rd_plain, wr_plain),
     ONE(CSR_MTVAL, "mtval", rd_plain, wr_plain),
     ONE(CSR_MIP, "mip", rd_mip, wr_mip),
-    { CSR_PMPCFG0, CSR_PMPCFG3, "pmpcfg%u", 0, rd_pmpcfg, wr_pmpcfg },
-    { CSR_PMPADDR0, CSR_PMPADDR15, "pmpaddr%u", 0, rd_pmpaddr, wr_pmpaddr },
+    { CSR_PMPCFG0, CSR_PMPCFG3, "pmpcfg%u", 0, rd_pmpcfg, wr_pmpcfg, 0 },
+    { CSR_PMPADDR0, CSR_PMPADDR15, "pmpaddr%u", 0, rd_pmpaddr, wr_pmpaddr, 0 },
     /* machine counters */
     ONE(CSR_MCYCLE, "mcycle", rd_counter, wr_mcounter),
     ONE(CSR_MINSTRET, "minstret", rd_counter, wr_mcounter),
-    { CSR_MHPMCOUNTER3, CSR_MHPMCOUNTER31, "mhpmcounter%u", 3, rd_zero, wr_ignore },
+    { CSR_MHPMCOUNTER3, CSR_MHPMCOUNTER31, "mhpmcounter%u", 3, rd_zero, wr_ignore, 0 },
     ONE(CSR_MCYCLEH, "mcycleh", rd_counter, wr_mcounter),
     ONE(CSR_MINSTRETH, "minstreth", rd_counter, wr_mcounter),
-    { CSR_MHPMCOUNTER3H, CSR_MHPMCOUNTER31H, "mhpmcounter%uh", 3, rd_zero, wr_ignore },
+    { CSR_MHPMCOUNTER3H, CSR_MHPMCOUNTER31H, "mhpmcounter%uh", 3, rd_zero, wr_ignore, 0 },
     /* unprivileged counters (Zicntr): read-only shadows, gated by the counter-enables */
     ONE(CSR_CYCLE, "cycle", rd_counter, NULL),
     ONE(CSR_TIME, "time", rd_counter, NULL),
     ONE(CSR_INSTRET, "instret", rd_counter, NULL),
-    { CSR_HPMCOUNTER3, CSR_HPMCOUNTER31, "hpmcounter%u", 3, rd_zero, NULL },
+    { CSR_HPMCOUNTER3, CSR_HPMCOUNTER31, "hpmcounter%u", 3, rd_zero, NULL, 0 },
     ONE(CSR_CYCLEH, "cycleh", rd_counter, NULL),
     ONE(CSR_TIMEH, "timeh", rd_counter, NULL),
     ONE(CSR_INSTRETH, "instreth", rd_counter, NULL),
-    { CSR_HPMCOUNTER3H, CSR_HPMCOUNTER31H, "hpmcounter%uh", 3, rd_zero, NULL },
+    { CSR_HPMCOUNTER3H, CSR_HPMCOUNTER31H, "hpmcounter%uh", 3, rd_zero, NULL, 0 },
     /* machine information */
     ONE(CSR_MVENDORID, "mvendorid", rd_zero, NULL),
     ONE(CSR_MARCHID, "marchid", rd_zero, NULL),
@@ -373,12 +410,20 @@ static const struct csr_desc csr_table[] = {
 
 #define CSR_TABLE_LEN (sizeof csr_table / sizeof csr_table[0])
 
-static const struct csr_desc *csr_find(unsigned num)
+/* The CSR's entry, whatever hart (for names). */
+static const struct csr_desc *csr_entry(unsigned num)
 {
     for (size_t i = 0; i < CSR_TABLE_LEN; i++)
         if (num >= csr_table[i].first && num <= csr_table[i].last)
             return &csr_table[i];
     return NULL;
+}
+
+/* The CSR's entry if this hart has it. */
+static const struct csr_desc *csr_find(const struct hart *h, unsigned num)
+{
+    const struct csr_desc *d = csr_entry(num);
+    return d && (h->features & d->feature) == d->feature ? d : NULL;
 }
 
 static bool is_user_counter(unsigned num)
@@ -402,7 +447,7 @@ trap_t csr_op(struct hart *h, uint32_t insn, unsigned num, unsigned kind, uint32
               bool write, uint32_t *old)
 {
     trap_t illegal = trap_make(CAUSE_ILLEGAL_INSN, insn);
-    const struct csr_desc *d = csr_find(num);
+    const struct csr_desc *d = csr_find(h, num);
     if (!d) {
         if (unlikely(guest_log_on(bus_log(h->bus), GUEST_LOG_UNIMP)))
             log_unknown_csr(h, insn, num);
@@ -416,6 +461,8 @@ trap_t csr_op(struct hart *h, uint32_t insn, unsigned num, unsigned kind, uint32
         return illegal;
     if (num == CSR_SATP && h->priv == PRIV_S && (h->mstatus & MSTATUS_TVM))
         return illegal;
+    if (num <= CSR_FCSR && !(h->mstatus & MSTATUS_FS))
+        return illegal;             /* the floating-point unit is Off */
 
     uint32_t value = d->read(h, num);
     /* A read-modify-write of mip works on the software-writable bits, not the lines. */
@@ -433,7 +480,7 @@ trap_t csr_op(struct hart *h, uint32_t insn, unsigned num, unsigned kind, uint32
 
 bool hart_csr_get(struct hart *h, uint16_t num, uint32_t *value)
 {
-    const struct csr_desc *d = csr_find(num);
+    const struct csr_desc *d = csr_find(h, num);
     if (!d)
         return false;
     *value = d->read(h, num);
@@ -442,7 +489,7 @@ bool hart_csr_get(struct hart *h, uint16_t num, uint32_t *value)
 
 bool hart_csr_set(struct hart *h, uint16_t num, uint32_t value)
 {
-    const struct csr_desc *d = csr_find(num);
+    const struct csr_desc *d = csr_find(h, num);
     if (!d || !d->write)
         return false;
     h->csr_debug_write = true;
@@ -453,7 +500,7 @@ bool hart_csr_set(struct hart *h, uint16_t num, uint32_t value)
 
 bool csr_name(unsigned num, char *buf, size_t len)
 {
-    const struct csr_desc *d = csr_find(num);
+    const struct csr_desc *d = csr_entry(num);
     if (!d) {
         snprintf(buf, len, "0x%03x", num);
         return false;

@@ -6,6 +6,10 @@
 #define RVBOX_CSR_DEFS_H
 
 /* CSR numbers. Bits 11:10 say read-only (0b11), bits 9:8 the lowest privilege allowed. */
+#define CSR_FFLAGS         0x001
+#define CSR_FRM            0x002
+#define CSR_FCSR           0x003
+
 #define CSR_SSTATUS        0x100
 #define CSR_SIE            0x104
 #define CSR_STVEC          0x105
@@ -124,6 +128,11 @@
 /* misa: MXL = 1 (32-bit) and the extension letters. */
 #define MISA_MXL_32  (1u << 30)
 #define MISA_EXT(c)  (1u << ((c) - 'A'))
+
+/* mstatus.FS and XS values */
+#define MSTATUS_FS_INITIAL (1u << 13)
+#define MSTATUS_FS_CLEAN   (2u << 13)
+#define MSTATUS_FS_DIRTY   (3u << 13)
 
 /* satp (Sv32) */
 #define SATP_MODE_SV32  (1u << 31)

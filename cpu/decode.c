@@ -5,6 +5,8 @@
  */
 #include "cpu/decode.h"
 
+#include <stdbool.h>
+
 const struct insn_info insn_table[OP_COUNT] = {
     [OP_ILLEGAL] = { "illegal", FMT_NONE, 0, 0 },
 #define INSN(id, mnem, fmt, m, k) [OP_##id] = { mnem, FMT_##fmt, m, k },
@@ -14,10 +16,13 @@ const struct insn_info insn_table[OP_COUNT] = {
 
 /* Major opcodes, inst[6:2], as named in the spec's opcode map. */
 enum {
-    MAJ_LOAD = 0x00, MAJ_MISC_MEM = 0x03, MAJ_OP_IMM = 0x04, MAJ_AUIPC = 0x05,
-    MAJ_STORE = 0x08, MAJ_AMO = 0x0b, MAJ_OP = 0x0c, MAJ_LUI = 0x0d,
-    MAJ_BRANCH = 0x18, MAJ_JALR = 0x19, MAJ_JAL = 0x1b, MAJ_SYSTEM = 0x1c,
+    MAJ_LOAD = 0x00, MAJ_LOAD_FP = 0x01, MAJ_MISC_MEM = 0x03, MAJ_OP_IMM = 0x04,
+    MAJ_AUIPC = 0x05, MAJ_STORE = 0x08, MAJ_STORE_FP = 0x09, MAJ_AMO = 0x0b, MAJ_OP = 0x0c,
+    MAJ_LUI = 0x0d, MAJ_MADD = 0x10, MAJ_MSUB = 0x11, MAJ_NMSUB = 0x12, MAJ_NMADD = 0x13,
+    MAJ_OP_FP = 0x14, MAJ_BRANCH = 0x18, MAJ_JALR = 0x19, MAJ_JAL = 0x1b, MAJ_SYSTEM = 0x1c,
 };
+
+_Static_assert(OP_FCVT_D_WU - OP_FLW + 1 == 26 + 26, "insn_is_fp: F and D are one run");
 
 static inline uint32_t bits(uint32_t w, unsigned hi, unsigned lo)
 {
@@ -95,6 +100,54 @@ static enum insn_op decode_amo(uint32_t w, unsigned f3)
     }
 }
 
+/* MADD, MSUB, NMSUB, NMADD: fmt (bits 26:25) 0 is S, 1 is D; H and Q are not here. */
+static enum insn_op decode_fma(uint32_t w, unsigned major)
+{
+    static const enum insn_op ops[4][2] = {
+        { OP_FMADD_S, OP_FMADD_D }, { OP_FMSUB_S, OP_FMSUB_D },
+        { OP_FNMSUB_S, OP_FNMSUB_D }, { OP_FNMADD_S, OP_FNMADD_D },
+    };
+    unsigned fmt = bits(w, 26, 25);
+    return fmt < 2 ? ops[major - MAJ_MADD][fmt] : OP_ILLEGAL;
+}
+
+/* OP-FP: funct7 names the operation and its format (bit 25: D); funct3 or rs2 the
+ * variant. funct3 is the rounding mode where the operation rounds. */
+static enum insn_op decode_op_fp(unsigned f3, unsigned f7, unsigned rs2)
+{
+    bool d = f7 & 1;
+#define SD(s_op, d_op) (d ? OP_##d_op : OP_##s_op)
+    switch (f7 & ~1u) {
+    case 0x00: return SD(FADD_S, FADD_D);
+    case 0x04: return SD(FSUB_S, FSUB_D);
+    case 0x08: return SD(FMUL_S, FMUL_D);
+    case 0x0c: return SD(FDIV_S, FDIV_D);
+    case 0x2c: return rs2 == 0 ? SD(FSQRT_S, FSQRT_D) : OP_ILLEGAL;
+    case 0x10:
+        return f3 == 0 ? SD(FSGNJ_S, FSGNJ_D) : f3 == 1 ? SD(FSGNJN_S, FSGNJN_D)
+             : f3 == 2 ? SD(FSGNJX_S, FSGNJX_D) : OP_ILLEGAL;
+    case 0x14: return f3 == 0 ? SD(FMIN_S, FMIN_D) : f3 == 1 ? SD(FMAX_S, FMAX_D) : OP_ILLEGAL;
+    case 0x20: return !d && rs2 == 1 ? OP_FCVT_S_D : d && rs2 == 0 ? OP_FCVT_D_S : OP_ILLEGAL;
+    case 0x50:
+        return f3 == 0 ? SD(FLE_S, FLE_D) : f3 == 1 ? SD(FLT_S, FLT_D)
+             : f3 == 2 ? SD(FEQ_S, FEQ_D) : OP_ILLEGAL;
+    case 0x60:
+        return rs2 == 0 ? SD(FCVT_W_S, FCVT_W_D) : rs2 == 1 ? SD(FCVT_WU_S, FCVT_WU_D)
+                        : OP_ILLEGAL;
+    case 0x68:
+        return rs2 == 0 ? SD(FCVT_S_W, FCVT_D_W) : rs2 == 1 ? SD(FCVT_S_WU, FCVT_D_WU)
+                        : OP_ILLEGAL;
+    case 0x70:              /* fmv.x.w, fclass; fmv.x.d is RV64's */
+        if (rs2 != 0)
+            return OP_ILLEGAL;
+        return f3 == 1 ? SD(FCLASS_S, FCLASS_D) : f3 == 0 && !d ? OP_FMV_X_W : OP_ILLEGAL;
+    case 0x78:              /* fmv.w.x; fmv.d.x is RV64's */
+        return !d && rs2 == 0 && f3 == 0 ? OP_FMV_W_X : OP_ILLEGAL;
+    default:   return OP_ILLEGAL;
+    }
+#undef SD
+}
+
 static enum insn_op decode_system(uint32_t w, unsigned f3)
 {
     static const enum insn_op csr[8] = {
@@ -123,6 +176,13 @@ static enum insn_op decode_major(uint32_t w)
                                         OP_ILLEGAL, OP_ILLEGAL }[f3];
     case MAJ_STORE:
         return f3 <= 2 ? (const enum insn_op[3]){ OP_SB, OP_SH, OP_SW }[f3] : OP_ILLEGAL;
+    case MAJ_LOAD_FP:
+        return f3 == 2 ? OP_FLW : f3 == 3 ? OP_FLD : OP_ILLEGAL;
+    case MAJ_STORE_FP:
+        return f3 == 2 ? OP_FSW : f3 == 3 ? OP_FSD : OP_ILLEGAL;
+    case MAJ_MADD: case MAJ_MSUB: case MAJ_NMSUB: case MAJ_NMADD:
+        return decode_fma(w, bits(w, 6, 2));
+    case MAJ_OP_FP:   return decode_op_fp(f3, f7, bits(w, 24, 20));
     case MAJ_MISC_MEM:
         return f3 == 0 ? OP_FENCE : f3 == 1 ? OP_FENCE_I : OP_ILLEGAL;
     case MAJ_OP_IMM:  return decode_op_imm(w, f3, f7);
@@ -148,9 +208,12 @@ void insn_decode32(uint32_t w, struct insn *d)
     d->rs1 = (uint8_t)bits(w, 19, 15);
     d->rs2 = (uint8_t)bits(w, 24, 20);
     d->len = 4;
+    d->rs3 = (uint8_t)bits(w, 31, 27);
+    d->rm = (uint8_t)bits(w, 14, 12);
     d->raw = w;
     switch (insn_table[op].format) {
-    case FMT_S:     d->imm = imm_s(w); break;
+    case FMT_S:
+    case FMT_FS:    d->imm = imm_s(w); break;
     case FMT_B:     d->imm = imm_b(w); break;
     case FMT_U:     d->imm = imm_u(w); break;
     case FMT_J:     d->imm = imm_j(w); break;

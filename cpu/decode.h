@@ -20,19 +20,30 @@ enum insn_op {
 enum insn_format {
     FMT_R, FMT_I, FMT_SH, FMT_L, FMT_S, FMT_B, FMT_U, FMT_J, FMT_JR, FMT_CSR, FMT_CSRI,
     FMT_AMO, FMT_LR, FMT_FENCE, FMT_NONE, FMT_SFENCE,
+    FMT_FL, FMT_FS, FMT_FR, FMT_FR2, FMT_FR4, FMT_FR1, FMT_FR1N, FMT_FXF, FMT_FXFN,
+    FMT_FFX, FMT_FFXN, FMT_FCMP,
 };
 
 struct insn {
     uint16_t op;        /* enum insn_op */
     uint8_t rd, rs1, rs2;
     uint8_t len;        /* 2 (compressed) or 4 */
+    uint8_t rs3;        /* F/D fused multiply-adds: the third source (bits 31:27) */
+    uint8_t rm;         /* F/D: the rounding mode field (funct3) */
     int32_t imm;        /* sign-extended immediate; CSR number for CSR ops; shamt for shifts;
                            pred/succ (imm[7:0]) for fence */
     uint32_t raw;       /* the original bits: 16 of them for a compressed instruction */
 };
 
+/* Is op one of the F and D instructions (cpu/fpu.c executes them all)? */
+static inline int insn_is_fp(unsigned op)
+{
+    return op >= OP_FLW && op <= OP_FCVT_D_WU;
+}
+
 /* Decode a 32-bit instruction word (low two bits 11). An encoding the hart does not
- * implement decodes to OP_ILLEGAL. */
+ * implement decodes to OP_ILLEGAL. The F and D instructions decode whether or not the
+ * hart has them (misa cannot change): executing one it lacks is illegal. */
 void insn_decode32(uint32_t raw, struct insn *out);
 
 /* Decode one instruction from its first parcel(s): a word whose low two bits are not 11 is

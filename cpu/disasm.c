@@ -17,6 +17,15 @@ static const char *aqrl(uint32_t raw)
     return suffix[(raw >> 25) & 3];
 }
 
+/* ", rne" and so on: the rounding mode, unless it is the dynamic one (as objdump). */
+static const char *rounding(const struct insn *d)
+{
+    static const char *const names[8] = {
+        ", rne", ", rtz", ", rdn", ", rup", ", rmm", ", rm5", ", rm6", "",
+    };
+    return names[d->rm & 7];
+}
+
 const char *disasm_mnemonic(const struct insn *d)
 {
     return insn_table[d->op < OP_COUNT ? d->op : OP_ILLEGAL].mnemonic;
@@ -66,6 +75,19 @@ int disasm_insn(const struct insn *d, uint32_t pc, char *buf, size_t len)
     case FMT_SFENCE: return snprintf(buf, len, "%s x%u, x%u", m, rs1, rs2);
     case FMT_NONE:
         return snprintf(buf, len, "%s%s", c, m);
+    case FMT_FL:   return snprintf(buf, len, "%s%s f%u, %d(x%u)", c, m, rd, imm, rs1);
+    case FMT_FS:   return snprintf(buf, len, "%s%s f%u, %d(x%u)", c, m, rs2, imm, rs1);
+    case FMT_FR:   return snprintf(buf, len, "%s f%u, f%u, f%u%s", m, rd, rs1, rs2, rounding(d));
+    case FMT_FR2:  return snprintf(buf, len, "%s f%u, f%u, f%u", m, rd, rs1, rs2);
+    case FMT_FR4:  return snprintf(buf, len, "%s f%u, f%u, f%u, f%u%s", m, rd, rs1, rs2, d->rs3,
+                                   rounding(d));
+    case FMT_FR1:  return snprintf(buf, len, "%s f%u, f%u%s", m, rd, rs1, rounding(d));
+    case FMT_FR1N: return snprintf(buf, len, "%s f%u, f%u", m, rd, rs1);
+    case FMT_FXF:  return snprintf(buf, len, "%s x%u, f%u%s", m, rd, rs1, rounding(d));
+    case FMT_FXFN: return snprintf(buf, len, "%s x%u, f%u", m, rd, rs1);
+    case FMT_FFX:  return snprintf(buf, len, "%s f%u, x%u%s", m, rd, rs1, rounding(d));
+    case FMT_FFXN: return snprintf(buf, len, "%s f%u, x%u", m, rd, rs1);
+    case FMT_FCMP: return snprintf(buf, len, "%s x%u, f%u, f%u", m, rd, rs1, rs2);
     }
     return snprintf(buf, len, "%s", m);
 }

@@ -306,6 +306,9 @@ static inline trap_t execute(struct hart *h, const struct insn *d)
     case OP_ILLEGAL:
     case OP_COUNT:
         return illegal(d);
+    default:
+        t = exec_fp(h, d);          /* F and D: every other op */
+        break;
     }
     x[0] = 0;
     if (likely(!trap_raised(t)))

@@ -15,6 +15,9 @@ trap_t exec_csr(struct hart *h, const struct insn *d) MUST_CHECK;
 /* The A extension (pc not moved). */
 trap_t exec_atomic(struct hart *h, const struct insn *d) MUST_CHECK;
 
+/* F and D, loads and stores included (cpu/fpu.c; pc not moved). */
+trap_t exec_fp(struct hart *h, const struct insn *d) MUST_CHECK;
+
 /* ecall, ebreak, mret, sret, wfi, sfence.vma: these set pc themselves on success. */
 trap_t exec_system(struct hart *h, const struct insn *d) MUST_CHECK;
 

@@ -59,6 +59,7 @@ enum hart_stop block_run(struct hart *h, uint64_t budget, uint64_t *steps_out)
         [OP_AMOAND_W] = &&op_atomic, [OP_AMOOR_W] = &&op_atomic,
         [OP_AMOMIN_W] = &&op_atomic, [OP_AMOMAX_W] = &&op_atomic,
         [OP_AMOMINU_W] = &&op_atomic, [OP_AMOMAXU_W] = &&op_atomic,
+        [OP_FLW ... OP_FCVT_D_WU] = &&op_fp,
         [BLOCK_OP_EXIT] = &&op_EXIT,
         [BLOCK_OP_NOP] = &&op_NOP,
     };
@@ -211,6 +212,16 @@ op_NOP:
 op_atomic:
     h->retired += DONE;
     t = exec_atomic(h, &d->i);
+    h->retired -= DONE;
+    if (unlikely(trap_raised(t)))
+        goto trap;
+    if (unlikely(h->leave || h->code_dirty))
+        goto leave_after;
+    DISPATCH_NEXT();
+
+op_fp:                          /* F and D: a load or store may reach a device */
+    h->retired += DONE;
+    t = exec_fp(h, &d->i);
     h->retired -= DONE;
     if (unlikely(trap_raised(t)))
         goto trap;

@@ -2,6 +2,7 @@
  * The hart's life cycle and its accessors for the host side (loaders, debuggers, tests).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "cpu/block.h"
 #include "cpu/csr_defs.h"
@@ -19,6 +20,9 @@ struct hart *hart_create(const struct hart_config *cfg)
         return NULL;
     h->hartid = cfg->hartid;
     h->reset_pc = cfg->reset_pc;
+    h->features = cfg->features;
+    if (!(h->features & HART_F))
+        h->features &= ~HART_D;         /* D needs F */
     h->bus = cfg->bus;
     h->time_now = cfg->time_now;
     h->time_opaque = cfg->time_opaque;
@@ -56,7 +60,9 @@ void hart_reset(struct hart *h)
     h->traps = 0;
     h->reserved = false;
     h->mstatus = 0;
-    h->misa = MISA_RV32IMAC_SU;
+    h->misa = MISA_RV32IMAC_SU | (h->features & HART_F ? MISA_EXT('F') : 0) |
+              (h->features & HART_D ? MISA_EXT('D') : 0);
+    memset(&h->fpu, 0, sizeof h->fpu);
     h->medeleg = h->mideleg = 0;
     h->mie = h->mip = 0;
     h->mtvec = h->mscratch = h->mepc = h->mcause = h->mtval = 0;
@@ -92,6 +98,7 @@ void hart_yield(struct hart *h)
     h->leave = true;
 }
 
+uint32_t hart_features(const struct hart *h) { return h->features; }
 uint64_t hart_instructions(const struct hart *h) { return h->retired; }
 uint64_t hart_position(const struct hart *h) { return h->retired + h->traps; }
 uint64_t hart_instructions_cb(void *hart) { return hart_instructions(hart); }

@@ -35,9 +35,21 @@ enum hart_priv { PRIV_U = 0, PRIV_S = 1, PRIV_M = 3 };
 #define HART_IRQ_SEIP (1u << 9)
 #define HART_IRQ_MEIP (1u << 11)
 
+/*
+ * The hart's optional parts (hart_config.features). Without any, it is RV32IMAC with
+ * the PMP registers held but not checked. QEMU's rv32 has them all (HART_FEATURES_QEMU).
+ */
+#define HART_F       (1u << 0)  /* F: single-precision floating point */
+#define HART_D       (1u << 1)  /* D: double precision (only with F) */
+#define HART_PMP     (1u << 2)  /* PMP checked on every access (the CSRs exist always) */
+#define HART_SSTC    (1u << 3)  /* Sstc: stimecmp, menvcfg.STCE */
+#define HART_SDTRIG  (1u << 4)  /* Sdtrig: the debug triggers (tselect, tdata1-3, ...) */
+#define HART_FEATURES_QEMU (HART_F | HART_D)
+
 struct hart_config {
     uint32_t hartid;
     uint32_t reset_pc;
+    uint32_t features;          /* HART_* */
     struct bus *bus;
     /* The machine's one clock in timebase ticks (10 MHz); NULL reads as 0. */
     uint64_t (*time_now)(void *opaque);
@@ -89,6 +101,14 @@ uint32_t hart_get_pc(const struct hart *h);
 void hart_set_pc(struct hart *h, uint32_t pc);
 enum hart_priv hart_get_priv(const struct hart *h);
 void hart_set_priv(struct hart *h, enum hart_priv priv);
+
+/* The features it was created with (HART_*). */
+uint32_t hart_features(const struct hart *h);
+
+/* The floating-point registers f0..f31 for a debugger: 64 bits (a single NaN-boxed in
+ * the low half). False: no F, or no such register. A write marks mstatus.FS dirty. */
+bool hart_get_freg(const struct hart *h, unsigned i, uint64_t *value);
+bool hart_set_freg(struct hart *h, unsigned i, uint64_t value);
 
 /* A debugger's view of a CSR: no privilege checks and no side effects on reads.
  * False: no such CSR. */

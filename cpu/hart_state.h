@@ -81,6 +81,15 @@ struct block_cache;
 struct block;
 struct jit;
 
+/* F and D (cpu/fpu.c): the registers and fcsr. A single lives NaN-boxed in the low half
+ * of its register (the upper 32 bits all ones). */
+struct fpu {
+    uint64_t f[32];
+    uint8_t fflags;             /* accrued exceptions (cpu/softfloat.h's SF_*) */
+    uint8_t frm;                /* the dynamic rounding mode, 0..7 as written (5..7 make
+                                   an instruction that uses it illegal) */
+};
+
 struct hart {
     /* hot: every instruction */
     uint32_t x[33];                 /* x[XSINK] takes writes to x0 */
@@ -145,6 +154,7 @@ struct hart {
     uint32_t pmpaddr[16];
     bool csr_debug_write;       /* the CSR write in progress is a debugger's, not an
                                    instruction's: no retire follows it */
+    struct fpu fpu;
 
     /* debugging (cpu/debug.c): host-side configuration, not architectural state */
     struct hart_trace trace;
@@ -175,6 +185,7 @@ struct hart {
     /* configuration */
     uint32_t hartid;
     uint32_t reset_pc;
+    uint32_t features;          /* HART_*: what this hart has */
     struct bus *bus;
     uint64_t (*time_now)(void *opaque);
     void *time_opaque;

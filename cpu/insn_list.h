@@ -13,6 +13,12 @@
  *   R rd,rs1,rs2   I rd,rs1,imm   SH rd,rs1,shamt   L rd,imm(rs1)   S rs2,imm(rs1)
  *   B rs1,rs2,target   U rd,imm   J rd,target   JR rd,imm(rs1)   CSR rd,csr,rs1
  *   CSRI rd,csr,uimm   AMO rd,rs2,(rs1)   LR rd,(rs1)   FENCE pred,succ   NONE   SFENCE rs1,rs2
+ * and for F and D (f registers fN, integer ones xN; [,rm] printed unless it is dyn):
+ *   FL fd,imm(rs1)   FS fs2,imm(rs1)   FR fd,fs1,fs2[,rm]   FR2 fd,fs1,fs2
+ *   FR4 fd,fs1,fs2,fs3[,rm]   FR1 fd,fs1[,rm]   FR1N fd,fs1   FXF rd,fs1[,rm]
+ *   FXFN rd,fs1   FFX fd,rs1[,rm]   FFXN fd,rs1   FCMP rd,fs1,fs2
+ * The rounding mode is not part of any match: a reserved one (5, 6, or 7 with frm
+ * holding one) is an illegal instruction when it executes (cpu/fpu.c).
  */
 
 /* RV32I */
@@ -90,6 +96,62 @@ INSN(AMOMIN_W,   "amomin.w",   AMO,    0x8000202f, 0xf800707f)
 INSN(AMOMAX_W,   "amomax.w",   AMO,    0xa000202f, 0xf800707f)
 INSN(AMOMINU_W,  "amominu.w",  AMO,    0xc000202f, 0xf800707f)
 INSN(AMOMAXU_W,  "amomaxu.w",  AMO,    0xe000202f, 0xf800707f)
+
+/* F */
+INSN(FLW,        "flw",        FL,     0x00002007, 0x0000707f)
+INSN(FSW,        "fsw",        FS,     0x00002027, 0x0000707f)
+INSN(FMADD_S,    "fmadd.s",    FR4,    0x00000043, 0x0600007f)
+INSN(FMSUB_S,    "fmsub.s",    FR4,    0x00000047, 0x0600007f)
+INSN(FNMSUB_S,   "fnmsub.s",   FR4,    0x0000004b, 0x0600007f)
+INSN(FNMADD_S,   "fnmadd.s",   FR4,    0x0000004f, 0x0600007f)
+INSN(FADD_S,     "fadd.s",     FR,     0x00000053, 0xfe00007f)
+INSN(FSUB_S,     "fsub.s",     FR,     0x08000053, 0xfe00007f)
+INSN(FMUL_S,     "fmul.s",     FR,     0x10000053, 0xfe00007f)
+INSN(FDIV_S,     "fdiv.s",     FR,     0x18000053, 0xfe00007f)
+INSN(FSQRT_S,    "fsqrt.s",    FR1,    0x58000053, 0xfff0007f)
+INSN(FSGNJ_S,    "fsgnj.s",    FR2,    0x20000053, 0xfe00707f)
+INSN(FSGNJN_S,   "fsgnjn.s",   FR2,    0x20001053, 0xfe00707f)
+INSN(FSGNJX_S,   "fsgnjx.s",   FR2,    0x20002053, 0xfe00707f)
+INSN(FMIN_S,     "fmin.s",     FR2,    0x28000053, 0xfe00707f)
+INSN(FMAX_S,     "fmax.s",     FR2,    0x28001053, 0xfe00707f)
+INSN(FCVT_W_S,   "fcvt.w.s",   FXF,    0xc0000053, 0xfff0007f)
+INSN(FCVT_WU_S,  "fcvt.wu.s",  FXF,    0xc0100053, 0xfff0007f)
+INSN(FMV_X_W,    "fmv.x.w",    FXFN,   0xe0000053, 0xfff0707f)
+INSN(FEQ_S,      "feq.s",      FCMP,   0xa0002053, 0xfe00707f)
+INSN(FLT_S,      "flt.s",      FCMP,   0xa0001053, 0xfe00707f)
+INSN(FLE_S,      "fle.s",      FCMP,   0xa0000053, 0xfe00707f)
+INSN(FCLASS_S,   "fclass.s",   FXFN,   0xe0001053, 0xfff0707f)
+INSN(FCVT_S_W,   "fcvt.s.w",   FFX,    0xd0000053, 0xfff0007f)
+INSN(FCVT_S_WU,  "fcvt.s.wu",  FFX,    0xd0100053, 0xfff0007f)
+INSN(FMV_W_X,    "fmv.w.x",    FFXN,   0xf0000053, 0xfff0707f)
+
+/* D */
+INSN(FLD,        "fld",        FL,     0x00003007, 0x0000707f)
+INSN(FSD,        "fsd",        FS,     0x00003027, 0x0000707f)
+INSN(FMADD_D,    "fmadd.d",    FR4,    0x02000043, 0x0600007f)
+INSN(FMSUB_D,    "fmsub.d",    FR4,    0x02000047, 0x0600007f)
+INSN(FNMSUB_D,   "fnmsub.d",   FR4,    0x0200004b, 0x0600007f)
+INSN(FNMADD_D,   "fnmadd.d",   FR4,    0x0200004f, 0x0600007f)
+INSN(FADD_D,     "fadd.d",     FR,     0x02000053, 0xfe00007f)
+INSN(FSUB_D,     "fsub.d",     FR,     0x0a000053, 0xfe00007f)
+INSN(FMUL_D,     "fmul.d",     FR,     0x12000053, 0xfe00007f)
+INSN(FDIV_D,     "fdiv.d",     FR,     0x1a000053, 0xfe00007f)
+INSN(FSQRT_D,    "fsqrt.d",    FR1,    0x5a000053, 0xfff0007f)
+INSN(FSGNJ_D,    "fsgnj.d",    FR2,    0x22000053, 0xfe00707f)
+INSN(FSGNJN_D,   "fsgnjn.d",   FR2,    0x22001053, 0xfe00707f)
+INSN(FSGNJX_D,   "fsgnjx.d",   FR2,    0x22002053, 0xfe00707f)
+INSN(FMIN_D,     "fmin.d",     FR2,    0x2a000053, 0xfe00707f)
+INSN(FMAX_D,     "fmax.d",     FR2,    0x2a001053, 0xfe00707f)
+INSN(FCVT_S_D,   "fcvt.s.d",   FR1,    0x40100053, 0xfff0007f)
+INSN(FCVT_D_S,   "fcvt.d.s",   FR1N,   0x42000053, 0xfff0007f)
+INSN(FEQ_D,      "feq.d",      FCMP,   0xa2002053, 0xfe00707f)
+INSN(FLT_D,      "flt.d",      FCMP,   0xa2001053, 0xfe00707f)
+INSN(FLE_D,      "fle.d",      FCMP,   0xa2000053, 0xfe00707f)
+INSN(FCLASS_D,   "fclass.d",   FXFN,   0xe2001053, 0xfff0707f)
+INSN(FCVT_W_D,   "fcvt.w.d",   FXF,    0xc2000053, 0xfff0007f)
+INSN(FCVT_WU_D,  "fcvt.wu.d",  FXF,    0xc2100053, 0xfff0007f)
+INSN(FCVT_D_W,   "fcvt.d.w",   FFXN,   0xd2000053, 0xfff0007f)
+INSN(FCVT_D_WU,  "fcvt.d.wu",  FFXN,   0xd2100053, 0xfff0007f)
 
 /* Privileged */
 INSN(SRET,       "sret",       NONE,   0x10200073, 0xffffffff)

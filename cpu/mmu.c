@@ -345,6 +345,55 @@ trap_t mmu_store_slow(struct hart *h, uint32_t va, unsigned size, uint32_t val)
     return TRAP_NONE;
 }
 
+/* 8 bytes for fld: two aligned words, or bytes when misaligned. */
+trap_t mmu_load64_slow(struct hart *h, uint32_t va, uint64_t *out)
+{
+    uint32_t pa, pa2;
+    trap_t t = translate_span(h, va, 8, ACC_READ, &pa, &pa2);
+    if (trap_raised(t))
+        return t;
+    if (unlikely(h->nwatch))
+        debug_watch_check(h, va, 8, false);
+    if ((va & 7) == 0)
+        tlb_fill(h, ACC_READ, va, pa);
+    unsigned step = (va & 3) == 0 ? 4 : 1;
+    uint64_t v = 0;
+    for (unsigned i = 0; i < 8; i += step) {
+        uint32_t part;
+        if (!bus_read(h->bus, span_byte(va, i, pa, pa2), step, &part))
+            return trap_make(CAUSE_LOAD_ACCESS, va + i);
+        v |= (uint64_t)part << (8 * i);
+    }
+    *out = v;
+    return TRAP_NONE;
+}
+
+/* 8 bytes for fsd: every part is checked writable before any is written. */
+trap_t mmu_store64_slow(struct hart *h, uint32_t va, uint64_t val)
+{
+    uint32_t pa, pa2;
+    trap_t t = translate_span(h, va, 8, ACC_WRITE, &pa, &pa2);
+    if (trap_raised(t))
+        return t;
+    if (unlikely(h->nwatch))
+        debug_watch_check(h, va, 8, true);
+    unsigned step = (va & 3) == 0 ? 4 : 1;
+    unsigned size_bit = step == 4 ? BUS_SIZE_4 : BUS_SIZE_1;
+    for (unsigned i = 0; i < 8; i += step) {
+        const struct bus_region *r = bus_find(h->bus, span_byte(va, i, pa, pa2));
+        if (!r || (r->host && !r->writable) || (!r->host && !(r->sizes & size_bit)))
+            return trap_make(CAUSE_STORE_ACCESS, va + i);
+    }
+    if ((va & 7) == 0)
+        tlb_fill(h, ACC_WRITE, va, pa);
+    for (unsigned i = 0; i < 8; i += step) {
+        uint32_t part = (uint32_t)(val >> (8 * i)) & (step == 4 ? 0xffffffffu : 0xffu);
+        if (!bus_write(h->bus, span_byte(va, i, pa, pa2), step, part))
+            return trap_make(CAUSE_STORE_ACCESS, va + i);
+    }
+    return TRAP_NONE;
+}
+
 /* Fetch parcel by parcel: the instruction may straddle two pages, and the second parcel
  * is only needed (and may only fault) when the first says the instruction is 32-bit.
  * Both pages are walked before either page's A bit is set. */

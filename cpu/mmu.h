@@ -18,6 +18,10 @@ enum mmu_access { ACC_READ, ACC_WRITE, ACC_EXEC };
 trap_t mmu_load_slow(struct hart *h, uint32_t va, unsigned size, uint32_t *out) MUST_CHECK;
 trap_t mmu_store_slow(struct hart *h, uint32_t va, unsigned size, uint32_t val) MUST_CHECK;
 trap_t mmu_fetch_slow(struct hart *h, uint32_t pc, uint32_t *raw) MUST_CHECK;
+/* fld and fsd: 8 bytes, all or nothing (in two 4-byte halves, or byte by byte when
+ * misaligned, as the 4-byte accesses are). */
+trap_t mmu_load64_slow(struct hart *h, uint32_t va, uint64_t *out) MUST_CHECK;
+trap_t mmu_store64_slow(struct hart *h, uint32_t va, uint64_t val) MUST_CHECK;
 
 /* Translate `va` for an access of `kind` in the current mode, setting A/D as needed.
  * Faults are returned with the cause for that kind of access and tval = va. */
@@ -86,6 +90,26 @@ static inline trap_t MUST_CHECK mmu_store(struct hart *h, uint32_t va, unsigned 
         return TRAP_NONE;
     }
     return mmu_store_slow(h, va, size, val);
+}
+
+static inline trap_t MUST_CHECK mmu_load64(struct hart *h, uint32_t va, uint64_t *out)
+{
+    const struct tlb_entry *e = tlb_entry_for(h->tlb.read, va, h->tlb_ix_data);
+    if (likely(e->tag == TLB_TAG(va >> 12, h->tlb_tag_data) && (va & 7) == 0)) {
+        memcpy(out, (const void *)(e->addend + va), 8);
+        return TRAP_NONE;
+    }
+    return mmu_load64_slow(h, va, out);
+}
+
+static inline trap_t MUST_CHECK mmu_store64(struct hart *h, uint32_t va, uint64_t val)
+{
+    const struct tlb_entry *e = tlb_entry_for(h->tlb.write, va, h->tlb_ix_data);
+    if (likely(e->tag == TLB_TAG(va >> 12, h->tlb_tag_data) && (va & 7) == 0)) {
+        memcpy((void *)(e->addend + va), &val, 8);
+        return TRAP_NONE;
+    }
+    return mmu_store64_slow(h, va, val);
 }
 
 /* Fetch the instruction at pc: 32 bits, of which only the low 16 matter for RVC. In the

@@ -2,7 +2,8 @@
  * RVC: each 16-bit instruction is expanded to the 32-bit instruction it stands for (the
  * spec defines C that way), so the rest of the hart sees only 32-bit instructions.
  * Layout follows the spec's RVC opcode map: quadrant (bits 1:0), then funct3 (15:13).
- * On RV32 with no F/D, the floating-point slots and the RV64-only encodings are illegal.
+ * The floating-point loads and stores expand to flw/fld/fsw/fsd whether or not the hart
+ * has F and D (executing them then is illegal); the RV64-only encodings are illegal.
  */
 #include "cpu/decode.h"
 
@@ -52,8 +53,8 @@ static inline int32_t sext(uint32_t v, unsigned width)
     return (int32_t)((v ^ m) - m);
 }
 
-enum { OPC_LOAD = 0x03, OPC_OP_IMM = 0x13, OPC_LUI = 0x37, OPC_STORE = 0x23, OPC_OP = 0x33,
-       OPC_JALR = 0x67 };
+enum { OPC_LOAD = 0x03, OPC_LOAD_FP = 0x07, OPC_OP_IMM = 0x13, OPC_LUI = 0x37,
+       OPC_STORE = 0x23, OPC_STORE_FP = 0x27, OPC_OP = 0x33, OPC_JALR = 0x67 };
 
 /* CJ-format offset, shared by c.jal and c.j: offset[11|4|9:8|10|6|7|3:1|5]. */
 static int32_t cj_offset(uint32_t p)
@@ -79,16 +80,25 @@ static uint32_t quadrant0(uint32_t p)
 {
     uint32_t rd_ = creg(b(p, 4, 2)), rs1_ = creg(b(p, 9, 7));
     uint32_t lw_off = b(p, 12, 10) << 3 | b(p, 6, 6) << 2 | b(p, 5, 5) << 6;
+    uint32_t ld_off = b(p, 12, 10) << 3 | b(p, 6, 5) << 6;
     switch (b(p, 15, 13)) {
     case 0: {   /* c.addi4spn: addi rd', x2, nzuimm */
         uint32_t imm = b(p, 12, 11) << 4 | b(p, 10, 7) << 6 | b(p, 6, 6) << 2 | b(p, 5, 5) << 3;
         return imm ? enc_i(OPC_OP_IMM, rd_, 0, 2, (int32_t)imm) : 0;
     }
+    case 1:     /* c.fld */
+        return enc_i(OPC_LOAD_FP, rd_, 3, rs1_, (int32_t)ld_off);
     case 2:     /* c.lw */
         return enc_i(OPC_LOAD, rd_, 2, rs1_, (int32_t)lw_off);
+    case 3:     /* c.flw (RV32) */
+        return enc_i(OPC_LOAD_FP, rd_, 2, rs1_, (int32_t)lw_off);
+    case 5:     /* c.fsd */
+        return enc_s(OPC_STORE_FP, 3, rs1_, rd_, (int32_t)ld_off);
     case 6:     /* c.sw */
         return enc_s(OPC_STORE, 2, rs1_, rd_, (int32_t)lw_off);
-    default:    /* c.fld, c.flw, c.fsd, c.fsw (no F/D) and the reserved slot */
+    case 7:     /* c.fsw (RV32) */
+        return enc_s(OPC_STORE_FP, 2, rs1_, rd_, (int32_t)lw_off);
+    default:    /* the reserved slot */
         return 0;
     }
 }
@@ -152,9 +162,21 @@ static uint32_t quadrant2(uint32_t p)
     switch (b(p, 15, 13)) {
     case 0:     /* c.slli; shamt[5] set is reserved on RV32 */
         return b(p, 12, 12) ? 0 : enc_i(OPC_OP_IMM, rd, 1, rd, (int32_t)rs2);
+    case 1: {   /* c.fldsp: offset[5] at 12, [4:3] at 6:5, [8:6] at 4:2 */
+        uint32_t off = b(p, 12, 12) << 5 | b(p, 6, 5) << 3 | b(p, 4, 2) << 6;
+        return enc_i(OPC_LOAD_FP, rd, 3, 2, (int32_t)off);
+    }
     case 2: {   /* c.lwsp: offset[5] at 12, [4:2] at 6:4, [7:6] at 3:2; rd = 0 reserved */
         uint32_t off = b(p, 12, 12) << 5 | b(p, 6, 4) << 2 | b(p, 3, 2) << 6;
         return rd ? enc_i(OPC_LOAD, rd, 2, 2, (int32_t)off) : 0;
+    }
+    case 3: {   /* c.flwsp (RV32): as c.lwsp, and f0 is a register like any other */
+        uint32_t off = b(p, 12, 12) << 5 | b(p, 6, 4) << 2 | b(p, 3, 2) << 6;
+        return enc_i(OPC_LOAD_FP, rd, 2, 2, (int32_t)off);
+    }
+    case 5: {   /* c.fsdsp: offset[5:3] at 12:10, [8:6] at 9:7 */
+        uint32_t off = b(p, 12, 10) << 3 | b(p, 9, 7) << 6;
+        return enc_s(OPC_STORE_FP, 3, 2, rs2, (int32_t)off);
     }
     case 4:
         if (!b(p, 12, 12)) {
@@ -169,8 +191,10 @@ static uint32_t quadrant2(uint32_t p)
         uint32_t off = b(p, 12, 9) << 2 | b(p, 8, 7) << 6;
         return enc_s(OPC_STORE, 2, 2, rs2, (int32_t)off);
     }
-    default:    /* c.fldsp, c.flwsp, c.fsdsp, c.fswsp: no F/D */
-        return 0;
+    default: {  /* c.fswsp (RV32): as c.swsp */
+        uint32_t off = b(p, 12, 9) << 2 | b(p, 8, 7) << 6;
+        return enc_s(OPC_STORE_FP, 2, 2, rs2, (int32_t)off);
+    }
     }
 }
 

@@ -251,7 +251,8 @@ static int build_fdt(struct machine *m, const struct machine_config *cfg, uint32
         return 0;
     }
     struct virt_fdt_config fc = {
-        .nharts = 1, .ram_base = MEMMAP_RAM_BASE, .ram_size = cfg->ram_size,
+        .nharts = 1, .hart_features = hart_features(m->hart),
+        .ram_base = MEMMAP_RAM_BASE, .ram_size = cfg->ram_size,
         .bootargs = cfg->bootargs, .virtio_slots = MEMMAP_VIRTIO_COUNT,
         .kernel_entry = cfg->kernel_entry,
         .fb_width = cfg->fb_width, .fb_height = cfg->fb_height,
@@ -382,6 +383,7 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
     clock_init(&m->clock);
     struct hart_config hc = {
         .hartid = 0, .reset_pc = MEMMAP_BOOTROM_BASE, .bus = m->bus,
+        .features = HART_FEATURES_QEMU & ~cfg->cpu_without,
         .time_now = clock_ticks_cb, .time_opaque = &m->clock,
     };
     if (!(m->hart = hart_create(&hc)))

@@ -58,6 +58,8 @@ struct machine_config {
     bool plic_strict;           /* the PLIC's strict level-triggered gateway for every
                                    source, instead of QEMU's for the virtio ones
                                    (devices/plic.h; --strict-plic) */
+    uint32_t cpu_without;       /* HART_* parts the hart goes without (-cpu rv32,f=off...);
+                                   0: all of HART_FEATURES_QEMU, QEMU's rv32 */
 };
 
 enum machine_state {

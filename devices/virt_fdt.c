@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bus/memmap.h"
+#include "cpu/hart.h"
 #include "devices/plic.h"
 #include "devices/uart16550.h"
 
@@ -53,8 +54,16 @@ static int begin_node_at(void *fdt, const char *name, uint32_t addr)
 
 #define TRY(x) do { int rc_ = (x); if (rc_ < 0) return rc_; } while (0)
 
+void virt_fdt_isa(uint32_t features, char *buf, size_t size)
+{
+    snprintf(buf, size, "rv32ima%s%sc_zicsr_zifencei_zicntr",
+             features & HART_F ? "f" : "", features & HART_D ? "d" : "");
+}
+
 static int cpus_node(void *fdt, const struct virt_fdt_config *cfg)
 {
+    char isa[96];
+    virt_fdt_isa(cfg->hart_features, isa, sizeof isa);
     TRY(fdt_begin_node(fdt, "cpus"));
     TRY(fdt_property_u32(fdt, "#address-cells", 1));
     TRY(fdt_property_u32(fdt, "#size-cells", 0));
@@ -65,7 +74,7 @@ static int cpus_node(void *fdt, const struct virt_fdt_config *cfg)
         TRY(fdt_property_u32(fdt, "reg", i));
         TRY(fdt_property_string(fdt, "status", "okay"));
         TRY(fdt_property_string(fdt, "compatible", "riscv"));
-        TRY(fdt_property_string(fdt, "riscv,isa", VIRT_FDT_ISA));
+        TRY(fdt_property_string(fdt, "riscv,isa", isa));
         TRY(fdt_property_string(fdt, "mmu-type", "riscv,sv32"));
         TRY(fdt_begin_node(fdt, "interrupt-controller"));
         TRY(fdt_property_u32(fdt, "#interrupt-cells", 1));

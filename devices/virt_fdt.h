@@ -17,6 +17,7 @@
 /* What the device tree describes. */
 struct virt_fdt_config {
     unsigned nharts;
+    uint32_t hart_features;         /* HART_* (cpu/hart.h): what riscv,isa lists */
     uint32_t ram_base, ram_size;
     const char *bootargs;           /* NULL: none */
     uint32_t initrd_start, initrd_end;  /* both 0: no initrd */
@@ -25,8 +26,9 @@ struct virt_fdt_config {
     unsigned fb_width, fb_height;   /* a simple-framebuffer at MEMMAP_FB_BASE; 0: none */
 };
 
-/* The hart's ISA string for riscv,isa. */
-#define VIRT_FDT_ISA "rv32imac_zicsr_zifencei_zicntr"
+/* The hart's ISA string for riscv,isa: "rv32imac_zicsr_zifencei_zicntr" and what the
+ * features add ("rv32imafdc_..."). */
+void virt_fdt_isa(uint32_t hart_features, char *buf, size_t size);
 
 /* Build the blob into buf. Returns its size, or -1 if it does not fit (or libfdt failed),
  * with a reason in err. */

@@ -61,6 +61,13 @@ static void hart_setup(void)
      * device tree lists sstc; the firmware's set_timer uses stimecmp too (sbi_time.c). */
     if (fw_platform.has_sstc)
         menvcfgh_set(MENVCFGH_STCE);
+    /* F and D: the unit on (FS Dirty, as OpenSBI leaves it), its registers zero. S-mode
+     * decides from there (Linux turns it off until a task uses it). */
+    uint32_t misa = r_misa();
+    if (misa & (MISA_F | MISA_D)) {
+        w_mstatus(r_mstatus() | MSTATUS_FS);
+        fp_clear(misa & MISA_D);
+    }
     /* IPIs (the CLINT's msip) reach the firmware; the timer only once S asks for one. */
     w_mie(MIE_MSIE);
 }

@@ -36,6 +36,7 @@ static inline uint32_t r_mimpid(void) { return CSR_READ(mimpid); }
 #define MSTATUS_TVM      (1u << 20)     /* trap satp and sfence.vma in S */
 #define MSTATUS_TW       (1u << 21)     /* trap wfi in S */
 #define MSTATUS_TSR      (1u << 22)     /* trap sret in S */
+#define MSTATUS_FS       (3u << 13)     /* the floating-point unit: Off .. Dirty */
 static inline uint32_t r_mstatus(void) { return CSR_READ(mstatus); }
 static inline void w_mstatus(uint32_t x) { CSR_WRITE(mstatus, x); }
 
@@ -91,6 +92,33 @@ static inline void mip_clear(uint32_t bits) { CSR_CLEAR(mip, bits); }
 static inline void w_mie(uint32_t x) { CSR_WRITE(mie, x); }
 static inline void mie_set(uint32_t bits) { CSR_SET(mie, bits); }
 static inline void mie_clear(uint32_t bits) { CSR_CLEAR(mie, bits); }
+
+/* misa: the extensions, one bit per letter. */
+#define MISA_F (1u << ('F' - 'A'))
+#define MISA_D (1u << ('D' - 'A'))
+static inline uint32_t r_misa(void) { return CSR_READ(misa); }
+
+/* The floating-point registers and fcsr, all zero (+0.0), as OpenSBI leaves them: with D,
+ * fcvt.d.w fN, x0 (a double +0.0), else fmv.w.x fN, x0. The firmware is built without F
+ * and D (the assembler refuses their registers), so the instructions are spelt as words.
+ * mstatus.FS must be on. */
+static inline void fp_clear(int with_d)
+{
+#define FP_ZERO_D(n) __asm__ volatile(".word 0xd2000053 | (" #n " << 7)")   /* fcvt.d.w */
+#define FP_ZERO_F(n) __asm__ volatile(".word 0xf0000053 | (" #n " << 7)")   /* fmv.w.x */
+#define FP_ZERO_ALL(Z) Z(0); Z(1); Z(2); Z(3); Z(4); Z(5); Z(6); Z(7); Z(8); Z(9); Z(10);    \
+    Z(11); Z(12); Z(13); Z(14); Z(15); Z(16); Z(17); Z(18); Z(19); Z(20); Z(21); Z(22);    \
+    Z(23); Z(24); Z(25); Z(26); Z(27); Z(28); Z(29); Z(30); Z(31)
+    if (with_d) {
+        FP_ZERO_ALL(FP_ZERO_D);
+    } else {
+        FP_ZERO_ALL(FP_ZERO_F);
+    }
+    __asm__ volatile("csrw 0x003, zero");       /* fcsr */
+#undef FP_ZERO_D
+#undef FP_ZERO_F
+#undef FP_ZERO_ALL
+}
 
 /* mcounteren: which counters (bit 0 cycle, 1 time, 2 instret, 3..31 hpm) S-mode may
  * read. */

@@ -24,6 +24,8 @@
 /* GDB's register numbers in our target description: x0..x31, pc, then each CSR at
  * 65 + its number and the privilege mode after the last CSR, as GDB numbers them. */
 #define REG_PC        32
+#define REG_F0        33                /* f0..f31: 33..64, 64 bits each (F and D) */
+#define REG_F31       64
 #define REG_CSR_BASE  65
 #define REG_PRIV      (REG_CSR_BASE + 4096)
 
@@ -323,7 +325,22 @@ static int build_xml(struct gdbstub *g)
                 abi_names[i], i, type);
     }
     fprintf(f, "<reg name=\"pc\" bitsize=\"32\" regnum=\"%d\" type=\"code_ptr\"/>\n"
-               "</feature>\n<feature name=\"org.gnu.gdb.riscv.csr\">\n", REG_PC);
+               "</feature>\n", REG_PC);
+    /* The floating-point registers as QEMU describes them for D (fflags, frm and fcsr are
+     * in the CSR feature, where GDB looks for them too). A hart without F answers them
+     * as unavailable. */
+    static const char *const fnames[32] = {
+        "ft0", "ft1", "ft2", "ft3", "ft4", "ft5", "ft6", "ft7", "fs0", "fs1", "fa0", "fa1",
+        "fa2", "fa3", "fa4", "fa5", "fa6", "fa7", "fs2", "fs3", "fs4", "fs5", "fs6", "fs7",
+        "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
+    };
+    fprintf(f, "<feature name=\"org.gnu.gdb.riscv.fpu\">\n<union id=\"riscv_double\">\n"
+               "<field name=\"float\" type=\"ieee_single\"/>\n"
+               "<field name=\"double\" type=\"ieee_double\"/>\n</union>\n");
+    for (int i = 0; i < 32; i++)
+        fprintf(f, "<reg name=\"%s\" bitsize=\"64\" regnum=\"%d\" type=\"riscv_double\"/>\n",
+                fnames[i], REG_F0 + i);
+    fprintf(f, "</feature>\n<feature name=\"org.gnu.gdb.riscv.csr\">\n");
     for (int c = csr_next(-1); c >= 0; c = csr_next(c)) {
         char name[32];
         if (csr_name((unsigned)c, name, sizeof name))
@@ -552,10 +569,30 @@ static void handle_G(struct gdbstub *g, const char *p, size_t len)
     send_packet(g, "OK");
 }
 
+/* f0..f31: 16 hex digits, little-endian; all 'x' (unavailable) on a hart without F. */
+static void handle_p_freg(struct gdbstub *g, unsigned i)
+{
+    char buf[17];
+    uint64_t v;
+    if (hart_get_freg(hart_of(g), i, &v)) {
+        put_word(buf, (uint32_t)v);
+        put_word(buf + 8, (uint32_t)(v >> 32));
+    } else {
+        memset(buf, 'x', 16);
+    }
+    buf[16] = '\0';
+    send_packet(g, buf);
+}
+
 static void handle_p(struct gdbstub *g, const char *p)
 {
     uint32_t n, v;
     char buf[9];
+    const char *q = p;
+    if (get_hex(&q, &n) && n >= REG_F0 && n <= REG_F31) {
+        handle_p_freg(g, n - REG_F0);
+        return;
+    }
     if (!get_hex(&p, &n) || !reg_get(g, n, &v)) {
         send_error(g, 22);
         return;
@@ -567,7 +604,17 @@ static void handle_p(struct gdbstub *g, const char *p)
 
 static void handle_P(struct gdbstub *g, const char *p)
 {
-    uint32_t n, v;
+    uint32_t n, v, hi;
+    const char *q = p;
+    if (get_hex(&q, &n) && n >= REG_F0 && n <= REG_F31) {
+        if (*q++ != '=' || !get_word(q, &v) || !get_word(q + 8, &hi) ||
+            !hart_set_freg(hart_of(g), n - REG_F0, (uint64_t)hi << 32 | v)) {
+            send_error(g, 22);
+            return;
+        }
+        send_packet(g, "OK");
+        return;
+    }
     if (!get_hex(&p, &n) || *p++ != '=' || !get_word(p, &v) || !reg_set(g, n, v)) {
         send_error(g, 22);
         return;

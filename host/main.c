@@ -345,6 +345,7 @@ static struct machine *boot(struct session *s, char *err)
         .fb_width = s->opt.fb_width, .fb_height = s->opt.fb_height,
         .input = true,
         .plic_strict = s->opt.plic_strict,
+        .cpu_without = s->opt.cpu_without,
     };
     if (s->replay)
         cfg.wall_ns = replay_wall_ns(s->replay, cfg.wall_ns);

@@ -412,26 +412,35 @@ static int parse_machine(struct options *o, const char *v, char *err, size_t err
 }
 
 static const char cpus_help[] =
-    "Available CPUs (rvbox's hart is RV32IMAC, Zicsr, Zifencei, Zicntr, M/S/U, Sv32):\n"
+    "Available CPUs (rvbox's hart is QEMU's rv32: RV32IMAFDC, Zicsr, Zifencei, Zicntr, M/S/U,\n"
+    "Sv32, PMP; -cpu rv32,f=off,d=off,pmp=false... takes parts away):\n"
     "  rv32\n"
     "  any\n"
     "  sifive-e31\n";
 
-/* -cpu rv32[,ext=on|off...]: the names QEMU lists for riscv32 that rvbox's hart is. */
+/*
+ * -cpu rv32[,ext=on|off...]: the names QEMU lists for riscv32 that rvbox's hart is. The
+ * optional parts can be switched off (o->cpu_without gets their HART_* bits); what the
+ * hart always has cannot be, and what it never has cannot be switched on.
+ */
 static int parse_cpu(struct options *o, const char *v, char *err, size_t errlen)
 {
     /* What the hart has (and cannot be without), and what it lacks. */
     static const char *const has[] = {
         "i", "m", "a", "c", "s", "u", "zicsr", "zifencei", "zicntr", "zihintpause",
-        "mmu", "pmp", "sv32",
+        "mmu", "sv32",
+    };
+    static const struct { const char *name; uint32_t bit; } optional[] = {
+        { "f", HART_F }, { "d", HART_D }, { "pmp", HART_PMP },
     };
     static const char *const lacks[] = {
-        "e", "f", "d", "q", "v", "h", "b", "zfh", "zfhmin", "zfinx", "zdinx", "zhinx",
+        "e", "q", "v", "h", "b", "zfh", "zfhmin", "zfinx", "zdinx", "zhinx",
         "zhinxmin", "zfa", "zba", "zbb", "zbc", "zbs", "zbkb", "zbkc", "zbkx", "zk", "zkn",
         "zknd", "zkne", "zknh", "zkr", "zks", "zksed", "zksh", "zkt", "zicbom", "zicbop",
         "zicboz", "zicond", "zihpm", "zawrs", "zacas", "zcb", "zcmp", "zcmt", "zmmul",
         "zve32f", "zve64f", "zve64d", "sstc", "svinval", "svnapot", "svpbmt", "svadu",
-        "smaia", "ssaia", "smstateen", "sscofpmf", "smepmp", "epmp", "debug", "xtheadba",
+        "smaia", "ssaia", "smstateen", "sscofpmf", "smepmp", "epmp", "debug", "sdtrig",
+        "xtheadba",
     };
     struct list l;
     if (split_list("-cpu", v, &l, err, errlen))
@@ -443,10 +452,10 @@ static int parse_cpu(struct options *o, const char *v, char *err, size_t errlen)
     }
     if (l.it[0].value || (strcmp(model, "rv32") && strcmp(model, "any") &&
                           strcmp(model, "sifive-e31"))) {
-        snprintf(err, errlen, "-cpu %s: rvbox's hart is RV32IMAC with S and U modes "
-                 "(-cpu rv32)", model);
+        snprintf(err, errlen, "-cpu %s: rvbox's hart is QEMU's rv32 (-cpu rv32)", model);
         return -1;
     }
+    uint32_t without = 0, with = 0;
     for (unsigned i = 1; i < l.n; i++) {
         const char *k = l.it[i].key, *val = l.it[i].value;
         bool found = false;
@@ -459,12 +468,26 @@ static int parse_cpu(struct options *o, const char *v, char *err, size_t errlen)
                     return -1;
                 }
             }
+        for (size_t j = 0; j < sizeof optional / sizeof optional[0] && !found; j++)
+            if (ieq(k, optional[j].name)) {
+                found = true;
+                if (is_off(val)) {
+                    without |= optional[j].bit;
+                    with &= ~optional[j].bit;
+                } else if (is_on(val)) {
+                    with |= optional[j].bit;
+                    without &= ~optional[j].bit;
+                } else {
+                    snprintf(err, errlen, "-cpu %s,%s=%s: want on or off", model, k, val);
+                    return -1;
+                }
+            }
         for (size_t j = 0; j < sizeof lacks / sizeof lacks[0] && !found; j++)
             if (ieq(k, lacks[j])) {
                 found = true;
                 if (!is_off(val)) {
-                    snprintf(err, errlen, "-cpu %s,%s=%s: rvbox's hart has no %s (it is "
-                             "RV32IMAC)", model, k, val ? val : "on", k);
+                    snprintf(err, errlen, "-cpu %s,%s=%s: rvbox's hart has no %s", model, k,
+                             val ? val : "on", k);
                     return -1;
                 }
             }
@@ -477,6 +500,13 @@ static int parse_cpu(struct options *o, const char *v, char *err, size_t errlen)
         snprintf(err, errlen, "-cpu %s,%s: not a property rvbox knows", model, k);
         return -1;
     }
+    if ((without & HART_F) && (with & HART_D)) {
+        snprintf(err, errlen, "-cpu %s: D needs F (f=off with d=on)", v);
+        return -1;
+    }
+    if (without & HART_F)
+        without |= HART_D;
+    o->cpu_without = without;
     return 0;
 }
 
@@ -1422,8 +1452,9 @@ void options_print_help(const char *argv0)
            "  -monitor DEV, -mon chardev=ID, -qmp DEV\n"
            "                 where the monitor goes (QEMU's spellings)\n"
            "  -M virt[,aclint=on|off,aia=none,acpi=off,dumpdtb=F]  the board (the only one)\n"
-           "  -cpu rv32[,ext=on|off...]  the hart: rv32, any or sifive-e31 (all RV32IMAC);\n"
-           "                 extensions it lacks (f, d, v, h, zfh...) are refused when on\n"
+           "  -cpu rv32[,ext=on|off...]  the hart: rv32, any or sifive-e31 (all QEMU's rv32:\n"
+           "                 RV32IMAFDC, PMP); f=off, d=off, pmp=off take parts away;\n"
+           "                 extensions it lacks (v, h, zfh...) are refused when on\n"
            "  -smp N         rvbox has one hart: more runs the guest on hart 0 alone\n"
            "  -no-reboot     a guest reboot ends rvbox\n"
            "  -no-shutdown   a guest poweroff stops it; rvbox stays until Ctrl-A x\n"

@@ -77,6 +77,7 @@ struct options {
     bool no_shutdown;           /* -no-shutdown: a guest poweroff stops it, rvbox stays */
     bool snapshot;              /* -snapshot: every disk's writes kept in memory */
     unsigned smp;               /* -smp: the harts asked for (rvbox has one) */
+    uint32_t cpu_without;       /* -cpu rv32,f=off...: HART_* parts the hart goes without */
     const char *name;           /* -name NAME, or NULL */
     int engine;                 /* --engine/-accel: enum hart_engine, or -1: RVBOX_ACCEL
                                    or the default (host/main.c) */

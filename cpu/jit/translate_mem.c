@@ -100,15 +100,17 @@ static void leave_if_needed(struct jit_translation *t, unsigned index)
     x86_bind(e, stay);
 }
 
-/* A, the atomics: through the interpreter's exec_atomic, state in struct hart. */
-static bool atomic(struct jit_translation *t, const struct block_insn *d, unsigned index)
+/* A, the atomics, and F and D: through the interpreter's exec_atomic and exec_fp, state
+ * in struct hart (the floating-point registers and fcsr live there only). */
+static bool through(struct jit_translation *t, const struct block_insn *d, unsigned index,
+                    trap_t (*fn)(struct hart *, const struct insn *))
 {
     struct x86 *e = &t->e;
     jt_write_back(t, t->dirty);
     jt_retired_exact(t, index);
     x86_mov_r64_r64(e, RDI, RBX);
     x86_mov_r64_imm(e, RSI, (uint64_t)(uintptr_t)&d->i);
-    x86_call_abs(e, (const void *)exec_atomic);
+    x86_call_abs(e, (const void *)fn);
     jt_retired_counted(t);
     check_trap(t, index);
     jt_reload(t, false);                /* rd changed in struct hart; the rest clobbered */
@@ -129,8 +131,10 @@ bool jt_mem(struct jit_translation *t, const struct block_insn *d, unsigned inde
     case OP_LR_W: case OP_SC_W: case OP_AMOSWAP_W: case OP_AMOADD_W: case OP_AMOXOR_W:
     case OP_AMOAND_W: case OP_AMOOR_W: case OP_AMOMIN_W: case OP_AMOMAX_W:
     case OP_AMOMINU_W: case OP_AMOMAXU_W:
-        return atomic(t, d, index);
+        return through(t, d, index, exec_atomic);
     default:
+        if (insn_is_fp(d->i.op))
+            return through(t, d, index, exec_fp);
         return false;
     }
 }

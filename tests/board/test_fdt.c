@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bus/memmap.h"
+#include "cpu/hart.h"
 #include "devices/plic.h"
 #include "devices/virt_fdt.h"
 
@@ -237,6 +238,19 @@ START_TEST(test_framebuffer)
 }
 END_TEST
 
+/* riscv,isa names exactly what the hart has: QEMU's rv32, and less with -cpu ...=off. */
+START_TEST(test_isa_string)
+{
+    char isa[96];
+    virt_fdt_isa(HART_FEATURES_QEMU, isa, sizeof isa);
+    ck_assert_str_eq(isa, "rv32imafdc_zicsr_zifencei_zicntr");
+    virt_fdt_isa(HART_FEATURES_QEMU & ~HART_D, isa, sizeof isa);
+    ck_assert_str_eq(isa, "rv32imafc_zicsr_zifencei_zicntr");
+    virt_fdt_isa(0, isa, sizeof isa);
+    ck_assert_str_eq(isa, "rv32imac_zicsr_zifencei_zicntr");
+}
+END_TEST
+
 START_TEST(test_too_small)
 {
     struct virt_fdt_config cfg = { .nharts = 1, .ram_base = MEMMAP_RAM_BASE,
@@ -257,6 +271,7 @@ int main(void)
     tcase_add_test(tc, test_devices);
     tcase_add_test(tc, test_framebuffer);
     tcase_add_test(tc, test_too_small);
+    tcase_add_test(tc, test_isa_string);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -136,6 +136,7 @@ cli_accept(cpu ${up} -- ${rvbox} -cpu rv32 ${standin_run} -nographic)
 cli_accept(cpu-extensions ${up}
            -- ${rvbox} -cpu rv32,f=off,d=off,v=false,m=on,Zicsr=true,zifencei=on,priv_spec=v1.12.0
            ${standin_run} -nographic)
+cli_accept(cpu-fd ${up} -- ${rvbox} -cpu rv32,f=on,d=true,pmp=on ${standin_run} -nographic)
 cli_accept(cpu-any ${up} -- ${rvbox} -cpu any ${standin_run} -nographic)
 cli_accept(cpu-sifive-e31 ${up} -- ${rvbox} -cpu sifive-e31 ${standin_run} -nographic)
 cli_accept(cpu-help "^  rv32$" -- ${rvbox} -cpu help)
@@ -222,9 +223,10 @@ qemu_refused(machine-spike "-machine spike: rvbox emulates only the virt board" 
 qemu_refused(machine-aia "aia=aplic-imsic: rvbox has a PLIC, not the AIA" -M virt,aia=aplic-imsic)
 qemu_refused(machine-option "virt,highmem=on: not something rvbox's virt board has"
              -M virt,highmem=on)
-qemu_refused(cpu-rv64 "-cpu rv64: rvbox's hart is RV32IMAC" -cpu rv64)
-qemu_refused(cpu-max "-cpu max: rvbox's hart is RV32IMAC" -cpu max)
-qemu_refused(cpu-f "-cpu rv32,f=on: rvbox's hart has no f" -cpu rv32,f=on)
+qemu_refused(cpu-rv64 "-cpu rv64: rvbox's hart is QEMU's rv32" -cpu rv64)
+qemu_refused(cpu-max "-cpu max: rvbox's hart is QEMU's rv32" -cpu max)
+qemu_refused(cpu-d-without-f "D needs F" -cpu rv32,f=off,d=on)
+qemu_refused(cpu-f-value "-cpu rv32,f=maybe: want on or off" -cpu rv32,f=maybe)
 qemu_refused(cpu-v "-cpu rv32,v=true: rvbox's hart has no v" -cpu rv32,v=true)
 qemu_refused(cpu-h "-cpu rv32,h=on: rvbox's hart has no h" -cpu rv32,h=on)
 qemu_refused(cpu-zfh "-cpu rv32,zfh=on: rvbox's hart has no zfh" -cpu rv32,zfh)

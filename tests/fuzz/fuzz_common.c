@@ -216,11 +216,47 @@ static uint16_t some_csr(struct fz_rng *r)
     return csr_list[fz_below(r, csr_count)];
 }
 
+/* A value for a floating-point register: NaN-boxed singles (specials often), doubles,
+ * and now and then bits no format would write. */
+uint64_t fz_fp_value(struct fz_rng *r)
+{
+    static const uint32_t singles[] = {
+        0, 0x80000000u, 0x3f800000u, 0xbf800000u, 0x7f800000u, 0xff800000u, 0x7fc00000u,
+        0x7f800001u, 1, 0x007fffffu, 0x00800000u, 0x7f7fffffu, 0x4f000000u, 0xcf000000u,
+    };
+    static const uint64_t doubles[] = {
+        0, 0x8000000000000000ull, 0x3ff0000000000000ull, 0x7ff0000000000000ull,
+        0x7ff8000000000000ull, 0x7ff0000000000001ull, 1, 0x0010000000000000ull,
+        0x7fefffffffffffffull, 0x41e0000000000000ull, 0xc1e0000000000000ull,
+    };
+    switch (fz_below(r, 6)) {
+    case 0: return 0xffffffff00000000ull | singles[fz_below(r, sizeof singles / 4)];
+    case 1: return 0xffffffff00000000ull | fz_u32(r);
+    case 2: return doubles[fz_below(r, sizeof doubles / 8)];
+    case 3: return fz_next64(r);
+    default: {
+        uint64_t e = 1023 - 40 + fz_below(r, 80);       /* a double of ordinary size */
+        return (uint64_t)fz_below(r, 2) << 63 | e << 52 | (fz_next64(r) >> 12);
+    }
+    }
+}
+
 uint32_t fz_insn32(struct fz_rng *r)
 {
-    unsigned op = 1 + fz_below(r, OP_COUNT - 1);
+    /* One in four a floating-point instruction (there are as many of them as of all the
+     * rest: uniform over the list would make them half the code). */
+    unsigned op;
+    if (fz_chance(r, 1, 4))
+        op = OP_FLW + fz_below(r, OP_FCVT_D_WU - OP_FLW + 1);
+    else
+        do
+            op = 1 + fz_below(r, OP_COUNT - 1);
+        while (insn_is_fp(op));
     const struct insn_info *info = &insn_table[op];
     uint32_t w = info->match | (fz_u32(r) & ~info->mask);
+    /* A rounding mode field: mostly a valid one (static, or dyn), sometimes reserved. */
+    if (insn_is_fp(op) && !(info->mask & 0x7000u) && fz_chance(r, 3, 4))
+        w = (w & ~0x7000u) | (fz_chance(r, 1, 4) ? 7u : fz_below(r, 5)) << 12;
     if ((info->format == FMT_CSR || info->format == FMT_CSRI) && fz_chance(r, 1, 2))
         w = (w & 0x000fffffu) | ((uint32_t)some_csr(r) << 20);
     return w;

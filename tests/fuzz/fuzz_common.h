@@ -87,6 +87,8 @@ void fz_disk_fini(struct fz_disk *d);
 /* A real 32-bit encoding: a random line of insn_table[] with random fields; CSR numbers
  * are picked among the CSRs that exist about half of the time. */
 uint32_t fz_insn32(struct fz_rng *r);
+/* A value for a floating-point register (NaN-boxed singles, doubles, specials). */
+uint64_t fz_fp_value(struct fz_rng *r);
 /* A 16-bit parcel that rvc_expand() accepts (a real compressed instruction), or a random
  * non-32-bit parcel if none was found in a few tries. */
 uint16_t fz_insn16(struct fz_rng *r);

@@ -3,7 +3,7 @@
  * reference, cpu/exec.c): the fuzzers' random programs and random machine state, set up
  * twice from one seed, run side by side, one board per engine, in chunks of 1 to 1000
  * budget steps; after every chunk everything must be the same on both: why hart_run
- * stopped and what it retired, every x register, pc, privilege, the retired count, every
+ * stopped and what it retired, every x and f register, pc, privilege, the retired count, every
  * CSR hart_csr_get reads (all 4096 numbers are tried once per seed, the readable ones
  * after every chunk), WFI, whether an LR/SC reservation is held, the control-flow
  * history, the devices' registers, and all of RAM.
@@ -133,6 +133,7 @@ static struct board *board_new(uint32_t ram_size, enum hart_engine engine, bool 
                                   dev_read, dev_write), BUS_ERR_NONE);
     clock_init_manual(&b->clock);
     struct hart_config cfg = { .reset_pc = MEMMAP_RAM_BASE, .bus = b->bus,
+                               .features = HART_FEATURES_QEMU,
                                .time_now = clock_ticks_cb, .time_opaque = &b->clock };
     b->h = hart_create(&cfg);
     ck_assert_ptr_nonnull(b->h);
@@ -376,6 +377,8 @@ static void setup_board(struct fz_rng *r, struct board *b, enum fz_code_mode mod
     fz_fill_code(r, b->ram, b->ram_size, mode);
     sprinkle_snippets(r, b);
     fz_fill_code(r, b->pattern, DMA_PATTERN, mode);
+    for (unsigned i = 0; i < 32; i++)
+        hart_set_freg(b->h, i, fz_fp_value(r));
     setup_csrs(r, b);
     setup_paging(r, b, wild);
     for (unsigned i = 1; i < 32; i++)
@@ -480,6 +483,13 @@ static void compare(struct board *s, struct board *k, const struct where *w)
             DIFF(w, "CSR 0x%03x: step 0x%08x block 0x%08x (pc 0x%08x)", csr_nums[i], vs, vk,
                  hs->pc);
     }
+    for (unsigned i = 0; i < 32; i++)
+        if (hs->fpu.f[i] != hk->fpu.f[i])
+            DIFF(w, "f%u: step 0x%016" PRIx64 " block 0x%016" PRIx64 " (pc 0x%08x)", i,
+                 hs->fpu.f[i], hk->fpu.f[i], hs->pc);
+    if (hs->fpu.fflags != hk->fpu.fflags || hs->fpu.frm != hk->fpu.frm)
+        DIFF(w, "fcsr: step %02x/%x block %02x/%x", hs->fpu.fflags, hs->fpu.frm,
+             hk->fpu.fflags, hk->fpu.frm);
     if (hs->waiting != hk->waiting || hart_waiting(hs) != hart_waiting(hk))
         DIFF(w, "WFI: step %d block %d", hs->waiting, hk->waiting);
     /* (Where the reservation is shows in what the next sc.w does: the registers.) */

@@ -18,16 +18,38 @@ foreach(name IN LISTS RVBOX_GUEST_VM_TESTS)
   list(APPEND rvbox_guest_elves ${name}_vm)
 endforeach()
 
+# Each program on the default engine (the JIT where there is one), on the plain step,
+# on the block engine (guest.interp.*), and on the JIT translating every block at its
+# first run (guest.jit1.*: straight-line test code runs once, and the default threshold
+# would leave it to the block engine).
 foreach(name IN LISTS rvbox_guest_elves)
   set(args "")
   if(name IN_LIST RVBOX_GUEST_DISK_TESTS)
     set(args -drive file=${rvbox_guest_disk},format=raw,readonly=on)
   endif()
-  add_test(NAME guest.${name}
-           COMMAND $<TARGET_FILE:rvbox> -bios none
-                   -kernel ${RVBOX_GUEST_DIR}/tests-guest/${name}.elf ${args})
-  add_test(NAME guest.step.${name}
-           COMMAND $<TARGET_FILE:rvbox> -bios none --engine step
-                   -kernel ${RVBOX_GUEST_DIR}/tests-guest/${name}.elf ${args})
-  set_tests_properties(guest.${name} guest.step.${name} PROPERTIES TIMEOUT 30 LABELS guest)
+  set(variants "|")
+  if(DEFINED RVBOX_GUEST_VARIANTS_${name})
+    set(variants ${RVBOX_GUEST_VARIANTS_${name}})
+  endif()
+  foreach(variant IN LISTS variants)
+    string(REPLACE "|" ";" vlist "${variant}")
+    list(POP_FRONT vlist vname)
+    set(test ${name})
+    if(vname)
+      set(test ${name}.${vname})
+    endif()
+    set(elf ${RVBOX_GUEST_DIR}/tests-guest/${name}.elf)
+    add_test(NAME guest.${test}
+             COMMAND $<TARGET_FILE:rvbox> -bios none -kernel ${elf} ${args} ${vlist})
+    add_test(NAME guest.step.${test}
+             COMMAND $<TARGET_FILE:rvbox> -bios none --engine step -kernel ${elf} ${args} ${vlist})
+    add_test(NAME guest.interp.${test}
+             COMMAND $<TARGET_FILE:rvbox> -bios none --engine interp -kernel ${elf} ${args} ${vlist})
+    add_test(NAME guest.jit1.${test}
+             COMMAND ${CMAKE_CURRENT_LIST_DIR}/../jit/needs_jit.sh $<TARGET_FILE:rvbox> -bios none
+                     --engine jit --jit-threshold 1 -kernel ${elf} ${args} ${vlist})
+    set_tests_properties(guest.${test} guest.step.${test} guest.interp.${test} guest.jit1.${test}
+                         PROPERTIES TIMEOUT 30 LABELS guest)
+    set_tests_properties(guest.jit1.${test} PROPERTIES SKIP_RETURN_CODE 77)
+  endforeach()
 endforeach()

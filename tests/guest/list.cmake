@@ -24,7 +24,18 @@ set(RVBOX_GUEST_TESTS
   block_irq           # interrupts raised in the middle of long straight lines
   block_count         # minstret exact in straight lines, loops and at exceptions
   block_virtio        # code overwritten by virtio-blk DMA (a disk: make_block_disk.sh)
+  rv32uf              # F: every instruction in every rounding mode, flags, NaN-boxing
+  rv32ud              # D: the same, and singles NaN-boxed in the 64-bit registers
+  priv_fp             # mstatus.FS: Off traps, Initial/Clean become Dirty, SD; misa F D
+  nofp                # -cpu rv32,d=off and f=off: what is missing traps (two runs)
 )
+
+# The tests built with F and D (-march=rv32imafdc_zicsr_zifencei).
+set(RVBOX_GUEST_FP_TESTS rv32uf rv32ud priv_fp nofp)
+
+# Extra rvbox arguments of a test, run once per entry of RVBOX_GUEST_VARIANTS_<name>
+# (a name for the ctest, then its arguments, ;-separated as one string each).
+set(RVBOX_GUEST_VARIANTS_nofp "nod|-cpu|rv32,d=off" "nof|-cpu|rv32,f=off")
 
 # The tests that run with a disk in virtio slot 0: the image make_block_disk.sh makes at
 # build time, opened read-only so that the runs on both engines can share it.
@@ -41,4 +52,6 @@ set(RVBOX_GUEST_VM_TESTS
   rv32um
   rv32ua
   rv32uc
+  rv32uf
+  rv32ud
 )

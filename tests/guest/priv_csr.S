@@ -11,7 +11,9 @@
  *    entry (L) ignores writes to its pmpcfg byte and pmpaddr, and a locked TOR entry also
  *    locks the pmpaddr below it. Locked entries here match nothing (A = OFF, or an empty
  *    TOR range), since QEMU enforces them on M-mode too.
- *  - misa: MXL = 1, exactly I M A C S U (rvbox), and writes are ignored.
+ *  - misa: MXL = 1, exactly I M A F D C S U (rvbox's default hart, QEMU's rv32 without
+ *    its H), and writes are ignored.
+ *  - mstatus.FS is writable (F is there), SD says FS is Dirty; XS reads 0.
  *  - mtvec/stvec modes 2 and 3 are reserved; mstatush reads 0; sepc bit 0 reads 0;
  *    satp holds MODE and PPN.
  */
@@ -230,23 +232,29 @@
         csrr    a0, satp
         csrw    satp, zero
         CHECK_BITS a0, SATP_MODE_SV32 | SATP_PPN_MASK, SATP_MODE_SV32 | 0x00012345
-        /* mstatus: FS, XS, SD read 0 (no F, no custom state) */
+        /* mstatus: FS holds its four states, SD is set exactly when FS is Dirty, XS reads
+         * 0 (no custom state) */
         TEST_CASE 32
         li      a1, MSTATUS_FS | MSTATUS_XS
         csrs    mstatus, a1
         csrr    a0, mstatus
+        CHECK_BITS a0, MSTATUS_FS | MSTATUS_XS | MSTATUS_SD, MSTATUS_FS | MSTATUS_SD
         csrc    mstatus, a1
-        CHECK_BITS a0, MSTATUS_FS | MSTATUS_XS | MSTATUS_SD, 0
+        li      a1, MSTATUS_FS_CLEAN
+        csrs    mstatus, a1
+        csrr    a0, mstatus
+        csrc    mstatus, a1
+        CHECK_BITS a0, MSTATUS_FS | MSTATUS_XS | MSTATUS_SD, MSTATUS_FS_CLEAN
         /* sepc: bit 0 always reads 0 (IALIGN = 16) */
         TEST_CASE 33
         li      a1, 0x80001235
         csrw    sepc, a1
         csrr    a0, sepc
         CHECK   a0, 0x80001234
-        /* misa: nothing but I M A C S U (QEMU's CPU also has F and D) */
+        /* misa: nothing but I M A F D C S U (QEMU's CPU also has H) */
         TEST_CASE 34
         csrr    a0, misa
-        CHECK_BITS a0, 0x03ffffff, MISA_IMACSU
+        CHECK_BITS a0, 0x03ffffff, MISA_IMACSU | MISA_EXT('F') | MISA_EXT('D')
 
         /* ---- last: where QEMU's spike machine differs ------------------------------------ */
 

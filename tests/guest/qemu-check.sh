@@ -35,9 +35,9 @@
 #                       instret is not exact (41, fine with -icount), time traps in M (43)
 #   priv_csr        106 mhpmcounter19..31 do not exist (QEMU has 16 counters, pmu-num; the
 #                       spec names 3..31); also pmpcfg keeps R=0 W=1 (14) and bits 6:5 (15),
-#                       FS is writable (32: QEMU has F), sepc bit 0 reads back (33), misa
-#                       has F and D (34), time traps in M (35), menvcfg exists (36: QEMU
-#                       has it, as the 1.12 spec says; rvbox does not)
+#                       sepc bit 0 reads back (33), misa has H too (34), time traps in M
+#                       (35), menvcfg exists (36: QEMU has it, as the 1.12 spec says;
+#                       rvbox does not)
 #   block_count     1   instret counts host ticks (every case counts instructions)
 #   block_irq       1   an interrupt raised by a store is taken at the end of QEMU's
 #                       translation block, not right after the store (rvbox takes it
@@ -46,6 +46,10 @@
 #                       by its next instructions before fence.i (the spec allows it:
 #                       cases 16 and 17 are rvbox's own promise, the last ones)
 #   block_virtio    101 spike has no virtio-mmio: the probe of slot 0 faults
+#   priv_fp         15  an instruction that raises a flag but writes no floating-point
+#                       register (feq.s on a signalling NaN) leaves FS Clean (the spec:
+#                       fflags changed, so Dirty; Spike agrees with rvbox)
+#   nofp            1   rvbox runs it with -cpu rv32,d=off and f=off; here QEMU's hart has D
 #   block_vm        127 case 27 traps: a hardware A-bit update that rewrites code is not
 #                       seen by the next run of that code, even after fence.i (a stale
 #                       translation block); 30.. count instructions (instret, as above)
@@ -66,6 +70,8 @@ known() {
     block_smc) echo 16 ;;
     block_virtio) echo 101 ;;
     block_vm) echo 127 ;;
+    priv_fp) echo 15 ;;
+    nofp) echo 1 ;;
     *) echo 0 ;;
     esac
 }

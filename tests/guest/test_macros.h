@@ -100,6 +100,10 @@
         csrw    mie, zero
         csrw    mip, zero
         csrw    mstatus, zero           /* MIE = 0, MPP = U, MPRV = 0 */
+#ifdef TEST_FP
+        li      t0, MSTATUS_FS_INITIAL  /* floating-point tests: the unit on */
+        csrs    mstatus, t0
+#endif
         csrw    medeleg, zero
         csrw    mideleg, zero
         csrw    satp, zero

@@ -75,6 +75,23 @@ static const struct rvc_case rvc_cases[] = {
     { 0xc016, 0x00512023, "c.swsp x5, 0(sp)" },    /* sw x5, 0(x2) */
     { 0xdffe, 0x0ff12e23, "c.swsp x31, 252(sp)" },    /* sw x31, 252(x2) */
     { 0xc082, 0x04012023, "c.swsp x0, 64(sp)" },    /* sw x0, 64(x2) */
+    { 0x2504, 0x00853487, "c.fld f9, 8(x10)" },    /* fld f9, 8(x10) */
+    { 0x3fe0, 0x0f87b407, "c.fld f8, 248(x15)" },    /* fld f8, 248(x15) */
+    { 0x6504, 0x00852487, "c.flw f9, 8(x10)" },    /* flw f9, 8(x10) */
+    { 0x7c7c, 0x07c42787, "c.flw f15, 124(x8)" },    /* flw f15, 124(x8) */
+    { 0xa504, 0x00953427, "c.fsd f9, 8(x10)" },    /* fsd f9, 8(x10) */
+    { 0xa4dc, 0x08f4b427, "c.fsd f15, 136(x9)" },    /* fsd f15, 136(x9) */
+    { 0xe504, 0x00952427, "c.fsw f9, 8(x10)" },    /* fsw f9, 8(x10) */
+    { 0xe3e0, 0x0487a227, "c.fsw f8, 68(x15)" },    /* fsw f8, 68(x15) */
+    { 0x20a2, 0x00813087, "c.fldsp f1, 8(sp)" },    /* fld f1, 8(x2) */
+    { 0x307e, 0x1f813007, "c.fldsp f0, 504(sp)" },    /* fld f0, 504(x2) */
+    { 0x2fb2, 0x10813f87, "c.fldsp f31, 264(sp)" },    /* fld f31, 264(x2) */
+    { 0x60a2, 0x00812087, "c.flwsp f1, 8(sp)" },    /* flw f1, 8(x2) */
+    { 0x707e, 0x0fc12007, "c.flwsp f0, 252(sp)" },    /* flw f0, 252(x2) */
+    { 0xa406, 0x00113427, "c.fsdsp f1, 8(sp)" },    /* fsd f1, 8(x2) */
+    { 0xbffe, 0x1ff13c27, "c.fsdsp f31, 504(sp)" },    /* fsd f31, 504(x2) */
+    { 0xe406, 0x00112427, "c.fswsp f1, 8(sp)" },    /* fsw f1, 8(x2) */
+    { 0xff82, 0x0e012e27, "c.fswsp f0, 252(sp)" },    /* fsw f0, 252(x2) */
     { 0x080c, 0x01010593, "c.addi4spn x11, sp, 16" },    /* addi x11, x2, 16 */
     { 0x100c, 0x02010593, "c.addi4spn x11, sp, 32" },    /* addi x11, x2, 32 */
     { 0x008c, 0x04010593, "c.addi4spn x11, sp, 64" },    /* addi x11, x2, 64 */

@@ -126,6 +126,24 @@ static bool expected_csr(unsigned num, char *buf, size_t len)
     return false;
 }
 
+/* The CSRs of the optional parts, which the harness's plain RV32IMAC hart lacks but which
+ * have names whatever hart asks (csr_name, csr_next: for the disassembler and GDB). */
+static const struct csr_range optional_csrs[] = {
+    { 0x001, 1, "fflags", 0 }, { 0x002, 1, "frm", 0 }, { 0x003, 1, "fcsr", 0 },
+};
+
+static bool expected_name(unsigned num, char *buf, size_t len)
+{
+    for (size_t i = 0; i < sizeof optional_csrs / sizeof optional_csrs[0]; i++) {
+        const struct csr_range *r = &optional_csrs[i];
+        if (num >= r->first && num < r->first + r->count) {
+            snprintf(buf, len, r->name, num - r->first + r->index);
+            return true;
+        }
+    }
+    return expected_csr(num, buf, len);
+}
+
 static bool is_user_counter(unsigned num)
 {
     return (num >= 0xc00 && num <= 0xc1f) || (num >= 0xc80 && num <= 0xc9f);
@@ -915,7 +933,7 @@ START_TEST(test_names_and_enumeration)
     unsigned seen = 0;
     for (unsigned want = 0; want < 4096; want++) {
         char want_name[32], got[32];
-        bool exists = expected_csr(want, want_name, sizeof want_name);
+        bool exists = expected_name(want, want_name, sizeof want_name);
         if (exists) {
             num = csr_next(num);
             ck_assert_msg(num == (int)want, "csr_next gave 0x%03x, want 0x%03x", num, want);
@@ -932,15 +950,16 @@ START_TEST(test_names_and_enumeration)
     }
     ck_assert_int_eq(csr_next(num), -1);
     ck_assert_int_eq(csr_next(4095), -1);
-    ck_assert_uint_eq(seen, 204);   /* 39 single CSRs, 5 x 29 hpm ones, 4 + 16 PMP */
+    ck_assert_uint_eq(seen, 207);   /* 42 single CSRs, 5 x 29 hpm ones, 4 + 16 PMP */
 }
 END_TEST
 
 /* Enumeration may start anywhere, not just at a CSR. */
 START_TEST(test_next_from_anywhere)
 {
-    ck_assert_int_eq(csr_next(-1), CSR_SSTATUS);
-    ck_assert_int_eq(csr_next(0), CSR_SSTATUS);
+    ck_assert_int_eq(csr_next(-1), CSR_FFLAGS);
+    ck_assert_int_eq(csr_next(0), CSR_FFLAGS);
+    ck_assert_int_eq(csr_next(CSR_FCSR), CSR_SSTATUS);
     ck_assert_int_eq(csr_next(CSR_SSTATUS), CSR_SIE);
     ck_assert_int_eq(csr_next(0x107), CSR_SSCRATCH);
     ck_assert_int_eq(csr_next(CSR_PMPADDR0 + 3), CSR_PMPADDR0 + 4);

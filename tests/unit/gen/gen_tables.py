@@ -21,7 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 UNIT = os.path.dirname(HERE)
 ROOT = os.path.dirname(os.path.dirname(UNIT))
 CROSS = "riscv64-unknown-elf-"
-MARCH = ["-march=rv32imac_zicsr_zifencei", "-mabi=ilp32"]
+MARCH = ["-march=rv32imafdc_zicsr_zifencei", "-mabi=ilp32"]
 BASE = 0x80000000
 
 # ---- one of each instruction of cpu/insn_list.h, with extreme and negative immediates ----
@@ -152,6 +152,68 @@ wfi
 sfence.vma x0, x0
 sfence.vma x10, x11
 sfence.vma x31, x0
+flw f1, -4(x2)
+flw f31, 2047(x31)
+fsw f1, -2048(x2)
+fsw f0, 8(x10)
+fmadd.s f1, f2, f3, f4
+fmadd.s f31, f30, f29, f28, rne
+fmsub.s f5, f6, f7, f8, rtz
+fnmsub.s f9, f10, f11, f12, rdn
+fnmadd.s f13, f14, f15, f16, rup
+fadd.s f1, f2, f3
+fadd.s f1, f2, f3, rmm
+fsub.s f4, f5, f6, rne
+fmul.s f7, f8, f9, rtz
+fdiv.s f10, f11, f12, rdn
+fsqrt.s f13, f14
+fsqrt.s f0, f31, rup
+fsgnj.s f1, f2, f3
+fsgnjn.s f4, f5, f6
+fsgnjx.s f7, f8, f9
+fmin.s f10, f11, f12
+fmax.s f13, f14, f15
+fcvt.w.s x5, f6
+fcvt.w.s x5, f6, rtz
+fcvt.wu.s x7, f8, rmm
+fmv.x.w x9, f10
+feq.s x1, f2, f3
+flt.s x4, f5, f6
+fle.s x7, f8, f9
+fclass.s x10, f11
+fcvt.s.w f12, x13
+fcvt.s.w f12, x13, rne
+fcvt.s.wu f14, x15, rdn
+fmv.w.x f16, x17
+fld f1, -4(x2)
+fld f31, 2047(x31)
+fsd f1, -2048(x2)
+fsd f31, 16(x10)
+fmadd.d f1, f2, f3, f4
+fmsub.d f5, f6, f7, f8, rmm
+fnmsub.d f9, f10, f11, f12
+fnmadd.d f13, f14, f15, f16, rtz
+fadd.d f1, f2, f3
+fsub.d f4, f5, f6, rup
+fmul.d f7, f8, f9
+fdiv.d f10, f11, f12, rne
+fsqrt.d f13, f14, rdn
+fsgnj.d f1, f2, f3
+fsgnjn.d f4, f5, f6
+fsgnjx.d f7, f8, f9
+fmin.d f10, f11, f12
+fmax.d f13, f14, f15
+fcvt.s.d f5, f6
+fcvt.s.d f5, f6, rmm
+fcvt.d.s f7, f8
+feq.d x1, f2, f3
+flt.d x4, f5, f6
+fle.d x7, f8, f9
+fclass.d x10, f11
+fcvt.w.d x5, f6, rtz
+fcvt.wu.d x7, f8
+fcvt.d.w f12, x13
+fcvt.d.wu f14, x15
 """
 
 # ---- each RV32C instruction, paired with the 32-bit instruction the spec expands it to ----
@@ -226,6 +288,24 @@ RVC = [
     ("c.swsp x5, 0(sp)", "sw x5, 0(x2)"),
     ("c.swsp x31, 252(sp)", "sw x31, 252(x2)"),
     ("c.swsp x0, 64(sp)", "sw x0, 64(x2)"),
+    # F and D: the floating-point loads and stores
+    ("c.fld f9, 8(x10)", "fld f9, 8(x10)"),
+    ("c.fld f8, 248(x15)", "fld f8, 248(x15)"),
+    ("c.flw f9, 8(x10)", "flw f9, 8(x10)"),
+    ("c.flw f15, 124(x8)", "flw f15, 124(x8)"),
+    ("c.fsd f9, 8(x10)", "fsd f9, 8(x10)"),
+    ("c.fsd f15, 136(x9)", "fsd f15, 136(x9)"),
+    ("c.fsw f9, 8(x10)", "fsw f9, 8(x10)"),
+    ("c.fsw f8, 68(x15)", "fsw f8, 68(x15)"),
+    ("c.fldsp f1, 8(sp)", "fld f1, 8(x2)"),
+    ("c.fldsp f0, 504(sp)", "fld f0, 504(x2)"),
+    ("c.fldsp f31, 264(sp)", "fld f31, 264(x2)"),
+    ("c.flwsp f1, 8(sp)", "flw f1, 8(x2)"),
+    ("c.flwsp f0, 252(sp)", "flw f0, 252(x2)"),
+    ("c.fsdsp f1, 8(sp)", "fsd f1, 8(x2)"),
+    ("c.fsdsp f31, 504(sp)", "fsd f31, 504(x2)"),
+    ("c.fswsp f1, 8(sp)", "fsw f1, 8(x2)"),
+    ("c.fswsp f0, 252(sp)", "fsw f0, 252(x2)"),
     # single bits of every immediate field, so that two swapped bits cannot hide
     ("c.addi4spn x11, sp, 16", "addi x11, x2, 16"),
     ("c.addi4spn x11, sp, 32", "addi x11, x2, 32"),
@@ -361,6 +441,14 @@ def reg(s):
     return int(s[1:])
 
 
+def freg(s):
+    assert re.fullmatch(r"f\d+", s), s
+    return int(s[1:])
+
+
+ROUNDING = {"rne": 0, "rtz": 1, "rdn": 2, "rup": 3, "rmm": 4}
+
+
 def s32(v):
     v &= 0xffffffff
     return v - (1 << 32) if v & 0x80000000 else v
@@ -418,6 +506,29 @@ def fields(fmt, pc, ops):
         return 0, reg(p[0]), reg(p[1]), 0, "F_RS1 | F_RS2", ", ".join(p)
     if fmt == "NONE":
         return 0, 0, 0, 0, "0", ""
+    # F and D: objdump prints the rounding mode unless it is dyn; the imm column holds
+    # the memory offset for loads and stores (the rm and rs3 fields are checked by the
+    # disassembly text)
+    if fmt in ("FL", "FS"):
+        m = re.fullmatch(r"(-?\d+)\((x\d+)\)", p[1])
+        imm, rs1 = int(m.group(1)), reg(m.group(2))
+        text = ", ".join(p)
+        if fmt == "FS":
+            return 0, rs1, freg(p[0]), imm, "F_RS1 | F_RS2 | F_IMM", text
+        return freg(p[0]), rs1, 0, imm, "F_RD | F_RS1 | F_IMM", text
+    text = ", ".join(p)
+    if p and p[-1] in ROUNDING:
+        p = p[:-1]
+    if fmt in ("FR", "FR2", "FR4"):
+        return freg(p[0]), freg(p[1]), freg(p[2]), 0, "F_RD | F_RS1 | F_RS2", text
+    if fmt in ("FR1", "FR1N"):
+        return freg(p[0]), freg(p[1]), 0, 0, "F_RD | F_RS1", text
+    if fmt in ("FXF", "FXFN"):
+        return reg(p[0]), freg(p[1]), 0, 0, "F_RD | F_RS1", text
+    if fmt in ("FFX", "FFXN"):
+        return freg(p[0]), reg(p[1]), 0, 0, "F_RD | F_RS1", text
+    if fmt == "FCMP":
+        return reg(p[0]), freg(p[1]), freg(p[2]), 0, "F_RD | F_RS1 | F_RS2", text
     raise ValueError(fmt)
 
 
