@@ -14,6 +14,7 @@
 #include "cpu/csr_defs.h"
 #include "cpu/disasm.h"
 #include "cpu/hart_state.h"
+#include "cpu/mmu.h"
 
 /* csr_op kinds: funct3 & 3 of the CSR instructions. */
 enum { CSR_KIND_RW = 1, CSR_KIND_RS = 2, CSR_KIND_RC = 3 };
@@ -268,7 +269,16 @@ static void wr_plain(struct hart *h, unsigned num, uint32_t v)
     *r = v & mask;
 }
 
-/* ---- PMP: values held with the spec's WARL and lock rules, not enforced ---- */
+/* ---- PMP: values with the spec's WARL and lock rules; checked by cpu/pmp.c ---- */
+
+/* The rules changed: what the TLB holds was allowed under the old ones. The running
+ * block is left (a CSR write ends it; leave makes the JIT look up afresh). */
+static void pmp_changed(struct hart *h)
+{
+    pmp_update(h);
+    tlb_flush(h);
+    h->leave = true;
+}
 
 static uint32_t rd_pmpcfg(struct hart *h, unsigned num)
 {
@@ -288,6 +298,7 @@ static void wr_pmpcfg(struct hart *h, unsigned num, uint32_t v)
             cfg &= (uint8_t)~PMP_W;
         h->pmpcfg[first + i] = cfg & (uint8_t)~0x60; /* bits 6:5 are zero */
     }
+    pmp_changed(h);
 }
 
 static uint32_t rd_pmpaddr(struct hart *h, unsigned num) { return h->pmpaddr[num - CSR_PMPADDR0]; }
@@ -301,6 +312,7 @@ static void wr_pmpaddr(struct hart *h, unsigned num, uint32_t v)
     if (i < 15 && (h->pmpcfg[i + 1] & PMP_L) && (h->pmpcfg[i + 1] & PMP_A) == PMP_A_TOR)
         return;
     h->pmpaddr[i] = v;
+    pmp_changed(h);
 }
 
 /* ---- F and D: fflags, frm, fcsr (csr_op checks that FS is not Off) ---- */

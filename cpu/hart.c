@@ -9,6 +9,7 @@
 #include "cpu/exec.h"
 #include "cpu/jit/jit.h"
 #include "cpu/hart_state.h"
+#include "cpu/mmu.h"
 
 #define MISA_RV32IMAC_SU (MISA_MXL_32 | MISA_EXT('I') | MISA_EXT('M') | MISA_EXT('A') | \
                           MISA_EXT('C') | MISA_EXT('S') | MISA_EXT('U'))
@@ -75,6 +76,7 @@ void hart_reset(struct hart *h)
         h->pmpcfg[i] = 0;
         h->pmpaddr[i] = 0;
     }
+    pmp_update(h);
     h->last_trap.valid = false;     /* no trap loop carries over a reset */
     /* irq_lines are wires from devices: a reset of the hart does not change them. */
     tlb_flush(h);

@@ -81,6 +81,17 @@ struct block_cache;
 struct block;
 struct jit;
 
+/* PMP (cpu/pmp.c): the rules that pmpcfg[] and pmpaddr[] describe, decoded by
+ * pmp_update() after every write to them, in entry order. Derived state: whoever
+ * restores pmpcfg and pmpaddr calls pmp_update(). */
+struct pmp {
+    uint8_t nrules;
+    struct pmp_rule {
+        uint64_t lo, hi;            /* [lo, hi): the physical bytes it matches */
+        uint8_t perm;               /* pmpcfg's R, W, X and L */
+    } rules[16];
+};
+
 /* F and D (cpu/fpu.c): the registers and fcsr. A single lives NaN-boxed in the low half
  * of its register (the upper 32 bits all ones). */
 struct fpu {
@@ -152,6 +163,7 @@ struct hart {
     uint64_t instret_frozen, cycle_frozen;
     uint8_t pmpcfg[16];
     uint32_t pmpaddr[16];
+    struct pmp pmp;             /* decoded from pmpcfg and pmpaddr */
     bool csr_debug_write;       /* the CSR write in progress is a debugger's, not an
                                    instruction's: no retire follows it */
     struct fpu fpu;

@@ -5,7 +5,10 @@
  * Choices where the spec leaves one (see docs/architecture.md):
  *  - A and D are set by hardware (Svadu behaviour), atomically with the permission check:
  *    the emulator is single-threaded per machine, so walk-check-update is one step.
- *  - PMP registers hold values but accesses are not checked against them.
+ *  - PMP (cpu/pmp.c) is checked here, on everything that misses the TLB: the access's
+ *    physical bytes at its effective privilege, and page-table entries as S-mode's
+ *    reads (and A/D updates as its writes). A page enters the TLB only if PMP treats it
+ *    alike throughout.
  *  - Misaligned loads and stores are done in hardware, byte by byte; a fault in any part
  *    stops the whole access before anything is written, with tval = the address of the
  *    byte that faulted.
@@ -39,19 +42,22 @@ void tlb_flush(struct hart *h)
 /*
  * The contexts a translation depends on. Loads and stores: the effective privilege
  * (MPRV borrows MPP's), SUM and MXR; fetches: the privilege. Where nothing is translated
- * (M-mode, or satp Bare) every context is the same identity map, context 3.
+ * (M-mode, or satp Bare) every context is the same identity map, context 3, unless PMP
+ * is checked: it treats M-mode apart, so S and U keep their own contexts under Bare
+ * (the same numbers as translated ones, which never meet: a change of satp flushes).
  */
 void tlb_set_context(struct hart *h)
 {
     bool bare = !(h->satp & SATP_MODE_SV32);
+    bool pmp = h->features & HART_PMP;
     unsigned data = h->priv;
     if (h->priv == PRIV_M && (h->mstatus & MSTATUS_MPRV))
         data = (h->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT;
-    if (bare || data == PRIV_M)
+    if ((bare && !pmp) || data == PRIV_M)
         data = PRIV_M;
-    else
+    else if (!bare)
         data |= (h->mstatus & MSTATUS_SUM ? 4u : 0) | (h->mstatus & MSTATUS_MXR ? 8u : 0);
-    unsigned exec = bare ? PRIV_M : h->priv;
+    unsigned exec = bare && !pmp ? PRIV_M : h->priv;
     h->tlb_tag_data = data << 20;
     h->tlb_ix_data = data << 4;
     h->tlb_tag_exec = exec << 20;
@@ -135,7 +141,8 @@ static trap_t walk_table(struct hart *h, uint32_t va, enum mmu_access kind, stru
             if (!mem)
                 return access_fault;
             memcpy(&pte, mem, 4);
-        } else if (!bus_read(h->bus, (uint32_t)pte_addr, 4, &pte)) {
+        } else if (!pmp_allows(h, (uint32_t)pte_addr, 4, ACC_READ, PRIV_S) ||
+                   !bus_read(h->bus, (uint32_t)pte_addr, 4, &pte)) {
             return access_fault;
         }
         w->read_pte[w->levels++] = pte;
@@ -193,18 +200,22 @@ static inline trap_t walk(struct hart *h, uint32_t va, enum mmu_access kind, str
     return t;
 }
 
-/* Is there something at pa that can take this kind of access? Checked before any A/D
- * bit is set, so that an access fault leaves the page table alone. */
-static bool phys_present(struct hart *h, uint32_t pa, enum mmu_access kind)
+/* May the `len` bytes at pa take this kind of access: is there something there that can,
+ * and does PMP let the access's privilege? Checked before any A/D bit is set, so that an
+ * access fault leaves the page table alone. */
+static bool phys_present(struct hart *h, uint32_t pa, unsigned len, enum mmu_access kind)
 {
     const struct bus_region *r = bus_find(h->bus, pa);
-    return r && !(kind == ACC_WRITE && r->host && !r->writable);
+    return r && !(kind == ACC_WRITE && r->host && !r->writable) &&
+           pmp_allows(h, pa, len, kind, effective_priv(h, kind));
 }
 
-/* Set the walk's A/D bits: the access is going ahead. */
+/* Set the walk's A/D bits: the access is going ahead. The update is S-mode's write of
+ * the entry, which PMP must allow. */
 static trap_t commit(struct hart *h, const struct walk *w, enum mmu_access kind, uint32_t va)
 {
-    if (w->pte_set && !bus_write(h->bus, w->pte_addr, 4, w->pte | w->pte_set))
+    if (w->pte_set && (!pmp_allows(h, w->pte_addr, 4, ACC_WRITE, PRIV_S) ||
+                       !bus_write(h->bus, w->pte_addr, 4, w->pte | w->pte_set)))
         return trap_make(access_fault_cause[kind], va);
     return TRAP_NONE;
 }
@@ -224,7 +235,7 @@ trap_t mmu_translate(struct hart *h, uint32_t va, enum mmu_access kind, uint32_t
     trap_t t = walk(h, va, kind, &w, false);
     if (trap_raised(t))
         return t;
-    if (!phys_present(h, w.pa, kind))
+    if (!phys_present(h, w.pa, 4, kind))
         return trap_make(access_fault_cause[kind], va);
     t = commit(h, &w, kind, va);
     *pa = w.pa;
@@ -239,6 +250,8 @@ static void tlb_fill(struct hart *h, enum mmu_access kind, uint32_t va, uint32_t
         return;                 /* watchpoints: every access must reach the slow path */
     if (kind == ACC_WRITE && bus_is_code(h->bus, pa))
         return;
+    if (!pmp_page_uniform(h, pa))
+        return;                 /* PMP's answer differs within the page: ask every time */
     uint8_t *host = bus_host_ptr(h->bus, pa & ~PAGE_MASK, PAGE_SIZE, kind == ACC_WRITE);
     if (!host)
         return;
@@ -272,9 +285,10 @@ static trap_t translate_span(struct hart *h, uint32_t va, unsigned size, enum mm
         t = walk(h, last & ~PAGE_MASK, kind, &w[1], false);
     if (trap_raised(t))
         return t;
-    if (!phys_present(h, w[0].pa, kind))
+    unsigned first = two ? PAGE_SIZE - (va & PAGE_MASK) : size;
+    if (!phys_present(h, w[0].pa, first, kind))
         return trap_make(access_fault_cause[kind], va);
-    if (two && !phys_present(h, w[1].pa, kind))
+    if (two && !phys_present(h, w[1].pa, size - first, kind))
         return trap_make(access_fault_cause[kind], last & ~PAGE_MASK);
     t = commit(h, &w[0], kind, va);
     if (!trap_raised(t) && two)
@@ -404,15 +418,18 @@ trap_t mmu_fetch_slow(struct hart *h, uint32_t pc, uint32_t *raw)
     trap_t t = walk(h, pc, ACC_EXEC, &w[0], false);
     if (trap_raised(t))
         return t;
-    if (!bus_read(h->bus, w[0].pa, 2, &lo))
+    if (!pmp_allows(h, w[0].pa, 2, ACC_EXEC, h->priv) || !bus_read(h->bus, w[0].pa, 2, &lo))
         return trap_make(CAUSE_FETCH_ACCESS, pc);
     bool two = (lo & 3) == 3;
     if (two) {
-        /* The second parcel may be in the next page, or in the same one. */
+        /* The second parcel may be in the next page, or in the same one (where PMP must
+         * allow the instruction as one access). */
         t = walk(h, pc + 2, ACC_EXEC, &w[1], false);
         if (trap_raised(t))
             return t;
-        if (!bus_read(h->bus, w[1].pa, 2, &hi))
+        bool same = w[1].pa == w[0].pa + 2;
+        if (!pmp_allows(h, same ? w[0].pa : w[1].pa, same ? 4 : 2, ACC_EXEC, h->priv) ||
+            !bus_read(h->bus, w[1].pa, 2, &hi))
             return trap_make(CAUSE_FETCH_ACCESS, pc + 2);
     }
     t = commit(h, &w[0], ACC_EXEC, pc);

@@ -144,6 +144,15 @@ static inline const uint8_t *mmu_code_host(const struct hart *h, uint32_t pc)
     return NULL;
 }
 
+/* PMP (cpu/pmp.c). May an access of `kind` by privilege `priv` to [pa, pa + len) go
+ * ahead? Always, on a hart without HART_PMP. */
+bool pmp_allows(const struct hart *h, uint32_t pa, unsigned len, enum mmu_access kind,
+                unsigned priv);
+/* Do the rules treat every byte of pa's page alike (so the TLB may hold it)? */
+bool pmp_page_uniform(const struct hart *h, uint32_t pa);
+/* Decode pmpcfg and pmpaddr into h->pmp (after any change to them). */
+void pmp_update(struct hart *h);
+
 /* Drop store translations that reach the physical page at host address `page`: code
  * was decoded from it, and stores there must take the slow path from now on. */
 void tlb_forget_store_page(struct hart *h, const uint8_t *page);

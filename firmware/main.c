@@ -46,6 +46,27 @@ int fw_in_ram(uint32_t base, uint32_t len)
                         base - p->ram_base <= p->ram_size - len);
 }
 
+extern uint8_t _fw_end[];                       /* firmware.ld */
+
+/*
+ * PMP, as OpenSBI sets it up: S and U get no access to the CLINT (entry 0: the machine
+ * timer and the IPIs are the firmware's) and to the firmware's own memory (entry 1: its
+ * code, data and stacks, rounded up to a power of two), and everything else (entry 15,
+ * NAPOT with an all-ones address: the whole physical address space, RWX). No entry is
+ * locked, so M-mode is held to none. Without entry 15, S and U could touch nothing.
+ */
+static void pmp_setup(void)
+{
+    uint32_t fw_size = 4096;
+    while (fw_size < (uint32_t)(uintptr_t)_fw_end - MEMMAP_RAM_BASE)
+        fw_size <<= 1;
+    w_pmpaddr0(pmp_napot(MEMMAP_CLINT_BASE, MEMMAP_CLINT_SIZE));
+    w_pmpaddr1(pmp_napot(MEMMAP_RAM_BASE, fw_size));
+    w_pmpaddr15(0xffffffffu);
+    w_pmpcfg0(PMP_NAPOT | (uint32_t)PMP_NAPOT << 8);                /* 0, 1: nothing */
+    w_pmpcfg3((uint32_t)(PMP_NAPOT | PMP_R | PMP_W | PMP_X) << 24); /* 15: everything */
+}
+
 /* What the firmware sets on each hart before any S-mode code runs on it. */
 static void hart_setup(void)
 {
@@ -53,10 +74,7 @@ static void hart_setup(void)
     w_mideleg(DELEGATED_INTERRUPTS);
     /* S-mode (and U-mode, if S allows it in scounteren) may read every counter. */
     w_mcounteren(0xffffffffu);
-    /* PMP: with no entry, S and U could touch no memory at all. One entry, NAPOT with
-     * an all-ones address, covers the whole physical address space, RWX. */
-    w_pmpaddr0(0xffffffffu);
-    w_pmpcfg0(PMP_NAPOT | PMP_R | PMP_W | PMP_X);
+    pmp_setup();
     /* Sstc: S-mode may program its timer itself (stimecmp), as Linux does when the
      * device tree lists sstc; the firmware's set_timer uses stimecmp too (sbi_time.c). */
     if (fw_platform.has_sstc)

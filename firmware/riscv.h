@@ -124,13 +124,22 @@ static inline void fp_clear(int with_d)
  * read. */
 static inline void w_mcounteren(uint32_t x) { CSR_WRITE(mcounteren, x); }
 
-/* pmpcfg0 and pmpaddr0: the first physical-memory-protection entry. */
+/* Physical memory protection: 16 entries, pmpcfg0..3 four one-byte configurations
+ * each, pmpaddr0..15 an address each (bits 33:2). A NAPOT entry's address is the
+ * region's base >> 2 with (size >> 3) - 1 added (size a power of two, base aligned). */
 #define PMP_R     0x01
 #define PMP_W     0x02
 #define PMP_X     0x04
 #define PMP_NAPOT 0x18                  /* naturally aligned power-of-two region */
+static inline uint32_t pmp_napot(uint32_t base, uint32_t size)
+{
+    return (base >> 2) | ((size >> 3) - 1);
+}
 static inline void w_pmpcfg0(uint32_t x) { CSR_WRITE(pmpcfg0, x); }
+static inline void w_pmpcfg3(uint32_t x) { CSR_WRITE(pmpcfg3, x); }
 static inline void w_pmpaddr0(uint32_t x) { CSR_WRITE(pmpaddr0, x); }
+static inline void w_pmpaddr1(uint32_t x) { CSR_WRITE(pmpaddr1, x); }
+static inline void w_pmpaddr15(uint32_t x) { CSR_WRITE(pmpaddr15, x); }
 
 /* menvcfgh, the high half of menvcfg on RV32: STCE (bit 63 of menvcfg) lets S-mode use
  * stimecmp. stimecmp, stimecmph: the supervisor timer compare of the Sstc extension;

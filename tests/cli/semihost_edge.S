@@ -83,6 +83,10 @@ _start:
 
     /* 6: from U-mode, without userspace=on: a breakpoint */
     li      s10, 6
+    li      t0, -1                  /* PMP: U and S may reach all memory */
+    csrw    pmpaddr0, t0
+    li      t0, 0x1f                /* NAPOT, R W X */
+    csrw    pmpcfg0, t0
     la      t0, user
     csrw    mepc, t0
     li      t0, 3 << 11

@@ -241,6 +241,31 @@ uint64_t fz_fp_value(struct fz_rng *r)
     }
 }
 
+void fz_setup_pmp(struct fz_rng *r, struct hart *h, uint32_t ram_size)
+{
+    uint32_t cfg[4] = { 0 };
+    if (fz_chance(r, 7, 8)) {           /* entry 15: everything, as firmware sets it up */
+        hart_csr_set(h, CSR_PMPADDR0 + 15, 0xffffffffu);
+        cfg[3] = (uint32_t)(PMP_A_NAPOT | PMP_R | PMP_W | PMP_X) << 24;
+    }
+    for (unsigned n = fz_below(r, 5); n > 0; n--) {
+        unsigned i = fz_below(r, 15);
+        uint32_t base = fz_reg_value(r, ram_size) >> 2, addr;
+        switch (fz_below(r, 3)) {
+        case 0:  addr = base; break;                                    /* NA4, TOR */
+        case 1:  addr = (base & ~0x3ffu) | 0x1ffu; break;               /* a 4 KiB page */
+        default: addr = base | ((1u << fz_below(r, 16)) - 1); break;    /* any NAPOT */
+        }
+        uint8_t c = (uint8_t)(fz_u32(r) & 0x1f);
+        if (fz_chance(r, 1, 16))
+            c |= PMP_L;                                                 /* M-mode too */
+        hart_csr_set(h, (uint16_t)(CSR_PMPADDR0 + i), addr);
+        cfg[i / 4] |= (uint32_t)c << (8 * (i % 4));
+    }
+    for (unsigned k = 0; k < 4; k++)
+        hart_csr_set(h, (uint16_t)(CSR_PMPCFG0 + k), cfg[k]);
+}
+
 uint32_t fz_insn32(struct fz_rng *r)
 {
     /* One in four a floating-point instruction (there are as many of them as of all the

@@ -22,6 +22,8 @@
 #include "devices/chardev.h"
 #include "devices/machine.h"
 
+struct hart;
+
 /* ---- a seeded generator (splitmix64: tiny, fast, good enough for test inputs) ---- */
 
 struct fz_rng {
@@ -87,6 +89,10 @@ void fz_disk_fini(struct fz_disk *d);
 /* A real 32-bit encoding: a random line of insn_table[] with random fields; CSR numbers
  * are picked among the CSRs that exist about half of the time. */
 uint32_t fz_insn32(struct fz_rng *r);
+/* PMP rules for a random machine: mostly entry 15 open to everyone (as firmware leaves
+ * it), and a few random rules in front of it (pages, NAPOT ranges, NA4/TOR words in RAM
+ * or at devices; now and then locked). */
+void fz_setup_pmp(struct fz_rng *r, struct hart *h, uint32_t ram_size);
 /* A value for a floating-point register (NaN-boxed singles, doubles, specials). */
 uint64_t fz_fp_value(struct fz_rng *r);
 /* A 16-bit parcel that rvc_expand() accepts (a real compressed instruction), or a random

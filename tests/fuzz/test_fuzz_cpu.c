@@ -209,10 +209,7 @@ static void setup_csrs(struct fz_rng *r, struct episode *ep)
     hart_csr_set(h, CSR_SCOUNTEREN, fz_u32(r));
     if (fz_chance(r, 1, 4))
         hart_csr_set(h, CSR_MIP, fz_u32(r));
-    for (unsigned i = 0; i < 4; i++)
-        hart_csr_set(h, (uint16_t)(CSR_PMPCFG0 + i), fz_u32(r));
-    for (unsigned i = 0; i < 16; i++)
-        hart_csr_set(h, (uint16_t)(CSR_PMPADDR0 + i), fz_u32(r));
+    fz_setup_pmp(r, h, ram);
 }
 
 /*

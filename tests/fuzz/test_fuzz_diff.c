@@ -308,6 +308,7 @@ static void setup_csrs(struct fz_rng *r, struct board *b)
         hart_csr_set(h, CSR_MIP, fz_u32(r));
     if (fz_chance(r, 1, 4))
         hart_csr_set(h, CSR_MCOUNTINHIBIT, fz_below(r, 8));
+    fz_setup_pmp(r, h, b->ram_size);
 }
 
 /* A register value: mostly what fuzz.cpu uses, sometimes a page this board's code is in

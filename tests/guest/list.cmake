@@ -28,6 +28,8 @@ set(RVBOX_GUEST_TESTS
   rv32ud              # D: the same, and singles NaN-boxed in the 64-bit registers
   priv_fp             # mstatus.FS: Off traps, Initial/Clean become Dirty, SD; misa F D
   nofp                # -cpu rv32,d=off and f=off: what is missing traps (two runs)
+  priv_pmp            # PMP enforced: OFF/TOR/NA4/NAPOT, RWX, priority, L, MPRV, walks
+  nopmp               # -cpu rv32,pmp=false: nothing checked
 )
 
 # The tests built with F and D (-march=rv32imafdc_zicsr_zifencei).
@@ -36,6 +38,7 @@ set(RVBOX_GUEST_FP_TESTS rv32uf rv32ud priv_fp nofp)
 # Extra rvbox arguments of a test, run once per entry of RVBOX_GUEST_VARIANTS_<name>
 # (a name for the ctest, then its arguments, ;-separated as one string each).
 set(RVBOX_GUEST_VARIANTS_nofp "nod|-cpu|rv32,d=off" "nof|-cpu|rv32,f=off")
+set(RVBOX_GUEST_VARIANTS_nopmp "off|-cpu|rv32,pmp=false")
 
 # The tests that run with a disk in virtio slot 0: the image make_block_disk.sh makes at
 # build time, opened read-only so that the runs on both engines can share it.

@@ -6,7 +6,7 @@
  *    name the CSR.
  *  - unknown CSRs are illegal instructions: a custom number (0x7c0), and menvcfg (0x30a),
  *    which rvbox does not implement (see the last case).
- *  - PMP (held, not enforced by rvbox): pmpaddr holds 32 bits, pmpcfg one byte per
+ *  - PMP (enforced: priv_pmp.S tests that): pmpaddr holds 32 bits, pmpcfg one byte per
  *    entry; R = 0 with W = 1 is reserved and never reads back; bits 6:5 read 0; a locked
  *    entry (L) ignores writes to its pmpcfg byte and pmpaddr, and a locked TOR entry also
  *    locks the pmpaddr below it. Locked entries here match nothing (A = OFF, or an empty

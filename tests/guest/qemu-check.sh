@@ -50,6 +50,12 @@
 #                       register (feq.s on a signalling NaN) leaves FS Clean (the spec:
 #                       fflags changed, so Dirty; Spike agrees with rvbox)
 #   nofp            1   rvbox runs it with -cpu rv32,d=off and f=off; here QEMU's hart has D
+#   priv_pmp        1   an mret to S-mode with no PMP entry is an illegal instruction at the
+#                       mret (the spec: the mret completes, the fetch at its target faults);
+#                       also the write that sets a PTE's A bit is not checked against PMP
+#                       (24: the spec says it is); every other case agrees
+#   nopmp           101 rvbox runs it with -cpu rv32,pmp=false; here PMP is on (and with
+#                       pmp=false QEMU has no PMP registers: case 2)
 #   block_vm        127 case 27 traps: a hardware A-bit update that rewrites code is not
 #                       seen by the next run of that code, even after fence.i (a stale
 #                       translation block); 30.. count instructions (instret, as above)
@@ -72,6 +78,8 @@ known() {
     block_vm) echo 127 ;;
     priv_fp) echo 15 ;;
     nofp) echo 1 ;;
+    priv_pmp) echo 1 ;;
+    nopmp) echo 101 ;;
     *) echo 0 ;;
     esac
 }

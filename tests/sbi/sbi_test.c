@@ -604,6 +604,24 @@ static void test_delegation(void)
     traps.expect_exception = 0;
     check(ok, "delegation: a misaligned load is done in hardware or goes to S-mode");
 
+    /* PMP, as OpenSBI sets it: the firmware's memory and the CLINT are M-mode's alone
+     * (a load access fault), the rest of RAM is S-mode's. */
+    static const struct { const char *name; uint32_t addr; } guarded[] = {
+        { "pmp: the firmware's memory is M-mode's", MEMMAP_RAM_BASE },
+        { "pmp: the CLINT's mtime is M-mode's", MEMMAP_CLINT_BASE + 0xbff8 },
+        { "pmp: the CLINT's msip is M-mode's", MEMMAP_CLINT_BASE },
+    };
+    for (unsigned i = 0; i < sizeof guarded / sizeof guarded[0]; i++) {
+        traps.expect_exception = 1;
+        traps.scause = ~0u;
+        (void)*(volatile uint32_t *)(uintptr_t)guarded[i].addr;
+        check_eq(guarded[i].name, traps.scause, 5);
+        traps.expect_exception = 0;
+    }
+    traps.scause = ~0u;
+    (void)*(volatile uint32_t *)(uintptr_t)(dt.ram_base + dt.ram_size - 4);
+    check(traps.scause == ~0u, "pmp: the top of RAM is S-mode's");
+
     /* mcounteren: S-mode reads cycle, time and instret (a trap here fails the run). */
     uint32_t c0 = csr_read(cycle), i0 = csr_read(instret);
     uint64_t t0 = now();

@@ -43,6 +43,10 @@ _start:
     or      t0, t0, t1
     csrw    satp, t0
     sfence.vma
+    li      t0, -1                      /* PMP: S-mode may reach all memory */
+    csrw    pmpaddr0, t0
+    li      t0, 0x1f                    /* NAPOT, R W X */
+    csrw    pmpcfg0, t0
     li      t0, 3 << 11                 /* mstatus.MPP = S */
     csrc    mstatus, t0
     li      t0, 1 << 11
