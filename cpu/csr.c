@@ -169,10 +169,96 @@ static void wr_sstatus(struct hart *h, unsigned num, uint32_t v)
 static uint32_t rd_misa(struct hart *h, unsigned num) { (void)num; return h->misa; }
 
 static uint32_t rd_mip(struct hart *h, unsigned num) { (void)num; return hart_pending_irqs(h); }
+/* ---- Sstc: stimecmp, and STIP following it while menvcfg.STCE is set ---- */
+
+static bool stce(const struct hart *h)
+{
+    return (h->features & HART_SSTC) && (h->sstc.menvcfgh & MENVCFGH_STCE);
+}
+
+/* STIP = time >= stimecmp, while STCE is set (else STIP is M-mode's to write, as
+ * without Sstc). Called when stimecmp or STCE change, and by the machine between runs
+ * (hart_timer_update), which ends each run at hart_timer_deadline. */
+static void sstc_update(struct hart *h)
+{
+    if (!stce(h))
+        return;
+    uint32_t mip = read_time(h) >= h->sstc.stimecmp ? h->mip | MIP_STIP : h->mip & ~MIP_STIP;
+    if (mip != h->mip) {
+        h->mip = mip;
+        h->leave = true;
+    }
+}
+
+void hart_timer_update(struct hart *h)
+{
+    sstc_update(h);
+}
+
+uint64_t hart_timer_deadline(const struct hart *h)
+{
+    /* One that has passed but is not signalled yet still counts (it is due). */
+    return stce(h) && !(h->mip & MIP_STIP) ? h->sstc.stimecmp : UINT64_MAX;
+}
+
+/* A new deadline: the machine must end the run there, so it sizes the run again. */
+static void timer_moved(struct hart *h)
+{
+    sstc_update(h);
+    h->yield = true;
+    h->leave = true;
+}
+
+static uint32_t rd_stimecmp(struct hart *h, unsigned num)
+{
+    return (uint32_t)(num == CSR_STIMECMP ? h->sstc.stimecmp : h->sstc.stimecmp >> 32);
+}
+
+static void wr_stimecmp(struct hart *h, unsigned num, uint32_t v)
+{
+    uint64_t t = h->sstc.stimecmp;
+    h->sstc.stimecmp = num == CSR_STIMECMP ? (t & ~0xffffffffull) | v
+                                           : (t & 0xffffffffull) | (uint64_t)v << 32;
+    if (stce(h))
+        timer_moved(h);
+}
+
+/* menvcfg, menvcfgh, senvcfg (privileged spec 1.12, 3.1.18 and 4.1.4): FIOM in the low
+ * halves (no CMO extension), STCE in menvcfgh with Sstc (no Svpbmt: PBMTE stays 0). */
+static uint32_t rd_envcfg(struct hart *h, unsigned num)
+{
+    switch (num) {
+    case CSR_MENVCFG:  return h->menvcfg;
+    case CSR_MENVCFGH: return h->sstc.menvcfgh;
+    default:           return h->senvcfg;
+    }
+}
+
+static void wr_envcfg(struct hart *h, unsigned num, uint32_t v)
+{
+    switch (num) {
+    case CSR_MENVCFG:
+        h->menvcfg = v & ENVCFG_FIOM;
+        break;
+    case CSR_MENVCFGH: {
+        bool was = stce(h);
+        h->sstc.menvcfgh = v & (h->features & HART_SSTC ? MENVCFGH_STCE : 0);
+        if (stce(h) != was)
+            timer_moved(h);         /* STIP follows stimecmp from now on, or stops */
+        break;
+    }
+    default:
+        h->senvcfg = v & ENVCFG_FIOM;
+        break;
+    }
+}
+
 static void wr_mip(struct hart *h, unsigned num, uint32_t v)
 {
     (void)num;
-    h->mip = (h->mip & ~MIP_S_MASK) | (v & MIP_S_MASK);
+    /* With STCE, STIP is the timer's, not software's. */
+    uint32_t mask = stce(h) ? MIP_S_MASK & ~MIP_STIP : MIP_S_MASK;
+    h->mip = (h->mip & ~mask) | (v & mask);
     h->leave = true;
 }
 
@@ -378,6 +464,9 @@ static const struct csr_desc csr_table[] = {
     ONE(CSR_STVAL, "stval", rd_plain, wr_plain),
     ONE(CSR_SIP, "sip", rd_sip, wr_sip),
     ONE(CSR_SATP, "satp", rd_satp, wr_satp),
+    ONE(CSR_SENVCFG, "senvcfg", rd_envcfg, wr_envcfg),
+    ONE_IF(HART_SSTC, CSR_STIMECMP, "stimecmp", rd_stimecmp, wr_stimecmp),
+    ONE_IF(HART_SSTC, CSR_STIMECMPH, "stimecmph", rd_stimecmp, wr_stimecmp),
     /* machine trap setup and handling */
     ONE(CSR_MSTATUS, "mstatus", rd_mstatus, wr_mstatus),
     ONE(CSR_MISA, "misa", rd_misa, wr_ignore),
@@ -386,7 +475,9 @@ static const struct csr_desc csr_table[] = {
     ONE(CSR_MIE, "mie", rd_mie, wr_mie),
     ONE(CSR_MTVEC, "mtvec", rd_plain, wr_plain),
     ONE(CSR_MCOUNTEREN, "mcounteren", rd_plain, wr_plain),
+    ONE(CSR_MENVCFG, "menvcfg", rd_envcfg, wr_envcfg),
     ONE(CSR_MSTATUSH, "mstatush", rd_zero, wr_ignore),
+    ONE(CSR_MENVCFGH, "menvcfgh", rd_envcfg, wr_envcfg),
     ONE(CSR_MCOUNTINHIBIT, "mcountinhibit", rd_mcountinhibit, wr_mcountinhibit),
     { CSR_MHPMEVENT3, CSR_MHPMEVENT31, "mhpmevent%u", 3, rd_zero, wr_ignore, 0 },
     ONE(CSR_MSCRATCH, "mscratch", rd_plain, wr_plain),
@@ -475,6 +566,10 @@ trap_t csr_op(struct hart *h, uint32_t insn, unsigned num, unsigned kind, uint32
         return illegal;
     if (num <= CSR_FCSR && !(h->mstatus & MSTATUS_FS))
         return illegal;             /* the floating-point unit is Off */
+    /* stimecmp below M-mode: with menvcfg.STCE, and mcounteren.TM as for time (QEMU) */
+    if ((num == CSR_STIMECMP || num == CSR_STIMECMPH) && h->priv < PRIV_M &&
+        (!stce(h) || !(h->mcounteren & (1u << COUNT_TM))))
+        return illegal;
 
     uint32_t value = d->read(h, num);
     /* A read-modify-write of mip works on the software-writable bits, not the lines. */

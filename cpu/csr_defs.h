@@ -15,6 +15,8 @@
 #define CSR_STVEC          0x105
 #define CSR_SCOUNTEREN     0x106
 #define CSR_SENVCFG        0x10a
+#define CSR_STIMECMP       0x14d
+#define CSR_STIMECMPH      0x15d
 #define CSR_SSCRATCH       0x140
 #define CSR_SEPC           0x141
 #define CSR_SCAUSE         0x142
@@ -29,7 +31,9 @@
 #define CSR_MIE            0x304
 #define CSR_MTVEC          0x305
 #define CSR_MCOUNTEREN     0x306
+#define CSR_MENVCFG        0x30a
 #define CSR_MSTATUSH       0x310
+#define CSR_MENVCFGH       0x31a
 #define CSR_MCOUNTINHIBIT  0x320
 #define CSR_MHPMEVENT3     0x323
 #define CSR_MHPMEVENT31    0x33f
@@ -128,6 +132,10 @@
 /* misa: MXL = 1 (32-bit) and the extension letters. */
 #define MISA_MXL_32  (1u << 30)
 #define MISA_EXT(c)  (1u << ((c) - 'A'))
+
+/* menvcfg, senvcfg: FIOM (fences on I/O order memory too); menvcfgh: STCE (Sstc) */
+#define ENVCFG_FIOM        (1u << 0)
+#define MENVCFGH_STCE      (1u << 31)
 
 /* mstatus.FS and XS values */
 #define MSTATUS_FS_INITIAL (1u << 13)

@@ -70,6 +70,9 @@ void hart_reset(struct hart *h)
     h->stvec = h->sscratch = h->sepc = h->scause = h->stval = 0;
     h->satp = 0;
     h->mcounteren = h->scounteren = h->mcountinhibit = 0;
+    h->menvcfg = h->senvcfg = 0;
+    h->sstc.menvcfgh = 0;
+    h->sstc.stimecmp = 0;                   /* as QEMU's (no effect until STCE is set) */
     h->instret_base = h->cycle_base = 0;
     h->instret_frozen = h->cycle_frozen = 0;
     for (unsigned i = 0; i < 16; i++) {

@@ -44,7 +44,7 @@ enum hart_priv { PRIV_U = 0, PRIV_S = 1, PRIV_M = 3 };
 #define HART_PMP     (1u << 2)  /* PMP checked on every access (the CSRs exist always) */
 #define HART_SSTC    (1u << 3)  /* Sstc: stimecmp, menvcfg.STCE */
 #define HART_SDTRIG  (1u << 4)  /* Sdtrig: the debug triggers (tselect, tdata1-3, ...) */
-#define HART_FEATURES_QEMU (HART_F | HART_D | HART_PMP)
+#define HART_FEATURES_QEMU (HART_F | HART_D | HART_PMP | HART_SSTC)
 
 struct hart_config {
     uint32_t hartid;
@@ -75,6 +75,17 @@ enum hart_stop hart_run(struct hart *h, uint64_t budget, uint64_t *retired);
 
 /* Raise or lower interrupt lines (HART_IRQ_* bits) in mip. */
 void hart_set_irq(struct hart *h, uint32_t lines, bool level);
+
+/*
+ * Sstc: the hart's own supervisor timer (stimecmp, while menvcfg.STCE is set), which
+ * raises STIP when the clock reaches it. Like a device's timer, it is checked between
+ * runs: hart_timer_deadline() is when it is due (in clock ticks; UINT64_MAX when not
+ * armed), hart_timer_update() brings STIP up to date with the clock. A write that moves
+ * the deadline makes hart_run return (as a CLINT write does), so that the machine can
+ * end its next run there.
+ */
+uint64_t hart_timer_deadline(const struct hart *h);
+void hart_timer_update(struct hart *h);
 
 /* Make hart_run return at the next instruction boundary: for a device that ends the run
  * (HTIF exit, poweroff) from inside an MMIO access, or a debugger's interrupt. */

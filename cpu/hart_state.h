@@ -81,6 +81,14 @@ struct block_cache;
 struct block;
 struct jit;
 
+/* Sstc (cpu/csr.c): the supervisor timer compare, and menvcfg's high half, whose STCE
+ * (bit 31) makes STIP follow time >= stimecmp. (menvcfg's low half and senvcfg are the
+ * plain fields of struct hart.) */
+struct sstc {
+    uint64_t stimecmp;
+    uint32_t menvcfgh;
+};
+
 /* PMP (cpu/pmp.c): the rules that pmpcfg[] and pmpaddr[] describe, decoded by
  * pmp_update() after every write to them, in entry order. Derived state: whoever
  * restores pmpcfg and pmpaddr calls pmp_update(). */
@@ -156,7 +164,8 @@ struct hart {
     uint32_t stvec, sscratch, sepc, scause, stval;
     uint32_t satp;
     uint32_t mcounteren, scounteren, mcountinhibit;
-    uint32_t menvcfg, senvcfg;
+    uint32_t menvcfg, senvcfg;  /* their FIOM bit: nothing else exists here */
+    struct sstc sstc;
     /* minstret = retired + instret_base, mcycle = retired + cycle_base (one cycle per
        instruction), both frozen at *_frozen while mcountinhibit says so. */
     uint64_t instret_base, cycle_base;

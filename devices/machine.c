@@ -450,6 +450,7 @@ void machine_destroy(struct machine *m)
 static void wakers_update(struct machine *m)
 {
     clint_update(m->clint);
+    hart_timer_update(m->hart);
     rtc_update(m->rtc);
     if (m->clock.mode != CLOCK_INSNS)
         uart_update(m->uart);
@@ -532,11 +533,14 @@ uint32_t machine_exit_code(const struct machine *m)
     return m->exit_code;
 }
 
-/* The earliest timer deadline, in clock ticks; UINT64_MAX if none. */
+/* The earliest timer deadline, in clock ticks; UINT64_MAX if none: the CLINT's, the
+ * RTC's and the hart's own (Sstc). */
 static uint64_t next_deadline(const struct machine *m)
 {
     uint64_t t = clint_next_deadline(m->clint), r = rtc_next_deadline(m->rtc);
-    return t < r ? t : r;
+    uint64_t s = hart_timer_deadline(m->hart);
+    t = t < r ? t : r;
+    return t < s ? t : s;
 }
 
 void machine_request_exit(struct machine *m, uint32_t code)

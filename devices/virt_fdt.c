@@ -56,8 +56,9 @@ static int begin_node_at(void *fdt, const char *name, uint32_t addr)
 
 void virt_fdt_isa(uint32_t features, char *buf, size_t size)
 {
-    snprintf(buf, size, "rv32ima%s%sc_zicsr_zifencei_zicntr",
-             features & HART_F ? "f" : "", features & HART_D ? "d" : "");
+    snprintf(buf, size, "rv32ima%s%sc_zicsr_zifencei_zicntr%s",
+             features & HART_F ? "f" : "", features & HART_D ? "d" : "",
+             features & HART_SSTC ? "_sstc" : "");
 }
 
 static int cpus_node(void *fdt, const struct virt_fdt_config *cfg)

@@ -77,8 +77,11 @@ static void hart_setup(void)
     pmp_setup();
     /* Sstc: S-mode may program its timer itself (stimecmp), as Linux does when the
      * device tree lists sstc; the firmware's set_timer uses stimecmp too (sbi_time.c). */
-    if (fw_platform.has_sstc)
+    if (fw_platform.has_sstc) {
+        w_stimecmph(0xffffffffu);   /* no supervisor timer until S-mode asks (OpenSBI) */
+        w_stimecmp(0xffffffffu);
         menvcfgh_set(MENVCFGH_STCE);
+    }
     /* F and D: the unit on (FS Dirty, as OpenSBI leaves it), its registers zero. S-mode
      * decides from there (Linux turns it off until a task uses it). */
     uint32_t misa = r_misa();

@@ -1,16 +1,16 @@
 /*
  * TIME: S-mode asks for a timer interrupt at an absolute time (in mtime's 10 MHz ticks).
  *
- * The hart has no Sstc (no stimecmp), so the firmware lends S-mode the machine timer:
- * set_timer writes this hart's mtimecmp, takes back any supervisor timer interrupt
+ * On a hart without Sstc (no stimecmp: -cpu rv32,sstc=off), the firmware lends S-mode
+ * the machine timer: set_timer writes this hart's mtimecmp, takes back any supervisor timer interrupt
  * still pending (mip.STIP, which M-mode may write) and enables the machine timer
  * interrupt. When mtime reaches mtimecmp the hart traps here with MTIP; the firmware
  * then raises STIP, which is delegated, so S-mode takes its timer interrupt as soon as
  * it returns there, and masks MTIP until the next set_timer (MTIP stays high until
  * mtimecmp moves).
  *
- * A hart with Sstc (QEMU's, rvbox's later) compares time with stimecmp itself and
- * drives STIP: set_timer then only writes stimecmp, and the firmware stays out of the
+ * A hart with Sstc (QEMU's and rvbox's) compares time with stimecmp itself and drives
+ * STIP: set_timer then only writes stimecmp, and the firmware stays out of the
  * way (main.c has let S-mode use stimecmp directly too).
  */
 #include "firmware/platform.h"

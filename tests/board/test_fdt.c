@@ -243,9 +243,11 @@ START_TEST(test_isa_string)
 {
     char isa[96];
     virt_fdt_isa(HART_FEATURES_QEMU, isa, sizeof isa);
-    ck_assert_str_eq(isa, "rv32imafdc_zicsr_zifencei_zicntr");
+    ck_assert_str_eq(isa, "rv32imafdc_zicsr_zifencei_zicntr_sstc");
     virt_fdt_isa(HART_FEATURES_QEMU & ~HART_D, isa, sizeof isa);
-    ck_assert_str_eq(isa, "rv32imafc_zicsr_zifencei_zicntr");
+    ck_assert_str_eq(isa, "rv32imafc_zicsr_zifencei_zicntr_sstc");
+    virt_fdt_isa(HART_FEATURES_QEMU & ~HART_SSTC, isa, sizeof isa);
+    ck_assert_str_eq(isa, "rv32imafdc_zicsr_zifencei_zicntr");
     virt_fdt_isa(0, isa, sizeof isa);
     ck_assert_str_eq(isa, "rv32imac_zicsr_zifencei_zicntr");
 }

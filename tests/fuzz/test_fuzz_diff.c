@@ -618,6 +618,7 @@ static void run_seed(unsigned seed_index)
         for (int i = 0; i < 2; i++) {
             clock_advance(&b[i]->clock, w.budget);
             clint_update(b[i]->clint);
+            hart_timer_update(b[i]->h);         /* Sstc: as the machine does */
         }
         if (stop[0] == HART_STOP_WFI) {
             if (++idle > 3) {

@@ -4,8 +4,8 @@
  *  - every CSR the spec names for M and S mode (with Zicntr's counters) exists: a read
  *    in M-mode does not trap. An unexpected trap reports the csrr's bits in mtval, which
  *    name the CSR.
- *  - unknown CSRs are illegal instructions: a custom number (0x7c0), and menvcfg (0x30a),
- *    which rvbox does not implement (see the last case).
+ *  - unknown CSRs are illegal instructions: a custom number (0x7c0).
+ *  - menvcfg, menvcfgh and senvcfg hold FIOM and STCE, nothing else (the last cases).
  *  - PMP (enforced: priv_pmp.S tests that): pmpaddr holds 32 bits, pmpcfg one byte per
  *    entry; R = 0 with W = 1 is reserved and never reads back; bits 6:5 read 0; a locked
  *    entry (L) ignores writes to its pmpcfg byte and pmpaddr, and a locked TOR entry also
@@ -21,7 +21,6 @@
 #include "priv_macros.h"
 
 #define CSR_CUSTOM  0x7c0
-#define CSR_MENVCFG 0x30a
 
 /* csrr a0 from `count` consecutive CSRs from `first` */
 .macro READ_CSRS first, count
@@ -262,9 +261,24 @@
         TEST_CASE 35
         csrr    a0, time
         csrr    a0, timeh
-        /* menvcfg: rvbox does not implement it. The privileged spec 1.12 (3.1.18) defines
-         * menvcfg/menvcfgh (and senvcfg) on harts with U-mode, and QEMU has them: this
-         * case records rvbox's current choice; revisit it if they are added. */
-        TEST_ILLEGAL 36, csrr a0, CSR_MENVCFG
+        /* menvcfg, menvcfgh, senvcfg (1.12, 3.1.18 and 4.1.4): FIOM in the low halves,
+         * STCE (Sstc) in menvcfgh; nothing else (no CMO, no Svpbmt). QEMU keeps its CMO
+         * bits (0xf0) and PBMTE too. */
+        TEST_CASE 36
+        li      a1, -1
+        csrw    CSR_MENVCFG, a1
+        csrr    a0, CSR_MENVCFG
+        csrw    CSR_MENVCFG, zero
+        CHECK   a0, 1
+        TEST_CASE 37
+        csrw    CSR_SENVCFG, a1
+        csrr    a0, CSR_SENVCFG
+        csrw    CSR_SENVCFG, zero
+        CHECK   a0, 1
+        TEST_CASE 38
+        csrw    CSR_MENVCFGH, a1
+        csrr    a0, CSR_MENVCFGH
+        csrw    CSR_MENVCFGH, zero
+        CHECK   a0, 0x80000000
 
         TEST_END

@@ -36,8 +36,8 @@
 #   priv_csr        106 mhpmcounter19..31 do not exist (QEMU has 16 counters, pmu-num; the
 #                       spec names 3..31); also pmpcfg keeps R=0 W=1 (14) and bits 6:5 (15),
 #                       sepc bit 0 reads back (33), misa has H too (34), time traps in M
-#                       (35), menvcfg exists (36: QEMU has it, as the 1.12 spec says;
-#                       rvbox does not)
+#                       (35), menvcfg and senvcfg keep the CMO bits 7:4 (36, 37: QEMU has
+#                       Zicbom/Zicboz, rvbox has not) and menvcfgh PBMTE (38: Svpbmt)
 #   block_count     1   instret counts host ticks (every case counts instructions)
 #   block_irq       1   an interrupt raised by a store is taken at the end of QEMU's
 #                       translation block, not right after the store (rvbox takes it
@@ -54,6 +54,8 @@
 #                       mret (the spec: the mret completes, the fetch at its target faults);
 #                       also the write that sets a PTE's A bit is not checked against PMP
 #                       (24: the spec says it is); every other case agrees
+#   priv_sstc, sstc_exact 101  spike's hart has no Sstc here (no time source for it):
+#                       stimecmp traps (on QEMU's virt board it exists)
 #   nopmp           101 rvbox runs it with -cpu rv32,pmp=false; here PMP is on (and with
 #                       pmp=false QEMU has no PMP registers: case 2)
 #   block_vm        127 case 27 traps: a hardware A-bit update that rewrites code is not
@@ -80,6 +82,7 @@ known() {
     nofp) echo 1 ;;
     priv_pmp) echo 1 ;;
     nopmp) echo 101 ;;
+    priv_sstc | sstc_exact) echo 101 ;;
     *) echo 0 ;;
     esac
 }

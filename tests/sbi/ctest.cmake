@@ -15,6 +15,11 @@ add_test(NAME sbi.calls
                  -p "^dbcn console_write: ok$" -p "^dbcn console_write_byte: ok$"
                  -p "^legacy console_putchar: ok$"
                  -- ${sbi_rvbox} -kernel ${sbi_k}/sbi_test.elf)
+# The same on a hart without Sstc: the firmware lends S-mode the machine timer.
+add_test(NAME sbi.calls-no-sstc
+         COMMAND ${sbi_run} -s 0 -i xyz -p ${sbi_banner}
+                 -p "^sbi-test: [0-9]+ passed, 0 failed$"
+                 -- ${sbi_rvbox} -cpu rv32,sstc=off -kernel ${sbi_k}/sbi_test.elf)
 add_test(NAME sbi.shutdown-failure
          COMMAND ${sbi_run} -s 1 -p ${sbi_banner} -p "^sbi-power: boot$"
                  -- ${sbi_rvbox} -kernel ${sbi_k}/sbi_power_shutdown_failure.elf)
@@ -42,7 +47,7 @@ add_test(NAME sbi.kernel-entry
 add_test(NAME sbi.qemu COMMAND ${CMAKE_CURRENT_LIST_DIR}/qemu-check.sh ${RVBOX_GUEST_DIR})
 set_tests_properties(sbi.qemu PROPERTIES SKIP_RETURN_CODE 77)
 
-set_tests_properties(sbi.calls sbi.shutdown-failure sbi.legacy-shutdown sbi.reboot-cold
+set_tests_properties(sbi.calls sbi.calls-no-sstc sbi.shutdown-failure sbi.legacy-shutdown sbi.reboot-cold
                      sbi.reboot-warm sbi.no-kernel sbi.kernel-entry sbi.qemu
                      PROPERTIES TIMEOUT 60 LABELS sbi)
 
