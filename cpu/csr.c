@@ -487,6 +487,13 @@ static const struct csr_desc csr_table[] = {
     ONE(CSR_MIP, "mip", rd_mip, wr_mip),
     { CSR_PMPCFG0, CSR_PMPCFG3, "pmpcfg%u", 0, rd_pmpcfg, wr_pmpcfg, 0 },
     { CSR_PMPADDR0, CSR_PMPADDR15, "pmpaddr%u", 0, rd_pmpaddr, wr_pmpaddr, 0 },
+    /* debug triggers (Sdtrig): tinfo is read-only */
+    ONE_IF(HART_SDTRIG, CSR_TSELECT, "tselect", trigger_csr_read, trigger_csr_write),
+    ONE_IF(HART_SDTRIG, CSR_TDATA1, "tdata1", trigger_csr_read, trigger_csr_write),
+    ONE_IF(HART_SDTRIG, CSR_TDATA2, "tdata2", trigger_csr_read, trigger_csr_write),
+    ONE_IF(HART_SDTRIG, CSR_TDATA3, "tdata3", trigger_csr_read, trigger_csr_write),
+    ONE_IF(HART_SDTRIG, CSR_TINFO, "tinfo", trigger_csr_read, NULL),
+    ONE_IF(HART_SDTRIG, CSR_TCONTROL, "tcontrol", trigger_csr_read, trigger_csr_write),
     /* machine counters */
     ONE(CSR_MCYCLE, "mcycle", rd_counter, wr_mcounter),
     ONE(CSR_MINSTRET, "minstret", rd_counter, wr_mcounter),
@@ -558,7 +565,7 @@ trap_t csr_op(struct hart *h, uint32_t insn, unsigned num, unsigned kind, uint32
     }
     if (h->priv < ((num >> 8) & 3))
         return illegal;
-    if (write && (num >> 10) == 3)
+    if (write && ((num >> 10) == 3 || !d->write))
         return illegal;
     if (is_user_counter(num) && !counter_allowed(h, num))
         return illegal;

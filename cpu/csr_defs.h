@@ -46,6 +46,12 @@
 #define CSR_PMPCFG3        0x3a3
 #define CSR_PMPADDR0       0x3b0
 #define CSR_PMPADDR15      0x3bf
+#define CSR_TSELECT        0x7a0
+#define CSR_TDATA1         0x7a1
+#define CSR_TDATA2         0x7a2
+#define CSR_TDATA3         0x7a3
+#define CSR_TINFO          0x7a4
+#define CSR_TCONTROL       0x7a5
 
 #define CSR_MCYCLE         0xb00
 #define CSR_MINSTRET       0xb02
@@ -136,6 +142,10 @@
 /* menvcfg, senvcfg: FIOM (fences on I/O order memory too); menvcfgh: STCE (Sstc) */
 #define ENVCFG_FIOM        (1u << 0)
 #define MENVCFGH_STCE      (1u << 31)
+
+/* tcontrol (Sdtrig) */
+#define TCONTROL_MTE       (1u << 3)
+#define TCONTROL_MPTE      (1u << 7)
 
 /* mstatus.FS and XS values */
 #define MSTATUS_FS_INITIAL (1u << 13)

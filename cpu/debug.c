@@ -11,10 +11,11 @@
 #include "cpu/hart_state.h"
 #include "cpu/mmu.h"
 
-/* A trap hook alone needs no checking loop: every engine calls it (cpu/trap.c). */
-static void update_debug_flag(struct hart *h)
+/* A trap hook alone needs no checking loop: every engine calls it (cpu/trap.c). The
+ * guest's armed triggers do (cpu/trigger.c). */
+void debug_update_flag(struct hart *h)
 {
-    h->debug = h->trace.insn || h->nbreak || h->nwatch;
+    h->debug = h->trace.insn || h->nbreak || h->nwatch || h->trig.armed;
     h->leave = true;            /* switch loops at the next boundary */
 }
 
@@ -24,7 +25,7 @@ void hart_set_trace(struct hart *h, const struct hart_trace *trace)
         h->trace = *trace;
     else
         memset(&h->trace, 0, sizeof h->trace);
-    update_debug_flag(h);
+    debug_update_flag(h);
 }
 
 bool debug_breakpoint_at(const struct hart *h, uint32_t pc)
@@ -42,14 +43,14 @@ bool hart_breakpoint(struct hart *h, uint32_t va, bool insert)
             continue;
         if (!insert) {
             h->breakpoints[i] = h->breakpoints[--h->nbreak];
-            update_debug_flag(h);
+            debug_update_flag(h);
         }
         return true;            /* inserting one that exists: nothing to do */
     }
     if (!insert || h->nbreak == HART_MAX_BREAKPOINTS)
         return false;
     h->breakpoints[h->nbreak++] = va;
-    update_debug_flag(h);
+    debug_update_flag(h);
     return true;
 }
 
@@ -61,7 +62,7 @@ bool hart_watchpoint(struct hart *h, uint32_t va, uint32_t len, enum hart_watch 
             continue;
         if (!insert) {
             h->watch[i] = h->watch[--h->nwatch];
-            update_debug_flag(h);
+            debug_update_flag(h);
         }
         return true;
     }
@@ -72,7 +73,7 @@ bool hart_watchpoint(struct hart *h, uint32_t va, uint32_t len, enum hart_watch 
     h->watch[h->nwatch].kind = (uint8_t)kind;
     h->nwatch++;
     tlb_flush(h);               /* from now on every access takes the checked slow path */
-    update_debug_flag(h);
+    debug_update_flag(h);
     return true;
 }
 

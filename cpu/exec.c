@@ -94,6 +94,7 @@ trap_t exec_system(struct hart *h, const struct insn *d)
         if (h->mstatus & MSTATUS_MPIE)
             s |= MSTATUS_MIE;
         h->mstatus = s;             /* MPP becomes U, the least-privileged mode */
+        trigger_mret(h);            /* tcontrol.mte = mpte */
         xret_common(h, mpp, h->mepc);
         return TRAP_NONE;
     }
@@ -325,12 +326,21 @@ static inline __attribute__((always_inline)) void step(struct hart *h, const boo
 {
     uint32_t pc = h->pc, raw;
     struct insn d;
-    trap_t t = mmu_fetch(h, pc, &raw);
+    trap_t t;
+    /* The guest's triggers (cpu/trigger.c): an execute trigger before the fetch (the
+     * highest-priority exception), a load or store trigger before the access. */
+    if (debug && unlikely(h->trig.armed) && trigger_exec_match(h, pc))
+        t = trap_make(CAUSE_BREAKPOINT, pc);
+    else
+        t = mmu_fetch(h, pc, &raw);
     if (likely(!trap_raised(t))) {
         insn_decode(raw, &d);
         if (debug && h->trace.insn)
             h->trace.insn(h->trace.opaque, pc, d.raw, (enum hart_priv)h->priv);
-        t = execute(h, &d);
+        if (debug && unlikely(h->trig.armed))
+            t = trigger_data_check(h, &d);
+        if (likely(!trap_raised(t)))
+            t = execute(h, &d);
     }
     if (likely(!trap_raised(t))) {
         h->retired++;

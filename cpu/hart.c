@@ -73,6 +73,7 @@ void hart_reset(struct hart *h)
     h->menvcfg = h->senvcfg = 0;
     h->sstc.menvcfgh = 0;
     h->sstc.stimecmp = 0;                   /* as QEMU's (no effect until STCE is set) */
+    trigger_reset(h);
     h->instret_base = h->cycle_base = 0;
     h->instret_frozen = h->cycle_frozen = 0;
     for (unsigned i = 0; i < 16; i++) {

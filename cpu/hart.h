@@ -44,7 +44,7 @@ enum hart_priv { PRIV_U = 0, PRIV_S = 1, PRIV_M = 3 };
 #define HART_PMP     (1u << 2)  /* PMP checked on every access (the CSRs exist always) */
 #define HART_SSTC    (1u << 3)  /* Sstc: stimecmp, menvcfg.STCE */
 #define HART_SDTRIG  (1u << 4)  /* Sdtrig: the debug triggers (tselect, tdata1-3, ...) */
-#define HART_FEATURES_QEMU (HART_F | HART_D | HART_PMP | HART_SSTC)
+#define HART_FEATURES_QEMU (HART_F | HART_D | HART_PMP | HART_SSTC | HART_SDTRIG)
 
 struct hart_config {
     uint32_t hartid;

@@ -89,6 +89,15 @@ struct sstc {
     uint32_t menvcfgh;
 };
 
+/* The debug triggers (Sdtrig, cpu/trigger.c). */
+#define HART_TRIGGERS 2
+struct triggers {
+    uint8_t tselect;
+    uint8_t tcontrol;           /* mte (bit 3), mpte (bit 7) */
+    bool armed;                 /* derived: some trigger is enabled (rearm()) */
+    uint32_t tdata1[HART_TRIGGERS], tdata2[HART_TRIGGERS];
+};
+
 /* PMP (cpu/pmp.c): the rules that pmpcfg[] and pmpaddr[] describe, decoded by
  * pmp_update() after every write to them, in entry order. Derived state: whoever
  * restores pmpcfg and pmpaddr calls pmp_update(). */
@@ -122,7 +131,8 @@ struct hart {
     uint64_t traps;             /* traps and interrupts taken since reset: with retired, the
                                    hart's position (hart_position), which every engine's
                                    budget counts in */
-    bool debug;                 /* a trace hook, breakpoint or watchpoint is set */
+    bool debug;                 /* a trace hook, breakpoint or watchpoint is set, or a
+                                   guest's debug trigger is armed */
 
     /* control-flow history: a ring of the last HART_HISTORY_LEN non-sequential pc moves */
     uint32_t hist_pos;
@@ -166,6 +176,7 @@ struct hart {
     uint32_t mcounteren, scounteren, mcountinhibit;
     uint32_t menvcfg, senvcfg;  /* their FIOM bit: nothing else exists here */
     struct sstc sstc;
+    struct triggers trig;
     /* minstret = retired + instret_base, mcycle = retired + cycle_base (one cycle per
        instruction), both frozen at *_frozen while mcountinhibit says so. */
     uint64_t instret_base, cycle_base;
@@ -225,12 +236,27 @@ trap_t csr_op(struct hart *h, uint32_t insn, unsigned csr, unsigned kind, uint32
 uint64_t csr_minstret(const struct hart *h);
 uint64_t csr_mcycle(const struct hart *h);
 
+/* cpu/trigger.c */
+void trigger_reset(struct hart *h);
+uint32_t trigger_csr_read(struct hart *h, unsigned num);
+void trigger_csr_write(struct hart *h, unsigned num, uint32_t v);
+bool trigger_exec_match(const struct hart *h, uint32_t pc);
+struct insn;
+/* A breakpoint exception if an armed trigger matches what the load or store d (or
+ * atomic) is about to touch; TRAP_NONE otherwise. */
+trap_t trigger_data_check(struct hart *h, const struct insn *d) MUST_CHECK;
+void trigger_trap_to_m(struct hart *h);
+void trigger_mret(struct hart *h);
+
 /* cpu/mmu.c */
 void tlb_flush(struct hart *h);
 /* The privilege, MPRV, SUM, MXR or satp changed: the TLB contexts follow. */
 void tlb_set_context(struct hart *h);
 
 /* cpu/debug.c */
+/* Debugging (a host's hooks, breakpoints, watchpoints, or the guest's own triggers)
+ * needs the checking loop, or no longer does: h->debug follows. */
+void debug_update_flag(struct hart *h);
 bool debug_breakpoint_at(const struct hart *h, uint32_t pc);
 void debug_watch_check(struct hart *h, uint32_t va, unsigned size, bool write);
 /* The last exception came back at once (a trap loop): keep the history as it was when

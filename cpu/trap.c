@@ -46,6 +46,7 @@ static void trap_enter(struct hart *h, uint32_t cause, uint32_t tval, bool inter
             m |= MSTATUS_MPIE;
         h->mstatus = m;
         h->priv = PRIV_M;
+        trigger_trap_to_m(h);       /* tcontrol: M-mode's triggers off until mret */
         h->pc = (h->mtvec & ~3u) + ((interrupt && (h->mtvec & 1)) ? 4 * code : 0);
     }
     /* The mode, and so what translations allow, may have changed. */

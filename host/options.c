@@ -432,6 +432,7 @@ static int parse_cpu(struct options *o, const char *v, char *err, size_t errlen)
     };
     static const struct { const char *name; uint32_t bit; } optional[] = {
         { "f", HART_F }, { "d", HART_D }, { "pmp", HART_PMP }, { "sstc", HART_SSTC },
+        { "debug", HART_SDTRIG }, { "sdtrig", HART_SDTRIG },
     };
     static const char *const lacks[] = {
         "e", "q", "v", "h", "b", "zfh", "zfhmin", "zfinx", "zdinx", "zhinx",
@@ -439,8 +440,7 @@ static int parse_cpu(struct options *o, const char *v, char *err, size_t errlen)
         "zknd", "zkne", "zknh", "zkr", "zks", "zksed", "zksh", "zkt", "zicbom", "zicbop",
         "zicboz", "zicond", "zihpm", "zawrs", "zacas", "zcb", "zcmp", "zcmt", "zmmul",
         "zve32f", "zve64f", "zve64d", "svinval", "svnapot", "svpbmt", "svadu",
-        "smaia", "ssaia", "smstateen", "sscofpmf", "smepmp", "epmp", "debug", "sdtrig",
-        "xtheadba",
+        "smaia", "ssaia", "smstateen", "sscofpmf", "smepmp", "epmp", "xtheadba",
     };
     struct list l;
     if (split_list("-cpu", v, &l, err, errlen))
@@ -1453,8 +1453,8 @@ void options_print_help(const char *argv0)
            "                 where the monitor goes (QEMU's spellings)\n"
            "  -M virt[,aclint=on|off,aia=none,acpi=off,dumpdtb=F]  the board (the only one)\n"
            "  -cpu rv32[,ext=on|off...]  the hart: rv32, any or sifive-e31 (all QEMU's rv32:\n"
-           "                 RV32IMAFDC, PMP, Sstc); f=off, d=off, pmp=off, sstc=off take\n"
-           "                 parts away;\n"
+           "                 RV32IMAFDC, PMP, Sstc, Sdtrig); f=off, d=off, pmp=off,\n"
+           "                 sstc=off, debug=off take parts away;\n"
            "                 extensions it lacks (v, h, zfh...) are refused when on\n"
            "  -smp N         rvbox has one hart: more runs the guest on hart 0 alone\n"
            "  -no-reboot     a guest reboot ends rvbox\n"

@@ -309,6 +309,15 @@ static void setup_csrs(struct fz_rng *r, struct board *b)
     if (fz_chance(r, 1, 4))
         hart_csr_set(h, CSR_MCOUNTINHIBIT, fz_below(r, 8));
     fz_setup_pmp(r, h, b->ram_size);
+    if (fz_chance(r, 1, 8)) {           /* a debug trigger: both engines then step */
+        static const uint32_t types[] = { 0x20000000u, 0x60000000u };
+        hart_csr_set(h, CSR_TSELECT, fz_below(r, 2));
+        uint32_t where = fz_chance(r, 1, 2) ? fz_reg_value(r, b->ram_size)
+                                            : MEMMAP_RAM_BASE + (fz_below(r, b->ram_size) & ~1u);
+        hart_csr_set(h, CSR_TDATA2, where);
+        hart_csr_set(h, CSR_TDATA1, types[fz_below(r, 2)] | (fz_u32(r) & 0x000f005fu));
+        hart_csr_set(h, CSR_TCONTROL, fz_below(r, 2) ? 0x08 : 0);
+    }
 }
 
 /* A register value: mostly what fuzz.cpu uses, sometimes a page this board's code is in

@@ -32,16 +32,19 @@ set(RVBOX_GUEST_TESTS
   nopmp               # -cpu rv32,pmp=false: nothing checked
   priv_sstc           # Sstc: stimecmp, STCE, STIP, the interrupt in S and M, wfi
   sstc_exact          # priv_sstc under -icount: the interrupt in the tick it falls due
+  priv_trigger        # Sdtrig: probing, execute/load/store triggers, sizes, tcontrol
+  notrig              # -cpu rv32,debug=off: the trigger CSRs are illegal
 )
 
 # The tests built with F and D (-march=rv32imafdc_zicsr_zifencei).
-set(RVBOX_GUEST_FP_TESTS rv32uf rv32ud priv_fp nofp)
+set(RVBOX_GUEST_FP_TESTS rv32uf rv32ud priv_fp nofp priv_trigger)
 
 # Extra rvbox arguments of a test, run once per entry of RVBOX_GUEST_VARIANTS_<name>
 # (a name for the ctest, then its arguments, ;-separated as one string each).
 set(RVBOX_GUEST_VARIANTS_nofp "nod|-cpu|rv32,d=off" "nof|-cpu|rv32,f=off")
 set(RVBOX_GUEST_VARIANTS_nopmp "off|-cpu|rv32,pmp=false")
 set(RVBOX_GUEST_VARIANTS_sstc_exact "icount|-icount|shift=0")
+set(RVBOX_GUEST_VARIANTS_notrig "debugoff|-cpu|rv32,debug=off")
 
 # The tests that run with a disk in virtio slot 0: the image make_block_disk.sh makes at
 # build time, opened read-only so that the runs on both engines can share it.

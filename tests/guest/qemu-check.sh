@@ -56,6 +56,11 @@
 #                       (24: the spec says it is); every other case agrees
 #   priv_sstc, sstc_exact 101  spike's hart has no Sstc here (no time source for it):
 #                       stimecmp traps (on QEMU's virt board it exists)
+#   priv_trigger    30  a trigger's breakpoint leaves mtval 0 (rvbox: the address that
+#                       matched); also vs/vu are kept in mcontrol6 (31: QEMU has H), a write
+#                       of another type is ignored rather than disabling the trigger (32),
+#                       and there is no tcontrol (34..): M-mode triggers always fire
+#   notrig          1   rvbox runs it with -cpu rv32,debug=off; here the triggers are there
 #   nopmp           101 rvbox runs it with -cpu rv32,pmp=false; here PMP is on (and with
 #                       pmp=false QEMU has no PMP registers: case 2)
 #   block_vm        127 case 27 traps: a hardware A-bit update that rewrites code is not
@@ -83,6 +88,8 @@ known() {
     priv_pmp) echo 1 ;;
     nopmp) echo 101 ;;
     priv_sstc | sstc_exact) echo 101 ;;
+    priv_trigger) echo 30 ;;
+    notrig) echo 1 ;;
     *) echo 0 ;;
     esac
 }

@@ -132,6 +132,8 @@ static bool expected_csr(unsigned num, char *buf, size_t len)
 static const struct csr_range optional_csrs[] = {
     { 0x001, 1, "fflags", 0 }, { 0x002, 1, "frm", 0 }, { 0x003, 1, "fcsr", 0 },
     { 0x14d, 1, "stimecmp", 0 }, { 0x15d, 1, "stimecmph", 0 },
+    { 0x7a0, 1, "tselect", 0 }, { 0x7a1, 1, "tdata1", 0 }, { 0x7a2, 1, "tdata2", 0 },
+    { 0x7a3, 1, "tdata3", 0 }, { 0x7a4, 1, "tinfo", 0 }, { 0x7a5, 1, "tcontrol", 0 },
 };
 
 static bool expected_name(unsigned num, char *buf, size_t len)
@@ -949,7 +951,7 @@ START_TEST(test_names_and_enumeration)
     }
     ck_assert_int_eq(csr_next(num), -1);
     ck_assert_int_eq(csr_next(4095), -1);
-    ck_assert_uint_eq(seen, 212);   /* 47 single CSRs, 5 x 29 hpm ones, 4 + 16 PMP */
+    ck_assert_uint_eq(seen, 218);   /* 53 single CSRs, 5 x 29 hpm ones, 4 + 16 PMP */
 }
 END_TEST
 
@@ -963,7 +965,8 @@ START_TEST(test_next_from_anywhere)
     ck_assert_int_eq(csr_next(0x107), CSR_SENVCFG);
     ck_assert_int_eq(csr_next(CSR_SENVCFG), CSR_SSCRATCH);
     ck_assert_int_eq(csr_next(CSR_PMPADDR0 + 3), CSR_PMPADDR0 + 4);
-    ck_assert_int_eq(csr_next(CSR_PMPADDR15), CSR_MCYCLE);
+    ck_assert_int_eq(csr_next(CSR_PMPADDR15), CSR_TSELECT);
+    ck_assert_int_eq(csr_next(CSR_TCONTROL), CSR_MCYCLE);
     ck_assert_int_eq(csr_next(CSR_MCYCLE), CSR_MINSTRET);
     ck_assert_int_eq(csr_next(CSR_MHARTID), CSR_MCONFIGPTR);
     char buf[4];
