@@ -1,9 +1,12 @@
 # Registers each guest test program with ctest (included from tests/CMakeLists.txt in the
 # host project): `rvbox -bios none -kernel <name>.elf` runs it and exits with the
 # program's HTIF code, 0 on a pass, the failing case's number otherwise (test_macros.h).
-# The VM builds of the user-level tests are guest.<name>_vm. Every test runs a second time
-# on the plain one-instruction step (`--engine step`), the reference the default block
-# engine is checked against: guest.step.<name>.
+# The VM builds of the user-level tests are guest.<name>_vm. Every test also runs on the
+# plain one-instruction step (`--engine step`, the reference the others are checked
+# against: guest.step.<name>), on the block engine (guest.interp.<name>) and on the JIT
+# translating at a block's first run (guest.jit1.<name>). A test with variants in
+# list.cmake (RVBOX_GUEST_VARIANTS_<name>: extra rvbox arguments) runs once per variant,
+# as guest.<name>.<variant> and so on.
 include(${CMAKE_CURRENT_LIST_DIR}/list.cmake)
 
 # The disk of RVBOX_GUEST_DISK_TESTS, made at build time.
