@@ -208,8 +208,6 @@ void insn_decode32(uint32_t w, struct insn *d)
     d->rs1 = (uint8_t)bits(w, 19, 15);
     d->rs2 = (uint8_t)bits(w, 24, 20);
     d->len = 4;
-    d->rs3 = (uint8_t)bits(w, 31, 27);
-    d->rm = (uint8_t)bits(w, 14, 12);
     d->raw = w;
     switch (insn_table[op].format) {
     case FMT_S:

@@ -28,12 +28,16 @@ struct insn {
     uint16_t op;        /* enum insn_op */
     uint8_t rd, rs1, rs2;
     uint8_t len;        /* 2 (compressed) or 4 */
-    uint8_t rs3;        /* F/D fused multiply-adds: the third source (bits 31:27) */
-    uint8_t rm;         /* F/D: the rounding mode field (funct3) */
     int32_t imm;        /* sign-extended immediate; CSR number for CSR ops; shamt for shifts;
                            pred/succ (imm[7:0]) for fence */
     uint32_t raw;       /* the original bits: 16 of them for a compressed instruction */
 };
+
+/* The F and D fields that only their instructions have, taken from the bits when
+ * needed (the decoder does not spend time on them): the rounding mode (funct3) and the
+ * fused multiply-adds' third source. Compressed F/D instructions have neither. */
+static inline unsigned insn_rm(const struct insn *d) { return (d->raw >> 12) & 7; }
+static inline unsigned insn_rs3(const struct insn *d) { return d->raw >> 27; }
 
 /* Is op one of the F and D instructions (cpu/fpu.c executes them all)? */
 static inline int insn_is_fp(unsigned op)

@@ -23,7 +23,7 @@ static const char *rounding(const struct insn *d)
     static const char *const names[8] = {
         ", rne", ", rtz", ", rdn", ", rup", ", rmm", ", rm5", ", rm6", "",
     };
-    return names[d->rm & 7];
+    return names[insn_rm(d)];
 }
 
 const char *disasm_mnemonic(const struct insn *d)
@@ -79,8 +79,8 @@ int disasm_insn(const struct insn *d, uint32_t pc, char *buf, size_t len)
     case FMT_FS:   return snprintf(buf, len, "%s%s f%u, %d(x%u)", c, m, rs2, imm, rs1);
     case FMT_FR:   return snprintf(buf, len, "%s f%u, f%u, f%u%s", m, rd, rs1, rs2, rounding(d));
     case FMT_FR2:  return snprintf(buf, len, "%s f%u, f%u, f%u", m, rd, rs1, rs2);
-    case FMT_FR4:  return snprintf(buf, len, "%s f%u, f%u, f%u, f%u%s", m, rd, rs1, rs2, d->rs3,
-                                   rounding(d));
+    case FMT_FR4:  return snprintf(buf, len, "%s f%u, f%u, f%u, f%u%s", m, rd, rs1, rs2,
+                                   insn_rs3(d), rounding(d));
     case FMT_FR1:  return snprintf(buf, len, "%s f%u, f%u%s", m, rd, rs1, rounding(d));
     case FMT_FR1N: return snprintf(buf, len, "%s f%u, f%u", m, rd, rs1);
     case FMT_FXF:  return snprintf(buf, len, "%s x%u, f%u%s", m, rd, rs1, rounding(d));

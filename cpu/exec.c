@@ -269,7 +269,8 @@ trap_t exec_csr(struct hart *h, const struct insn *d)
 }
 
 /* Execute one instruction. On success pc has moved on; on a trap nothing changed. */
-static inline trap_t execute(struct hart *h, const struct insn *d)
+static inline __attribute__((always_inline)) trap_t execute(struct hart *h,
+                                                            const struct insn *d)
 {
     uint32_t *x = h->x;
     const uint32_t A = x[d->rs1], B = x[d->rs2], IMM = (uint32_t)d->imm, PC = h->pc;

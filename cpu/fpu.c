@@ -68,7 +68,8 @@ trap_t exec_fp(struct hart *h, const struct insn *d)
     if (!fp_usable(h, dbl))
         return illegal(d);
     enum sf_format fmt = dbl ? SF_D : SF_S;
-    unsigned rm = d->rm == 7 ? h->fpu.frm : d->rm;
+    /* (a compressed one's bits hold no rm: it is a load or store, which has none) */
+    unsigned rm = insn_rm(d) == 7 ? h->fpu.frm : insn_rm(d);
     unsigned flags = 0;
     uint64_t a, b;
     if (dbl) {
@@ -159,7 +160,7 @@ trap_t exec_fp(struct hart *h, const struct insn *d)
         case OP_FMADD_S: case OP_FMSUB_S: case OP_FNMSUB_S: case OP_FNMADD_S:
         case OP_FMADD_D: case OP_FMSUB_D: case OP_FNMSUB_D: case OP_FNMADD_D: {
             unsigned k = dbl ? op - OP_FMADD_D : op - OP_FMADD_S;  /* madd msub nmsub nmadd */
-            uint64_t c = dbl ? h->fpu.f[d->rs3] : get_s(h, d->rs3);
+            uint64_t c = dbl ? h->fpu.f[insn_rs3(d)] : get_s(h, insn_rs3(d));
             r = sf_fma(fmt, a, b, c, k >= 2, k == 1 || k == 3, rm, &flags);
             break;
         }

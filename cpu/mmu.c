@@ -203,7 +203,9 @@ static inline trap_t walk(struct hart *h, uint32_t va, enum mmu_access kind, str
 /* May the `len` bytes at pa take this kind of access: is there something there that can,
  * and does PMP let the access's privilege? Checked before any A/D bit is set, so that an
  * access fault leaves the page table alone. */
-static bool phys_present(struct hart *h, uint32_t pa, unsigned len, enum mmu_access kind)
+static inline __attribute__((always_inline)) bool phys_present(struct hart *h, uint32_t pa,
+                                                                unsigned len,
+                                                                enum mmu_access kind)
 {
     const struct bus_region *r = bus_find(h->bus, pa);
     return r && !(kind == ACC_WRITE && r->host && !r->writable) &&
@@ -211,13 +213,11 @@ static bool phys_present(struct hart *h, uint32_t pa, unsigned len, enum mmu_acc
 }
 
 /* Set the walk's A/D bits: the access is going ahead. The update is S-mode's write of
- * the entry, which PMP must allow. */
-static trap_t commit(struct hart *h, const struct walk *w, enum mmu_access kind, uint32_t va)
+ * the entry, which PMP must allow. False: it could not be written (an access fault). */
+static bool commit(struct hart *h, const struct walk *w)
 {
-    if (w->pte_set && (!pmp_allows(h, w->pte_addr, 4, ACC_WRITE, PRIV_S) ||
-                       !bus_write(h->bus, w->pte_addr, 4, w->pte | w->pte_set)))
-        return trap_make(access_fault_cause[kind], va);
-    return TRAP_NONE;
+    return !w->pte_set || (pmp_allows(h, w->pte_addr, 4, ACC_WRITE, PRIV_S) &&
+                           bus_write(h->bus, w->pte_addr, 4, w->pte | w->pte_set));
 }
 
 bool mmu_peek(struct hart *h, uint32_t va, enum mmu_access kind, uint32_t *pa)
@@ -235,11 +235,10 @@ trap_t mmu_translate(struct hart *h, uint32_t va, enum mmu_access kind, uint32_t
     trap_t t = walk(h, va, kind, &w, false);
     if (trap_raised(t))
         return t;
-    if (!phys_present(h, w.pa, 4, kind))
+    if (!phys_present(h, w.pa, 4, kind) || !commit(h, &w))
         return trap_make(access_fault_cause[kind], va);
-    t = commit(h, &w, kind, va);
     *pa = w.pa;
-    return t;
+    return TRAP_NONE;
 }
 
 /* After a successful translation, cache the page if it is RAM or ROM (and, for stores,
@@ -290,12 +289,13 @@ static trap_t translate_span(struct hart *h, uint32_t va, unsigned size, enum mm
         return trap_make(access_fault_cause[kind], va);
     if (two && !phys_present(h, w[1].pa, size - first, kind))
         return trap_make(access_fault_cause[kind], last & ~PAGE_MASK);
-    t = commit(h, &w[0], kind, va);
-    if (!trap_raised(t) && two)
-        t = commit(h, &w[1], kind, last & ~PAGE_MASK);
+    if (!commit(h, &w[0]))
+        return trap_make(access_fault_cause[kind], va);
+    if (two && !commit(h, &w[1]))
+        return trap_make(access_fault_cause[kind], last & ~PAGE_MASK);
     *pa_first = w[0].pa;
     *pa_second = two ? w[1].pa : w[0].pa;
-    return t;
+    return TRAP_NONE;
 }
 
 /* Physical address of byte i of an access that may straddle two pages. */
@@ -432,11 +432,10 @@ trap_t mmu_fetch_slow(struct hart *h, uint32_t pc, uint32_t *raw)
             !bus_read(h->bus, w[1].pa, 2, &hi))
             return trap_make(CAUSE_FETCH_ACCESS, pc + 2);
     }
-    t = commit(h, &w[0], ACC_EXEC, pc);
-    if (!trap_raised(t) && two)
-        t = commit(h, &w[1], ACC_EXEC, pc + 2);
-    if (trap_raised(t))
-        return t;
+    if (!commit(h, &w[0]))
+        return trap_make(CAUSE_FETCH_ACCESS, pc);
+    if (two && !commit(h, &w[1]))
+        return trap_make(CAUSE_FETCH_ACCESS, pc + 2);
     tlb_fill(h, ACC_EXEC, pc, w[0].pa);
     if (two)
         tlb_fill(h, ACC_EXEC, pc + 2, w[1].pa);

@@ -145,11 +145,24 @@ static inline const uint8_t *mmu_code_host(const struct hart *h, uint32_t pc)
 }
 
 /* PMP (cpu/pmp.c). May an access of `kind` by privilege `priv` to [pa, pa + len) go
- * ahead? Always, on a hart without HART_PMP. */
-bool pmp_allows(const struct hart *h, uint32_t pa, unsigned len, enum mmu_access kind,
-                unsigned priv);
+ * ahead? Always, on a hart without HART_PMP; with no entry set, in M-mode only. */
+bool pmp_allows_rules(const struct hart *h, uint32_t pa, unsigned len, enum mmu_access kind,
+                      unsigned priv);
+static inline bool pmp_allows(const struct hart *h, uint32_t pa, unsigned len,
+                              enum mmu_access kind, unsigned priv)
+{
+    if (!(h->features & HART_PMP))
+        return true;
+    if (h->pmp.nrules == 0)
+        return priv == PRIV_M;
+    return pmp_allows_rules(h, pa, len, kind, priv);
+}
 /* Do the rules treat every byte of pa's page alike (so the TLB may hold it)? */
-bool pmp_page_uniform(const struct hart *h, uint32_t pa);
+bool pmp_page_uniform_rules(const struct hart *h, uint32_t pa);
+static inline bool pmp_page_uniform(const struct hart *h, uint32_t pa)
+{
+    return !(h->features & HART_PMP) || h->pmp.nrules == 0 || pmp_page_uniform_rules(h, pa);
+}
 /* Decode pmpcfg and pmpaddr into h->pmp (after any change to them). */
 void pmp_update(struct hart *h);
 

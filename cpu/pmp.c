@@ -52,11 +52,9 @@ void pmp_update(struct hart *h)
 
 static const uint8_t need[] = { [ACC_READ] = PMP_R, [ACC_WRITE] = PMP_W, [ACC_EXEC] = PMP_X };
 
-bool pmp_allows(const struct hart *h, uint32_t pa, unsigned len, enum mmu_access kind,
-                unsigned priv)
+bool pmp_allows_rules(const struct hart *h, uint32_t pa, unsigned len,
+                      enum mmu_access kind, unsigned priv)
 {
-    if (!(h->features & HART_PMP))
-        return true;
     const struct pmp *p = &h->pmp;
     uint64_t a = pa, e = a + len;
     for (unsigned i = 0; i < p->nrules; i++) {
@@ -72,10 +70,8 @@ bool pmp_allows(const struct hart *h, uint32_t pa, unsigned len, enum mmu_access
     return priv == PRIV_M;
 }
 
-bool pmp_page_uniform(const struct hart *h, uint32_t pa)
+bool pmp_page_uniform_rules(const struct hart *h, uint32_t pa)
 {
-    if (!(h->features & HART_PMP))
-        return true;
     const struct pmp *p = &h->pmp;
     uint64_t a = pa & ~0xfffu, e = a + 0x1000;
     for (unsigned i = 0; i < p->nrules; i++) {
