@@ -54,6 +54,7 @@ struct disk_undo {
     struct undo_node *first, *last;     /* every node, oldest first */
     unsigned nnodes;
     uint64_t next_id;
+    uint64_t history;           /* disk_undo_set_history */
     uint64_t stamp;
     size_t blocks_held;
     bool written;
@@ -524,6 +525,16 @@ unsigned disk_undo_marks(const struct disk_undo *u)
     return u->nnodes;
 }
 
+uint64_t disk_undo_history(const struct disk_undo *u)
+{
+    return u->history;
+}
+
+void disk_undo_set_history(struct disk_undo *u, uint64_t id)
+{
+    u->history = id;
+}
+
 bool disk_undo_written(const struct disk_undo *u)
 {
     return u->written;
@@ -574,6 +585,7 @@ void disk_undo_save(const struct disk_undo *u, struct snap_writer *w)
     snap_put_u32(w, BLOCK);
     snap_put_u64(w, u->inner.size);
     snap_put_u64(w, u->next_id);
+    snap_put_u64(w, u->history);
     snap_put_u64(w, u->tip_parent ? u->tip_parent->id : 0);
     snap_put_u32(w, u->nnodes);
     for (const struct undo_node *n = u->first; n; n = n->next) {
@@ -623,7 +635,8 @@ int disk_undo_load(struct disk_undo *u, struct snap_reader *rd)
     if (u->first || u->written)
         return snap_fail(&r, "the disk was written or marked before its history was read");
     uint32_t block = snap_get_u32(&r);
-    uint64_t size = snap_get_u64(&r), next_id = snap_get_u64(&r), tip_id = snap_get_u64(&r);
+    uint64_t size = snap_get_u64(&r), next_id = snap_get_u64(&r), history = snap_get_u64(&r);
+    uint64_t tip_id = snap_get_u64(&r);
     uint32_t count = snap_get_u32(&r);
     if (snap_ok(&r) && (block != BLOCK || size != u->inner.size))
         return snap_fail(&r, "a history of a %llu-byte disk in %u-byte blocks, this disk has "
@@ -680,6 +693,7 @@ int disk_undo_load(struct disk_undo *u, struct snap_reader *rd)
         return -1;
     }
     t.next_id = next_id;
+    t.history = history;
     *u = t;
     return 0;
 }

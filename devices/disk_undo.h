@@ -75,6 +75,12 @@ unsigned disk_undo_marks(const struct disk_undo *u);
 /* Has the layer passed on a write since it was made (or loaded)? */
 bool disk_undo_written(const struct disk_undo *u);
 
+/* Which history the marks' numbers belong to: a number the snapshot file gives each
+ * disk's history when it starts one (0 until then), kept with the history, so that a
+ * mark number saved in a file is never taken for one of another history. */
+uint64_t disk_undo_history(const struct disk_undo *u);
+void disk_undo_set_history(struct disk_undo *u, uint64_t id);
+
 /* The whole history as a section (devices/snapshot.h): marks, edges, the tip's set. */
 void disk_undo_save(const struct disk_undo *u, struct snap_writer *w);
 
