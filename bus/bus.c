@@ -20,6 +20,7 @@ struct bus {
     uint8_t *code_map;                              /* bit per page: decoded code there */
     unsigned nlisteners;
     struct code_listener listeners[BUS_MAX_CODE_LISTENERS];
+    struct guest_log log;                           /* bus/log.h */
 };
 
 struct bus *bus_create(void)
@@ -269,4 +270,9 @@ bool bus_write(struct bus *bus, uint32_t addr, unsigned size, uint32_t value)
     if (!mmio_access_ok(r, off, size))
         return false;
     return r->write(r->opaque, off, size, value);
+}
+
+struct guest_log *bus_log(struct bus *bus)
+{
+    return &bus->log;
 }

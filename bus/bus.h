@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bus/log.h"
+
 #define BUS_MAX_REGIONS 32
 
 struct snap_ops;
@@ -123,5 +125,9 @@ const struct bus_region *bus_find(const struct bus *bus, uint32_t addr);
 
 /* Region i in address order, or NULL past the last. */
 const struct bus_region *bus_region_at(const struct bus *bus, unsigned i);
+
+/* The machine's log (bus/log.h): the hart and the devices report through it, the host
+ * fills in its sink. It lives as long as the bus. */
+struct guest_log *bus_log(struct bus *bus);
 
 #endif

@@ -221,6 +221,17 @@ struct block *block_find(struct hart *h, const uint8_t *host, uint32_t pa)
     return NULL;
 }
 
+/* Show a newly decoded block to the hook (-d in_asm). */
+static void report_decode(struct hart *h, const struct block *b, uint32_t pc)
+{
+    struct hart_translation t = { .pc = pc, .pa = b->pa, .ninsns = b->ninsns };
+    for (unsigned i = 0; i < b->ninsns && i < BLOCK_MAX_INSNS; i++) {
+        t.raw[i] = b->insns[i].i.raw;
+        t.len[i] = b->insns[i].i.len;
+    }
+    h->decode_hook(h->decode_opaque, &t);
+}
+
 struct block *block_build(struct hart *h, const uint8_t *host, uint32_t pc, bool *flushed)
 {
     struct block_cache *c = h->blocks;
@@ -262,5 +273,42 @@ struct block *block_build(struct hart *h, const uint8_t *host, uint32_t pc, bool
     c->used += block_bytes(n);
     /* From now on, writes to this page must be seen. */
     bus_mark_code(h->bus, pa);
+    if (unlikely(h->decode_hook))
+        report_decode(h, b, pc);
     return b;
+}
+
+bool hart_block_at(struct hart *h, uint32_t pc, struct hart_translation *out)
+{
+    uint32_t pa;
+    if (!mmu_peek(h, pc, ACC_EXEC, &pa))
+        return false;
+    unsigned off0 = pa & (PAGE_SIZE - 1);
+    const uint8_t *code = bus_host_ptr(h->bus, pa, PAGE_SIZE - off0, false);
+    if (!code)
+        return false;
+    memset(out, 0, sizeof *out);
+    out->pc = pc;
+    out->pa = pa;
+    unsigned off = 0;
+    while (out->ninsns < BLOCK_MAX_INSNS) {
+        unsigned room = PAGE_SIZE - (off0 + off);
+        if (room < 2)
+            break;
+        uint16_t lo, hi = 0;
+        memcpy(&lo, code + off, 2);
+        if (insn_length(lo) == 4) {
+            if (room < 4)
+                break;
+            memcpy(&hi, code + off + 2, 2);
+        }
+        struct insn d;
+        insn_decode(lo | (uint32_t)hi << 16, &d);
+        out->raw[out->ninsns] = d.raw;
+        out->len[out->ninsns++] = (uint8_t)d.len;
+        off += d.len;
+        if (ends_block(d.op))
+            break;
+    }
+    return out->ninsns > 0;
 }

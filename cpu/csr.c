@@ -10,7 +10,9 @@
 
 #include <stdio.h>
 
+#include "bus/bus.h"
 #include "cpu/csr_defs.h"
+#include "cpu/disasm.h"
 #include "cpu/hart_state.h"
 
 /* csr_op kinds: funct3 & 3 of the CSR instructions. */
@@ -385,13 +387,27 @@ static bool is_user_counter(unsigned num)
            (num >= CSR_CYCLEH && num <= CSR_HPMCOUNTER31H);
 }
 
+/* -d unimp: a CSR rvbox does not have. Firmware probes optional ones and expects the
+ * illegal-instruction trap it gets, so this is news, not an error. */
+static void log_unknown_csr(struct hart *h, uint32_t insn, unsigned num)
+{
+    char text[96];
+    disasm(insn, h->pc, text, sizeof text);
+    GUEST_LOG(bus_log(h->bus), GUEST_LOG_UNIMP, "[%c] %08x: %s: CSR 0x%03x is not "
+              "implemented (illegal instruction)",
+              h->priv == PRIV_M ? 'M' : h->priv == PRIV_S ? 'S' : 'U', h->pc, text, num);
+}
+
 trap_t csr_op(struct hart *h, uint32_t insn, unsigned num, unsigned kind, uint32_t operand,
               bool write, uint32_t *old)
 {
     trap_t illegal = trap_make(CAUSE_ILLEGAL_INSN, insn);
     const struct csr_desc *d = csr_find(num);
-    if (!d)
+    if (!d) {
+        if (unlikely(guest_log_on(bus_log(h->bus), GUEST_LOG_UNIMP)))
+            log_unknown_csr(h, insn, num);
         return illegal;
+    }
     if (h->priv < ((num >> 8) & 3))
         return illegal;
     if (write && (num >> 10) == 3)

@@ -3,6 +3,7 @@
  * control-flow history and side-effect-free translation. hart_run only looks at any of
  * it while h->debug is set, which these functions keep up to date.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "bus/bus.h"
@@ -10,9 +11,10 @@
 #include "cpu/hart_state.h"
 #include "cpu/mmu.h"
 
+/* A trap hook alone needs no checking loop: every engine calls it (cpu/trap.c). */
 static void update_debug_flag(struct hart *h)
 {
-    h->debug = h->trace.insn || h->trace.trap || h->nbreak || h->nwatch;
+    h->debug = h->trace.insn || h->nbreak || h->nwatch;
     h->leave = true;            /* switch loops at the next boundary */
 }
 
@@ -100,7 +102,8 @@ uint32_t hart_watch_hit(const struct hart *h, enum hart_watch *kind)
 
 unsigned hart_history(const struct hart *h, uint32_t from[], uint32_t to[], unsigned max)
 {
-    unsigned have = h->hist_pos < HART_HISTORY_LEN ? h->hist_pos : HART_HISTORY_LEN;
+    uint32_t valid = h->hist_pos - h->hist_floor;
+    unsigned have = valid < HART_HISTORY_LEN ? valid : HART_HISTORY_LEN;
     unsigned n = have < max ? have : max;
     for (unsigned k = 0; k < n; k++) {
         unsigned i = (h->hist_pos - n + k) % HART_HISTORY_LEN;
@@ -132,4 +135,118 @@ unsigned hart_tlb_entries(const struct hart *h, struct hart_tlb_entry *out, unsi
         }
     }
     return n;
+}
+
+void hart_set_decode_hook(struct hart *h,
+                          void (*fn)(void *opaque, const struct hart_translation *t),
+                          void *opaque)
+{
+    h->decode_hook = fn;
+    h->decode_opaque = opaque;
+}
+
+void hart_set_walk_hook(struct hart *h, void (*fn)(void *opaque, const struct hart_walk *w),
+                        void *opaque)
+{
+    h->walk_hook = fn;
+    h->walk_opaque = opaque;
+}
+
+/* ---- trap loops ---- */
+
+void hart_set_trap_loop_hook(struct hart *h,
+                             void (*fn)(void *opaque, const struct hart_trap_loop *l),
+                             void *opaque)
+{
+    h->loop_hook = fn;
+    h->loop_opaque = opaque;
+}
+
+uint64_t hart_trap_loop(const struct hart *h, struct hart_trap_loop *l)
+{
+    const struct last_trap *t = &h->last_trap;
+    if (!t->valid || !t->repeats)
+        return 0;
+    if (l)
+        *l = (struct hart_trap_loop){ .cause = t->cause, .epc = t->epc, .tval = t->tval,
+                                      .from = (enum hart_priv)t->from,
+                                      .to = (enum hart_priv)t->to };
+    return t->repeats;
+}
+
+/*
+ * The loop's first trap is the newest entry the history keeps. Entries pushed since (an
+ * interrupt taken in the loop, its handler, its return) are dropped by moving the
+ * position back; those that overwrote older entries in the ring took them with them,
+ * which hist_floor records.
+ */
+void debug_loop_repeat(struct hart *h)
+{
+    struct last_trap *t = &h->last_trap;
+    uint32_t pos = h->hist_pos;
+    if (pos != t->mark) {
+        uint32_t valid = pos - h->hist_floor;
+        uint32_t oldest = pos - (valid < HART_HISTORY_LEN ? valid : HART_HISTORY_LEN);
+        h->hist_floor = pos - t->mark >= HART_HISTORY_LEN ? t->mark : oldest;
+        h->hist_pos = t->mark;
+    }
+    if (t->repeats++ == 0 && h->loop_hook) {
+        struct hart_trap_loop l;
+        hart_trap_loop(h, &l);
+        h->loop_hook(h->loop_opaque, &l);
+    }
+}
+
+/* ---- -d guest_errors: why an access faulted ---- */
+
+static const char *access_name(uint32_t cause)
+{
+    return cause == CAUSE_FETCH_ACCESS ? "fetch" : cause == CAUSE_LOAD_ACCESS ? "load"
+                                                                              : "store";
+}
+
+static const char *sizes_name(unsigned sizes)
+{
+    switch (sizes & BUS_SIZE_ALL) {
+    case BUS_SIZE_1: return "1-byte";
+    case BUS_SIZE_2: return "2-byte";
+    case BUS_SIZE_4: return "4-byte";
+    case BUS_SIZE_1 | BUS_SIZE_2: return "1- and 2-byte";
+    case BUS_SIZE_2 | BUS_SIZE_4: return "2- and 4-byte";
+    case BUS_SIZE_1 | BUS_SIZE_4: return "1- and 4-byte";
+    default: return "1-, 2- and 4-byte";
+    }
+}
+
+void debug_log_access_fault(struct hart *h, uint32_t cause, uint32_t tval)
+{
+    struct guest_log *log = bus_log(h->bus);
+    enum mmu_access kind = cause == CAUSE_FETCH_ACCESS ? ACC_EXEC
+                         : cause == CAUSE_LOAD_ACCESS ? ACC_READ : ACC_WRITE;
+    char mode = h->priv == PRIV_M ? 'M' : h->priv == PRIV_S ? 'S' : 'U';
+    char where[64];
+    if (cause == CAUSE_FETCH_ACCESS)
+        snprintf(where, sizeof where, "[%c] fetch at %08x", mode, tval);
+    else
+        snprintf(where, sizeof where, "[%c] %08x: %s at %08x", mode, h->pc, access_name(cause),
+                 tval);
+    uint32_t pa;
+    if (!mmu_peek(h, tval, kind, &pa)) {
+        GUEST_LOG(log, GUEST_LOG_ERROR, "%s: access fault: a page-table entry for it is not "
+                  "in memory (satp %08x)", where, h->satp);
+        return;
+    }
+    const struct bus_region *r = bus_find(h->bus, pa);
+    if (!r)
+        GUEST_LOG(log, GUEST_LOG_ERROR, "%s: access fault: nothing is mapped at physical "
+                  "%08x", where, pa);
+    else if (r->host && kind == ACC_WRITE && !r->writable)
+        GUEST_LOG(log, GUEST_LOG_ERROR, "%s: access fault: %08x is in the read-only %s",
+                  where, pa, r->name);
+    else if (!r->host)
+        GUEST_LOG(log, GUEST_LOG_ERROR, "%s: access fault: %s at %08x refused it (it takes "
+                  "%s accesses, aligned)", where, r->name, r->base, sizes_name(r->sizes));
+    else
+        GUEST_LOG(log, GUEST_LOG_ERROR, "%s: access fault at physical %08x (%s)", where, pa,
+                  r->name);
 }

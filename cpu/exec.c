@@ -38,6 +38,42 @@ static void xret_common(struct hart *h, unsigned to_priv, uint32_t to_pc)
     h->leave = true;
 }
 
+/* The 32-bit instruction at va, read as a debugger would (no A/D bits, nothing raised,
+ * RAM or ROM only); false where there is none. */
+static bool peek_insn(struct hart *h, uint32_t va, uint32_t *insn)
+{
+    uint32_t pa;
+    const uint8_t *p;
+    if (!mmu_peek(h, va, ACC_EXEC, &pa) || !(p = bus_host_ptr(h->bus, pa, 4, false)))
+        return false;
+    *insn = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    return true;
+}
+
+#define SEMIHOST_PRE  0x01f01013u       /* slli x0, x0, 0x1f */
+#define SEMIHOST_POST 0x40705013u       /* srai x0, x0, 7 */
+
+/* Is the ebreak at pc a semihosting call (hart.h), and did the host carry it out? */
+static bool semihosting_call(struct hart *h, const struct insn *d)
+{
+    uint32_t pc = h->pc, pre, post;
+    if (d->len != 4 || ((pc - 4) >> 12) != ((pc + 4) >> 12) ||
+        !peek_insn(h, pc - 4, &pre) || pre != SEMIHOST_PRE ||
+        !peek_insn(h, pc + 4, &post) || post != SEMIHOST_POST)
+        return false;
+    if (!h->semihost(h->semihost_opaque, h))
+        return false;
+    h->pc = pc + 4;
+    h->leave = true;                /* the call may have ended the run or written code */
+    return true;
+}
+
+void hart_set_semihosting(struct hart *h, hart_semihost_fn fn, void *opaque)
+{
+    h->semihost = fn;
+    h->semihost_opaque = opaque;
+}
+
 trap_t exec_system(struct hart *h, const struct insn *d)
 {
     switch (d->op) {
@@ -46,6 +82,8 @@ trap_t exec_system(struct hart *h, const struct insn *d)
         return trap_make(cause[h->priv], 0);
     }
     case OP_EBREAK:
+        if (h->semihost && semihosting_call(h, d))
+            return TRAP_NONE;
         return trap_make(CAUSE_BREAKPOINT, h->pc);
     case OP_MRET: {
         if (h->priv < PRIV_M)
@@ -277,8 +315,8 @@ static inline trap_t execute(struct hart *h, const struct insn *d)
 
 /*
  * One instruction: fetch, decode, execute, then retire it or take its trap, and note a
- * non-sequential pc move in the history. `debug` is a constant at each call site, so the
- * trace hook costs nothing in the plain loop.
+ * non-sequential pc move in the history (trap_take notes traps). `debug` is a constant
+ * at each call site, so the trace hook costs nothing in the plain loop.
  */
 static inline __attribute__((always_inline)) void step(struct hart *h, const bool debug)
 {
@@ -291,12 +329,13 @@ static inline __attribute__((always_inline)) void step(struct hart *h, const boo
             h->trace.insn(h->trace.opaque, pc, d.raw, (enum hart_priv)h->priv);
         t = execute(h, &d);
     }
-    if (likely(!trap_raised(t)))
+    if (likely(!trap_raised(t))) {
         h->retired++;
-    else
-        trap_take(h, t);
-    if (unlikely(trap_raised(t)) || h->pc != pc + d.len)
-        history_push(h, pc, h->pc);
+        if (h->pc != pc + d.len)
+            history_push(h, pc, h->pc);
+    } else {
+        trap_take(h, t);        /* notes the trap in the history */
+    }
 }
 
 void exec_step(struct hart *h)

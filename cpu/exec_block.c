@@ -319,8 +319,7 @@ trap:
     h->pc = PC;
 trap_counted:
     steps++;                    /* a trap counts against the budget */
-    trap_take(h, t);
-    history_push(h, PC, h->pc);
+    trap_take(h, t);            /* notes the trap in the history */
     link_from = NULL;
     goto dispatch;
 

@@ -69,6 +69,7 @@ void hart_reset(struct hart *h)
         h->pmpcfg[i] = 0;
         h->pmpaddr[i] = 0;
     }
+    h->last_trap.valid = false;     /* no trap loop carries over a reset */
     /* irq_lines are wires from devices: a reset of the hart does not change them. */
     tlb_flush(h);
     tlb_set_context(h);
@@ -184,4 +185,9 @@ enum hart_engine hart_set_engine(struct hart *h, enum hart_engine engine)
     h->engine = (uint8_t)engine;
     h->leave = true;
     return engine;
+}
+
+enum hart_engine hart_get_engine(const struct hart *h)
+{
+    return (enum hart_engine)h->engine;
 }

@@ -105,6 +105,7 @@ bool hart_csr_set(struct hart *h, uint16_t csr, uint32_t value);
  */
 enum hart_engine { HART_ENGINE_STEP, HART_ENGINE_BLOCK, HART_ENGINE_JIT };
 enum hart_engine hart_set_engine(struct hart *h, enum hart_engine engine);
+enum hart_engine hart_get_engine(const struct hart *h);
 void hart_set_jit_cache(struct hart *h, size_t bytes);
 /* How many times a block runs in the block engine before the JIT translates it (default
  * 8: most code of a boot runs a few times, which interpreting costs less than
@@ -120,6 +121,7 @@ enum hart_engine hart_default_engine(void);
  */
 struct hart_translation {
     uint32_t pc;
+    uint32_t pa;                /* the physical address of pc */
     unsigned ninsns;
     uint32_t raw[64];
     uint8_t len[64];
@@ -133,6 +135,20 @@ void hart_set_translation_hook(struct hart *h,
 /* The JIT's counts so far: translations made, and whole-cache flushes (a full cache,
  * or code forgotten for a debugger). False: no JIT on this hart. */
 bool hart_jit_counts(const struct hart *h, uint64_t *translations, uint64_t *flushes);
+
+/*
+ * Semihosting (host/semihost.c does the host's side). While a handler is set, an
+ * uncompressed ebreak between `slli x0, x0, 0x1f` and `srai x0, x0, 7` (the RISC-V
+ * semihosting sequence: three 32-bit instructions in one page, as QEMU requires) calls
+ * it instead of trapping. The handler reads a0 (the operation) and a1 (the parameter),
+ * carries out the call and returns true; a0 then holds its result and the hart goes on
+ * after the ebreak. Returning false leaves the ebreak to trap as a breakpoint (a call
+ * the host refuses, such as one from U-mode). The instructions around the ebreak are
+ * read without side effects: through a translation that sets no A/D bit and raises
+ * nothing, from RAM or ROM only. Every engine runs ebreak through the same code.
+ */
+typedef bool (*hart_semihost_fn)(void *opaque, struct hart *h);
+void hart_set_semihosting(struct hart *h, hart_semihost_fn fn, void *opaque);
 
 /* The bus this hart was created with. */
 struct bus *hart_bus(const struct hart *h);
@@ -154,8 +170,68 @@ struct hart_trace {
                  enum hart_priv from, enum hart_priv to);
 };
 
-/* Install trace hooks (copied), or remove them with NULL. */
+/* Install trace hooks (copied), or remove them with NULL. An `insn` hook makes the hart
+ * run the plain step while it is set; a `trap` hook alone does not (every engine takes
+ * its traps and interrupts through the same code, which calls it). */
 void hart_set_trace(struct hart *h, const struct hart_trace *trace);
+
+/*
+ * Blocks as the block engine decodes them (for -d in_asm): the hook sees each block when
+ * it is decoded, with the pc it was first run at and its instructions (the `code` fields
+ * are empty). It costs one test per decoded block and does not change the engine.
+ */
+void hart_set_decode_hook(struct hart *h,
+                          void (*fn)(void *opaque, const struct hart_translation *t),
+                          void *opaque);
+
+/* The block the block engine would decode at virtual `pc` now (translated as a fetch,
+ * without side effects): its instructions up to and including the one that ends it (a
+ * branch or jump, SYSTEM, a CSR access, fence.i, an illegal encoding), the end of the
+ * page, or 64 instructions. False if pc does not translate to memory. For tracing
+ * blocks while the plain step runs. */
+bool hart_block_at(struct hart *h, uint32_t pc, struct hart_translation *out);
+
+/*
+ * Page-table walks (for -d mmu): the hook sees every Sv32 walk the hart makes for an
+ * access (on a TLB miss; never a debugger's), with the entries it read and the outcome.
+ * A walk of a fetch that straddles a page, or of a misaligned access, may be seen twice.
+ */
+struct hart_walk {
+    uint32_t va;
+    uint8_t access;             /* 0 load, 1 store, 2 fetch */
+    uint8_t priv;               /* enum hart_priv the access is checked for (MPRV's) */
+    uint32_t satp;
+    unsigned levels;            /* page-table entries read: 0, 1 or 2 */
+    uint32_t pte_addr[2], pte[2];   /* an access fault on an entry: pte_addr[levels] */
+    bool fault;
+    uint32_t cause;             /* fault: the exception (a page fault, or an access fault
+                                   for an entry that is not in memory) */
+    uint32_t pa;                /* no fault: the physical address */
+    uint32_t ad_set;            /* no fault: A/D bits the access sets in the leaf entry */
+};
+void hart_set_walk_hook(struct hart *h, void (*fn)(void *opaque, const struct hart_walk *w),
+                        void *opaque);
+
+/*
+ * Trap loops. When an exception is taken at the very address the previous one entered
+ * (the trap vector's first instruction raises it), with the same cause, tval and mode,
+ * the hart is in a loop that nothing but an interrupt can break (a jump to 0 with mtvec
+ * still 0; an stvec that is not mapped). The repeats are then neither traced (the trace
+ * hooks' `trap`) nor kept in the control-flow history, which keeps what led into the
+ * loop, even across interrupts taken meanwhile; the hook is called once, at the first
+ * repeat. Always checked, in every engine: a few compares per exception.
+ */
+struct hart_trap_loop {
+    uint32_t cause, epc, tval;
+    enum hart_priv from, to;
+};
+void hart_set_trap_loop_hook(struct hart *h,
+                             void (*fn)(void *opaque, const struct hart_trap_loop *l),
+                             void *opaque);
+
+/* The loop the hart's last exception is part of, and how many times it repeated (0: it is
+ * in none). */
+uint64_t hart_trap_loop(const struct hart *h, struct hart_trap_loop *l);
 
 #define HART_MAX_BREAKPOINTS 64
 #define HART_MAX_WATCHPOINTS 8

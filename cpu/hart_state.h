@@ -156,6 +156,21 @@ struct hart {
     bool watch_hit;
     uint32_t watch_addr;
     uint8_t watch_kind;
+    void (*decode_hook)(void *opaque, const struct hart_translation *t);
+    void *decode_opaque;
+    void (*walk_hook)(void *opaque, const struct hart_walk *w);
+    void *walk_opaque;
+    void (*loop_hook)(void *opaque, const struct hart_trap_loop *l);
+    void *loop_opaque;
+    /* the last exception taken, to see it repeat (cpu/trap.c) */
+    struct last_trap {
+        bool valid;
+        uint8_t from, to;
+        uint32_t cause, epc, tval, target;
+        uint64_t repeats;
+        uint32_t mark;          /* hist_pos just after its history entry */
+    } last_trap;
+    uint32_t hist_floor;        /* the oldest history entry still valid (hart_history) */
 
     /* configuration */
     uint32_t hartid;
@@ -163,6 +178,8 @@ struct hart {
     struct bus *bus;
     uint64_t (*time_now)(void *opaque);
     void *time_opaque;
+    hart_semihost_fn semihost;  /* hart_set_semihosting; NULL: ebreak always traps */
+    void *semihost_opaque;
 };
 
 /* cpu/trap.c */
@@ -184,6 +201,11 @@ void tlb_set_context(struct hart *h);
 /* cpu/debug.c */
 bool debug_breakpoint_at(const struct hart *h, uint32_t pc);
 void debug_watch_check(struct hart *h, uint32_t va, unsigned size, bool write);
+/* The last exception came back at once (a trap loop): keep the history as it was when
+ * the loop began, and tell the loop hook the first time. */
+void debug_loop_repeat(struct hart *h);
+/* -d guest_errors: an access fault at tval, about to be taken; says why. */
+void debug_log_access_fault(struct hart *h, uint32_t cause, uint32_t tval);
 
 /* Note a non-sequential move of the pc in the history ring. */
 static inline void history_push(struct hart *h, uint32_t from, uint32_t to)

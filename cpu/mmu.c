@@ -101,16 +101,20 @@ struct walk {
     uint32_t pte_addr;
     uint32_t pte_set;           /* A/D bits to add to the PTE; 0: nothing to write */
     uint32_t pte;
+    unsigned levels;            /* entries read, for the walk hook (-d mmu): 0 if none;
+                                   read_addr[levels] is one that could not be read */
+    uint32_t read_addr[2], read_pte[2];
 };
 
 /* `peek`: a debugger's walk, which must not disturb the machine: page-table entries are
  * then read only from memory, never from a device register with read side effects. */
-static trap_t walk(struct hart *h, uint32_t va, enum mmu_access kind, struct walk *w,
-                   bool peek)
+static trap_t walk_table(struct hart *h, uint32_t va, enum mmu_access kind, struct walk *w,
+                         bool peek)
 {
     unsigned priv = effective_priv(h, kind);
     w->pa = 0;
     w->pte_set = 0;
+    w->levels = 0;
     if (priv == PRIV_M || !(h->satp & SATP_MODE_SV32)) {
         w->pa = va;
         return TRAP_NONE;
@@ -123,6 +127,7 @@ static trap_t walk(struct hart *h, uint32_t va, enum mmu_access kind, struct wal
         uint32_t vpn = level ? va >> 22 : (va >> 12) & 0x3ff;
         uint64_t pte_addr = table + vpn * 4;
         uint32_t pte;
+        w->read_addr[w->levels] = (uint32_t)pte_addr;   /* levels < 2 here */
         if (pte_addr > 0xfffffffcu)
             return access_fault;
         if (peek) {
@@ -133,6 +138,7 @@ static trap_t walk(struct hart *h, uint32_t va, enum mmu_access kind, struct wal
         } else if (!bus_read(h->bus, (uint32_t)pte_addr, 4, &pte)) {
             return access_fault;
         }
+        w->read_pte[w->levels++] = pte;
         if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W)))
             return page_fault;
         uint64_t ppn = pte >> 10;
@@ -158,6 +164,33 @@ static trap_t walk(struct hart *h, uint32_t va, enum mmu_access kind, struct wal
         return TRAP_NONE;
     }
     return page_fault;      /* not reached: level 0 returns above */
+}
+
+/* The walk the hart makes, told to the walk hook (-d mmu) when there is one. */
+static void report_walk(struct hart *h, uint32_t va, enum mmu_access kind,
+                        const struct walk *w, trap_t t)
+{
+    struct hart_walk r = {
+        .va = va, .access = (uint8_t)kind, .priv = (uint8_t)effective_priv(h, kind),
+        .satp = h->satp, .levels = w->levels, .fault = trap_raised(t),
+        .cause = trap_raised(t) ? (uint32_t)t.cause : 0, .pa = w->pa,
+        .ad_set = w->pte_set,
+    };
+    /* An entry that could not be read (an access fault) has its address only. */
+    for (unsigned i = 0; i < 2 && i <= w->levels; i++) {
+        r.pte_addr[i] = w->read_addr[i];
+        r.pte[i] = i < w->levels ? w->read_pte[i] : 0;
+    }
+    h->walk_hook(h->walk_opaque, &r);
+}
+
+static inline trap_t walk(struct hart *h, uint32_t va, enum mmu_access kind, struct walk *w,
+                          bool peek)
+{
+    trap_t t = walk_table(h, va, kind, w, peek);
+    if (unlikely(h->walk_hook) && !peek && (w->levels || trap_raised(t)))
+        report_walk(h, va, kind, w, t);
+    return t;
 }
 
 /* Is there something at pa that can take this kind of access? Checked before any A/D

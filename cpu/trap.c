@@ -6,6 +6,7 @@
  * (interrupts) goes to S-mode, everything else to M-mode. A trap never goes to a lower
  * privilege than the one it was raised in.
  */
+#include "bus/bus.h"
 #include "cpu/csr_defs.h"
 #include "cpu/hart_state.h"
 
@@ -14,7 +15,9 @@ uint32_t hart_pending_irqs(const struct hart *h)
     return h->mip | h->irq_lines;
 }
 
-static void trap_enter(struct hart *h, uint32_t cause, uint32_t tval, bool interrupt)
+/* `quiet`: a repeat in a trap loop, which the trace hook does not see again. */
+static void trap_enter(struct hart *h, uint32_t cause, uint32_t tval, bool interrupt,
+                       bool quiet)
 {
     uint32_t code = cause & ~CAUSE_INTERRUPT;
     uint32_t deleg = interrupt ? h->mideleg : h->medeleg;
@@ -47,16 +50,46 @@ static void trap_enter(struct hart *h, uint32_t cause, uint32_t tval, bool inter
     }
     /* The mode, and so what translations allow, may have changed. */
     tlb_set_context(h);
-    if (unlikely(h->trace.trap)) {
+    if (unlikely(h->trace.trap) && !quiet) {
         uint32_t epc = h->priv == PRIV_M ? h->mepc : h->sepc;
         h->trace.trap(h->trace.opaque, cause, epc, tval, (enum hart_priv)from,
                       (enum hart_priv)h->priv);
     }
 }
 
+/*
+ * An exception: entered, and noted in the control-flow history, unless it repeats the
+ * last one at the address that one entered (a trap loop, hart.h): then the history is
+ * left as it was when the loop began (entries pushed since, by interrupts taken in the
+ * loop, are dropped) and the loop hook hears of it once.
+ */
 void trap_take(struct hart *h, trap_t t)
 {
-    trap_enter(h, (uint32_t)t.cause, t.tval, false);
+    uint32_t epc = h->pc, cause = (uint32_t)t.cause;
+    uint8_t from = h->priv;
+    struct last_trap *l = &h->last_trap;
+    if (unlikely(l->valid && epc == l->target && epc == l->epc && cause == l->cause &&
+                 t.tval == l->tval && from == l->from)) {
+        trap_enter(h, cause, t.tval, false, true);
+        debug_loop_repeat(h);
+        return;
+    }
+    /* -d guest_errors: why an access faulted (said once for a loop). */
+    if (unlikely((cause == CAUSE_FETCH_ACCESS || cause == CAUSE_LOAD_ACCESS ||
+                  cause == CAUSE_STORE_ACCESS) &&
+                 guest_log_on(bus_log(h->bus), GUEST_LOG_ERROR)))
+        debug_log_access_fault(h, cause, t.tval);
+    trap_enter(h, cause, t.tval, false, false);
+    history_push(h, epc, h->pc);
+    l->valid = true;
+    l->from = from;
+    l->to = h->priv;
+    l->cause = cause;
+    l->epc = epc;
+    l->tval = t.tval;
+    l->target = h->pc;
+    l->repeats = 0;
+    l->mark = h->hist_pos;
 }
 
 /* Interrupts in the order the spec takes them when several are pending. */
@@ -92,7 +125,7 @@ bool trap_check_interrupts(struct hart *h)
         if (irqs & (1u << code)) {
             uint32_t from = h->pc;
             h->waiting = false;
-            trap_enter(h, CAUSE_INTERRUPT | code, 0, true);
+            trap_enter(h, CAUSE_INTERRUPT | code, 0, true, false);
             history_push(h, from, h->pc);
             return true;
         }

@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 
+#include "bus/log.h"
 #include "bus/memmap.h"
 #include "devices/snapshot.h"
 
@@ -25,6 +26,7 @@ struct clint {
     bool mtip[CLINT_MAX_HARTS];             /* the level each MTIP line was last driven to */
     void (*rearm)(void *opaque);            /* a deadline moved: see clint_set_rearm */
     void *rearm_opaque;
+    struct guest_log *log;                  /* -d guest_errors: the bus's, once attached */
 };
 
 struct clint *clint_create(unsigned nharts, struct clock *clock, const struct irq_line *msip,
@@ -122,6 +124,9 @@ static bool clint_read(void *opaque, uint32_t off, unsigned size, uint32_t *valu
     } else if (off >= CLINT_MTIME && off < CLINT_MTIME + 8) {
         *value = get_half(clock_ticks(c->clock), off - CLINT_MTIME);
         clint_update(c);        /* a guest that saw mtime pass mtimecmp sees MTIP too */
+    } else {
+        GUEST_LOG(c->log, GUEST_LOG_ERROR, "clint: read of offset %04x, which is no "
+                  "register (%u hart%s): reads 0", off, c->nharts, c->nharts == 1 ? "" : "s");
     }
     return true;
 }
@@ -144,6 +149,9 @@ static bool clint_write(void *opaque, uint32_t off, unsigned size, uint32_t valu
     } else if (off >= CLINT_MTIME && off < CLINT_MTIME + 8) {
         clock_set(c->clock, set_half(clock_ticks(c->clock), off - CLINT_MTIME, value));
     } else {
+        GUEST_LOG(c->log, GUEST_LOG_ERROR, "clint: write of %08x to offset %04x, which is no "
+                  "register (%u hart%s): ignored", value, off, c->nharts,
+                  c->nharts == 1 ? "" : "s");
         return true;
     }
     clint_update(c);
@@ -152,9 +160,10 @@ static bool clint_write(void *opaque, uint32_t off, unsigned size, uint32_t valu
     return true;
 }
 
-/* ---- snapshots: msip, mtimecmp and the level of each MTIP line; mtime is the clock's ---- */
+/* ---- snapshots: msip, mtimecmp and the level of each MTIP line; mtime is the clock's.
+ * The log is the bus's (configuration), not state ---- */
 
-SNAP_LAYOUT(struct clint, 520);
+SNAP_LAYOUT(struct clint, 528);
 
 static void clint_save(const void *opaque, struct snap_writer *w)
 {
@@ -204,6 +213,7 @@ static const struct snap_ops clint_snap = {
 
 enum bus_error clint_attach(struct clint *c, struct bus *bus, uint32_t base)
 {
+    c->log = bus_log(bus);
     enum bus_error e = bus_add_mmio(bus, "clint", base, MEMMAP_CLINT_SIZE, BUS_SIZE_4, c,
                                     clint_read, clint_write);
     if (!e)

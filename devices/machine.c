@@ -29,18 +29,29 @@
 #define PAGE_SIZE 4096u
 #define FDT_MAX   (64 * 1024)
 
-/* The boot ROM's reset code: a0 = hart id, a1 = device tree, jump to the start address. */
+/*
+ * The boot ROM's reset code, QEMU virt's word for word (hw/riscv/boot.c, rv32): a0 = hart
+ * id, a1 = the device tree, a2 = the struct fw_dynamic_info behind the code (OpenSBI's
+ * fw_dynamic reads it before anything else), then a jump to the start address. The start
+ * and device-tree addresses are 64-bit words, as in QEMU's ROM, of which rv32 reads the
+ * low half.
+ */
 static const uint32_t bootrom_code[] = {
     0x00000297,     /* auipc t0, 0            t0 = 0x1000 */
+    0x02828613,     /* addi  a2, t0, 0x28     the fw_dynamic_info */
     0xf1402573,     /* csrr  a0, mhartid */
-    0x01c2a583,     /* lw    a1, 0x1c(t0)     the device tree's address */
+    0x0202a583,     /* lw    a1, 0x20(t0)     the device tree's address */
     0x0182a283,     /* lw    t0, 0x18(t0)     the start address */
     0x00028067,     /* jr    t0 */
-    0x00000013,     /* nop (padding) */
 };
-#define BOOTROM_START_OFF 0x18
-#define BOOTROM_DTB_OFF   0x1c
+#define BOOTROM_START_OFF  0x18     /* 64 bits: the start address */
+#define BOOTROM_DTB_OFF    0x20     /* 64 bits: the device tree's address */
+#define BOOTROM_FW_DYN_OFF 0x28     /* struct fw_dynamic_info, 32-bit fields on rv32 */
 
+/* OpenSBI's struct fw_dynamic_info (include/sbi/fw_dynamic.h), as QEMU fills it. */
+#define FW_DYNAMIC_INFO_MAGIC   0x4942534fu     /* "OSBI" */
+#define FW_DYNAMIC_INFO_VERSION 2u
+#define FW_DYNAMIC_NEXT_MODE_S  1u
 
 /* Under the instruction clock, serial input is taken and disks are served (their credit
  * refilled, long requests moved on a piece) at the multiples of this many ns of guest
@@ -105,6 +116,29 @@ static int map_ram(struct machine *m, const struct machine_config *cfg, char *er
     return e ? fail(err, errlen, "RAM", e) : 0;
 }
 
+/*
+ * The PLIC's gateway: QEMU's for the virtio slots unless the config asks for the strict
+ * one (devices/plic.h): their sources are pending at each notification, not again at
+ * completion, so that a driver that never writes InterruptACK runs as on QEMU. The UART
+ * and the RTC stay level-triggered. Each source is named for -d guest_errors.
+ */
+static void wire_plic(struct machine *m, const struct machine_config *cfg)
+{
+    uint32_t virtio = 0;
+    for (unsigned i = 0; i < MEMMAP_VIRTIO_COUNT; i++) {
+        unsigned src = MEMMAP_VIRTIO_IRQ0 + i;
+        virtio |= 1u << src;
+        snprintf(m->irq_names[i], sizeof m->irq_names[i], "virtio-mmio@%08x",
+                 MEMMAP_VIRTIO_BASE + i * MEMMAP_VIRTIO_STRIDE);
+        plic_name_source(m->plic, src, m->irq_names[i],
+                         "its InterruptStatus was not written to InterruptACK");
+    }
+    plic_name_source(m->plic, MEMMAP_UART0_IRQ, "uart16550@10000000", NULL);
+    plic_name_source(m->plic, MEMMAP_RTC_IRQ, "goldfish-rtc@00101000", NULL);
+    if (!cfg->plic_strict)
+        plic_set_qemu(m->plic, virtio);
+}
+
 static int make_devices(struct machine *m, const struct machine_config *cfg, char *err,
                         size_t errlen)
 {
@@ -116,6 +150,7 @@ static int make_devices(struct machine *m, const struct machine_config *cfg, cha
     if (!m->clint || !m->plic || !m->syscon)
         goto oom;
     clint_set_rearm(m->clint, stop_hart, m->hart);
+    wire_plic(m, cfg);
     m->uart = uart_create(&cfg->console, plic_line(m->plic, MEMMAP_UART0_IRQ));
     m->rtc = rtc_create(&m->clock, cfg->wall_ns, plic_line(m->plic, MEMMAP_RTC_IRQ));
     if (!m->uart || !m->rtc)
@@ -204,9 +239,33 @@ static int build_fdt(struct machine *m, const struct machine_config *cfg, uint32
 }
 
 /*
- * Put the device tree at the top of RAM and the initrd just below it, page-aligned. The
- * tree's size does not depend on the initrd's address (only on whether there is one),
- * so it is built once to learn its size and again with the final address.
+ * Where the device tree goes: where QEMU's virt puts it (hw/riscv/boot.c), at the highest
+ * 2 MiB boundary that leaves room for it below the end of RAM (or 3 GiB, whichever is
+ * lower), so that software that looks for it there finds it. On a machine too small for
+ * that (the boundary would be in the lower half of RAM, or leave no room for the initrd
+ * below it) it goes at the top of RAM, page-aligned. 0 if the tree and the initrd do
+ * not fit at all.
+ */
+static uint32_t dtb_place(const struct machine_config *cfg, uint64_t dtb_room,
+                          uint64_t initrd_room)
+{
+    const uint64_t mib = 1u << 20;
+    uint64_t base = MEMMAP_RAM_BASE, end = base + cfg->ram_size;
+    uint64_t limit = end < 3072 * mib ? end : 3072 * mib;
+    if (dtb_room + initrd_room > cfg->ram_size)
+        return 0;
+    if (limit > base + dtb_room) {
+        uint64_t qemu = (limit - dtb_room) & ~(2 * mib - 1);
+        if (qemu >= base + cfg->ram_size / 2 && qemu >= base + initrd_room)
+            return (uint32_t)qemu;
+    }
+    return (uint32_t)(end - dtb_room);
+}
+
+/*
+ * Put the device tree where QEMU does (dtb_place) and the initrd just below it,
+ * page-aligned. The tree's size does not depend on the initrd's address (only on whether
+ * there is one), so it is built once to learn its size and again with the final address.
  */
 static int place_blobs(struct machine *m, const struct machine_config *cfg, char *err,
                        size_t errlen)
@@ -219,13 +278,11 @@ static int place_blobs(struct machine *m, const struct machine_config *cfg, char
         return -1;
     uint64_t dtb_room = (m->dtb_size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
     uint64_t initrd_room = ((uint64_t)cfg->initrd_size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-    if (dtb_room + initrd_room > cfg->ram_size) {
+    if (!(m->dtb_addr = dtb_place(cfg, dtb_room, initrd_room))) {
         snprintf(err, errlen, "the initrd (%u bytes) and device tree (%u bytes) do not fit in "
                  "%u KiB of RAM", cfg->initrd_size, m->dtb_size, cfg->ram_size >> 10);
         return -1;
     }
-    uint32_t top = MEMMAP_RAM_BASE + cfg->ram_size;     /* 0 for 2 GiB: arithmetic wraps */
-    m->dtb_addr = top - (uint32_t)dtb_room;
     m->reserved_base = m->dtb_addr - (uint32_t)initrd_room;
     if (cfg->initrd) {
         if (build_fdt(m, cfg, m->reserved_base, err, errlen))
@@ -237,12 +294,24 @@ static int place_blobs(struct machine *m, const struct machine_config *cfg, char
     return 0;
 }
 
+static void put32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
 static int make_bootrom(struct machine *m, const struct machine_config *cfg, char *err,
                         size_t errlen)
 {
     memcpy(m->rom, bootrom_code, sizeof bootrom_code);
-    memcpy(m->rom + BOOTROM_START_OFF, &cfg->start_pc, 4);
-    memcpy(m->rom + BOOTROM_DTB_OFF, &m->dtb_addr, 4);
+    put32(m->rom + BOOTROM_START_OFF, cfg->start_pc);
+    put32(m->rom + BOOTROM_DTB_OFF, m->dtb_addr);
+    /* magic, version, next_addr (the kernel QEMU would enter: 0 without -kernel),
+     * next_mode, options, boot_hart */
+    const uint32_t fw_dyn[6] = { FW_DYNAMIC_INFO_MAGIC, FW_DYNAMIC_INFO_VERSION,
+                                 cfg->kernel_entry, FW_DYNAMIC_NEXT_MODE_S, 0, 0 };
+    for (unsigned i = 0; i < 6; i++)
+        put32(m->rom + BOOTROM_FW_DYN_OFF + 4 * i, fw_dyn[i]);
     enum bus_error e = bus_add_memory(m->bus, "bootrom", MEMMAP_BOOTROM_BASE,
                                       MEMMAP_BOOTROM_SIZE, m->rom, false);
     if (!e)
@@ -421,7 +490,7 @@ enum machine_state machine_run(struct machine *m, uint64_t budget)
         }
         m->last_stop = stop;
         if (m->htif && htif_exited(m->htif, &m->exit_code))
-            m->power = POWER_OFF;
+            m->power = POWER_EXIT;
         if (m->power == POWER_NONE)
             return stop == HART_STOP_WFI ? MACHINE_IDLE : MACHINE_RUNNING;
     }
@@ -443,6 +512,20 @@ static uint64_t next_deadline(const struct machine *m)
 {
     uint64_t t = clint_next_deadline(m->clint), r = rtc_next_deadline(m->rtc);
     return t < r ? t : r;
+}
+
+void machine_request_exit(struct machine *m, uint32_t code)
+{
+    if (m->power == POWER_NONE) {
+        m->power = POWER_EXIT;
+        m->exit_code = code;
+    }
+    hart_yield(m->hart);
+}
+
+bool machine_powered_off(const struct machine *m)
+{
+    return m->power == POWER_OFF;
 }
 
 uint64_t machine_next_event_ns(const struct machine *m)
@@ -473,6 +556,11 @@ bool machine_skip_idle(struct machine *m, bool input)
         return false;
     clock_warp_to(&m->clock, deadline);
     return true;
+}
+
+void machine_warp(struct machine *m, uint64_t ns)
+{
+    clock_warp_ns(&m->clock, ns);
 }
 
 bool machine_icount(const struct machine *m)
@@ -529,4 +617,19 @@ struct virtio_input *machine_keyboard(struct machine *m) { return m->keyboard; }
 struct virtio_input *machine_tablet(struct machine *m) { return m->tablet; }
 struct hart *machine_hart(struct machine *m) { return m->hart; }
 struct bus *machine_bus(struct machine *m) { return m->bus; }
-uint64_t machine_time(const struct machine *m) { return clock_ticks(&m->clock); }
+uint64_t machine_time(const struct machine *m)
+{
+    return m->clock_held ? m->held_ticks : clock_ticks(&m->clock);
+}
+struct plic *machine_plic(struct machine *m) { return m->plic; }
+
+void machine_hold_clock(struct machine *m, bool hold)
+{
+    if (hold == m->clock_held)
+        return;
+    if (hold)
+        m->held_ticks = clock_ticks(&m->clock);
+    else
+        clock_set(&m->clock, m->held_ticks);
+    m->clock_held = hold;
+}

@@ -55,6 +55,9 @@ struct machine_config {
     unsigned icount_shift;      /* each instruction 2^shift ns of guest time */
     unsigned fb_width, fb_height;   /* the framebuffer at MEMMAP_FB_BASE; 0: none */
     bool input;                 /* virtio-input keyboard (slot 6) and tablet (slot 7) */
+    bool plic_strict;           /* the PLIC's strict level-triggered gateway for every
+                                   source, instead of QEMU's for the virtio ones
+                                   (devices/plic.h; --strict-plic) */
 };
 
 enum machine_state {
@@ -83,6 +86,16 @@ uint64_t machine_last_retired(const struct machine *m);
 /* The guest's exit code once MACHINE_EXITED: 0 is success. */
 uint32_t machine_exit_code(const struct machine *m);
 
+/* End the run as if the guest had exited with `code`: machine_run returns
+ * MACHINE_EXITED. For the host's side of a guest request (semihosting's SYS_EXIT); it
+ * may be called from inside the hart's run, and the hart stops after that instruction. */
+void machine_request_exit(struct machine *m, uint32_t code);
+
+/* Once MACHINE_EXITED: did the guest power off (or fail) through the syscon, as opposed
+ * to ending through HTIF or machine_request_exit? (QEMU's -no-shutdown keeps the former
+ * only.) */
+bool machine_powered_off(const struct machine *m);
+
 /* Host nanoseconds until the next timer event (CLINT or RTC), UINT64_MAX if none: how
  * long an idle machine may sleep. 0 while a disk has work waiting for the next
  * machine_run (long requests are served in pieces, one per run). */
@@ -98,6 +111,9 @@ uint64_t machine_next_event_ns(const struct machine *m);
  * or the clock is the host's. */
 bool machine_icount(const struct machine *m);
 bool machine_skip_idle(struct machine *m, bool input);
+
+/* Instruction clock: move guest time on by `ns` (a replay repeats a recorded skip). */
+void machine_warp(struct machine *m, uint64_t ns);
 
 /* The hart's position: instructions retired plus traps taken (hart_position). */
 uint64_t machine_position(const struct machine *m);
@@ -137,5 +153,13 @@ struct bus *machine_bus(struct machine *m);
 
 /* The machine's clock in timebase ticks (10 MHz). */
 uint64_t machine_time(const struct machine *m);
+
+/* While the host holds the machine (a monitor's `stop`, a debugger), its clock stands
+ * still, as QEMU's virtual clock does: when it runs again it goes on from where it was
+ * held, so the guest sees no time pass and no timer fires late for it. */
+void machine_hold_clock(struct machine *m, bool hold);
+
+/* The PLIC, for a monitor's read-only look (devices/plic.h). */
+struct plic *machine_plic(struct machine *m);
 
 #endif

@@ -19,7 +19,8 @@ struct virtio_blk;
 struct machine_snapshot;
 struct snap_ops;
 
-enum power_request { POWER_NONE, POWER_OFF, POWER_REBOOT };
+/* POWER_EXIT: the run ended without the syscon (HTIF, or the host: semihosting). */
+enum power_request { POWER_NONE, POWER_OFF, POWER_REBOOT, POWER_EXIT };
 
 struct machine {
     struct bus *bus;
@@ -38,6 +39,7 @@ struct machine {
     struct virtio_blk *vblk[MEMMAP_VIRTIO_COUNT];
     struct framebuffer *fb;
     struct virtio_input *keyboard, *tablet;
+    char irq_names[MEMMAP_VIRTIO_COUNT][32];    /* the PLIC's names for the virtio slots */
     uint64_t last_retired;      /* instructions the last machine_run retired */
     uint8_t *dtb;
     uint32_t dtb_size, dtb_addr;
@@ -46,6 +48,8 @@ struct machine {
     uint32_t exit_code;
     enum hart_stop last_stop;   /* of the last hart_run */
     uint64_t service_ns;        /* instruction clock: the next service (clock_elapsed_ns) */
+    bool clock_held;            /* machine_hold_clock */
+    uint64_t held_ticks;        /* the clock when it was held */
     const struct blockdev *disks[MACHINE_MAX_DISKS];    /* as the config gave them */
     struct machine_snapshot *last_snap;     /* the in-memory snapshot RAM was last
                                                compared with (machine_snapshot.c) */

@@ -2,18 +2,19 @@
  * The PLIC (devices/plic.h). With PLIC_SOURCES <= 32, the pending, claimed and level bits
  * of all sources, and each context's enables, fit in one 32-bit word each.
  *
- * Gateway rule (level-triggered, as QEMU's sifive_plic): a source whose line is high and
- * which is not claimed is pending; a line that drops before the claim withdraws the
- * request; a claimed source stays out of the game until its completion, after which a
- * still-high line makes it pending again.
+ * Gateway rules (plic.h): strict level-triggering, as the spec's gateway, or QEMU's
+ * (plic_set_qemu): the sources in `signalled` are pending at each signal of their device,
+ * even while claimed, and not again at completion.
  *
  * Every change goes through plic_update_irq(), the one place that drives the context
- * lines. Only 32-bit accesses; offsets that name nothing read 0 and ignore writes.
+ * lines. Only 32-bit accesses; offsets that name nothing read 0 and ignore writes (and
+ * say so under -d guest_errors).
  */
 #include "devices/plic.h"
 
 #include <stdlib.h>
 
+#include "bus/log.h"
 #include "bus/memmap.h"
 #include "devices/snapshot.h"
 
@@ -41,6 +42,13 @@ struct plic {
     uint32_t enable[PLIC_MAX_CONTEXTS];
     uint8_t threshold[PLIC_MAX_CONTEXTS];
     bool asserted[PLIC_MAX_CONTEXTS];   /* the level each context line was last driven to */
+    bool qemu;                          /* QEMU's gateway (plic_set_qemu) */
+    uint32_t signalled;                 /* its sources pending at each signal */
+    uint32_t signals;                   /* sources signalled since their last claim */
+    uint32_t reported;                  /* "never acknowledged" said, once per source */
+    const char *names[PLIC_SOURCES];    /* for reports: plic_name_source */
+    const char *acks[PLIC_SOURCES];
+    struct guest_log *log;              /* -d guest_errors: the bus's, once attached */
 };
 
 struct plic *plic_create(unsigned ncontexts, const struct irq_line *ctx_lines)
@@ -62,11 +70,12 @@ void plic_destroy(struct plic *p)
     free(p);
 }
 
-/* The source context `ctx` would claim now: pending, enabled for it, priority above its
- * threshold; the highest priority wins, the lowest id on a tie. 0 if none. */
+/* The source context `ctx` would claim now: pending and not claimed (QEMU's signalled
+ * sources may be both), enabled for it, priority above its threshold; the highest
+ * priority wins, the lowest id on a tie. 0 if none. */
 static unsigned best_source(const struct plic *p, unsigned ctx)
 {
-    uint32_t cand = p->pending & p->enable[ctx];
+    uint32_t cand = p->pending & ~p->claimed & p->enable[ctx];
     unsigned best = 0, best_prio = p->threshold[ctx];
     for (unsigned src = 1; src < PLIC_SOURCES; src++) {
         if ((cand >> src & 1) && p->priority[src] > best_prio) {
@@ -107,6 +116,22 @@ void plic_reset(struct plic *p)
     plic_update_irq(p);
 }
 
+void plic_set_qemu(struct plic *p, uint32_t signalled)
+{
+    p->qemu = true;
+    p->signalled = signalled & PLIC_SOURCE_MASK;
+}
+
+void plic_name_source(struct plic *p, unsigned src, const char *name, const char *ack)
+{
+    if (src == 0 || src >= PLIC_SOURCES)
+        return;
+    p->names[src] = name;
+    p->acks[src] = ack;
+}
+
+/* A device drove its line: high is a signal. Level-triggered sources are pending while
+ * high and not claimed; QEMU's signalled ones at each signal, claimed or not. */
 void plic_set_source(struct plic *p, unsigned src, bool level)
 {
     if (src == 0 || src >= PLIC_SOURCES)
@@ -114,7 +139,8 @@ void plic_set_source(struct plic *p, unsigned src, bool level)
     uint32_t bit = 1u << src;
     if (level) {
         p->level |= bit;
-        if (!(p->claimed & bit))
+        p->signals |= bit;
+        if (!(p->claimed & bit) || (p->signalled & bit))
             p->pending |= bit;
     } else {
         p->level &= ~bit;
@@ -139,23 +165,71 @@ static uint32_t plic_claim(struct plic *p, unsigned ctx)
     if (src) {
         p->pending &= ~(1u << src);
         p->claimed |= 1u << src;
+        p->signals &= ~(1u << src);
         plic_update_irq(p);
     }
     return src;
 }
 
-/* A completion for a source that is not claimed, or not enabled for this context, is
- * ignored (the spec's rule for the enable; the claim rule keeps bogus writes harmless). */
+/* Completed while the device still asserts the line, and it did not signal again since
+ * the claim: the guest handled the interrupt without acknowledging it at the device. */
+static void never_acknowledged(struct plic *p, unsigned src)
+{
+    uint32_t bit = 1u << src;
+    if (!p->acks[src] || (p->reported & bit) || !guest_log_on(p->log, GUEST_LOG_ERROR))
+        return;
+    p->reported |= bit;
+    GUEST_LOG(p->log, GUEST_LOG_ERROR, "%s (PLIC source %u): interrupt never acknowledged: "
+              "completed while the device still asserts it (%s); %s",
+              p->names[src] ? p->names[src] : "a device", src, p->acks[src],
+              p->signalled & bit ? "as on QEMU, it is raised again only when the device "
+                                   "signals again"
+                                 : "the strict gateway raises it again at once, for as long "
+                                   "as the line stays high");
+}
+
+/* A completion for a source that is not claimed is ignored; so is one from a context
+ * that has the source disabled (the spec's rule), except with QEMU's gateway, which
+ * unclaims it whatever the enables say. A level-triggered source whose line is still
+ * high is pending again; a QEMU-signalled one is not (it is when its device signals). */
 static void plic_complete(struct plic *p, unsigned ctx, uint32_t src)
 {
-    if (src == 0 || src >= PLIC_SOURCES)
+    if (src == 0)
+        return;                 /* "no interrupt", as claimed when none was pending */
+    if (src >= PLIC_SOURCES) {
+        GUEST_LOG(p->log, GUEST_LOG_ERROR, "plic: context %u completed source %u, which "
+                  "does not exist (sources are 1 to %u)", ctx, src, PLIC_SOURCES - 1);
         return;
+    }
     uint32_t bit = 1u << src;
-    if (!(p->claimed & bit) || !(p->enable[ctx] & bit))
+    if (!(p->claimed & bit)) {
+        GUEST_LOG(p->log, GUEST_LOG_ERROR, "plic: context %u completed source %u, which is "
+                  "not claimed (ignored)", ctx, src);
         return;
+    }
+    if (!p->qemu && !(p->enable[ctx] & bit)) {
+        GUEST_LOG(p->log, GUEST_LOG_ERROR, "plic: context %u completed source %u, which it "
+                  "has not enabled (ignored, as the spec says; --strict-plic)", ctx, src);
+        return;
+    }
     p->claimed &= ~bit;
-    p->pending |= p->level & bit;
+    if ((p->level & bit) && !(p->signals & bit))
+        never_acknowledged(p, src);
+    if (!(p->signalled & bit))
+        p->pending |= p->level & bit;
     plic_update_irq(p);
+}
+
+/* -d guest_errors: an access to an offset that names nothing. */
+static void no_register(struct plic *p, uint32_t off, bool write, uint32_t value)
+{
+    if (write)
+        GUEST_LOG(p->log, GUEST_LOG_ERROR, "plic: write of %08x to offset %06x, which is no "
+                  "register (%u sources, %u contexts)", value, off, PLIC_SOURCES - 1,
+                  p->ncontexts);
+    else
+        GUEST_LOG(p->log, GUEST_LOG_ERROR, "plic: read of offset %06x, which is no register "
+                  "(%u sources, %u contexts)", off, PLIC_SOURCES - 1, p->ncontexts);
 }
 
 static bool plic_read(void *opaque, uint32_t off, unsigned size, uint32_t *value)
@@ -166,20 +240,24 @@ static bool plic_read(void *opaque, uint32_t off, unsigned size, uint32_t *value
     if (off < PLIC_PENDING) {
         if (off / 4 < PLIC_SOURCES)
             *value = p->priority[off / 4];
+        else
+            no_register(p, off, false, 0);
     } else if (off == PLIC_PENDING) {
         *value = p->pending;
-    } else if (off >= PLIC_ENABLE && off < PLIC_ENABLE + PLIC_ENABLE_STRIDE * p->ncontexts) {
-        uint32_t rel = off - PLIC_ENABLE;
-        if (rel % PLIC_ENABLE_STRIDE == 0)
-            *value = p->enable[rel / PLIC_ENABLE_STRIDE];
+    } else if (off >= PLIC_ENABLE && off < PLIC_ENABLE + PLIC_ENABLE_STRIDE * p->ncontexts &&
+               (off - PLIC_ENABLE) % PLIC_ENABLE_STRIDE == 0) {
+        *value = p->enable[(off - PLIC_ENABLE) / PLIC_ENABLE_STRIDE];
     } else if (off >= PLIC_CONTEXT &&
-               off < PLIC_CONTEXT + PLIC_CONTEXT_STRIDE * p->ncontexts) {
+               off < PLIC_CONTEXT + PLIC_CONTEXT_STRIDE * p->ncontexts &&
+               (off - PLIC_CONTEXT) % PLIC_CONTEXT_STRIDE <= PLIC_CLAIM) {
         uint32_t rel = off - PLIC_CONTEXT;
         unsigned ctx = rel / PLIC_CONTEXT_STRIDE;
         if (rel % PLIC_CONTEXT_STRIDE == PLIC_THRESHOLD)
             *value = p->threshold[ctx];
-        else if (rel % PLIC_CONTEXT_STRIDE == PLIC_CLAIM)
+        else
             *value = plic_claim(p, ctx);
+    } else {
+        no_register(p, off, false, 0);
     }
     return true;
 }
@@ -190,35 +268,47 @@ static bool plic_write(void *opaque, uint32_t off, unsigned size, uint32_t value
     (void)size;
     if (off < PLIC_PENDING) {
         unsigned src = off / 4;
-        if (src == 0 || src >= PLIC_SOURCES)
+        if (src >= PLIC_SOURCES) {
+            no_register(p, off, true, value);
             return true;
+        }
+        if (src == 0)
+            return true;        /* source 0 does not exist; its priority reads 0 */
         p->priority[src] = value & PLIC_PRIO_MASK;
-    } else if (off >= PLIC_ENABLE && off < PLIC_ENABLE + PLIC_ENABLE_STRIDE * p->ncontexts) {
-        uint32_t rel = off - PLIC_ENABLE;
-        if (rel % PLIC_ENABLE_STRIDE != 0)
-            return true;
-        p->enable[rel / PLIC_ENABLE_STRIDE] = value & PLIC_SOURCE_MASK;
+    } else if (off >= PLIC_PENDING && off < PLIC_ENABLE) {
+        if (off == PLIC_PENDING)
+            GUEST_LOG(p->log, GUEST_LOG_ERROR, "plic: write of %08x to the pending bits, "
+                      "which are read-only", value);
+        else
+            no_register(p, off, true, value);
+        return true;
+    } else if (off >= PLIC_ENABLE && off < PLIC_ENABLE + PLIC_ENABLE_STRIDE * p->ncontexts &&
+               (off - PLIC_ENABLE) % PLIC_ENABLE_STRIDE == 0) {
+        p->enable[(off - PLIC_ENABLE) / PLIC_ENABLE_STRIDE] = value & PLIC_SOURCE_MASK;
     } else if (off >= PLIC_CONTEXT &&
-               off < PLIC_CONTEXT + PLIC_CONTEXT_STRIDE * p->ncontexts) {
+               off < PLIC_CONTEXT + PLIC_CONTEXT_STRIDE * p->ncontexts &&
+               (off - PLIC_CONTEXT) % PLIC_CONTEXT_STRIDE <= PLIC_CLAIM) {
         uint32_t rel = off - PLIC_CONTEXT;
         unsigned ctx = rel / PLIC_CONTEXT_STRIDE;
         if (rel % PLIC_CONTEXT_STRIDE == PLIC_THRESHOLD)
             p->threshold[ctx] = value & PLIC_PRIO_MASK;
-        else if (rel % PLIC_CONTEXT_STRIDE == PLIC_CLAIM)
-            plic_complete(p, ctx, value);
         else
-            return true;
+            plic_complete(p, ctx, value);
     } else {
-        return true;                    /* pending is read-only; the rest is empty */
+        no_register(p, off, true, value);
+        return true;
     }
     plic_update_irq(p);
     return true;
 }
 
-/* ---- snapshots: every register, the sources' levels, what is claimed, and the level of
- * each context line ---- */
+/* ---- snapshots: every register, the sources' levels, what is claimed, the level of
+ * each context line, and what -d guest_errors reports depend on (the sources signalled
+ * since their claim, those already reported). The gateway (strict or QEMU's, and its
+ * sources) is the machine's configuration: a snapshot of the other kind is refused.
+ * The sources' names and the log are configuration too ---- */
 
-SNAP_LAYOUT(struct plic, 536);
+SNAP_LAYOUT(struct plic, 1072);
 
 static void plic_save(const void *opaque, struct snap_writer *w)
 {
@@ -234,6 +324,10 @@ static void plic_save(const void *opaque, struct snap_writer *w)
         snap_put_u8(w, p->threshold[c]);
         snap_put_bool(w, p->asserted[c]);
     }
+    snap_put_bool(w, p->qemu);
+    snap_put_u32(w, p->signalled);
+    snap_put_u32(w, p->signals);
+    snap_put_u32(w, p->reported);
 }
 
 static int plic_load(void *opaque, struct snap_reader *r)
@@ -255,6 +349,13 @@ static int plic_load(void *opaque, struct snap_reader *r)
         s.threshold[c] = snap_get_u8(r);
         s.asserted[c] = snap_get_bool(r);
     }
+    bool qemu = snap_get_bool(r);
+    uint32_t signalled = snap_get_u32(r);
+    if (snap_ok(r) && (qemu != p->qemu || signalled != p->signalled))
+        return snap_fail(r, "saved with %s gateway, this PLIC has %s (--strict-plic)",
+                         qemu ? "QEMU's" : "the strict", p->qemu ? "QEMU's" : "the strict");
+    s.signals = snap_get_u32(r);
+    s.reported = snap_get_u32(r);
     for (unsigned src = 0; src < PLIC_SOURCES && snap_ok(r); src++)
         if (s.priority[src] > PLIC_PRIO_MASK)
             return snap_fail(r, "source %u has priority %u", src, s.priority[src]);
@@ -272,15 +373,26 @@ static void plic_post_load(void *opaque)
 }
 
 static const struct snap_ops plic_snap = {
-    .name = "plic", .version = 1,
+    .name = "plic", .version = 2,
     .save = plic_save, .load = plic_load, .post_load = plic_post_load,
 };
 
 enum bus_error plic_attach(struct plic *p, struct bus *bus, uint32_t base)
 {
+    p->log = bus_log(bus);
     enum bus_error e = bus_add_mmio(bus, "plic", base, MEMMAP_PLIC_SIZE, BUS_SIZE_4, p,
                                     plic_read, plic_write);
     if (!e)
         bus_set_snapshot(bus, base, &plic_snap, p);
     return e;
+}
+
+uint32_t plic_levels(const struct plic *p)
+{
+    return p->level;
+}
+
+uint32_t plic_claimed(const struct plic *p)
+{
+    return p->claimed;
 }

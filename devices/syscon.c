@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 
+#include "bus/log.h"
 #include "bus/memmap.h"
 #include "devices/snapshot.h"
 
@@ -20,6 +21,7 @@
 struct syscon {
     void (*action)(void *opaque, enum syscon_action what, uint32_t code);
     void *opaque;
+    struct guest_log *log;      /* -d guest_errors: the bus's, once attached */
 };
 
 struct syscon *syscon_create(void (*action)(void *opaque, enum syscon_action what,
@@ -59,8 +61,11 @@ static bool syscon_write(void *opaque, uint32_t off, unsigned size, uint32_t val
 {
     struct syscon *s = opaque;
     (void)size;
-    if (off != 0)
+    if (off != 0) {
+        GUEST_LOG(s->log, GUEST_LOG_ERROR, "syscon: write of %08x to offset %03x: only "
+                  "offset 0 takes commands (ignored)", value, off);
         return true;
+    }
     switch (value & 0xffffu) {
     case SYSCON_PASS_CODE:
         syscon_request(s, SYSCON_POWEROFF, 0);
@@ -73,16 +78,19 @@ static bool syscon_write(void *opaque, uint32_t off, unsigned size, uint32_t val
     case SYSCON_RESET_CODE:
         syscon_request(s, SYSCON_REBOOT, 0);
         break;
-    default:
-        break;                      /* anything else is ignored */
+    default:                        /* anything else is ignored, as QEMU's sifive_test */
+        GUEST_LOG(s->log, GUEST_LOG_ERROR, "syscon: write of %08x: not a command (0x5555 "
+                  "power off, 0x3333 fail, 0x7777 reboot, in the low 16 bits): ignored",
+                  value);
+        break;
     }
     return true;
 }
 
-/* ---- snapshots: the syscon holds no state (a request is the machine's, saved with it);
- * its section is empty, and says so ---- */
+/* ---- snapshots: the syscon holds no state (a request is the machine's, saved with it;
+ * the log is the bus's); its section is empty, and says so ---- */
 
-SNAP_LAYOUT(struct syscon, 16);
+SNAP_LAYOUT(struct syscon, 24);
 
 static void syscon_save(const void *opaque, struct snap_writer *w)
 {
@@ -101,6 +109,7 @@ static const struct snap_ops syscon_snap = {
 
 enum bus_error syscon_attach(struct syscon *s, struct bus *bus, uint32_t base)
 {
+    s->log = bus_log(bus);
     enum bus_error e = bus_add_mmio(bus, "syscon", base, MEMMAP_SYSCON_SIZE,
                                     BUS_SIZE_2 | BUS_SIZE_4, s, syscon_read, syscon_write);
     if (!e)

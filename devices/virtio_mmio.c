@@ -16,6 +16,11 @@
  *     hint is a "SHOULD NOT", and a spurious interrupt is harmless where a lost one is
  *     not).
  *
+ * What a driver does wrong (a register that is not 32 bits wide, one that does not exist,
+ * a write to a read-only one, a malformed queue or chain and why, features it was not
+ * offered) is reported under -d guest_errors through the bus's log (bus/log.h); the PLIC
+ * reports an interrupt the driver never acknowledged.
+ *
  * Queue addresses are only checked when a queue is used, never when a register is
  * written: drivers write the queue registers in different orders (Linux's legacy path
  * writes QueueNum, QueueAlign, then QueuePFN; xv6 writes no QueueAlign at all and gets
@@ -24,9 +29,11 @@
  */
 #include "devices/virtio_mmio.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bus/log.h"
 #include "devices/snapshot.h"
 
 /* Registers (4.2.2; the legacy-only ones from 4.2.4). */
@@ -111,7 +118,12 @@ struct virtio_mmio {
     uint32_t interrupt_status;
     uint32_t status;
     struct virtq queues[VIRTIO_MAX_QUEUES];
+    struct guest_log *log;      /* -d guest_errors: the bus's */
+    uint32_t base;              /* where it is mapped, to name it in reports */
 };
+
+/* -d guest_errors: "virtio-mmio@10001000: ..." */
+#define VLOG(vm, ...) GUEST_LOG((vm)->log, GUEST_LOG_ERROR, "virtio-mmio@%08x: " __VA_ARGS__)
 
 static void virtio_mmio_update_irq(struct virtio_mmio *vm)
 {
@@ -153,6 +165,7 @@ struct virtio_mmio *virtio_mmio_create(struct bus *dma, unsigned version, struct
     if (!vm)
         return NULL;
     vm->dma = dma;
+    vm->log = bus_log(dma);
     vm->version = version;
     vm->irq = irq;
     transport_reset(vm);
@@ -185,6 +198,14 @@ void virtio_mmio_reset(struct virtio_mmio *vm)
     if (vm->has_device && vm->ops.reset)
         vm->ops.reset(vm->dev);
     virtio_mmio_update_irq(vm);
+}
+
+/* The driver broke the queue: say why, and mark the device broken. */
+static void broken(struct virtio_mmio *vm, unsigned q, const char *why)
+{
+    VLOG(vm, "queue %u: %s; the device needs a reset (Status NEEDS_RESET) and serves no "
+         "more requests until then", vm->base, q, why);
+    virtio_mmio_needs_reset(vm);
 }
 
 void virtio_mmio_needs_reset(struct virtio_mmio *vm)
@@ -280,12 +301,17 @@ static bool queue_live(const struct virtio_mmio *vm, const struct virtq *vq)
 /* Where queue q's descriptor table, avail ring and used ring are, checked: Queue Size a
  * power of 2 no larger than QueueNumMax, every area in RAM. False: the driver set the
  * queue up wrongly (the caller marks the device NEEDS_RESET). */
-static bool queue_layout(struct virtio_mmio *vm, unsigned q, struct virtq_layout *l)
+static bool queue_layout(struct virtio_mmio *vm, unsigned q, struct virtq_layout *l,
+                         const char **why)
 {
     const struct virtq *vq = &vm->queues[q];
     uint32_t num = vq->num;
-    if (num == 0 || num > vm->ops.queue_max || (num & (num - 1)) != 0)
+    if (num == 0 || num > vm->ops.queue_max || (num & (num - 1)) != 0) {
+        *why = num == 0 ? "QueueNum was never written"
+             : num > vm->ops.queue_max ? "QueueNum is larger than QueueNumMax"
+                                       : "QueueNum is not a power of 2";
         return false;
+    }
 
     uint64_t desc, avail, used;
     if (vm->version == 1) {
@@ -293,8 +319,11 @@ static bool queue_layout(struct virtio_mmio *vm, unsigned q, struct virtq_layout
          * starts at the first QueueAlign boundary after the avail ring (flags, idx,
          * ring[num], used_event). */
         uint32_t page = vm->guest_page_size, align = vq->align;
-        if (page == 0 || (page & (page - 1)) || align == 0 || (align & (align - 1)))
+        if (page == 0 || (page & (page - 1)) || align == 0 || (align & (align - 1))) {
+            *why = page == 0 || (page & (page - 1)) ? "GuestPageSize is not a power of 2"
+                                                    : "QueueAlign is not a power of 2";
             return false;
+        }
         desc = (uint64_t)vq->pfn * page;
         avail = desc + (uint64_t)VIRTQ_DESC_SIZE * num;
         used = (avail + 6 + 2ull * num + align - 1) & ~(uint64_t)(align - 1);
@@ -305,8 +334,13 @@ static bool queue_layout(struct virtio_mmio *vm, unsigned q, struct virtq_layout
     }
     if (!range_ok(vm, desc, VIRTQ_DESC_SIZE * num, false) ||
         !range_ok(vm, avail, 4 + 2 * num, false) ||
-        !range_ok(vm, used, 4 + 8 * num, true))
+        !range_ok(vm, used, 4 + 8 * num, true)) {
+        *why = !range_ok(vm, desc, VIRTQ_DESC_SIZE * num, false)
+                   ? "its descriptor table is not in RAM"
+               : !range_ok(vm, avail, 4 + 2 * num, false) ? "its available ring is not in RAM"
+                                                         : "its used ring is not in RAM";
         return false;
+    }
     l->num = num;
     l->desc = (uint32_t)desc;
     l->avail = (uint32_t)avail;
@@ -314,9 +348,10 @@ static bool queue_layout(struct virtio_mmio *vm, unsigned q, struct virtq_layout
     return true;
 }
 
-static enum virtq_pop_result pop_malformed(struct virtio_mmio *vm)
+static enum virtq_pop_result pop_malformed(struct virtio_mmio *vm, unsigned q,
+                                           const char *why)
 {
-    virtio_mmio_needs_reset(vm);
+    broken(vm, q, why);
     return VIRTQ_MALFORMED;
 }
 
@@ -325,31 +360,46 @@ static enum virtq_pop_result pop_malformed(struct virtio_mmio *vm)
  * no indirect descriptors (not offered), readable buffers before writable ones, every
  * buffer in RAM. */
 static bool walk_chain(struct virtio_mmio *vm, const struct virtq_layout *l, uint16_t head,
-                       struct virtq_chain *chain)
+                       struct virtq_chain *chain, const char **why)
 {
     chain->head = head;
     chain->count = 0;
     uint32_t i = head;
     bool seen_writable = false;
     for (;;) {
-        if (i >= l->num || chain->count >= VIRTQ_MAX_CHAIN || chain->count >= l->num)
+        if (i >= l->num) {
+            *why = "a descriptor index is past the end of the table";
             return false;
+        }
+        if (chain->count >= VIRTQ_MAX_CHAIN || chain->count >= l->num) {
+            *why = "a descriptor chain is longer than the table (a loop?)";
+            return false;
+        }
         uint8_t d[VIRTQ_DESC_SIZE];
-        if (!virtio_dma_read(vm, l->desc + i * VIRTQ_DESC_SIZE, d, sizeof d))
+        if (!virtio_dma_read(vm, l->desc + i * VIRTQ_DESC_SIZE, d, sizeof d)) {
+            *why = "its descriptor table is not in RAM";
             return false;
+        }
         uint64_t addr = get_le32(d) | (uint64_t)get_le32(d + 4) << 32;
         uint32_t len = get_le32(d + 8);
         uint16_t flags = (uint16_t)(d[12] | d[13] << 8);
         uint16_t next = (uint16_t)(d[14] | d[15] << 8);
 
-        if (flags & VIRTQ_DESC_F_INDIRECT)
+        if (flags & VIRTQ_DESC_F_INDIRECT) {
+            *why = "an indirect descriptor (VIRTIO_F_INDIRECT_DESC was not offered)";
             return false;
+        }
         bool writes = flags & VIRTQ_DESC_F_WRITE;
-        if (!writes && seen_writable)
+        if (!writes && seen_writable) {
+            *why = "a device-readable buffer after a device-writable one";
             return false;
+        }
         seen_writable |= writes;
-        if (len != 0 && !range_ok(vm, addr, len, writes))
+        if (len != 0 && !range_ok(vm, addr, len, writes)) {
+            *why = writes ? "a buffer the device must write is not in RAM"
+                          : "a buffer the device must read is not in RAM";
             return false;
+        }
 
         struct virtq_buf *b = &chain->bufs[chain->count++];
         b->addr = (uint32_t)addr;
@@ -373,19 +423,21 @@ enum virtq_pop_result virtq_pop(struct virtio_mmio *vm, unsigned q, struct virtq
 
     struct virtq_layout l;
     uint16_t avail_idx;
-    if (!queue_layout(vm, q, &l) || !dma_read16(vm, l.avail + 2, &avail_idx))
-        return pop_malformed(vm);
+    const char *why = "its available ring is not in RAM";
+    if (!queue_layout(vm, q, &l, &why) || !dma_read16(vm, l.avail + 2, &avail_idx))
+        return pop_malformed(vm, q, why);
     uint16_t pending = (uint16_t)(avail_idx - vq->last_avail);
     if (pending == 0)
         return VIRTQ_EMPTY;
     if (pending > l.num)                    /* the driver moved idx by more than a ring */
-        return pop_malformed(vm);
+        return pop_malformed(vm, q, "the available ring's idx moved by more than the ring "
+                             "holds");
 
     uint16_t head;
     if (!dma_read16(vm, l.avail + 4 + 2 * (vq->last_avail % l.num), &head))
-        return pop_malformed(vm);
-    if (!walk_chain(vm, &l, head, chain))
-        return pop_malformed(vm);
+        return pop_malformed(vm, q, why);
+    if (!walk_chain(vm, &l, head, chain, &why))
+        return pop_malformed(vm, q, why);
     vq->last_avail++;
     return VIRTQ_GOT;
 }
@@ -396,8 +448,9 @@ void virtq_push(struct virtio_mmio *vm, unsigned q, uint16_t head, uint32_t writ
         return;
     struct virtq *vq = &vm->queues[q];
     struct virtq_layout l;
-    if (!queue_live(vm, vq) || !queue_layout(vm, q, &l)) {
-        virtio_mmio_needs_reset(vm);
+    const char *why = "the queue was switched off while the device served it";
+    if (!queue_live(vm, vq) || !queue_layout(vm, q, &l, &why)) {
+        broken(vm, q, why);
         return;
     }
     uint8_t elem[8];
@@ -406,7 +459,7 @@ void virtq_push(struct virtio_mmio *vm, unsigned q, uint16_t head, uint32_t writ
     uint32_t slot = l.used + 4 + 8 * (vq->used_idx % l.num);
     if (!virtio_dma_write(vm, slot, elem, sizeof elem) ||
         !dma_write16(vm, l.used + 2, (uint16_t)(vq->used_idx + 1))) {
-        virtio_mmio_needs_reset(vm);
+        broken(vm, q, "its used ring is not in RAM");
         return;
     }
     vq->used_idx++;
@@ -421,6 +474,88 @@ static struct virtq *selected_queue(struct virtio_mmio *vm)
     if (!vm->has_device || vm->queue_sel >= vm->ops.num_queues)
         return NULL;
     return &vm->queues[vm->queue_sel];
+}
+
+/* The registers' names (4.2.2), for reports; NULL where there is none. */
+static const char *register_name(uint32_t off)
+{
+    switch (off) {
+    case REG_MAGIC_VALUE: return "MagicValue";
+    case REG_VERSION: return "Version";
+    case REG_DEVICE_ID: return "DeviceID";
+    case REG_VENDOR_ID: return "VendorID";
+    case REG_DEVICE_FEATURES: return "DeviceFeatures";
+    case REG_DEVICE_FEATURES_SEL: return "DeviceFeaturesSel";
+    case REG_DRIVER_FEATURES: return "DriverFeatures";
+    case REG_DRIVER_FEATURES_SEL: return "DriverFeaturesSel";
+    case REG_GUEST_PAGE_SIZE: return "GuestPageSize";
+    case REG_QUEUE_SEL: return "QueueSel";
+    case REG_QUEUE_NUM_MAX: return "QueueNumMax";
+    case REG_QUEUE_NUM: return "QueueNum";
+    case REG_QUEUE_ALIGN: return "QueueAlign";
+    case REG_QUEUE_PFN: return "QueuePFN";
+    case REG_QUEUE_READY: return "QueueReady";
+    case REG_QUEUE_NOTIFY: return "QueueNotify";
+    case REG_INTERRUPT_STATUS: return "InterruptStatus";
+    case REG_INTERRUPT_ACK: return "InterruptACK";
+    case REG_STATUS: return "Status";
+    case REG_QUEUE_DESC_LOW: return "QueueDescLow";
+    case REG_QUEUE_DESC_HIGH: return "QueueDescHigh";
+    case REG_QUEUE_DRIVER_LOW: return "QueueDriverLow";
+    case REG_QUEUE_DRIVER_HIGH: return "QueueDriverHigh";
+    case REG_QUEUE_DEVICE_LOW: return "QueueDeviceLow";
+    case REG_QUEUE_DEVICE_HIGH: return "QueueDeviceHigh";
+    case REG_SHM_LEN_LOW: return "SHMLenLow";
+    case REG_SHM_LEN_HIGH: return "SHMLenHigh";
+    case REG_SHM_BASE_LOW: return "SHMBaseLow";
+    case REG_SHM_BASE_HIGH: return "SHMBaseHigh";
+    case REG_CONFIG_GENERATION: return "ConfigGeneration";
+    default: return NULL;
+    }
+}
+
+/* Registers of one version only: 1 legacy, 2 modern; 0 both. */
+static unsigned register_version(uint32_t off)
+{
+    switch (off) {
+    case REG_GUEST_PAGE_SIZE: case REG_QUEUE_ALIGN: case REG_QUEUE_PFN:
+        return 1;
+    case REG_QUEUE_READY: case REG_QUEUE_DESC_LOW: case REG_QUEUE_DESC_HIGH:
+    case REG_QUEUE_DRIVER_LOW: case REG_QUEUE_DRIVER_HIGH: case REG_QUEUE_DEVICE_LOW:
+    case REG_QUEUE_DEVICE_HIGH: case REG_SHM_LEN_LOW: case REG_SHM_LEN_HIGH:
+    case REG_SHM_BASE_LOW: case REG_SHM_BASE_HIGH: case REG_CONFIG_GENERATION:
+        return 2;
+    default:
+        return 0;
+    }
+}
+
+/* -d guest_errors: an access the register at `off` does not take (a read of a write-only
+ * one, a write to a read-only one), one of the other version's, or an offset with no
+ * register. */
+static void bad_register(struct virtio_mmio *vm, uint32_t off, bool write, uint32_t value,
+                         const char *what)
+{
+    const char *name = register_name(off);
+    unsigned v = register_version(off);
+    if (!name)
+        VLOG(vm, "%s offset %03x, which is no register", vm->base,
+             write ? "write to" : "read of", off);
+    else if (v && v != vm->version)
+        VLOG(vm, "%s %s, a %s register, on a %s (version %u) transport: ignored", vm->base,
+             write ? "write to" : "read of", name, v == 1 ? "legacy" : "modern",
+             vm->version == 1 ? "legacy" : "modern", vm->version);
+    else if (write)
+        VLOG(vm, "write of %08x to %s, which is %s: ignored", vm->base, value, name, what);
+    else
+        VLOG(vm, "read of %s, which is %s: reads 0", vm->base, name, what);
+}
+
+/* A queue register with QueueSel naming no queue. */
+static void no_queue(struct virtio_mmio *vm, uint32_t off)
+{
+    VLOG(vm, "%s with QueueSel %u, which is no queue (the device has %u): ignored", vm->base,
+         register_name(off), vm->queue_sel, vm->ops.num_queues);
 }
 
 static uint32_t read_register(struct virtio_mmio *vm, uint32_t off)
@@ -447,11 +582,15 @@ static uint32_t read_register(struct virtio_mmio *vm, uint32_t off)
             return 0;
         return (uint32_t)(offered_features(vm) >> (32 * vm->device_features_sel));
     case REG_QUEUE_NUM_MAX:
-        return vq ? vm->ops.queue_max : 0;
+        return vq ? vm->ops.queue_max : 0;  /* 0 for no queue: how drivers count them */
     case REG_QUEUE_PFN:
-        return v1 && vq ? vq->pfn : 0;
+        if (!v1)
+            break;
+        return vq ? vq->pfn : 0;
     case REG_QUEUE_READY:
-        return v2 && vq ? vq->ready : 0;
+        if (!v2)
+            break;
+        return vq ? vq->ready : 0;
     case REG_INTERRUPT_STATUS:
         return vm->interrupt_status;
     case REG_STATUS:
@@ -460,12 +599,21 @@ static uint32_t read_register(struct virtio_mmio *vm, uint32_t off)
     case REG_SHM_LEN_HIGH:
     case REG_SHM_BASE_LOW:
     case REG_SHM_BASE_HIGH:
-        return v2 ? UINT32_MAX : 0;     /* all ones: "no such region" */
+        if (!v2)
+            break;
+        return UINT32_MAX;              /* all ones: "no such region" */
     case REG_CONFIG_GENERATION:
+        if (v1)
+            break;
         return 0;                       /* the configuration never changes under it */
+    case REG_QUEUE_DESC_LOW: case REG_QUEUE_DESC_HIGH: case REG_QUEUE_DRIVER_LOW:
+    case REG_QUEUE_DRIVER_HIGH: case REG_QUEUE_DEVICE_LOW: case REG_QUEUE_DEVICE_HIGH:
+        return 0;                       /* write-only in the spec; QEMU reads them back */
     default:
-        return 0;                       /* write-only or reserved */
+        break;
     }
+    bad_register(vm, off, false, 0, "write-only");
+    return 0;
 }
 
 /* The driver wrote Status: 0 resets; FEATURES_OK sticks only if the driver accepted
@@ -479,8 +627,12 @@ static void write_status(struct virtio_mmio *vm, uint32_t value)
     uint32_t status = (value & 0xff & ~(uint32_t)VIRTIO_STATUS_NEEDS_RESET) |
                       (vm->status & VIRTIO_STATUS_NEEDS_RESET);
     if ((status & VIRTIO_STATUS_FEATURES_OK) && !(vm->status & VIRTIO_STATUS_FEATURES_OK) &&
-        (vm->driver_features & ~offered_features(vm)) != 0)
+        (vm->driver_features & ~offered_features(vm)) != 0) {
+        VLOG(vm, "FEATURES_OK with features the device did not offer (%016" PRIx64 "): "
+             "refused (Status keeps FEATURES_OK clear)", vm->base,
+             vm->driver_features & ~offered_features(vm));
         status &= ~(uint32_t)VIRTIO_STATUS_FEATURES_OK;
+    }
     vm->status = status;
 }
 
@@ -509,16 +661,19 @@ static void write_register(struct virtio_mmio *vm, uint32_t off, uint32_t value)
         break;
     case REG_DRIVER_FEATURES:
         /* Fixed once the driver said FEATURES_OK; words past the second are ignored. */
-        if (vm->status & VIRTIO_STATUS_FEATURES_OK)
+        if (vm->status & VIRTIO_STATUS_FEATURES_OK) {
+            VLOG(vm, "DriverFeatures written after FEATURES_OK: ignored", vm->base);
             break;
+        }
         if (vm->driver_features_sel == 0)
             vm->driver_features = (vm->driver_features & ~(uint64_t)UINT32_MAX) | value;
         else if (vm->driver_features_sel == 1)
             vm->driver_features = (vm->driver_features & UINT32_MAX) | (uint64_t)value << 32;
         break;
     case REG_GUEST_PAGE_SIZE:
-        if (v1)
-            vm->guest_page_size = value;
+        if (!v1)
+            goto bad;
+        vm->guest_page_size = value;
         break;
     case REG_QUEUE_SEL:
         vm->queue_sel = value;
@@ -526,22 +681,33 @@ static void write_register(struct virtio_mmio *vm, uint32_t off, uint32_t value)
     case REG_QUEUE_NUM:
         if (vq)
             vq->num = value;
+        else
+            no_queue(vm, off);
         break;
     case REG_QUEUE_ALIGN:
-        if (v1 && vq)
-            vq->align = value;
-        break;
     case REG_QUEUE_PFN:
-        if (v1 && vq)
+        if (!v1)
+            goto bad;
+        if (!vq)
+            no_queue(vm, off);
+        else if (off == REG_QUEUE_ALIGN)
+            vq->align = value;
+        else
             vq->pfn = value;
         break;
     case REG_QUEUE_READY:
-        if (v2 && vq)
+        if (!v2)
+            goto bad;
+        if (vq)
             vq->ready = value & 1;
+        else
+            no_queue(vm, off);
         break;
     case REG_QUEUE_NOTIFY:
-        if (value < vm->ops.num_queues && vm->ops.queue_notify &&
-            !(vm->status & VIRTIO_STATUS_NEEDS_RESET))
+        if (value >= vm->ops.num_queues)
+            VLOG(vm, "QueueNotify of queue %u, which does not exist (the device has %u): "
+                 "ignored", vm->base, value, vm->ops.num_queues);
+        else if (vm->ops.queue_notify && !(vm->status & VIRTIO_STATUS_NEEDS_RESET))
             vm->ops.queue_notify(vm->dev, value);
         break;
     case REG_INTERRUPT_ACK:
@@ -553,21 +719,25 @@ static void write_register(struct virtio_mmio *vm, uint32_t off, uint32_t value)
         break;
     case REG_QUEUE_DESC_LOW:
     case REG_QUEUE_DESC_HIGH:
-        if (v2 && vq)
-            set_half(&vq->desc, off == REG_QUEUE_DESC_HIGH, value);
-        break;
     case REG_QUEUE_DRIVER_LOW:
     case REG_QUEUE_DRIVER_HIGH:
-        if (v2 && vq)
-            set_half(&vq->driver, off == REG_QUEUE_DRIVER_HIGH, value);
-        break;
     case REG_QUEUE_DEVICE_LOW:
     case REG_QUEUE_DEVICE_HIGH:
-        if (v2 && vq)
+        if (!v2)
+            goto bad;
+        if (!vq)
+            no_queue(vm, off);
+        else if (off <= REG_QUEUE_DESC_HIGH)
+            set_half(&vq->desc, off == REG_QUEUE_DESC_HIGH, value);
+        else if (off <= REG_QUEUE_DRIVER_HIGH)
+            set_half(&vq->driver, off == REG_QUEUE_DRIVER_HIGH, value);
+        else
             set_half(&vq->device, off == REG_QUEUE_DEVICE_HIGH, value);
         break;
     default:
-        break;                          /* read-only or reserved: ignored */
+    bad:
+        bad_register(vm, off, true, value, "read-only");     /* ignored */
+        break;
     }
 }
 
@@ -580,7 +750,15 @@ static bool virtio_mmio_read(void *opaque, uint32_t off, unsigned size, uint32_t
                      : 0;
         return true;
     }
-    *value = size == 4 ? read_register(vm, off) : 0;
+    if (size != 4) {
+        if (vm->has_device)
+            VLOG(vm, "%u-byte read of %s (registers below 0x100 take 32-bit accesses): "
+                 "reads 0", vm->base, size, register_name(off & ~3u) ? register_name(off & ~3u)
+                                                                 : "a register");
+        *value = 0;
+        return true;
+    }
+    *value = read_register(vm, off);
     return true;
 }
 
@@ -594,14 +772,18 @@ static bool virtio_mmio_write(void *opaque, uint32_t off, unsigned size, uint32_
     }
     if (size == 4)
         write_register(vm, off, value);
+    else if (vm->has_device)
+        VLOG(vm, "%u-byte write to %s (registers below 0x100 take 32-bit accesses): ignored",
+             vm->base, size, register_name(off & ~3u) ? register_name(off & ~3u)
+                                                      : "a register");
     return true;
 }
 
 /* ---- snapshots: the transport's registers, every queue's addresses and the indexes
  * the device keeps (the next avail entry, its used idx), then the device's own section
- * nested in the slot's ---- */
+ * nested in the slot's. The log and the base address are configuration ---- */
 
-SNAP_LAYOUT(struct virtio_mmio, 344);
+SNAP_LAYOUT(struct virtio_mmio, 360);
 
 static void vmmio_save(const void *opaque, struct snap_writer *w)
 {
@@ -721,6 +903,7 @@ static const struct snap_ops vmmio_snap = {
 
 enum bus_error virtio_mmio_attach(struct virtio_mmio *vm, struct bus *bus, uint32_t base)
 {
+    vm->base = base;
     enum bus_error e = bus_add_mmio(bus, "virtio-mmio", base, VIRTIO_MMIO_SIZE, BUS_SIZE_ALL,
                                     vm, virtio_mmio_read, virtio_mmio_write);
     if (!e)

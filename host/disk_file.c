@@ -1,6 +1,9 @@
 /*
  * A raw disk image (a regular file or a block device) as a block backend.
  *
+ * Images in other formats (qcow2, qcow, QED, VMDK, VDI, VHDX, VHD), known by their magic
+ * bytes, are refused with the format's name and the qemu-img command that converts them.
+ *
  * The file is opened O_NONBLOCK so that a FIFO given by mistake cannot hang the open;
  * the flag is cleared once fstat said the file is a disk. The size of a block device
  * comes from lseek(SEEK_END) (st_size is 0 for them). Reads and writes loop over short
@@ -390,6 +393,70 @@ cannot:
     return -1;
 }
 
+/*
+ * Images in other formats than raw, known by their first bytes (the magic numbers
+ * qemu-img's own probes look for), with qemu-img's name for the format. Read as raw,
+ * such an image would give the guest its header instead of its disk.
+ */
+struct image_format {
+    const char *name;           /* as qemu-img names it */
+    const char *what;           /* for the message */
+    uint32_t offset;
+    const char *magic;
+    size_t len;
+};
+
+static const struct image_format image_formats[] = {
+    { "qcow2", "a qcow2 image", 0, "QFI\xfb\0\0\0\2", 8 },
+    { "qcow2", "a qcow2 image", 0, "QFI\xfb\0\0\0\3", 8 },
+    { "qcow", "a qcow (version 1) image", 0, "QFI\xfb", 4 },
+    { "qed", "a QED image", 0, "QED\0", 4 },
+    { "vmdk", "a VMDK image", 0, "KDMV", 4 },
+    { "vmdk", "a VMDK image (ESX sparse)", 0, "COWD", 4 },
+    { "vmdk", "a VMDK descriptor", 0, "# Disk DescriptorFile", 21 },
+    { "vdi", "a VirtualBox VDI image", 0x40, "\x7f\x10\xda\xbe", 4 },
+    { "vhdx", "a VHDX image", 0, "vhdxfile", 8 },
+    { "vpc", "a VHD (Virtual PC) image", 0, "conectix", 8 },
+};
+
+/* The first 512 bytes of the image (fewer in a smaller file). */
+static size_t read_head(int fd, uint8_t *buf, size_t len)
+{
+    size_t got = 0;
+    while (got < len) {
+        ssize_t n = pread(fd, buf + got, len - got, (off_t)got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    return got;
+}
+
+/* An image in a format that is not raw: say which, and the command that converts it.
+ * The converted copy is named after the image: its extension replaced by .img (or
+ * -raw.img added when it already ends in .img). */
+static bool refuse_format(int fd, const char *path, char *err, size_t errlen)
+{
+    uint8_t head[512];
+    size_t n = read_head(fd, head, sizeof head);
+    for (size_t k = 0; k < sizeof image_formats / sizeof image_formats[0]; k++) {
+        const struct image_format *f = &image_formats[k];
+        if (n < f->offset + f->len || memcmp(head + f->offset, f->magic, f->len))
+            continue;
+        const char *base = strrchr(path, '/');
+        const char *dot = strrchr(base ? base + 1 : path, '.');
+        size_t stem = dot && dot != (base ? base + 1 : path) ? (size_t)(dot - path)
+                                                             : strlen(path);
+        bool is_img = dot && !strcmp(dot, ".img");
+        snprintf(err, errlen, "%s: %s; rvbox reads raw images: qemu-img convert -O raw %s "
+                 "%.*s%s", path, f->what, path, (int)stem, path, is_img ? "-raw.img" : ".img");
+        return true;
+    }
+    return false;
+}
+
 struct disk_file *disk_file_open(const char *path, bool readonly, bool lock, char *err,
                                  size_t errlen)
 {
@@ -425,6 +492,10 @@ struct disk_file *disk_file_open(const char *path, bool readonly, bool lock, cha
         snprintf(err, errlen, "%s: cannot find its size: %s", path, strerror(errno));
         goto fail;
     }
+    /* Before the size check: a qcow2 file is rarely a multiple of 512, and its format
+     * is the reason to give. */
+    if (refuse_format(fd, path, err, errlen))
+        goto fail;
     if (size % DISK_SECTOR) {
         snprintf(err, errlen, "%s: size %llu bytes is not a multiple of %d", path,
                  (unsigned long long)size, DISK_SECTOR);

@@ -15,7 +15,9 @@
 struct disk_file;
 
 /* Open `path`; NULL with a one-line reason in err (missing, not a regular file or block
- * device, size not a multiple of 512, cannot be opened for writing unless readonly, or,
+ * device, an image in another format than raw (qcow2, VMDK, VDI, VHDX, ...: the message
+ * names it and gives the qemu-img command that converts it), size not a multiple of 512,
+ * cannot be opened for writing unless readonly, or,
  * with `lock`, in use by another process: a writer excludes everyone else, as in QEMU,
  * and the message names the holder when the OS tells). The lock lasts until
  * disk_file_close. */

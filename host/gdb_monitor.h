@@ -1,6 +1,6 @@
 /*
- * `monitor` commands for the GDB stub (host/gdbstub.c): help, devices, plic, tlb, pt,
- * vtop, history, phys. Output goes to `out`; `phys` is the stub's memory-access mode.
+ * GDB's `monitor CMD` (qRcmd, host/gdbstub.c): the command goes to rvbox's monitor
+ * (host/monitor.h), the one table every console shares; its output goes back to GDB.
  */
 #ifndef RVBOX_GDB_MONITOR_H
 #define RVBOX_GDB_MONITOR_H
@@ -8,11 +8,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-struct machine;
-struct symbols;
+struct monitor;
 
-/* Run one command line (modified in place). */
-void gdb_monitor(struct machine *m, const struct symbols *syms, bool *phys, FILE *out,
-                 char *cmd);
+/* Run one command line; `phys` is the stub's memory-access mode (`monitor phys on`). */
+void gdb_monitor(struct monitor *mon, bool *phys, FILE *out, const char *cmd);
 
 #endif

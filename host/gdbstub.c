@@ -50,6 +50,7 @@ struct gdbstub {
     int listen_fd, fd;          /* fd: the connection, or -1 */
     const struct symbols *syms;
     struct machine *m;
+    struct monitor *monitor;    /* where `monitor CMD` goes */
     enum gdb_state state;
     bool no_ack;                /* QStartNoAckMode */
     bool phys;                  /* `monitor phys on`: m/M are physical */
@@ -586,8 +587,8 @@ static void handle_m(struct gdbstub *g, const char *p)
     if (len > PACKET_SIZE / 2)
         len = PACKET_SIZE / 2;
     uint8_t data[PACKET_SIZE / 2];
-    if (!trace_guest_memory(g->m, addr, data, len, !g->phys, false)) {
-        send_error(g, 14);      /* EFAULT: unmapped, or a device's registers */
+    if (!trace_debugger_memory(g->m, addr, data, len, !g->phys, false)) {
+        send_error(g, 14);      /* EFAULT: unmapped, or a device refused */
         return;
     }
     char out[PACKET_SIZE + 1];
@@ -616,7 +617,7 @@ static void handle_M(struct gdbstub *g, const char *p)
         }
         data[i] = (uint8_t)(hi << 4 | lo);
     }
-    if (!trace_guest_memory(g->m, addr, data, len, !g->phys, true)) {
+    if (!trace_debugger_memory(g->m, addr, data, len, !g->phys, true)) {
         send_error(g, 14);
         return;
     }
@@ -669,7 +670,7 @@ static void handle_rcmd(struct gdbstub *g, const char *hex)
         cmd[i] = hi < 0 || lo < 0 ? '?' : (char)(hi << 4 | lo);
     }
     cmd[n] = '\0';
-    gdb_monitor(g->m, g->syms, &g->phys, f, cmd);
+    gdb_monitor(g->monitor, &g->phys, f, cmd);
     fclose(f);
     /* O packets of at most 1 KiB of text each. */
     char out[1 + 2 * 1024 + 1];
@@ -963,4 +964,15 @@ void gdbstub_exited(struct gdbstub *g, uint32_t code)
     snprintf(buf, sizeof buf, "W%02x", code & 0xff);
     send_packet(g, buf);
     drop_connection(g);
+}
+
+void gdbstub_set_monitor(struct gdbstub *g, struct monitor *mon)
+{
+    if (g)
+        g->monitor = mon;
+}
+
+bool gdbstub_connected(const struct gdbstub *g)
+{
+    return g && g->fd >= 0;
 }

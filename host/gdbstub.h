@@ -82,4 +82,13 @@ void gdbstub_ran(struct gdbstub *g, enum hart_stop stop);
 /* The guest ended (HTIF exit, poweroff) with this code: tell GDB ("W" packet). */
 void gdbstub_exited(struct gdbstub *g, uint32_t code);
 
+struct monitor;
+
+/* Where `monitor CMD` goes: rvbox's monitor (host/monitor.h), the same commands as its
+ * other consoles. Without one, GDB's monitor commands are refused. */
+void gdbstub_set_monitor(struct gdbstub *g, struct monitor *mon);
+
+/* Is a debugger connected now? */
+bool gdbstub_connected(const struct gdbstub *g);
+
 #endif

@@ -16,6 +16,10 @@
  * does not have, or a scancode out of range. */
 uint16_t keymap_evdev(int sdl_scancode);
 
+/* The evdev code of one of QEMU's key names (QKeyCode, as `sendkey` takes them: "a",
+ * "ret", "ctrl", "alt_r", "f1", "kp_add", "power"...); 0 for a name it does not know. */
+uint16_t keymap_qcode(const char *name);
+
 /* The tablet coordinate (0..VINPUT_ABS_MAX) of window position `pos` on an axis where
  * the framebuffer is shown over `len` pixels from `start`: the first pixel is 0, the last
  * VINPUT_ABS_MAX, positions outside are clamped to the edge. */

@@ -3,8 +3,12 @@
  * run it; on a reboot build it again. Every way out goes through the end of main: disks
  * are flushed and closed, the terminal restored.
  */
+#include <poll.h>
+#include <stdint.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "bus/memmap.h"
@@ -14,9 +18,12 @@
 #include "host/disk_memory.h"
 #include "host/gdbstub.h"
 #include "host/loader.h"
+#include "host/monitor.h"
 #include "host/options.h"
+#include "host/replay.h"
 #include "host/run.h"
 #include "host/screenshot.h"
+#include "host/semihost.h"
 #include "host/serial.h"
 #include "host/window.h"
 #include "host/symbols.h"
@@ -38,12 +45,21 @@ struct session {
     uint8_t *initrd, *dtb;
     size_t initrd_size, dtb_size;
     struct disk_file *disks[OPTIONS_MAX_DRIVES];
+    struct disk_memory *snapshots[OPTIONS_MAX_DRIVES];  /* -snapshot: the writes */
+    struct image loaders[OPTIONS_MAX_LOADERS];  /* -device loader */
+    unsigned nloaders;
+    struct serial *semihost_console;    /* -semihosting-config chardev= of its own */
     struct serial *serial;
     struct window *window;
     bool window_tried;
     struct symbols *syms;       /* of the images and --symbols files */
     struct trace *trace;        /* -d, -D; the failure report */
-    struct gdbstub *gdb;        /* -s, -gdb; NULL without */
+    struct gdbstub *gdb;        /* -s, -gdb; NULL without; then the monitor's */
+    struct monitor *mon;        /* -monitor, Ctrl-A c, GDB's monitor */
+    struct replay *replay;      /* --record/--replay; NULL without */
+    const struct blockdev *machine_disks[MACHINE_MAX_DISKS];   /* of the last boot */
+    unsigned nmachine_disks;
+    struct semihost *semihost;  /* -semihosting; NULL without */
 };
 
 static int die(const char *msg)
@@ -85,6 +101,19 @@ static int open_images(struct session *s, char *err)
         s->have_kernel = true;
         s->default_guest = true;
     }
+    for (unsigned i = 0; i < o->nloaders; i++) {
+        const struct loader_option *l = &o->loaders[i];
+        /* An ELF goes where it says; anything else at addr=, which it then needs. */
+        if (image_open_file(&s->loaders[i], l->file, l->has_addr ? l->addr : MEMMAP_RAM_BASE,
+                            ram_end, err, ERR_LEN))
+            return -1;
+        s->nloaders = i + 1;
+        if (!s->loaders[i].is_elf && !l->has_addr) {
+            snprintf(err, ERR_LEN, "-device loader,file=%s: not an ELF file, so it needs addr=",
+                     l->file);
+            return -1;
+        }
+    }
     /* Each must fit in RAM; together, with the images, machine_create checks. */
     if (o->initrd &&
         loader_read_file(o->initrd, o->ram_size, &s->initrd, &s->initrd_size, err, ERR_LEN))
@@ -92,6 +121,61 @@ static int open_images(struct session *s, char *err)
     if (o->dtb && loader_read_file(o->dtb, o->ram_size, &s->dtb, &s->dtb_size, err, ERR_LEN))
         return -1;
     return 0;
+}
+
+/* What SYS_GET_CMDLINE answers: the arg= list, else (as QEMU) the kernel's file name
+ * followed by -append. */
+static char *semihost_cmdline(const struct options *o)
+{
+    if (o->semihost.args)
+        return strdup(o->semihost.args);
+    const char *k = o->kernel ? o->kernel : "";
+    size_t n = strlen(k) + (o->append ? strlen(o->append) + 1 : 0) + 1;
+    char *c = malloc(n);
+    if (c)
+        snprintf(c, n, "%s%s%s", k, o->append ? " " : "", o->append ? o->append : "");
+    return c;
+}
+
+static int open_semihosting(struct session *s, char *err)
+{
+    const struct options *o = &s->opt;
+    if (!o->semihost.enabled)
+        return 0;
+    struct serial *console = NULL;
+    if (o->semihost_on_serial)
+        console = s->serial;
+    else if (o->semihost_console &&
+             !(console = s->semihost_console = serial_open(o->semihost_console, err, ERR_LEN)))
+        return -1;
+    char *cmdline = semihost_cmdline(o);
+    if (!cmdline) {
+        snprintf(err, ERR_LEN, "out of memory");
+        return -1;
+    }
+    s->semihost = semihost_create(&o->semihost, cmdline, console, s->serial, err, ERR_LEN);
+    free(cmdline);
+    return s->semihost ? 0 : -1;
+}
+
+/* The in-memory copy of drive i's image that -snapshot runs on. */
+static int snapshot_disk(struct session *s, unsigned i, char *err)
+{
+    const struct blockdev *bd = disk_file_backend(s->disks[i]);
+    uint8_t *image = bd->size <= SIZE_MAX ? malloc((size_t)bd->size) : NULL;
+    if (!image) {
+        snprintf(err, ERR_LEN, "-snapshot: %s: no memory for a copy of its %llu bytes",
+                 s->opt.drives[i].file, (unsigned long long)bd->size);
+        return -1;
+    }
+    if (bd->read(bd->opaque, 0, image, (size_t)bd->size)) {
+        snprintf(err, ERR_LEN, "-snapshot: %s: cannot read it", s->opt.drives[i].file);
+        free(image);
+        return -1;
+    }
+    s->snapshots[i] = disk_memory_create(image, (size_t)bd->size, err, ERR_LEN);
+    free(image);
+    return s->snapshots[i] ? 0 : -1;
 }
 
 static int open_devices(struct session *s, char *err)
@@ -103,13 +187,37 @@ static int open_devices(struct session *s, char *err)
         return -1;
     for (unsigned i = 0; i < s->opt.ndrives; i++) {
         const struct drive_option *d = &s->opt.drives[i];
-        s->disks[i] = disk_file_open(d->file, d->readonly, !d->no_locking, err, ERR_LEN);
-        if (!s->disks[i])
+        /* -snapshot: the image is read (and locked as a reader), the writes stay in
+         * memory. A read-only drive needs no copy. */
+        bool copy = d->snapshot && !d->readonly;
+        s->disks[i] = disk_file_open(d->file, d->readonly || copy, !d->no_locking, err, ERR_LEN);
+        if (!s->disks[i] || (copy && snapshot_disk(s, i, err)))
             return -1;
+    }
+    const char *mon = s->opt.monitor;
+    if (mon && !strcmp(mon, "stdio") && strstr(s->opt.serial, "stdio")) {
+        snprintf(err, ERR_LEN, "-monitor stdio: cannot use stdio by multiple character devices "
+                 "(the serial console is there: Ctrl-A c reaches the monitor)");
+        return -1;
     }
     if (!(s->serial = serial_open(s->opt.serial, err, ERR_LEN)))
         return -1;
-    return 0;
+    const struct time_options *t = &s->opt.time;
+    if (t->rr != RR_NONE &&
+        !(s->replay = replay_open(t->rr == RR_RECORD ? REPLAY_RECORD : REPLAY_PLAY, t->rrfile,
+                                  err, ERR_LEN)))
+        return -1;
+    struct monitor_config mc = { .version = RVBOX_VERSION, .spec = mon, .syms = s->syms,
+                                 .trace = s->trace };
+    if (monitor_open(&mc, &s->mon, err, ERR_LEN))
+        return -1;
+    monitor_set_gdbstub(s->mon, s->gdb, s->opt.gdb.spec);   /* the monitor keeps it */
+    s->gdb = NULL;
+    /* Ctrl-A c: where the monitor shares the serial console (mon:stdio, QEMU's default,
+     * or a mux=on chardev). */
+    if (s->opt.serial_monitor)
+        serial_attach_monitor(s->serial, s->mon);
+    return open_semihosting(s, err);
 }
 
 /* Symbols (of the ELF images, then --symbols files), the trace sink and the GDB stub:
@@ -151,6 +259,16 @@ static int check_images(struct session *s, char *err)
         (s->have_bios && s->have_kernel &&
          image_check_overlap(&s->bios, &s->kernel, err, ERR_LEN)))
         return -1;
+    for (unsigned i = 0; i < s->nloaders; i++) {
+        const struct image *l = &s->loaders[i];
+        if (image_check_ram(l, MEMMAP_RAM_BASE, size, err, ERR_LEN) ||
+            (s->have_bios && image_check_overlap(l, &s->bios, err, ERR_LEN)) ||
+            (s->have_kernel && image_check_overlap(l, &s->kernel, err, ERR_LEN)))
+            return -1;
+        for (unsigned j = 0; j < i; j++)
+            if (image_check_overlap(l, &s->loaders[j], err, ERR_LEN))
+                return -1;
+    }
     return 0;
 }
 
@@ -162,7 +280,46 @@ static int check_reserved(struct session *s, struct machine *m, char *err)
     if ((s->have_bios && image_check_below(&s->bios, limit, what, err, ERR_LEN)) ||
         (s->have_kernel && image_check_below(&s->kernel, limit, what, err, ERR_LEN)))
         return -1;
+    for (unsigned i = 0; i < s->nloaders; i++)
+        if (image_check_below(&s->loaders[i], limit, what, err, ERR_LEN))
+            return -1;
     return 0;
+}
+
+/* The largest stretch of RAM below what the machine reserved that no image occupies:
+ * where semihosting's SYS_HEAPINFO puts the heap and the stack (as QEMU does). */
+static void free_ram(const struct session *s, struct machine *m, uint32_t *base,
+                     uint32_t *limit)
+{
+    const struct image *imgs[2 + OPTIONS_MAX_LOADERS] = {
+        s->have_bios ? &s->bios : NULL, s->have_kernel ? &s->kernel : NULL };
+    for (unsigned i = 0; i < s->nloaders; i++)
+        imgs[2 + i] = &s->loaders[i];
+    uint32_t end = machine_reserved_base(m), at = MEMMAP_RAM_BASE;
+    *base = *limit = at;
+    /* Walk up from the base: the next gap starts past every segment that covers `at`. */
+    while (at < end) {
+        uint32_t next = end;            /* where the gap from `at` ends */
+        bool covered = false;
+        for (unsigned k = 0; k < 2 + OPTIONS_MAX_LOADERS; k++)
+            for (size_t i = 0; imgs[k] && i < imgs[k]->nsegs; i++) {
+                const struct image_segment *g = &imgs[k]->segs[i];
+                uint32_t lo = g->paddr, hi = g->paddr + g->memsz;
+                if (lo <= at && at < hi) {
+                    at = hi;
+                    covered = true;
+                } else if (lo > at && lo < next) {
+                    next = lo;
+                }
+            }
+        if (covered)
+            continue;
+        if (next - at > *limit - *base) {
+            *base = at;
+            *limit = next;
+        }
+        at = next;
+    }
 }
 
 /* Build the machine and load it: at start and after every reboot. */
@@ -182,18 +339,32 @@ static struct machine *boot(struct session *s, char *err)
         .bootargs = s->opt.append,
         .initrd = s->initrd, .initrd_size = (uint32_t)s->initrd_size,
         .dtb = s->dtb, .dtb_size = (uint32_t)s->dtb_size,
-        .wall_ns = wall_ns(),
+        .wall_ns = options_rtc_start(&s->opt.time, wall_ns()),
+        .icount = s->opt.time.icount,
+        .icount_shift = s->opt.time.shift,
         .fb_width = s->opt.fb_width, .fb_height = s->opt.fb_height,
         .input = true,
+        .plic_strict = s->opt.plic_strict,
     };
+    if (s->replay)
+        cfg.wall_ns = replay_wall_ns(s->replay, cfg.wall_ns);
     if (s->serial)
         cfg.console = serial_chardev(s->serial);
+    if (s->replay)
+        cfg.console = replay_serial(s->replay, cfg.console);
     for (unsigned i = 0; i < s->opt.ndrives; i++)
-        cfg.disks[i] = disk_file_backend(s->disks[i]);
+        if (s->opt.drives[i].slot >= 0)
+            cfg.disks[s->opt.drives[i].slot] = s->snapshots[i]
+                                               ? disk_memory_backend(s->snapshots[i])
+                                               : disk_file_backend(s->disks[i]);
     if (s->default_disk)
         cfg.disks[0] = disk_memory_backend(s->default_disk);
     if (check_images(s, err))
         return NULL;
+    s->nmachine_disks = 0;
+    for (unsigned i = 0; i < MACHINE_MAX_DISKS; i++)
+        if (cfg.disks[i])
+            s->machine_disks[s->nmachine_disks++] = cfg.disks[i];
     struct machine *m = machine_create(&cfg, err, ERR_LEN);
     if (!m)
         return NULL;
@@ -205,6 +376,8 @@ static struct machine *boot(struct session *s, char *err)
         image_copy(&s->bios, m);
     if (s->have_kernel)
         image_copy(&s->kernel, m);
+    for (unsigned i = 0; i < s->nloaders; i++)
+        image_copy(&s->loaders[i], m);
     return m;
 }
 
@@ -248,7 +421,10 @@ static void show(struct session *s, struct machine *m)
             fprintf(stderr, "rvbox: %s\n", why);
     }
     if (s->window) {
-        window_attach(s->window, machine_framebuffer(m), machine_keyboard(m), machine_tablet(m));
+        /* A replay's keys and pointer come from the recording, not from the window. */
+        bool live = !s->replay || replay_mode(s->replay) == REPLAY_RECORD;
+        window_attach(s->window, machine_framebuffer(m), live ? machine_keyboard(m) : NULL,
+                      live ? machine_tablet(m) : NULL);
         window_set_state(s->window, "running");
     }
 }
@@ -271,6 +447,37 @@ static int choose_engine(struct session *s, char *err)
     return 0;
 }
 
+/*
+ * -no-shutdown: the guest powered off (or failed) through the syscon, and rvbox stays, the
+ * machine stopped, as QEMU 8.2 and later do (7.2 exits all the same): the window keeps
+ * its last picture and the serial console its escapes, until Ctrl-A x, a signal or the
+ * window's closing ends rvbox, with the guest's status. Its disks are flushed first.
+ */
+static enum run_end stay_stopped(struct session *s)
+{
+    fprintf(stderr, "rvbox: the guest powered off; stopped (-no-shutdown): Ctrl-A x quits\n");
+    if (s->window)
+        window_set_state(s->window, "powered off");
+    for (;;) {
+        if (run_signal())
+            return RUN_SIGNAL;
+        serial_pump(s->serial);
+        if (serial_quit_requested(s->serial))
+            return RUN_QUIT;
+        struct chardev input = serial_chardev(s->serial);
+        while (input.read(input.opaque) >= 0)
+            ;                   /* no guest reads it: keep room for the escapes */
+        if (s->window) {
+            if (window_pump(s->window))
+                return RUN_QUIT;
+            window_redraw(s->window, false);
+        }
+        struct pollfd p;
+        serial_pollfd(s->serial, &p);
+        poll(&p, 1, s->window ? window_timeout_ms(s->window) : 100);
+    }
+}
+
 /* Boot, run, and boot again while the guest reboots. */
 static int run(struct session *s, char *err)
 {
@@ -285,35 +492,73 @@ static int run(struct session *s, char *err)
         if (s->opt.jit_threshold)
             hart_set_jit_threshold(h, s->opt.jit_threshold);
         hart_set_engine(h, (enum hart_engine)s->opt.engine);
+        if (s->semihost) {
+            uint32_t base, limit;
+            free_ram(s, m, &base, &limit);
+            semihost_attach(s->semihost, m, base, limit);
+        }
+        if (s->replay && replay_attach(s->replay, m, s->machine_disks, s->nmachine_disks,
+                                       s->opt.time.shift, err, ERR_LEN)) {
+            machine_destroy(m);
+            return die(err);
+        }
         trace_attach(s->trace, m);
-        gdbstub_attach(s->gdb, m);
+        monitor_attach(s->mon, m);      /* and the GDB stub */
         show(s, m);
-        struct run_io io = { .serial = s->serial, .gdb = s->gdb, .window = s->window };
+        struct run_io io = { .serial = s->serial, .monitor = s->mon, .window = s->window,
+                             .replay = s->replay, .icount_sleep = s->opt.time.sleep };
         enum run_end end = run_machine(m, &io);
         uint32_t code = machine_exit_code(m);
-        if (end != RUN_REBOOT && s->opt.screenshot &&
+        if (end == RUN_EXITED && s->opt.no_shutdown && machine_powered_off(m) &&
+            machine_flush_disks(m))
+            fprintf(stderr, "rvbox: warning: flushing a disk failed\n");
+        /* -no-reboot: a reboot ends rvbox (status 0), as QEMU's does. */
+        bool rebooting = end == RUN_REBOOT && !s->opt.no_reboot;
+        enum run_end stopped = end;
+        if (end == RUN_EXITED && s->opt.no_shutdown && machine_powered_off(m))
+            stopped = stay_stopped(s);
+        if (!rebooting && s->opt.screenshot &&
             screenshot_write(machine_framebuffer(m), s->opt.screenshot, err, ERR_LEN))
             fprintf(stderr, "rvbox: %s\n", err);
-        if (end != RUN_REBOOT)
+        if (!rebooting)
             trace_finish(s->trace);
         if (end == RUN_EXITED) {
-            gdbstub_exited(s->gdb, code);
+            gdbstub_exited(monitor_gdbstub(s->mon), code);
             if (code)
                 trace_report_failure(s->trace, m, stderr);
         }
         if (machine_flush_disks(m))
             fprintf(stderr, "rvbox: warning: flushing a disk failed\n");
+        if (s->opt.time.icount && !rebooting)
+            fprintf(stderr, "rvbox: icount: %" PRIu64 " instructions retired, position %"
+                    PRIu64 "\n", hart_instructions(h), machine_position(m));
+        if (s->replay) {
+            enum replay_why why = rebooting ? REPLAY_REBOOT
+                                : end == RUN_EXITED ? REPLAY_EXIT : REPLAY_QUIT;
+            if (replay_detach(s->replay, why, err, ERR_LEN) == REPLAY_DIVERGED) {
+                fprintf(stderr, "rvbox: %s\n", err);
+                end = RUN_DIVERGED;
+                rebooting = false;
+            }
+        }
         if (s->window)
             window_attach(s->window, NULL, NULL, NULL);     /* the machine goes away */
         trace_detach(s->trace);
+        monitor_attach(s->mon, NULL);
         machine_destroy(m);
+        if (stopped == RUN_SIGNAL)
+            end = RUN_SIGNAL;
         switch (end) {
         case RUN_REBOOT:
-            continue;
+            if (rebooting)
+                continue;
+            return 0;
         case RUN_EXITED:
             return exit_status(code);
         case RUN_QUIT:
             return 0;
+        case RUN_DIVERGED:
+            return 1;
         case RUN_SIGNAL:
             fprintf(stderr, "rvbox: terminating on signal %d\n", run_signal());
             return 128 + run_signal();
@@ -325,10 +570,20 @@ static void close_session(struct session *s)
 {
     if (s->window)
         window_close(s->window);
+    monitor_close(s->mon);              /* and its GDB stub */
     gdbstub_close(s->gdb);
     trace_close(s->trace);
     symbols_destroy(s->syms);
+    semihost_destroy(s->semihost);
+    serial_close(s->semihost_console);
     serial_close(s->serial);
+    if (replay_close(s->replay))
+        fprintf(stderr, "rvbox: warning: writing the recording %s failed\n",
+                s->opt.time.rrfile);
+    for (unsigned i = 0; i < OPTIONS_MAX_DRIVES; i++)
+        disk_memory_destroy(s->snapshots[i]);
+    for (unsigned i = 0; i < s->nloaders; i++)
+        image_close(&s->loaders[i]);
     disk_memory_destroy(s->default_disk);
     for (unsigned i = 0; i < OPTIONS_MAX_DRIVES; i++)
         if (s->disks[i] && disk_file_close(s->disks[i]))
@@ -340,6 +595,14 @@ static void close_session(struct session *s)
     free(s->initrd);
     free(s->dtb);
     options_free(&s->opt);
+}
+
+/* What rvbox accepts from QEMU's command line but cannot do as asked: one line each. */
+static void warn_options(const struct options *o)
+{
+    if (o->smp > 1)
+        fprintf(stderr, "rvbox: -smp %u: rvbox has one hart (yet); the guest runs on hart 0 "
+                "alone\n", o->smp);
 }
 
 int main(int argc, char **argv)
@@ -354,10 +617,13 @@ int main(int argc, char **argv)
     if (s.opt.help) {
         options_print_help(argv[0]);
         status = 0;
+    } else if (s.opt.info) {
+        fputs(s.opt.info, stdout);
+        status = 0;
     } else if (s.opt.version) {
         printf("rvbox %s\n", RVBOX_VERSION);
         status = 0;
-    } else if (choose_engine(&s, err) || open_images(&s, err)) {
+    } else if (warn_options(&s.opt), choose_engine(&s, err) || open_images(&s, err)) {
         status = die(err);
     } else if (s.opt.dump_dtb) {
         status = dump_dtb(&s, err) ? die(err) : 0;

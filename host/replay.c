@@ -33,6 +33,7 @@ enum rr_kind {
     RR_CHECK,           /* pc and the registers' hash */
     RR_REBOOT,          /* the guest rebooted here (pc, hash); positions start again */
     RR_END,             /* the recording ends here (pc, hash) */
+    RR_WARP,            /* the idle hart's clock skipped ahead by value | hash << 32 ns */
 };
 
 /* One event as it is stored: 32 bytes, little-endian. */
@@ -56,11 +57,13 @@ struct replay {
     struct rr_event *events;    /* play: the whole recording */
     size_t nevents, next;
     uint64_t wall_ns;
+    bool wall_set;
     struct machine *m;          /* attached, or NULL */
     unsigned boots;             /* machines attached so far */
     uint64_t next_check;        /* record: the position of the next checkpoint */
     struct chardev live;        /* the console's own input */
     uint8_t header[128];        /* play: the recording's, checked by replay_attach */
+    size_t idle_at;             /* play: 1 + the event replay_idle last left to a boundary */
 };
 
 /* A 64-bit hash of words: not cryptographic, only to tell two machines apart. */
@@ -189,6 +192,7 @@ static const char *kind_name(uint8_t kind)
     case RR_CHECK:  return "a checkpoint";
     case RR_REBOOT: return "a reboot";
     case RR_END:    return "its end";
+    case RR_WARP:   return "idle time skipped";
     default:        return "an unknown event";
     }
 }
@@ -197,10 +201,11 @@ static void diverged(const struct replay *r, const struct rr_event *e, const cha
                      char *err, size_t errlen)
 {
     snprintf(err, errlen,
-             "replay diverged at instruction position %" PRIu64 " (pc 0x%08x): %s; the "
-             "recording has %s at position %" PRIu64 " (pc 0x%08x)",
-             machine_position(r->m), hart_get_pc(machine_hart(r->m)), what,
-             e ? kind_name(e->kind) : "nothing more", e ? e->pos : 0, e ? e->value : 0);
+             "replay diverged at instruction position %" PRIu64 ", guest time %" PRIu64
+             " ns (pc 0x%08x): %s; the recording has %s at position %" PRIu64 ", %" PRIu64
+             " ns", machine_position(r->m), machine_guest_ns(r->m),
+             hart_get_pc(machine_hart(r->m)), what,
+             e ? kind_name(e->kind) : "nothing more", e ? e->pos : 0, e ? e->ns : 0);
 }
 
 /* ---- the file ---- */
@@ -308,8 +313,11 @@ enum replay_mode replay_mode(const struct replay *r)
 
 uint64_t replay_wall_ns(struct replay *r, uint64_t live)
 {
-    if (r->mode == REPLAY_RECORD)
+    /* One epoch for the whole recording, reboots included. */
+    if (r->mode == REPLAY_RECORD && !r->wall_set) {
         r->wall_ns = live;
+        r->wall_set = true;
+    }
     return r->wall_ns;
 }
 
@@ -490,6 +498,12 @@ enum replay_step replay_boundary(struct replay *r, char *err, size_t errlen)
         switch (e->kind) {
         case RR_SERIAL:
             return REPLAY_GO;           /* the UART takes it in the run that follows */
+        case RR_WARP:
+            if (!hart_waiting(machine_hart(r->m))) {
+                diverged(r, e, "the hart runs where the recording waited", err, errlen);
+                return REPLAY_DIVERGED;
+            }
+            return REPLAY_GO;           /* replay_idle skips when the run finds it idle */
         case RR_INPUT: {
             struct virtio_input *in = e->dev == VINPUT_TABLET ? machine_tablet(r->m)
                                                               : machine_keyboard(r->m);
@@ -525,6 +539,50 @@ uint64_t replay_limit(const struct replay *r)
     /* An event at this position but a later time waits for the clock to skip ahead
      * while the hart is idle: the run may not move on. */
     return e->pos > pos ? e->pos - pos : 0;
+}
+
+void replay_warped(struct replay *r, uint64_t from_ns)
+{
+    if (r->mode != REPLAY_RECORD || !r->m)
+        return;
+    struct rr_event e = now_event(r, RR_WARP);
+    uint64_t delta = e.ns - from_ns;
+    e.ns = from_ns;
+    e.value = (uint32_t)delta;
+    e.hash = delta >> 32;
+    write_event(r, &e);
+}
+
+/* The hash field holds 32 bits on file: a warp's high half. */
+enum replay_step replay_idle(struct replay *r, char *err, size_t errlen)
+{
+    const struct rr_event *e = peek(r);
+    if (!e)
+        return REPLAY_END;
+    /* Input that came while the recording's hart waited: the next boundary gives it. */
+    if (e->kind != RR_WARP &&
+        moment_cmp(e, machine_position(r->m), machine_guest_ns(r->m)) == 0) {
+        if (r->idle_at != r->next + 1) {
+            r->idle_at = r->next + 1;
+            return REPLAY_GO;
+        }
+        diverged(r, e, "the guest does not take the input the recording gave here", err,
+                 errlen);
+        return REPLAY_DIVERGED;
+    }
+    if (e->kind != RR_WARP ||
+        moment_cmp(e, machine_position(r->m), machine_guest_ns(r->m)) != 0) {
+        diverged(r, e, "the guest waits where the recording did not", err, errlen);
+        return REPLAY_DIVERGED;
+    }
+    machine_warp(r->m, (uint64_t)e->value | (e->hash & 0xffffffffu) << 32);
+    r->next++;
+    return REPLAY_GO;
+}
+
+bool replay_finished(const struct replay *r)
+{
+    return r->mode == REPLAY_PLAY && r->next >= r->nevents;
 }
 
 enum replay_step replay_detach(struct replay *r, enum replay_why why, char *err,

@@ -68,6 +68,18 @@ enum replay_step replay_boundary(struct replay *r, char *err, size_t errlen);
  * UINT64_MAX without one. Record: UINT64_MAX. */
 uint64_t replay_limit(const struct replay *r);
 
+/* Record: the idle machine's clock just skipped ahead from `from_ns` (guest ns): write
+ * it down, since whether it skipped to a deadline or to the next point where input is
+ * served depended on when the host saw input. */
+void replay_warped(struct replay *r, uint64_t from_ns);
+
+/* Play, the hart idle: skip the clock ahead as the recording did here. REPLAY_END when
+ * the recording has nothing more (cut short), REPLAY_DIVERGED if it did not skip here. */
+enum replay_step replay_idle(struct replay *r, char *err, size_t errlen);
+
+/* Play: every event has been given (a recording cut short ends without its end). */
+bool replay_finished(const struct replay *r);
+
 /* Why a machine goes away. */
 enum replay_why { REPLAY_REBOOT, REPLAY_EXIT, REPLAY_QUIT };
 

@@ -18,8 +18,10 @@
 
 #include "host/run.h"
 
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #ifdef __linux__
@@ -28,6 +30,8 @@
 
 #include "devices/machine.h"
 #include "host/gdbstub.h"
+#include "host/replay.h"
+#include "host/monitor.h"
 #include "host/serial.h"
 #include "host/window.h"
 
@@ -133,38 +137,113 @@ static uint64_t pacer_budget(const struct pacer *p, uint64_t event_ns, uint64_t 
     return n < SLICE_MIN_INSNS ? SLICE_MIN_INSNS : n;
 }
 
-/* Sleep until the machine's next event, serial input, the debugger, the window's next
- * frame or IDLE_MAX_NS, whichever comes first. */
+/* Sleep until the machine's next event, serial input, the monitor, the debugger, the
+ * window's next frame or IDLE_MAX_NS, whichever comes first. */
 static void host_wait(const struct run_io *io, uint64_t ns)
 {
     if (ns > IDLE_MAX_NS)
         ns = IDLE_MAX_NS;
+    uint64_t k = monitor_next_event_ns(io->monitor);
+    if (k < ns)
+        ns = k;
     if (io->window) {
         uint64_t w = (uint64_t)window_timeout_ms(io->window) * 1000000u;
         if (w < ns)
             ns = w;
     }
-    struct pollfd pfd[2] = {    /* ppoll() skips a negative fd */
+    struct pollfd pfd[3] = {    /* ppoll() skips a negative fd */
         { .fd = -1 },
-        { .fd = gdbstub_fd(io->gdb), .events = POLLIN },
+        { .fd = gdbstub_fd(monitor_gdbstub(io->monitor)), .events = POLLIN },
+        { .fd = -1 },
     };
     serial_pollfd(io->serial, &pfd[0]);
+    monitor_pollfd(io->monitor, &pfd[2]);
     struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000u),
                            .tv_nsec = (long)(ns % 1000000000u) };
-    ppoll(pfd, 2, &ts, NULL);
+    ppoll(pfd, 3, &ts, NULL);
+}
+
+/* Why the run must end now, if the user or a command asked: RUN_EXITED (0) if not. */
+static enum run_end requested_end(const struct run_io *io)
+{
+    if (stop_signal)
+        return RUN_SIGNAL;
+    if (serial_quit_requested(io->serial))
+        return RUN_QUIT;
+    switch (monitor_take_request(io->monitor)) {
+    case MONITOR_QUIT:
+        return RUN_QUIT;
+    case MONITOR_RESET:
+        return RUN_REBOOT;
+    case MONITOR_NONE:
+        break;
+    }
+    return RUN_EXITED;
+}
+
+/* An idle machine under the instruction clock (-icount), whose time moves only when
+ * the loop says so. The clock skips to the next event (machine_skip_idle) at once with
+ * sleep=off; with sleep=on the host first sleeps as long as the guest time skipped,
+ * so a guest's sleeps and timeouts take their real time. Serial input the guest has
+ * room for ends the wait: the clock skips to the next service point, where the UART
+ * takes it. Only when nothing at all is due does the host wait for input. `since` is
+ * the host time the machine became idle at its position, 0 if it was not. */
+static bool icount_idle(struct machine *m, const struct run_io *io, uint64_t *since,
+                        enum run_end *end)
+{
+    if (io->replay && replay_mode(io->replay) == REPLAY_PLAY) {
+        /* A replay does not sleep: the recording says how far the clock skipped. */
+        char msg[512];
+        switch (replay_idle(io->replay, msg, sizeof msg)) {
+        case REPLAY_GO:
+            return false;
+        case REPLAY_END:
+            fprintf(stderr, "rvbox: replay: the recording ends here (it was cut short)\n");
+            *end = RUN_QUIT;
+            return true;
+        case REPLAY_DIVERGED:
+            fprintf(stderr, "rvbox: %s\n", msg);
+            *end = RUN_DIVERGED;
+            return true;
+        }
+    }
+    bool input = serial_has_input(io->serial) && machine_can_take_input(m);
+    uint64_t ns = machine_next_event_ns(m);
+    if (io->icount_sleep && !input && ns != UINT64_MAX) {
+        uint64_t now = now_ns();
+        if (!*since)
+            *since = now;
+        if (now - *since < ns) {
+            host_wait(io, ns - (now - *since));
+            return false;               /* look at the host again, then come back */
+        }
+    }
+    *since = 0;
+    uint64_t from = machine_guest_ns(m);
+    if (machine_skip_idle(m, input)) {
+        if (io->replay)
+            replay_warped(io->replay, from);
+    } else {
+        host_wait(io, UINT64_MAX);      /* only input can wake the guest */
+    }
+    return false;
 }
 
 enum run_end run_machine(struct machine *m, const struct run_io *io)
 {
+    bool icount = machine_icount(m);
+    uint64_t idle_since = 0, idle_pos = UINT64_MAX;
+    char msg[512];
     bool ran = true;                    /* the guest ran since the last frame */
+    bool held = false;                  /* by the monitor or the debugger */
     struct pacer pacer;
     pacer_init(&pacer);
     for (;;) {
-        if (stop_signal)
-            return RUN_SIGNAL;
-        serial_pump(io->serial);
-        if (serial_quit_requested(io->serial))
-            return RUN_QUIT;
+        serial_pump(io->serial);        /* Ctrl-A c: may run monitor commands */
+        monitor_pump(io->monitor);
+        enum run_end end = requested_end(io);
+        if (end != RUN_EXITED)
+            return end;
         if (io->window) {
             if (window_pump(io->window))
                 return RUN_QUIT;        /* closing the window powers the machine off */
@@ -172,17 +251,44 @@ enum run_end run_machine(struct machine *m, const struct run_io *io)
             ran = false;
         }
         bool input = serial_has_input(io->serial) && machine_can_take_input(m);
-        uint64_t budget = pacer_budget(&pacer, machine_next_event_ns(m),
+        /* Under the instruction clock the machine itself ends a run at its events. */
+        uint64_t budget = pacer_budget(&pacer, icount ? UINT64_MAX : machine_next_event_ns(m),
                                        input ? INPUT_SLICE_NS : SLICE_NS);
-        if (io->gdb) {
-            long g = gdbstub_poll(io->gdb, (long)budget);
+        struct gdbstub *gdb = monitor_gdbstub(io->monitor);
+        long g = (long)budget;
+        if (gdb) {
+            g = gdbstub_poll(gdb, (long)budget);    /* may run `monitor` commands */
             if (g == GDBSTUB_KILL)
                 return RUN_QUIT;
-            if (g == 0) {               /* held by the debugger: sleep until it speaks */
-                gdbstub_wait(io->gdb, io->window ? window_timeout_ms(io->window) : 100);
-                continue;
+            monitor_debugger_holds(io->monitor, g == 0);
+            if ((end = requested_end(io)) != RUN_EXITED)
+                return end;
+        }
+        bool hold = g == 0 || monitor_stopped(io->monitor);
+        if (hold != held) {
+            held = hold;
+            machine_hold_clock(m, hold);
+            if (io->window)
+                window_set_state(io->window, hold ? "paused" : "running");
+        }
+        if (hold) {                     /* sleep until someone speaks */
+            host_wait(io, IDLE_MAX_NS);
+            continue;
+        }
+        budget = (uint64_t)g;
+        if (io->replay) {
+            enum replay_step step = replay_boundary(io->replay, msg, sizeof msg);
+            if (step == REPLAY_END) {
+                fprintf(stderr, "rvbox: replay: the recording ends here\n");
+                return RUN_QUIT;
             }
-            budget = (uint64_t)g;
+            if (step == REPLAY_DIVERGED) {
+                fprintf(stderr, "rvbox: %s\n", msg);
+                return RUN_DIVERGED;
+            }
+            uint64_t limit = replay_limit(io->replay);
+            if (limit < budget)
+                budget = limit;
         }
         uint64_t start = now_ns();
         enum machine_state state = machine_run(m, budget);
@@ -190,15 +296,23 @@ enum run_end run_machine(struct machine *m, const struct run_io *io)
         uint64_t retired = machine_last_retired(m);
         pacer_measure(&pacer, retired, now_ns() - start);
         ran |= retired > 0;
-        if (io->gdb)
-            gdbstub_ran(io->gdb, machine_last_stop(m));
+        if (gdb)
+            gdbstub_ran(gdb, machine_last_stop(m));
         switch (state) {
         case MACHINE_EXITED:
             return RUN_EXITED;
         case MACHINE_REBOOT:
             return RUN_REBOOT;
         case MACHINE_IDLE:
-            host_wait(io, machine_next_event_ns(m));
+            if (!icount) {
+                host_wait(io, machine_next_event_ns(m));
+                break;
+            }
+            if (machine_position(m) != idle_pos)
+                idle_since = 0;         /* idle somewhere new */
+            idle_pos = machine_position(m);
+            if (icount_idle(m, io, &idle_since, &end))
+                return end;
             break;
         case MACHINE_RUNNING:
             break;

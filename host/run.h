@@ -1,29 +1,37 @@
 /*
- * The run loop: drives a machine, feeds it the serial console's input, sleeps while the
- * guest waits (WFI) until its next timer event or input, and stops on the guest's
- * request, Ctrl-A x, or a signal. It returns why it stopped; the caller takes the one
+ * The run loop: drives a machine, feeds it the serial console's input, serves the
+ * monitor and the debugger between slices, sleeps while the guest waits (WFI) until its
+ * next timer event or input, and stops on the guest's request, Ctrl-A x, the monitor's
+ * quit or system_reset, or a signal. It returns why it stopped; the caller takes the one
  * shutdown path (flush disks, restore the terminal) whatever the reason.
  */
 #ifndef RVBOX_RUN_H
 #define RVBOX_RUN_H
 
-struct gdbstub;
+#include <stdbool.h>
+
 struct machine;
+struct monitor;
+struct replay;
 struct serial;
 struct window;
 
-/* The host ends the machine talks to; gdb and window may be NULL. */
+/* The host ends the machine talks to; monitor and window may be NULL. The GDB stub, if
+ * any, is the monitor's (monitor_gdbstub): `gdbserver` may start one while it runs. */
 struct run_io {
     struct serial *serial;
-    struct gdbstub *gdb;
+    struct monitor *monitor;
     struct window *window;
+    struct replay *replay;      /* --record/--replay, or NULL */
+    bool icount_sleep;          /* -icount sleep=on: idle guest time passes in real time */
 };
 
 enum run_end {
     RUN_EXITED,         /* the guest powered off or ended through HTIF */
-    RUN_REBOOT,         /* the guest asked for a reboot */
-    RUN_QUIT,           /* Ctrl-A x, or the debugger killed the machine */
+    RUN_REBOOT,         /* the guest asked for a reboot, or the monitor's system_reset */
+    RUN_QUIT,           /* Ctrl-A x, the monitor's quit, or the debugger's kill */
     RUN_SIGNAL,         /* SIGINT, SIGTERM or SIGHUP */
+    RUN_DIVERGED,       /* a replay went another way than its recording (said on stderr) */
 };
 
 /* Catch SIGINT, SIGTERM and SIGHUP so that they end the run loop instead of the process;
@@ -33,8 +41,9 @@ void run_catch_signals(void);
 /* The signal that ended the last run (RUN_SIGNAL). */
 int run_signal(void);
 
-/* Run the machine until it ends; `gdb` (may be NULL) is served every slice and may hold
- * the machine halted. */
+/* Run the machine until it ends. The monitor and the debugger are served every slice;
+ * either may hold the machine (`stop`, a halted GDB): then nothing runs, its clock stands
+ * still (machine_hold_clock), and the loop sleeps until one of the host's ends speaks. */
 enum run_end run_machine(struct machine *m, const struct run_io *io);
 
 #endif

@@ -107,3 +107,34 @@ int screenshot_write(const struct framebuffer *fb, const char *path, char *err, 
         remove(path);
     return rc;
 }
+
+int screenshot_write_ppm(const struct framebuffer *fb, const char *path, char *err,
+                         size_t errlen)
+{
+    if (!fb) {
+        snprintf(err, errlen, "%s: the machine has no framebuffer", path);
+        return -1;
+    }
+    unsigned width = fb_width(fb), height = fb_height(fb);
+    uint8_t *row = malloc((size_t)width * 3);
+    FILE *f = row ? fopen(path, "wb") : NULL;
+    if (!f) {
+        snprintf(err, errlen, "cannot write %s: %s", path, row ? strerror(errno) : "out of memory");
+        free(row);
+        return -1;
+    }
+    fprintf(f, "P6\n%u %u\n255\n", width, height);
+    const uint8_t *pixels = (const uint8_t *)fb_pixels(fb);
+    for (unsigned y = 0; y < height; y++) {
+        convert_row(pixels + (size_t)y * fb_stride(fb), row, width);
+        fwrite(row, 3, width, f);
+    }
+    free(row);
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        remove(path);
+        return -1;
+    }
+    return 0;
+}

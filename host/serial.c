@@ -18,6 +18,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "host/monitor.h"
 #include "host/term.h"
 
 #define ESCAPE_CHAR 0x01            /* Ctrl-A, as QEMU */
@@ -34,9 +35,12 @@ struct serial {
     enum serial_kind kind;
     int in_fd, out_fd;              /* -1 when absent */
     int listen_fd;                  /* tcp: the listening socket */
+    bool pty_idle;                  /* pty: nobody has the other side open */
     bool escapes;                   /* stdio: Ctrl-A commands */
     bool escape_pending;
     bool quit;
+    struct monitor_term *monitor;   /* Ctrl-A c: the monitor's side of the console */
+    bool monitor_focus;             /* typed keys go to the monitor, not the guest */
     unsigned head, tail;            /* input ring: bytes [tail, head) */
     unsigned char ring[INPUT_BUFFER];
     unsigned out_len;               /* guest output not yet written (serial_flush) */
@@ -93,13 +97,25 @@ static void push_input(struct serial *s, unsigned char c)
         s->ring[s->head++ % INPUT_BUFFER] = c;
 }
 
-static void print_escapes(void)
+static void print_escapes(const struct serial *s)
 {
     static const char help[] =
         "\r\nC-a h    print this help\r\n"
         "C-a x    exit rvbox (disks are flushed)\r\n"
         "C-a C-a  send C-a to the guest\r\n";
+    static const char monitor[] = "C-a c    switch between console and monitor\r\n";
     write_all(STDERR_FILENO, help, sizeof help - 1);
+    if (s->monitor)
+        write_all(STDERR_FILENO, monitor, sizeof monitor - 1);
+}
+
+/* A typed byte goes to whoever has the console: the guest or the monitor. */
+static void deliver(struct serial *s, unsigned char c)
+{
+    if (s->monitor_focus)
+        monitor_term_input(s->monitor, &c, 1);
+    else
+        push_input(s, c);
 }
 
 /* QEMU's escapes: Ctrl-A then a command letter. Unknown commands are dropped. */
@@ -111,18 +127,25 @@ static void take_input(struct serial *s, unsigned char c)
     }
     if (s->escape_pending) {
         s->escape_pending = false;
-        if (c == 'x' || c == 'X')
+        if (c == 'x' || c == 'X') {
             s->quit = true;
-        else if (c == 'h' || c == 'H' || c == '?')
-            print_escapes();
-        else if (c == ESCAPE_CHAR)
-            push_input(s, c);
+        } else if (c == 'h' || c == 'H' || c == '?') {
+            print_escapes(s);
+        } else if ((c == 'c' || c == 'C') && s->monitor) {
+            s->monitor_focus = !s->monitor_focus;
+            if (s->monitor_focus)
+                monitor_term_enter(s->monitor);
+            else
+                write_all(s->out_fd, "\r\n", 2);
+        } else if (c == ESCAPE_CHAR) {
+            deliver(s, c);
+        }
         return;
     }
     if (c == ESCAPE_CHAR)
         s->escape_pending = true;
     else
-        push_input(s, c);
+        deliver(s, c);
 }
 
 /* tcp: accept a waiting client, if any (the listening socket is non-blocking). */
@@ -159,16 +182,21 @@ static unsigned ring_room(const struct serial *s)
  * descriptor would end every wait at once), and a tcp client hanging up always. */
 static short input_events(const struct serial *s)
 {
-    short ev = ring_room(s) ? POLLIN : 0;
+    short ev = ring_room(s) || s->monitor_focus ? POLLIN : 0;
     if (s->kind == SERIAL_TCP)
         ev |= POLLRDHUP;
     return ev;
 }
 
 static bool pump_input(struct serial *s);
+static void pump_pty(struct serial *s);
 
 void serial_pump(struct serial *s)
 {
+    if (s->kind == SERIAL_PTY) {
+        pump_pty(s);
+        return;
+    }
     /* A client that hung up makes room for the next at once: round again. */
     for (int round = 0; round < TCP_BACKLOG + 1; round++) {
         if (s->kind == SERIAL_TCP && s->in_fd < 0)
@@ -188,7 +216,8 @@ static bool pump_input(struct serial *s)
         struct pollfd pfd = { .fd = s->in_fd, .events = input_events(s) };
         if (pfd.events == 0 || poll(&pfd, 1, 0) <= 0)
             return false;
-        unsigned room = ring_room(s);
+        /* The monitor takes what it is typed whatever the guest's ring holds. */
+        unsigned room = s->monitor_focus ? sizeof buf : ring_room(s);
         if (room == 0) {
             /* The guest is not reading: leave the rest waiting, unless the peer left. */
             if (!(pfd.revents & (POLLRDHUP | POLLHUP | POLLERR)))
@@ -210,6 +239,36 @@ static bool pump_input(struct serial *s)
             return false;
         input_ended(s, false);  /* end of input or an error; a tcp client may come back */
         return true;
+    }
+}
+
+/* A pty master hangs up (POLLHUP, and reads fail with EIO) while no client has the other
+ * side open: before the first one comes, and after each one leaves. That is no end of
+ * input: read what a client left behind, then look again at every turn of the run loop
+ * until one opens it (serial_pollfd leaves the master out of the loop's sleep meanwhile,
+ * so an idle guest still sleeps; the loop wakes at least every 100 ms). */
+static void pump_pty(struct serial *s)
+{
+    unsigned char buf[256];
+    for (;;) {
+        struct pollfd pfd = { .fd = s->in_fd, .events = input_events(s) };
+        if (poll(&pfd, 1, 0) < 0)
+            return;
+        s->pty_idle = (pfd.revents & (POLLHUP | POLLERR)) && !(pfd.revents & POLLIN);
+        unsigned room = ring_room(s);
+        if (!(pfd.revents & POLLIN) || room == 0)
+            return;
+        ssize_t n = read(s->in_fd, buf, room < sizeof buf ? room : sizeof buf);
+        if (n > 0) {
+            for (ssize_t i = 0; i < n; i++)
+                take_input(s, buf[i]);
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n == 0 || errno == EIO)
+            s->pty_idle = true;     /* the client left: wait for the next */
+        return;
     }
 }
 
@@ -238,13 +297,14 @@ static int open_pty_master(void)
     return -1;
 }
 
-static int open_pty(struct serial *s, char *err, size_t errlen)
+int serial_pty_open(char *path, size_t pathlen)
 {
     int fd = open_pty_master();
     if (fd < 0 || set_nonblock(fd)) {
-        snprintf(err, errlen, "-serial pty: cannot create a pty (%s)", strerror(errno));
+        int e = errno;
         if (fd >= 0)
             close(fd);
+        errno = e;
         return -1;
     }
     /* The slave starts in cooked mode; make it raw as QEMU does, so that the guest's
@@ -258,7 +318,19 @@ static int open_pty(struct serial *s, char *err, size_t errlen)
         }
         close(slave);
     }
-    fprintf(stderr, "rvbox: serial console on %s\n", ptsname(fd));
+    snprintf(path, pathlen, "%s", ptsname(fd));
+    return fd;
+}
+
+static int open_pty(struct serial *s, char *err, size_t errlen)
+{
+    char path[64];
+    int fd = serial_pty_open(path, sizeof path);
+    if (fd < 0) {
+        snprintf(err, errlen, "-serial pty: cannot create a pty (%s)", strerror(errno));
+        return -1;
+    }
+    fprintf(stderr, "rvbox: serial console on %s\n", path);
     s->in_fd = s->out_fd = fd;
     return 0;
 }
@@ -294,8 +366,12 @@ static int open_tcp(struct serial *s, const char *spec, char *err, size_t errlen
     else
         rest = "";
     const char *tail;
+    /* ",nowait": the guest starts at once, and a client is accepted when it comes (the
+     * spelling host/options.c makes of QEMU's nowait and wait=off) */
+    bool nowait = parse_port(rest, &tail, &port) && !strcmp(tail, ",server,nowait");
     if (!parse_port(rest, &tail, &port) ||
-        (strcmp(tail, ",server") && strcmp(tail, ",server,wait") && strcmp(tail, ",server=on"))) {
+        (strcmp(tail, ",server") && strcmp(tail, ",server,wait") && strcmp(tail, ",server=on") &&
+         !nowait)) {
         snprintf(err, errlen, "-serial %s: want tcp:127.0.0.1:PORT,server", spec);
         return -1;
     }
@@ -315,8 +391,13 @@ static int open_tcp(struct serial *s, const char *spec, char *err, size_t errlen
         close(fd);
         return -1;
     }
-    fprintf(stderr, "rvbox: waiting for a connection on tcp:%s:%u\n", host, port);
     s->listen_fd = fd;
+    if (nowait) {
+        set_nonblock(fd);
+        fprintf(stderr, "rvbox: serial console on tcp:%s:%u\n", host, port);
+        return 0;
+    }
+    fprintf(stderr, "rvbox: waiting for a connection on tcp:%s:%u\n", host, port);
     int client;
     while ((client = accept(fd, NULL, NULL)) < 0 && errno == EINTR)
         ;
@@ -370,10 +451,27 @@ struct serial *serial_open(const char *spec, char *err, size_t errlen)
     return s;
 }
 
+/* The monitor's text on the console, after what the guest printed before it. */
+static void monitor_write(void *opaque, const char *text, size_t len)
+{
+    struct serial *s = opaque;
+    serial_flush(s);
+    if (s->out_fd >= 0)
+        write_all(s->out_fd, text, len);
+}
+
+void serial_attach_monitor(struct serial *s, struct monitor *mon)
+{
+    if (s->kind != SERIAL_STDIO || s->monitor)
+        return;
+    s->monitor = monitor_term_create(mon, monitor_write, s);
+}
+
 void serial_close(struct serial *s)
 {
     if (!s)
         return;
+    monitor_term_destroy(s->monitor);
     serial_flush(s);
     if (s->kind == SERIAL_STDIO) {
         term_restore();
@@ -405,8 +503,9 @@ void serial_pollfd(const struct serial *s, struct pollfd *p)
     } else {
         p->fd = s->in_fd;
         p->events = input_events(s);
-        if (!p->events)
-            p->fd = -1;         /* nothing to wait for: a full ring, and not tcp */
+        if (!p->events || s->pty_idle)
+            p->fd = -1;         /* nothing to wait for: a full ring and not tcp, or a pty
+                                   nobody has open (it would end every wait at once) */
     }
 }
 

@@ -19,11 +19,34 @@
 
 /* ---- options ---- */
 
+/* The -d items, in -d help's order. */
+static const struct {
+    const char *name;
+    unsigned flag;              /* 0: accepted, does nothing */
+    const char *help;
+} items[] = {
+    { "exec", TRACE_EXEC, "every instruction, before it runs (runs the plain step)" },
+    { "cpu", TRACE_CPU, "the registers and main CSRs before each block runs, and so after\n"
+      "               each trap (runs the plain step)" },
+    { "in_asm", TRACE_IN_ASM, "each block's guest instructions, when it is first decoded" },
+    { "out_asm", TRACE_OUT_ASM, "each block the JIT translates: its guest instructions, then "
+      "the\n               host code made of them" },
+    { "int", TRACE_INT, "every trap and interrupt, as it is taken" },
+    { "mmu", TRACE_MMU, "every Sv32 page-table walk (a TLB miss) and its outcome, page\n"
+      "               faults included" },
+    { "guest_errors", TRACE_GUEST_ERRORS, "what the guest does wrong: accesses to unmapped "
+      "addresses,\n               registers a device does not have, bad virtio use "
+      "(never fatal;\n               a few of each kind are shown, the rest counted)" },
+    { "unimp", TRACE_UNIMP, "what the guest uses that rvbox does not implement: unknown "
+      "CSRs\n               (the guest gets illegal instruction, as the spec says)" },
+    { "nochain", 0, "accepted for QEMU's sake: rvbox's traces see every block anyway" },
+    { "help", 0, "this list" },
+};
+
 const char trace_help[] =
     "  -d ITEMS, --trace ITEMS\n"
-    "                 trace ITEMS, a comma list: exec (every instruction), int (every\n"
-    "                 trap and interrupt), out_asm (every block the JIT translates:\n"
-    "                 its guest instructions and the host code made of them)\n"
+    "                 trace ITEMS, a comma list: exec, cpu, in_asm, out_asm, int, mmu,\n"
+    "                 guest_errors, unimp (-d help says what each shows)\n"
     "  -D FILE, --trace-file FILE\n"
     "                 write the trace to FILE instead of stderr\n"
     "  --trace-range LO:HI  trace only instructions with pc in [LO, HI) (hex)\n"
@@ -49,31 +72,58 @@ static const char *value_of(int *i, int argc, char **argv, char *err, size_t err
     return argv[++*i];
 }
 
-static int parse_items(struct trace_options *o, const char *v, char *err, size_t errlen)
+void trace_print_items(FILE *out)
+{
+    fprintf(out, "Trace items for -d (a comma list, e.g. -d int,guest_errors):\n");
+    for (size_t k = 0; k < sizeof items / sizeof items[0]; k++)
+        fprintf(out, "%-14s %s\n", items[k].name, items[k].help);
+    fprintf(out, "-D FILE writes them to FILE; --trace-range, --trace-first and --trace-last "
+            "limit them\n(see docs/debugging.md).\n");
+}
+
+int trace_parse_items(const char *v, unsigned *flags, char *err, size_t errlen)
 {
     const char *p = v;
+    bool any = false;
+    *flags = 0;
     while (*p) {
-        size_t n = strcspn(p, ",");
-        if (n == 4 && !strncmp(p, "exec", 4))
-            o->flags |= TRACE_EXEC;
-        else if (n == 3 && !strncmp(p, "int", 3))
-            o->flags |= TRACE_INT;
-        else if (n == 7 && !strncmp(p, "out_asm", 7))
-            o->flags |= TRACE_OUT_ASM;
-        else {
-            snprintf(err, errlen, "-d %s: unknown item '%.*s' (known: exec, int, out_asm)", v,
+        size_t n = strcspn(p, ","), k;
+        for (k = 0; k < sizeof items / sizeof items[0]; k++)
+            if (strlen(items[k].name) == n && !strncmp(p, items[k].name, n))
+                break;
+        if (k == sizeof items / sizeof items[0]) {
+            snprintf(err, errlen, "-d %s: unknown item '%.*s' (-d help lists them)", v,
                      (int)n, p);
             return -1;
         }
+        if (!strcmp(items[k].name, "help"))
+            return 1;
+        *flags |= items[k].flag;
+        any = true;
         p += n;
         if (*p == ',')
             p++;
     }
-    if (!o->flags) {
-        snprintf(err, errlen, "-d needs exec, int or out_asm (e.g. -d exec,int)");
+    if (!any) {
+        snprintf(err, errlen, "-d needs items (e.g. -d exec,int; -d help lists them)");
         return -1;
     }
     return 0;
+}
+
+static int parse_items(struct trace_options *o, const char *v, char *err, size_t errlen)
+{
+    unsigned flags;
+    int r = trace_parse_items(v, &flags, err, errlen);
+    if (r == 1) {
+        /* -d help, as QEMU's: the list, and nothing else is done. */
+        trace_print_items(stdout);
+        fflush(stdout);
+        exit(0);
+    }
+    if (r == 0)
+        o->flags |= flags;
+    return r;
 }
 
 /* A number in `base` (16 also takes a 0x prefix) that must fill the whole string.
@@ -213,6 +263,95 @@ bool trace_guest_memory(struct machine *m, uint32_t addr, void *buf, uint32_t le
     return true;
 }
 
+/* Part of a device's registers, as a debugger reads or writes them: in the widest
+ * accesses the device takes that are aligned and fit. A read narrower than any access it
+ * takes reads the aligned access holding the bytes (as QEMU's debugger accesses do); a
+ * write that narrow is refused (it would write the other bytes too). */
+static bool mmio_debug_access(struct bus *bus, const struct bus_region *r, uint32_t pa,
+                              uint8_t *buf, uint32_t len, bool write)
+{
+    while (len) {
+        unsigned size = 4;
+        while (size > 1 && (!(r->sizes & size) || (pa & (size - 1)) || size > len))
+            size /= 2;
+        uint32_t v = 0;
+        if (r->sizes & size) {
+            if (write) {
+                memcpy(&v, buf, size);
+                if (!bus_write(bus, pa, size, v))
+                    return false;
+            } else {
+                if (!bus_read(bus, pa, size, &v))
+                    return false;
+                memcpy(buf, &v, size);
+            }
+            pa += size;
+            buf += size;
+            len -= size;
+            continue;
+        }
+        if (write)
+            return false;
+        unsigned wide = (r->sizes & BUS_SIZE_2) ? 2 : 4;
+        uint32_t base = pa & ~(uint32_t)(wide - 1), off = pa - base;
+        uint32_t n = wide - off < len ? wide - off : len;
+        if (!bus_read(bus, base, wide, &v))
+            return false;
+        memcpy(buf, (uint8_t *)&v + off, n);
+        pa += n;
+        buf += n;
+        len -= n;
+    }
+    return true;
+}
+
+bool trace_debugger_memory(struct machine *m, uint32_t addr, void *buf, uint32_t len,
+                           bool virt, bool write)
+{
+    struct hart *h = machine_hart(m);
+    struct bus *bus = machine_bus(m);
+    bool wrote_memory = false;
+    /* Check every piece first, so that an access that cannot complete does nothing. */
+    for (int pass = 0; pass < 2; pass++) {
+        uint32_t done = 0;
+        while (done < len) {
+            uint32_t a = addr + done;
+            uint32_t chunk = PAGE_SIZE - (a & (PAGE_SIZE - 1));
+            if (chunk > len - done)
+                chunk = len - done;
+            uint32_t pa = a;
+            if (virt && !debug_translate(h, a, &pa))
+                return false;
+            uint8_t *host = host_memory(m, pa, chunk), *p = (uint8_t *)buf + done;
+            if (!host) {
+                const struct bus_region *r = bus_find(bus, pa);
+                if (!r)
+                    return false;
+                if (chunk > r->size - (pa - r->base))
+                    chunk = r->size - (pa - r->base);
+                if (r->host) {
+                    host = r->host + (pa - r->base);        /* memory, up to its end */
+                } else {
+                    if (pass == 1 && !mmio_debug_access(bus, r, pa, p, chunk, write))
+                        return false;
+                    done += chunk;
+                    continue;
+                }
+            }
+            if (pass == 1 && write) {
+                memcpy(host, p, chunk);
+                wrote_memory = true;
+            } else if (pass == 1) {
+                memcpy(p, host, chunk);
+            }
+            done += chunk;
+        }
+    }
+    if (wrote_memory)
+        hart_flush_caches(h);
+    return true;
+}
+
 /* ---- names ---- */
 
 const char *trace_cause_name(uint32_t cause)
@@ -265,16 +404,40 @@ struct event {
     uint32_t cause;
 };
 
+/* -d guest_errors, unimp: how many of each kind of report are printed (then counted). */
+#define LOG_SHOWN_PER_SITE 10
+#define LOG_SITES 128
+
+struct log_site {
+    const char *site;           /* the report's format: its kind */
+    uint64_t count;
+};
+
 struct trace {
     struct trace_options o;
     const struct symbols *syms;
     FILE *out;
     bool own_out;
-    struct hart *hart;          /* the current machine's, for switching hooks off */
+    struct machine *m;          /* the current machine */
+    struct hart *hart;          /* its hart, for switching hooks off */
     uint64_t lines;             /* lines traced so far (for --trace-first) */
     bool done;                  /* --trace-first reached */
     struct event *ring;         /* --trace-last: the last o.last events */
     uint64_t ring_pos;
+    /* blocks while the plain step runs (-d cpu, and in_asm then) */
+    uint32_t block_next;        /* where the current block's next instruction is */
+    unsigned block_left;        /* instructions of it still to come; 0: a block starts */
+    uint32_t *seen;             /* in_asm on the plain step: physical pcs of blocks shown, */
+    size_t nseen, seen_cap;     /* an open-addressing set of pa | 1 */
+    /* trap loops */
+    bool loop_told;             /* the current loop was reported */
+    /* -d guest_errors, unimp */
+    struct log_site sites[LOG_SITES];
+    unsigned nsites;
+    char last_msg[256];         /* the last report printed, and how often it came again */
+    enum guest_log_kind last_kind;
+    uint64_t last_repeats;
+    uint64_t not_shown[2];      /* reports over their kind's share: errors, unimp */
     /* -d out_asm */
     csh capstone;
     cs_insn *insn;              /* Capstone's one-instruction buffer */
@@ -318,15 +481,25 @@ static void print_event(FILE *out, const struct symbols *syms, const struct even
         print_exec(out, syms, e);
 }
 
-/* --trace-first reached: every hook comes out. */
+/* --trace-first reached: every trace hook comes out (the log and the trap-loop hook stay:
+ * they are not trace lines). */
 static void stop_tracing(struct trace *t)
 {
     t->done = true;
     hart_set_trace(t->hart, NULL);  /* back to the hart's fast loop */
     hart_set_translation_hook(t->hart, NULL, NULL);
+    hart_set_decode_hook(t->hart, NULL, NULL);
+    hart_set_walk_hook(t->hart, NULL, NULL);
 }
 
-/* Every traced event goes through here: printed now, or kept in the --trace-last ring. */
+/* A line (or a block, a register dump) went out: count it for --trace-first. */
+static void count_line(struct trace *t)
+{
+    if (t->o.first && ++t->lines >= t->o.first)
+        stop_tracing(t);
+}
+
+/* exec and int events go through here: printed now, or kept in the --trace-last ring. */
 static void record(struct trace *t, const struct event *e)
 {
     if (t->done)
@@ -335,8 +508,7 @@ static void record(struct trace *t, const struct event *e)
         t->ring[t->ring_pos++ % t->o.last] = *e;
     else
         print_event(t->out, t->syms, e);
-    if (t->o.first && ++t->lines >= t->o.first)
-        stop_tracing(t);
+    count_line(t);
 }
 
 static bool in_range(const struct trace *t, uint32_t pc)
@@ -346,10 +518,149 @@ static bool in_range(const struct trace *t, uint32_t pc)
     return pc >= t->o.lo && (t->o.hi == 0 || pc < t->o.hi);
 }
 
+/* Is pc the trapping instruction of the loop the hart is in (hart.h)? Its repeats are
+ * not traced again. */
+static bool in_loop_at(const struct trace *t, uint32_t addr)
+{
+    struct hart_trap_loop l;
+    return t->loop_told && hart_trap_loop(t->hart, &l) && (l.epc == addr || l.tval == addr);
+}
+
+/* ---- blocks: -d in_asm, and the plain step's blocks for -d cpu ---- */
+
+/* "IN: 80000018 <add_two> (2 instructions)", then one line per instruction. */
+static void print_block(struct trace *t, const struct hart_translation *b)
+{
+    char sym[160], text[96];
+    symbols_format(t->syms, b->pc, sym, sizeof sym);
+    fprintf(t->out, "IN: %08x%s%s (%u instruction%s)\n", b->pc, sym[0] ? " " : "", sym,
+            b->ninsns, b->ninsns == 1 ? "" : "s");
+    uint32_t pc = b->pc;
+    for (unsigned i = 0; i < b->ninsns && i < sizeof b->raw / sizeof b->raw[0]; i++) {
+        disasm(b->raw[i], pc, text, sizeof text);
+        symbols_format(t->syms, pc, sym, sizeof sym);
+        fprintf(t->out, "  %08x %s%s %s\n", pc, sym, sym[0] ? " " : "", text);
+        pc += b->len[i];
+    }
+}
+
+/* The block engine decoded a block (-d in_asm on the block engine and the JIT). */
+static void on_decode(void *opaque, const struct hart_translation *b)
+{
+    struct trace *t = opaque;
+    if (t->done || !in_range(t, b->pc))
+        return;
+    print_block(t, b);
+    fputc('\n', t->out);
+    count_line(t);
+}
+
+/* In the set of blocks shown (the plain step's in_asm)? Adds it if not. */
+static bool seen_before(struct trace *t, uint32_t pa)
+{
+    uint32_t key = pa | 1;
+    if (2 * (t->nseen + 1) > t->seen_cap) {
+        size_t cap = t->seen_cap ? 2 * t->seen_cap : 1024;
+        uint32_t *set = calloc(cap, sizeof *set);
+        if (!set)
+            return true;        /* out of memory: show nothing more */
+        for (size_t k = 0; k < t->seen_cap; k++) {
+            if (!t->seen[k])
+                continue;
+            size_t j = (t->seen[k] * 2654435761u) & (cap - 1);
+            while (set[j])
+                j = (j + 1) & (cap - 1);
+            set[j] = t->seen[k];
+        }
+        free(t->seen);
+        t->seen = set;
+        t->seen_cap = cap;
+    }
+    size_t j = (key * 2654435761u) & (t->seen_cap - 1);
+    while (t->seen[j]) {
+        if (t->seen[j] == key)
+            return true;
+        j = (j + 1) & (t->seen_cap - 1);
+    }
+    t->seen[j] = key;
+    t->nseen++;
+    return false;
+}
+
+static const char *const abi_names[32] = {
+    "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3",
+    "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11",
+    "t3", "t4", "t5", "t6",
+};
+
+/* -d cpu: the registers and the CSRs that matter, before the block at pc runs:
+ *   cpu: [M] pc 80000018 <add_two>
+ *     x0/zero 00000000  x1/ra   80000012  x2/sp   80001000  x3/gp   00000000
+ *     ... (32 registers, 4 a line)
+ *     mstatus  00001800  mie      00000080  mip      00000000  mtvec    8000001c
+ *     ... (the M-mode trap CSRs, delegation, satp and the S-mode trap CSRs) */
+static void print_cpu(struct trace *t, uint32_t pc, enum hart_priv priv)
+{
+    struct hart *h = t->hart;
+    char sym[160], name[16];
+    symbols_format(t->syms, pc, sym, sizeof sym);
+    fprintf(t->out, "cpu: [%c] pc %08x%s%s\n", priv_letter(priv), pc, sym[0] ? " " : "", sym);
+    for (unsigned r = 0; r < 32; r++) {
+        snprintf(name, sizeof name, "x%u/%s", r, abi_names[r]);
+        fprintf(t->out, "  %-8s%08x%s", name, hart_get_reg(h, r),
+                r % 4 == 3 ? "\n" : "");
+    }
+    static const struct { uint16_t csr; const char *name; } csrs[16] = {
+        { CSR_MSTATUS, "mstatus" }, { CSR_MIE, "mie" }, { CSR_MIP, "mip" },
+        { CSR_MTVEC, "mtvec" }, { CSR_MSCRATCH, "mscratch" }, { CSR_MEPC, "mepc" },
+        { CSR_MCAUSE, "mcause" }, { CSR_MTVAL, "mtval" },
+        { CSR_MEDELEG, "medeleg" }, { CSR_MIDELEG, "mideleg" }, { CSR_SATP, "satp" },
+        { CSR_STVEC, "stvec" }, { CSR_SSCRATCH, "sscratch" }, { CSR_SEPC, "sepc" },
+        { CSR_SCAUSE, "scause" }, { CSR_STVAL, "stval" },
+    };
+    for (unsigned k = 0; k < 16; k++) {
+        uint32_t v = 0;
+        hart_csr_get(h, csrs[k].csr, &v);
+        fprintf(t->out, "  %-9s%08x%s", csrs[k].name, v, k % 4 == 3 ? "\n" : "");
+    }
+}
+
+/* A block starts at pc while the plain step runs: its instructions (in_asm, once per
+ * physical address) and the registers (cpu). */
+static void block_start(struct trace *t, uint32_t pc, enum hart_priv priv)
+{
+    struct hart_translation b;
+    if (!hart_block_at(t->hart, pc, &b)) {
+        t->block_left = 1;      /* not memory: the step will fault on it */
+        return;
+    }
+    t->block_left = b.ninsns;
+    if (!in_range(t, pc) || in_loop_at(t, pc))
+        return;
+    if ((t->o.flags & TRACE_IN_ASM) && !seen_before(t, b.pa)) {
+        print_block(t, &b);
+        if (!(t->o.flags & TRACE_CPU))
+            fputc('\n', t->out);
+        count_line(t);
+    }
+    if ((t->o.flags & TRACE_CPU) && !t->done) {
+        print_cpu(t, pc, priv);
+        count_line(t);
+    }
+}
+
 static void on_insn(void *opaque, uint32_t pc, uint32_t raw, enum hart_priv priv)
 {
     struct trace *t = opaque;
-    if (!in_range(t, pc))
+    if (t->done)
+        return;
+    if (t->o.flags & (TRACE_CPU | TRACE_IN_ASM)) {
+        if (pc != t->block_next || t->block_left == 0)
+            block_start(t, pc, priv);
+        t->block_left--;
+        t->block_next = pc + ((raw & 3) == 3 ? 4 : 2);
+    }
+    if (!(t->o.flags & TRACE_EXEC) || !in_range(t, pc) || in_loop_at(t, pc) || t->done)
         return;
     struct event e = { .is_trap = false, .priv = (uint8_t)priv, .pc = pc, .raw = raw };
     record(t, &e);
@@ -359,9 +670,108 @@ static void on_trap(void *opaque, uint32_t cause, uint32_t epc, uint32_t tval,
                     enum hart_priv from, enum hart_priv to)
 {
     struct trace *t = opaque;
+    if (!(cause & CAUSE_INTERRUPT))
+        t->loop_told = false;   /* a new exception: any loop is over */
     struct event e = { .is_trap = true, .from = (uint8_t)from, .to = (uint8_t)to,
                        .pc = epc, .raw = tval, .cause = cause };
     record(t, &e);
+}
+
+/* ---- -d mmu ---- */
+
+/* "mmu: load c0001234 [S] satp 80081234: 81234c00 = 20001c01, 80007004 = 2001e0cf
+ *  -> 80078234 (sets A)", or "-> instruction page fault (12)". */
+static void on_walk(void *opaque, const struct hart_walk *w)
+{
+    struct trace *t = opaque;
+    static const char *const access[3] = { "load", "store", "fetch" };
+    if (t->done || in_loop_at(t, w->va))
+        return;
+    fprintf(t->out, "mmu: %s %08x [%c] satp %08x:", access[w->access % 3], w->va,
+            priv_letter((enum hart_priv)w->priv), w->satp);
+    for (unsigned i = 0; i < w->levels && i < 2; i++)
+        fprintf(t->out, "%s pte %08x = %08x", i ? "," : "", w->pte_addr[i], w->pte[i]);
+    if (w->fault && (w->cause == CAUSE_LOAD_ACCESS || w->cause == CAUSE_STORE_ACCESS ||
+                     w->cause == CAUSE_FETCH_ACCESS) && w->levels < 2)
+        fprintf(t->out, "%s pte %08x not in memory", w->levels ? "," : "",
+                w->pte_addr[w->levels]);
+    if (w->fault)
+        fprintf(t->out, " -> %s (%u)\n", trace_cause_name(w->cause), w->cause);
+    else
+        fprintf(t->out, " -> %08x%s\n", w->pa,
+                w->ad_set & PTE_D ? " (sets A and D)" : w->ad_set ? " (sets A)" : "");
+    count_line(t);
+}
+
+/* ---- -d guest_errors, unimp: the core's log ---- */
+
+static const char *log_prefix(enum guest_log_kind kind)
+{
+    return kind == GUEST_LOG_UNIMP ? "unimp" : "guest_errors";
+}
+
+/* The report that came again (and again) before this line: say how often. */
+static void flush_repeats(struct trace *t)
+{
+    if (t->last_repeats)
+        fprintf(t->out, "%s: (the same %" PRIu64 " more time%s)\n", log_prefix(t->last_kind),
+                t->last_repeats, t->last_repeats == 1 ? "" : "s");
+    t->last_repeats = 0;
+}
+
+/* One report from the core. The same report again at once is counted, not printed; of
+ * each kind (its format), LOG_SHOWN_PER_SITE + 1 are printed, the last saying so, and
+ * the rest counted (the total comes at the end). */
+static void on_log(void *opaque, enum guest_log_kind kind, const char *site, const char *msg)
+{
+    struct trace *t = opaque;
+    if (kind == t->last_kind && !strcmp(msg, t->last_msg)) {
+        t->last_repeats++;
+        return;
+    }
+    struct log_site *s = NULL;
+    for (unsigned k = 0; k < t->nsites && !s; k++)
+        if (t->sites[k].site == site)
+            s = &t->sites[k];
+    if (!s && t->nsites < LOG_SITES) {
+        s = &t->sites[t->nsites++];
+        s->site = site;
+        s->count = 0;
+    }
+    uint64_t n = s ? ++s->count : LOG_SHOWN_PER_SITE + 2;
+    if (n > LOG_SHOWN_PER_SITE + 1) {
+        t->not_shown[kind == GUEST_LOG_UNIMP]++;
+        return;
+    }
+    flush_repeats(t);
+    fprintf(t->out, "%s: %s%s\n", log_prefix(kind), msg,
+            n == LOG_SHOWN_PER_SITE + 1 ? " (and more of this kind: counted, not shown)" : "");
+    snprintf(t->last_msg, sizeof t->last_msg, "%s", msg);
+    t->last_kind = kind;
+}
+
+/* ---- trap loops ---- */
+
+/* The hart entered a trap loop: once, on stderr (and in the -d int trace), with the
+ * transfers that led into it. */
+static void on_trap_loop(void *opaque, const struct hart_trap_loop *l)
+{
+    struct trace *t = opaque;
+    t->loop_told = true;
+    char sym[160];
+    symbols_format(t->syms, l->epc, sym, sizeof sym);
+    if ((t->o.flags & TRACE_INT) && !t->done)
+        fprintf(t->out, "trap: the same %s again and again at %08x%s%s: a trap loop (rvbox "
+                "shows it once)\n", trace_cause_name(l->cause), l->epc, sym[0] ? " " : "", sym);
+    if (!t->o.history)
+        return;
+    trace_flush(t);
+    fprintf(stderr, "rvbox: trap loop: %s (%u) at %08x%s%s, tval=%08x, taken from %c to %c "
+            "again and again: the trap vector (%s) raises it itself; it came from:\n",
+            trace_cause_name(l->cause), l->cause, l->epc, sym[0] ? " " : "", sym, l->tval,
+            priv_letter(l->from), priv_letter(l->to), l->to == PRIV_M ? "mtvec" : "stvec");
+    trace_print_history(stderr, t->m, t->syms, 4);
+    fflush(stderr);
 }
 
 /* ---- -d out_asm: the JIT's translations ---- */
@@ -400,22 +810,11 @@ static void on_translation(void *opaque, const struct hart_translation *tr)
     }
     if (!in_range(t, tr->pc))
         return;
-    char sym[160], text[96];
-    symbols_format(t->syms, tr->pc, sym, sizeof sym);
-    fprintf(t->out, "IN: %08x%s%s (%u instruction%s)\n", tr->pc, sym[0] ? " " : "", sym,
-            tr->ninsns, tr->ninsns == 1 ? "" : "s");
-    uint32_t pc = tr->pc;
-    for (unsigned i = 0; i < tr->ninsns && i < sizeof tr->raw / sizeof tr->raw[0]; i++) {
-        disasm(tr->raw[i], pc, text, sizeof text);
-        symbols_format(t->syms, pc, sym, sizeof sym);
-        fprintf(t->out, "  %08x %s%s %s\n", pc, sym, sym[0] ? " " : "", text);
-        pc += tr->len[i];
-    }
+    print_block(t, tr);
     fprintf(t->out, "OUT: %zu bytes at %012" PRIxPTR "\n", tr->code_len, (uintptr_t)tr->code);
     print_host_code(t, tr->code, tr->code_len);
     fputc('\n', t->out);
-    if (t->o.first && ++t->lines >= t->o.first)
-        stop_tracing(t);
+    count_line(t);
 }
 
 /* -d out_asm: the totals, once, to the trace. */
@@ -437,13 +836,16 @@ struct trace *trace_open(const struct trace_options *o, const struct symbols *sy
                          char *err, size_t errlen)
 {
     if (!o->flags && (o->has_range || o->first || o->last)) {
-        snprintf(err, errlen, "--trace-%s limits a trace: add -d exec, int or out_asm",
+        snprintf(err, errlen, "--trace-%s limits a trace: add -d and its items (-d help "
+                 "lists them)",
                  o->has_range ? "range" : o->first ? "first" : "last");
         return NULL;
     }
-    if ((o->flags & TRACE_OUT_ASM) && o->last) {
-        snprintf(err, errlen, "--trace-last keeps exec and int lines, not -d out_asm's "
-                 "translations (try --trace-first or --trace-range)");
+    if ((o->flags & TRACE_RECORDS) && o->last) {
+        snprintf(err, errlen, "--trace-last keeps exec and int lines, not -d %s's records "
+                 "(try --trace-first or --trace-range)",
+                 o->flags & TRACE_OUT_ASM ? "out_asm" : o->flags & TRACE_IN_ASM ? "in_asm"
+                 : o->flags & TRACE_CPU ? "cpu" : "mmu");
         return NULL;
     }
     struct trace *t = calloc(1, sizeof *t);
@@ -464,7 +866,7 @@ struct trace *trace_open(const struct trace_options *o, const struct symbols *sy
             return NULL;
         }
     }
-    if (o->last && o->flags) {
+    if (o->last && (o->flags & (TRACE_EXEC | TRACE_INT))) {
         if (o->last > (64u << 20) / sizeof(struct event) ||
             !(t->ring = calloc(o->last, sizeof *t->ring))) {
             snprintf(err, errlen, "--trace-last %llu: too many to keep",
@@ -498,18 +900,39 @@ void trace_attach(struct trace *t, struct machine *m)
 {
     if (!t)
         return;
+    t->m = m;
     t->hart = machine_hart(m);
-    if (!t->o.flags || t->done)
+    t->block_left = 0;
+    t->loop_told = false;
+    hart_set_trap_loop_hook(t->hart, on_trap_loop, t);
+    unsigned f = t->o.flags;
+    if (f & (TRACE_GUEST_ERRORS | TRACE_UNIMP)) {
+        struct guest_log *log = bus_log(machine_bus(m));
+        log->sink = on_log;
+        log->opaque = t;
+        log->mask = (f & TRACE_GUEST_ERRORS ? GUEST_LOG_ERROR : 0) |
+                    (f & TRACE_UNIMP ? GUEST_LOG_UNIMP : 0);
+    }
+    if (!f || t->done)
         return;
-    if (t->o.flags & (TRACE_EXEC | TRACE_INT)) {
+    /* in_asm sees blocks as the block engine decodes them; on the plain step (-accel
+     * step, or exec and cpu, which run it) it finds them itself, instruction by
+     * instruction. */
+    bool step = (f & (TRACE_EXEC | TRACE_CPU)) ||
+                ((f & TRACE_IN_ASM) && hart_get_engine(t->hart) == HART_ENGINE_STEP);
+    if (step || (f & TRACE_INT)) {
         struct hart_trace hooks = { .opaque = t };
-        if (t->o.flags & TRACE_EXEC)
+        if (step)
             hooks.insn = on_insn;
-        if (t->o.flags & TRACE_INT)
+        if (f & TRACE_INT)
             hooks.trap = on_trap;
         hart_set_trace(t->hart, &hooks);
     }
-    if (t->o.flags & TRACE_OUT_ASM) {
+    if ((f & TRACE_IN_ASM) && !step)
+        hart_set_decode_hook(t->hart, on_decode, t);
+    if (f & TRACE_MMU)
+        hart_set_walk_hook(t->hart, on_walk, t);
+    if (f & TRACE_OUT_ASM) {
         uint64_t n;
         t->seen_flushes = 0;
         if (!hart_jit_counts(t->hart, &n, &t->seen_flushes) && !t->told_no_jit) {
@@ -519,6 +942,60 @@ void trace_attach(struct trace *t, struct machine *m)
         }
         hart_set_translation_hook(t->hart, on_translation, t);
     }
+}
+
+/* Every hook the trace may have installed comes out (the trap-loop hook stays). */
+static void unhook(struct trace *t)
+{
+    hart_set_trace(t->hart, NULL);
+    hart_set_translation_hook(t->hart, NULL, NULL);
+    hart_set_decode_hook(t->hart, NULL, NULL);
+    hart_set_walk_hook(t->hart, NULL, NULL);
+    struct guest_log *log = bus_log(machine_bus(t->m));
+    log->mask = 0;
+}
+
+unsigned trace_items(const struct trace *t)
+{
+    return t ? t->o.flags : 0;
+}
+
+int trace_set_items(struct trace *t, unsigned flags, char *err, size_t errlen)
+{
+    if ((flags & TRACE_RECORDS) && t->ring) {
+        snprintf(err, errlen, "--trace-last keeps exec and int lines only");
+        return -1;
+    }
+    if ((flags & TRACE_OUT_ASM) && !t->insn) {
+        cs_err e = cs_open(CS_ARCH_X86, CS_MODE_64, &t->capstone);
+        if (e != CS_ERR_OK || !(t->insn = cs_malloc(t->capstone))) {
+            snprintf(err, errlen, "out_asm: Capstone cannot disassemble x86-64: %s",
+                     cs_strerror(e != CS_ERR_OK ? e : CS_ERR_MEM));
+            if (e == CS_ERR_OK)
+                cs_close(&t->capstone);
+            return -1;
+        }
+    }
+    if (flags && t->o.file && !t->own_out) {
+        FILE *f = fopen(t->o.file, "w");       /* -D without -d at start */
+        if (!f) {
+            snprintf(err, errlen, "-D %s: %s", t->o.file, strerror(errno));
+            return -1;
+        }
+        fflush(t->out);
+        t->out = f;
+        t->own_out = true;
+    }
+    fflush(t->out);                 /* what the old items traced is there to read */
+    t->o.flags = flags;
+    t->done = false;
+    t->lines = 0;
+    t->counted = false;
+    if (t->hart) {
+        unhook(t);
+        trace_attach(t, t->m);
+    }
+    return 0;
 }
 
 void trace_detach(struct trace *t)
@@ -531,6 +1008,7 @@ void trace_detach(struct trace *t)
         t->flushes += f;
     }
     t->hart = NULL;
+    t->m = NULL;
 }
 
 void trace_flush(struct trace *t)
@@ -551,6 +1029,19 @@ void trace_finish(struct trace *t)
         t->ring = NULL;
         t->done = true;         /* nothing more is recorded */
     }
+    struct hart_trap_loop l;
+    uint64_t repeats;
+    if ((t->o.flags & TRACE_INT) && t->hart && (repeats = hart_trap_loop(t->hart, &l)))
+        fprintf(t->out, "trap: the trap loop at %08x repeated %" PRIu64 " time%s\n", l.epc,
+                repeats, repeats == 1 ? "" : "s");
+    flush_repeats(t);
+    for (int k = 0; k < 2; k++) {
+        if (t->not_shown[k])
+            fprintf(t->out, "%s: %" PRIu64 " more report%s not shown\n",
+                    log_prefix(k ? GUEST_LOG_UNIMP : GUEST_LOG_ERROR), t->not_shown[k],
+                    t->not_shown[k] == 1 ? "" : "s");
+        t->not_shown[k] = 0;
+    }
     print_counts(t);
     fflush(t->out);
 }
@@ -568,6 +1059,7 @@ void trace_close(struct trace *t)
         cs_free(t->insn, 1);
         cs_close(&t->capstone);
     }
+    free(t->seen);
     free(t);
 }
 

@@ -1,27 +1,39 @@
 /*
- * Traces for people debugging a guest (QEMU's -d and -D, in rvbox's words):
+ * Traces for people debugging a guest (QEMU's -d and -D, in rvbox's words); `-d help`
+ * lists the items:
  *
- *   -d exec   every executed instruction, before it runs:
- *             [M] 80000010 <_start+0x10>  addi x10, x10, 1
- *   -d int    every trap and interrupt, as it is taken:
- *             trap: illegal instruction (2) from S to M epc=80400010 <foo+0x4> tval=00000000
- *   -d out_asm  every block the JIT translates, as it translates it: the guest's
- *             instructions, then the x86-64 code made of them (disassembled with
- *             Capstone); a line when the code cache was flushed, and the counts at the end
+ *   -d exec     every executed instruction, before it runs:
+ *               [M] 80000010 <_start+0x10>  addi x10, x10, 1
+ *   -d int      every trap and interrupt, as it is taken:
+ *               trap: illegal instruction (2) from S to M epc=80400010 <foo+0x4> tval=00000000
+ *   -d cpu      the registers and the CSRs that matter before each block runs (blocks as
+ *               the block engine cuts them; after a trap, the handler's first block)
+ *   -d in_asm   each block's guest instructions when it is decoded (first run)
+ *   -d out_asm  every block the JIT translates: the guest's instructions, then the x86-64
+ *               code made of them (Capstone); a line when the code cache was flushed, and
+ *               the counts at the end
+ *   -d mmu      every Sv32 page-table walk (TLB misses) and its outcome, page faults too
+ *   -d guest_errors  what the guest does wrong (unmapped addresses, registers a device
+ *               does not have, bad virtio use), -d unimp  what it uses that rvbox lacks
+ *               (unknown CSRs): reported by the core through its log (bus/log.h) and
+ *               printed a few of each kind, then counted
  *
- * limited with --trace-range LO:HI (pc in [LO, HI); a translation by its first pc),
- * --trace-first N (stop after N lines; a translation counts as one), --trace-last N
- * (keep the last N exec and int lines in a ring, print them at the end), and written
- * to -D FILE (stderr by default). Symbols come from the ELF images and --symbols FILE.
+ * limited with --trace-range LO:HI (pc in [LO, HI); a block by its first pc),
+ * --trace-first N (stop after N lines; a block or register dump counts as one),
+ * --trace-last N (keep the last N exec and int lines in a ring, print them at the end),
+ * and written to -D FILE (stderr by default). Symbols come from the ELF images and
+ * --symbols FILE.
  *
  * Always on, whatever the options, and free while the guest runs: when the guest ends
  * with a failure code (a test's HTIF fail, a firmware's fatal-trap poweroff), the last
  * control transfers from the hart's history ring are printed to stderr with symbols and
- * disassembly (--history N, 0 to switch it off).
+ * disassembly (--history N, 0 to switch it off); a trap loop (the trap vector raising
+ * the trap that entered it) is reported once on stderr with what led into it.
  *
- * With no -d, nothing is installed in the hart: its fast loop runs untouched. exec and
- * int make it run the plain step (so nothing is translated while they trace); out_asm
- * leaves the JIT running and is called only when it translates.
+ * With no -d, nothing is installed in the hart but the trap-loop hook: its fast loop runs
+ * untouched. exec and cpu make it run the plain step (so nothing is translated while they
+ * trace); int, in_asm, out_asm and mmu leave the engine as it is and are called only at
+ * traps, decodes, translations and walks.
  */
 #ifndef RVBOX_TRACE_H
 #define RVBOX_TRACE_H
@@ -35,15 +47,22 @@ struct hart;
 struct machine;
 struct symbols;
 
-#define TRACE_EXEC (1u << 0)
-#define TRACE_INT  (1u << 1)
-#define TRACE_OUT_ASM (1u << 2)
+#define TRACE_EXEC         (1u << 0)
+#define TRACE_INT          (1u << 1)
+#define TRACE_OUT_ASM      (1u << 2)
+#define TRACE_IN_ASM       (1u << 3)
+#define TRACE_CPU          (1u << 4)
+#define TRACE_MMU          (1u << 5)
+#define TRACE_GUEST_ERRORS (1u << 6)
+#define TRACE_UNIMP        (1u << 7)
+/* The items printed as multi-line records, which --trace-last does not keep. */
+#define TRACE_RECORDS      (TRACE_OUT_ASM | TRACE_IN_ASM | TRACE_CPU | TRACE_MMU)
 
 #define TRACE_MAX_SYMBOL_FILES 16
 #define TRACE_HISTORY_DEFAULT  16
 
 struct trace_options {
-    unsigned flags;             /* -d: TRACE_EXEC | TRACE_INT | TRACE_OUT_ASM */
+    unsigned flags;             /* -d: TRACE_* */
     const char *file;           /* -D FILE, --trace-file FILE; NULL: stderr */
     bool has_range;             /* --trace-range LO:HI */
     uint32_t lo, hi;            /* pc in [lo, hi) */
@@ -68,6 +87,13 @@ int trace_option(struct trace_options *o, const char *name, int *i, int argc, ch
 /* The option lines for --help. */
 extern const char trace_help[];
 
+/* The -d items and what each shows (-d help), one a line. */
+void trace_print_items(FILE *out);
+
+/* Parse a -d list ("int,guest_errors") into TRACE_* flags: 0, 1 if it asks for help
+ * (nothing else is parsed), -1 with a reason in err. */
+int trace_parse_items(const char *v, unsigned *flags, char *err, size_t errlen);
+
 struct trace;
 
 /* Open the sink (-D FILE). `syms` (may be NULL) is borrowed for the trace's lifetime.
@@ -78,6 +104,12 @@ struct trace *trace_open(const struct trace_options *o, const struct symbols *sy
 /* Install the hooks the options ask for in this machine's hart: after every boot (a
  * reboot builds a new machine). */
 void trace_attach(struct trace *t, struct machine *m);
+
+/* Change the items traced while the machine runs (a monitor's `log ITEMS`; 0: none):
+ * hooks come out and go in at once, --trace-first counts afresh. -1 with a reason in err
+ * (--trace-last was given and the items print records; Capstone missing for out_asm). */
+int trace_set_items(struct trace *t, unsigned flags, char *err, size_t errlen);
+unsigned trace_items(const struct trace *t);
 
 /* The machine goes away (before machine_destroy; a reboot attaches the next one). */
 void trace_detach(struct trace *t);
@@ -107,6 +139,15 @@ void trace_close(struct trace *t);
  * unmapped or not memory. A write drops the hart's cached translations and decodes. */
 bool trace_guest_memory(struct machine *m, uint32_t addr, void *buf, uint32_t len, bool virt,
                         bool write);
+
+/* The same for a debugger's own reads and writes (GDB's m and M packets), which also
+ * reach device registers, as QEMU's do: through the device's read and write, with their
+ * side effects (a read of the UART's receive buffer takes a byte, one of the PLIC's claim
+ * register claims). Each device is accessed in the widest sizes it takes; a read
+ * narrower than it takes reads the aligned register holding the bytes, a write that
+ * narrow fails. False if any byte is unmapped (nothing done) or a device refused. */
+bool trace_debugger_memory(struct machine *m, uint32_t addr, void *buf, uint32_t len,
+                           bool virt, bool write);
 
 /* "illegal instruction", "supervisor timer interrupt", ...: the name of an mcause value. */
 const char *trace_cause_name(uint32_t cause);

@@ -15,6 +15,7 @@ RVBOX_BUILD_PACKAGES=(
 RVBOX_TEST_PACKAGES=(
   check expect device-tree-compiler gdb-multiarch xvfb xdotool
   bc procps python3   # used by the test scripts (timings, pkill, tests/console)
+  picolibc-riscv64-unknown-elf   # tests/cli/semihost.c: picolibc's semihosting library
 )
 
 rvbox_missing_packages() {

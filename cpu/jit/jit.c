@@ -119,8 +119,8 @@ void jit_get_stats(const struct jit *j, struct jit_stats *out)
 /* Show a new translation to the hook (-d out_asm). */
 static void report(struct hart *h, const struct block *b, size_t code_len)
 {
-    struct hart_translation t = { .pc = h->pc, .ninsns = b->ninsns, .code = b->jit,
-                                  .code_len = code_len };
+    struct hart_translation t = { .pc = h->pc, .pa = b->pa, .ninsns = b->ninsns,
+                                  .code = b->jit, .code_len = code_len };
     for (unsigned i = 0; i < b->ninsns && i < 64; i++) {
         t.raw[i] = b->insns[i].i.raw;
         t.len[i] = b->insns[i].i.len;
@@ -261,8 +261,7 @@ enum hart_stop jit_run(struct hart *h, uint64_t budget, uint64_t *steps_out)
                     h->pc = pc + d->i.len;
                 } else {
                     h->pc = pc;
-                    trap_take(h, h->jit_trap);
-                    history_push(h, pc, h->pc);
+                    trap_take(h, h->jit_trap);  /* notes the trap in the history */
                 }
             }
             break;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make_fixtures.sh GOOD_ELF OUTDIR: derives the bad inputs the CLI tests feed rvbox from a
-# good RV32 ELF: empty, truncated, wrong machine, a directory, a FIFO, and 8 KiB of zeros.
+# good RV32 ELF: empty, truncated, wrong machine, a directory, a FIFO, 8 KiB of zeros, and
+# the start of a qcow2 image (its magic and version 3: what rvbox recognises it by).
 set -euo pipefail
 good=$1 out=$2
 mkdir -p "$out/a-directory"
@@ -16,3 +17,6 @@ rm -f "$out/fifo"
 mkfifo "$out/fifo"
 # Exactly -m 8K: fits in RAM alone, not with the device tree.
 head -c 8192 /dev/zero >"$out/zeros-8k.bin"
+# A qcow2 header's first bytes, then zeros: 64 KiB + 8, not a multiple of 512, as qcow2
+# files mostly are (the error must name the format, not the size).
+{ printf 'QFI\xfb\x00\x00\x00\x03'; head -c 65536 /dev/zero; } >"$out/disk.qcow2"

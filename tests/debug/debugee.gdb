@@ -43,5 +43,12 @@ monitor history 3
 # A count past 2^64 is refused, not wrapped.
 monitor history 18446744073709551617
 monitor phys
+# The same table as Ctrl-A c and -monitor (host/monitor.c): QEMU's commands too.
+monitor info status
+monitor info registers
+monitor x/2i $pc
+monitor print/x $a0 + 1
+monitor info mtree
+monitor info foo
 monitor bogus
 continue

@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include "bus/bus.h"
+#include "devices/machine.h"
 #include "host/gdbstub.h"
 #include "host/symbols.h"
 #include "host/trace.h"
@@ -207,6 +210,67 @@ START_TEST(test_trace_out_asm)
 }
 END_TEST
 
+/* Every item by its name, and QEMU's nochain with them. */
+START_TEST(test_trace_items)
+{
+    struct trace_options o;
+    char err[256];
+    ck_assert_int_eq(PARSE(&o, err, "-d", "cpu,in_asm,mmu,guest_errors,unimp,nochain"), 0);
+    ck_assert_uint_eq(o.flags, TRACE_CPU | TRACE_IN_ASM | TRACE_MMU | TRACE_GUEST_ERRORS |
+                               TRACE_UNIMP);
+}
+END_TEST
+
+/* The list a monitor's `log ITEMS` parses, and help asked for. */
+START_TEST(test_trace_parse_items)
+{
+    unsigned flags;
+    char err[256];
+    ck_assert_int_eq(trace_parse_items("int,mmu", &flags, err, sizeof err), 0);
+    ck_assert_uint_eq(flags, TRACE_INT | TRACE_MMU);
+    ck_assert_int_eq(trace_parse_items("int,help", &flags, err, sizeof err), 1);
+    ck_assert_int_eq(trace_parse_items("int,cpus", &flags, err, sizeof err), -1);
+    ck_assert_str_eq(err, "-d int,cpus: unknown item 'cpus' (-d help lists them)");
+}
+END_TEST
+
+/* Items switched while a machine runs: the log's kinds follow, and -D's file is opened
+ * when something is first traced. */
+START_TEST(test_trace_set_items)
+{
+    char err[256], path[] = "/tmp/rvbox-trace-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    unlink(path);
+    struct machine_config cfg = { .ram_size = 1 << 20, .start_pc = 0x80000000u,
+                                  .virtio_version = 1 };
+    struct machine *m = machine_create(&cfg, err, sizeof err);
+    ck_assert_msg(m != NULL, "%s", err);
+    struct trace_options o;
+    trace_options_init(&o);
+    o.file = path;
+    struct trace *t = trace_open(&o, NULL, err, sizeof err);
+    ck_assert_ptr_nonnull(t);
+    trace_attach(t, m);
+    struct guest_log *log = bus_log(machine_bus(m));
+    ck_assert_uint_eq(log->mask, 0);
+    ck_assert_int_eq(access(path, F_OK), -1);       /* nothing traced yet: no file */
+    ck_assert_int_eq(trace_set_items(t, TRACE_GUEST_ERRORS | TRACE_INT, err, sizeof err), 0);
+    ck_assert_uint_eq(trace_items(t), TRACE_GUEST_ERRORS | TRACE_INT);
+    ck_assert_uint_eq(log->mask, GUEST_LOG_ERROR);
+    ck_assert_int_eq(access(path, F_OK), 0);
+    ck_assert_int_eq(trace_set_items(t, TRACE_UNIMP, err, sizeof err), 0);
+    ck_assert_uint_eq(log->mask, GUEST_LOG_UNIMP);
+    ck_assert_int_eq(trace_set_items(t, 0, err, sizeof err), 0);
+    ck_assert_uint_eq(log->mask, 0);
+    trace_detach(t);
+    machine_destroy(m);
+    trace_close(t);
+    unlink(path);
+}
+END_TEST
+
 START_TEST(test_trace_range_to_the_top)
 {
     struct trace_options o;
@@ -221,8 +285,10 @@ START_TEST(test_trace_bad_values)
 {
     struct trace_options o;
     char err[256];
-    ck_assert_int_eq(PARSE(&o, err, "-d", "exec,cpu"), -1);
-    ck_assert_str_eq(err, "-d exec,cpu: unknown item 'cpu' (known: exec, int, out_asm)");
+    ck_assert_int_eq(PARSE(&o, err, "-d", "exec,cpus"), -1);
+    ck_assert_str_eq(err, "-d exec,cpus: unknown item 'cpus' (-d help lists them)");
+    ck_assert_int_eq(PARSE(&o, err, "-d", "nochain"), 0);     /* QEMU's: accepted, no-op */
+    ck_assert_uint_eq(o.flags, 0);
     ck_assert_int_eq(PARSE(&o, err, "-d", ""), -1);
     ck_assert_int_eq(PARSE(&o, err, "--trace-range", "1000"), -1);
     ck_assert_int_eq(PARSE(&o, err, "--trace-range", "1000:1000"), -1);
@@ -336,6 +402,9 @@ static Suite *debug_host_suite(void)
     tcase_add_test(tc, test_trace_defaults);
     tcase_add_test(tc, test_trace_all_options);
     tcase_add_test(tc, test_trace_out_asm);
+    tcase_add_test(tc, test_trace_items);
+    tcase_add_test(tc, test_trace_parse_items);
+    tcase_add_test(tc, test_trace_set_items);
     tcase_add_test(tc, test_trace_range_to_the_top);
     tcase_add_test(tc, test_trace_bad_values);
     tcase_add_test(tc, test_cause_names);

@@ -20,4 +20,20 @@ set var *(unsigned *)((char *)&secret + 0x40000000) = 0x2a
 monitor phys on
 p/x (unsigned)secret
 monitor phys off
+# Device registers, through the mapping and physical (as QEMU): the UART's LSR (THR
+# empty, nothing received), its scratch register written and read back both ways, a
+# 32-bit read of four 8-bit registers, the PLIC (32-bit registers) read a byte at a time.
+x/xb 0x50000005
+set var *(unsigned char *)0x50000007 = 0x5a
+monitor phys on
+x/xb 0x10000007
+set var *(unsigned char *)0x10000007 = 0xa5
+x/xb 0x10000005
+x/xw 0x10000004
+set var *(unsigned *)0x0c000004 = 5
+x/xb 0x0c000004
+x/xw 0x0c000004
+x/xw 0x20000000
+monitor phys off
+x/xb 0x50000007
 continue

@@ -2,13 +2,20 @@
  * The PLIC (devices/plic.h) through the bus, with two contexts (0: M-mode, 1: S-mode)
  * wired to a fake sink: priorities and thresholds (3-bit WARL), read-only pending bits,
  * enables, claim/complete with priority order and the lowest-id tie-break, level
- * re-triggering after completion, bogus completions, and the refused access sizes.
+ * re-triggering after completion, bogus completions, and the refused access sizes: the
+ * strict gateway, plic_create's. Then QEMU's gateway (plic_set_qemu, the machine's
+ * default) for signalled sources: pending at each signal, claimed or not, never again at
+ * completion; completions that ignore the enables; and the -d guest_errors reports
+ * (through the bus's log), "interrupt never acknowledged" once per source.
  */
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdio.h>
+
+#include "bus/log.h"
 #include "bus/memmap.h"
 #include "devices/plic.h"
 #include "fakes.h"
@@ -429,6 +436,165 @@ START_TEST(test_sizes_refused)
 }
 END_TEST
 
+/* ---- QEMU's gateway ---- */
+
+#define VIRTIO_SRC 1u           /* signalled, as the machine wires virtio slot 0 */
+#define UART_SRC   10u          /* level-triggered */
+
+static char logged[8][256];
+static unsigned nlogged;
+
+static void log_sink(void *opaque, enum guest_log_kind kind, const char *site, const char *msg)
+{
+    (void)opaque, (void)site;
+    ck_assert_int_eq(kind, GUEST_LOG_ERROR);
+    if (nlogged < 8)
+        snprintf(logged[nlogged], sizeof logged[0], "%s", msg);
+    nlogged++;
+}
+
+static void setup_qemu(void)
+{
+    setup();
+    plic_set_qemu(plic, 1u << VIRTIO_SRC);
+    plic_name_source(plic, VIRTIO_SRC, "virtio-mmio@10001000", "InterruptStatus not "
+                     "written to InterruptACK");
+    struct guest_log *log = bus_log(bus);
+    log->mask = GUEST_LOG_ERROR;
+    log->sink = log_sink;
+    nlogged = 0;
+    prio(VIRTIO_SRC, 1);
+    prio(UART_SRC, 1);
+    enable(1, (1u << VIRTIO_SRC) | (1u << UART_SRC));
+}
+
+/* A driver that never acknowledges: one interrupt per signal (notification), none at
+ * completion while the line stays high; said once under -d guest_errors. */
+START_TEST(test_qemu_no_storm)
+{
+    line_up(VIRTIO_SRC);
+    ck_assert(sink.level[1]);
+    for (int round = 0; round < 3; round++) {
+        ck_assert_uint_eq(claim(1), VIRTIO_SRC);
+        complete(1, VIRTIO_SRC);                    /* InterruptStatus still set */
+        ck_assert_uint_eq(rd32(bus, PENDING), 0);
+        ck_assert(!sink.level[1]);
+        ck_assert_uint_eq(claim(1), 0);
+        line_up(VIRTIO_SRC);                        /* the next notification */
+        ck_assert(sink.level[1]);
+    }
+    ck_assert_uint_eq(nlogged, 1);
+    ck_assert_str_eq(logged[0], "virtio-mmio@10001000 (PLIC source 1): interrupt never "
+                     "acknowledged: completed while the device still asserts it "
+                     "(InterruptStatus not written to InterruptACK); as on QEMU, it is "
+                     "raised again only when the device signals again");
+}
+END_TEST
+
+/* A signal while the source is claimed is remembered: pending again after completion. */
+START_TEST(test_qemu_signal_while_claimed)
+{
+    line_up(VIRTIO_SRC);
+    ck_assert_uint_eq(claim(1), VIRTIO_SRC);
+    line_up(VIRTIO_SRC);                            /* a new used buffer meanwhile */
+    ck_assert_uint_eq(rd32(bus, PENDING), 1u << VIRTIO_SRC);
+    ck_assert(!sink.level[1]);                      /* claimed: not offered */
+    complete(1, VIRTIO_SRC);
+    ck_assert(sink.level[1]);
+    ck_assert_uint_eq(claim(1), VIRTIO_SRC);
+    line_down(VIRTIO_SRC);                          /* acknowledged */
+    complete(1, VIRTIO_SRC);
+    ck_assert(!sink.level[1]);
+    ck_assert_uint_eq(nlogged, 0);                  /* it signalled, then was acked */
+}
+END_TEST
+
+/* The line dropping withdraws the request, as in the strict gateway. */
+START_TEST(test_qemu_drop_withdraws)
+{
+    line_up(VIRTIO_SRC);
+    line_down(VIRTIO_SRC);
+    ck_assert_uint_eq(rd32(bus, PENDING), 0);
+    ck_assert(!sink.level[1]);
+    ck_assert_uint_eq(claim(1), 0);
+}
+END_TEST
+
+/* The UART's source stays level-triggered: still high at completion, pending again. */
+START_TEST(test_qemu_level_sources)
+{
+    line_up(UART_SRC);
+    ck_assert_uint_eq(claim(1), UART_SRC);
+    complete(1, UART_SRC);
+    ck_assert_uint_eq(rd32(bus, PENDING), 1u << UART_SRC);
+    ck_assert_uint_eq(claim(1), UART_SRC);
+    line_down(UART_SRC);
+    complete(1, UART_SRC);
+    ck_assert_uint_eq(claim(1), 0);
+    ck_assert_uint_eq(nlogged, 0);                  /* no ack to forget: not named so */
+}
+END_TEST
+
+/* QEMU unclaims whatever the enables say (a driver that masks before completing). */
+START_TEST(test_qemu_complete_disabled)
+{
+    line_up(VIRTIO_SRC);
+    ck_assert_uint_eq(claim(1), VIRTIO_SRC);
+    enable(1, 1u << UART_SRC);
+    line_down(VIRTIO_SRC);
+    complete(1, VIRTIO_SRC);
+    enable(1, (1u << VIRTIO_SRC) | (1u << UART_SRC));
+    line_up(VIRTIO_SRC);
+    ck_assert_uint_eq(claim(1), VIRTIO_SRC);        /* it was unclaimed */
+}
+END_TEST
+
+/* The strict gateway storms on the same driver, and says so, once. */
+START_TEST(test_strict_never_acknowledged)
+{
+    plic_name_source(plic, 1, "virtio-mmio@10001000", "InterruptStatus not written to "
+                     "InterruptACK");
+    struct guest_log *log = bus_log(bus);
+    log->mask = GUEST_LOG_ERROR;
+    log->sink = log_sink;
+    nlogged = 0;
+    prio(1, 1);
+    enable(1, 1u << 1);
+    line_up(1);
+    for (int round = 0; round < 3; round++) {
+        ck_assert_uint_eq(claim(1), 1);
+        complete(1, 1);
+        ck_assert(sink.level[1]);                   /* at once, again and again */
+    }
+    ck_assert_uint_eq(nlogged, 1);
+    ck_assert(strstr(logged[0], "interrupt never acknowledged") &&
+              strstr(logged[0], "the strict gateway raises it again at once"));
+}
+END_TEST
+
+/* Registers that do not exist, and bogus completions, are reported, never fatal. */
+START_TEST(test_guest_errors)
+{
+    uint32_t v;
+    ck_assert(bus_read(bus, BASE + 0x1004, 4, &v));  /* pending bits of sources 32..63 */
+    wr32(bus, PENDING, 1);
+    complete(1, 7);                                 /* never claimed */
+    complete(1, 40);                                /* no such source */
+    wr32(bus, THRESHOLD(0) + 8, 1);                 /* a context page's reserved word */
+    ck_assert_uint_eq(nlogged, 5);
+    ck_assert_str_eq(logged[0], "plic: read of offset 001004, which is no register "
+                     "(31 sources, 2 contexts)");
+    ck_assert_str_eq(logged[1], "plic: write of 00000001 to the pending bits, which are "
+                     "read-only");
+    ck_assert_str_eq(logged[2], "plic: context 1 completed source 7, which is not claimed "
+                     "(ignored)");
+    ck_assert_str_eq(logged[3], "plic: context 1 completed source 40, which does not exist "
+                     "(sources are 1 to 31)");
+    ck_assert_str_eq(logged[4], "plic: write of 00000001 to offset 200008, which is no "
+                     "register (31 sources, 2 contexts)");
+}
+END_TEST
+
 static Suite *plic_suite(void)
 {
     Suite *s = suite_create("plic");
@@ -459,6 +625,17 @@ static Suite *plic_suite(void)
     tcase_add_test(tc, test_bogus_complete_ignored);
     tcase_add_test(tc, test_plic_line);
     tcase_add_test(tc, test_drives_only_changes);
+    tcase_add_test(tc, test_strict_never_acknowledged);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("qemu");
+    tcase_add_checked_fixture(tc, setup_qemu, teardown);
+    tcase_add_test(tc, test_qemu_no_storm);
+    tcase_add_test(tc, test_qemu_signal_while_claimed);
+    tcase_add_test(tc, test_qemu_drop_withdraws);
+    tcase_add_test(tc, test_qemu_level_sources);
+    tcase_add_test(tc, test_qemu_complete_disabled);
+    tcase_add_test(tc, test_guest_errors);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -3,7 +3,8 @@
  * codes, checked against numbers from linux/input-event-codes.h written out by hand and
  * against the keys the virtio keyboard advertises), pointer positions to tablet
  * coordinates, and PNG screenshots written from a framebuffer the test draws through the
- * bus, read back with libpng and compared pixel by pixel.
+ * bus, read back with libpng and compared pixel by pixel (and as PPM, the monitor's
+ * screendump); QEMU's key names for the monitor's sendkey.
  */
 #include <SDL_keyboard.h>
 #include <check.h>
@@ -134,6 +135,29 @@ START_TEST(test_keys_advertised)
 }
 END_TEST
 
+/* QEMU's key names (sendkey), against input-event-codes.h numbers written out by hand. */
+START_TEST(test_qemu_key_names)
+{
+    static const struct {
+        const char *name;
+        unsigned evdev;
+    } names[] = {
+        { "esc", 1 }, { "1", 2 }, { "0", 11 }, { "backspace", 14 }, { "tab", 15 },
+        { "q", 16 }, { "ret", 28 }, { "ctrl", 29 }, { "a", 30 }, { "shift", 42 },
+        { "z", 44 }, { "spc", 57 }, { "f1", 59 }, { "f10", 68 }, { "kp_add", 78 },
+        { "f12", 88 }, { "ctrl_r", 97 }, { "alt_r", 100 }, { "up", 103 }, { "delete", 111 },
+        { "power", 116 }, { "meta_l", 125 }, { "f24", 194 },
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        ck_assert_msg(keymap_qcode(names[i].name) == names[i].evdev, "%s -> %u, want %u",
+                      names[i].name, keymap_qcode(names[i].name), names[i].evdev);
+    ck_assert_uint_eq(keymap_qcode(""), 0);
+    ck_assert_uint_eq(keymap_qcode("nokey"), 0);
+    ck_assert_uint_eq(keymap_qcode("A"), 0);          /* QEMU's names are lower case */
+    ck_assert_uint_eq(keymap_qcode("ctrl-alt"), 0);   /* one key at a time */
+}
+END_TEST
+
 /* ---- pointer positions ---- */
 
 static void assert_abs_near(uint32_t got, double fraction)
@@ -258,6 +282,44 @@ START_TEST(test_screenshot_default_size)
 }
 END_TEST
 
+/* The monitor's screendump in QEMU's default format: P6, RGB, rows top to bottom. */
+START_TEST(test_screenshot_ppm)
+{
+    char path[] = "/tmp/rvbox-ppm-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    struct bus *bus = bus_create();
+    struct framebuffer *fb = drawn_fb(bus, 7, 5);
+    char err[256] = "";
+    ck_assert_msg(screenshot_write_ppm(fb, path, err, sizeof err) == 0, "%s", err);
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    unsigned w = 0, h = 0, max = 0;
+    ck_assert_int_eq(fscanf(f, "P6 %u %u %u", &w, &h, &max), 3);
+    ck_assert_int_eq(fgetc(f), '\n');
+    ck_assert_uint_eq(w, 7);
+    ck_assert_uint_eq(h, 5);
+    ck_assert_uint_eq(max, 255);
+    for (unsigned y = 0; y < h; y++)
+        for (unsigned x = 0; x < w; x++) {
+            uint8_t p[3];
+            ck_assert_uint_eq(fread(p, 1, 3, f), 3);
+            uint32_t want = pattern(x, y);
+            ck_assert(p[0] == (want >> 16 & 0xff) && p[1] == (want >> 8 & 0xff) &&
+                      p[2] == (want & 0xff));
+        }
+    ck_assert_int_eq(fgetc(f), EOF);
+    fclose(f);
+    remove(path);
+    ck_assert_int_eq(screenshot_write_ppm(NULL, path, err, sizeof err), -1);
+    ck_assert_int_eq(screenshot_write_ppm(fb, "/nonexistent-rvbox-dir/x.ppm", err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "/nonexistent-rvbox-dir/x.ppm") != NULL, "%s", err);
+    fb_destroy(fb);
+    bus_destroy(bus);
+}
+END_TEST
+
 START_TEST(test_screenshot_errors)
 {
     struct bus *bus = bus_create();
@@ -295,6 +357,7 @@ static Suite *display_suite(void)
     tcase_add_test(keys, test_no_duplicate_targets);
     tcase_add_test(keys, test_unmapped);
     tcase_add_test(keys, test_keys_advertised);
+    tcase_add_test(keys, test_qemu_key_names);
     tcase_add_test(keys, test_abs);
     suite_add_tcase(s, keys);
     TCase *shots = tcase_create("screenshot");
@@ -302,6 +365,7 @@ static Suite *display_suite(void)
     tcase_add_test(shots, test_screenshot_small);
     tcase_add_test(shots, test_screenshot_default_size);
     tcase_add_test(shots, test_screenshot_errors);
+    tcase_add_test(shots, test_screenshot_ppm);
     suite_add_tcase(s, shots);
     return s;
 }

@@ -1,7 +1,8 @@
 /*
  * host/disk_file.c: a raw image file as a block backend. A round trip on a temporary
  * file; the one-line errors for a missing file, a directory, a special file and a size
- * that is not a multiple of 512; a read-only open that refuses writes; and the backend
+ * that is not a multiple of 512; images in other formats (qcow2, VDI, ...) refused by
+ * name with the command that converts them; a read-only open that refuses writes; and the backend
  * under virtio-blk, driven by the fake guest driver, with the guest's writes found in
  * the file after close. Image locking: the bytes QEMU's protocol uses, writers excluding
  * everyone, readers sharing, file.locking=off (tests/virtio/disk_lock.sh does the same
@@ -37,7 +38,7 @@ static void setup(void)
 static void teardown(void)
 {
     char p[320];
-    const char *names[] = { "disk.img", "fifo", "odd.img" };
+    const char *names[] = { "disk.img", "fifo", "odd.img", "disk.qcow2", "disk.vdi" };
     for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++) {
         snprintf(p, sizeof p, "%s/%s", dir, names[i]);
         unlink(p);
@@ -149,6 +150,51 @@ START_TEST(test_odd_size)
     ck_assert_msg(strstr(err, odd) == err, "error does not name the file: %s", err);
     ck_assert_msg(strstr(err, "1000") && strstr(err, "multiple of 512"), "unclear error: %s",
                   err);
+}
+END_TEST
+
+/* A file whose first bytes are `magic` at `offset`, `size` bytes long. */
+static void make_image(const char *p, size_t size, uint32_t offset, const void *magic, size_t len)
+{
+    make_file(p, size);
+    int fd = open(p, O_WRONLY);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(pwrite(fd, magic, len, offset), (ssize_t)len);
+    close(fd);
+}
+
+/* Other formats than raw are refused by name, whatever their size (_i: read-only, and a
+ * qcow2 file that is not a multiple of 512), with the command that converts them; the
+ * copy is named after the image. */
+START_TEST(test_other_formats)
+{
+    char p[320], want[1024];
+    snprintf(p, sizeof p, "%s/disk.qcow2", dir);
+    make_image(p, _i ? 196616 : 196608, 0, "QFI\xfb\0\0\0\3", 8);
+    ck_assert_ptr_null(disk_file_open(p, _i, true, err, sizeof err));
+    snprintf(want, sizeof want, "%s: a qcow2 image; rvbox reads raw images: qemu-img convert "
+             "-O raw %s %s/disk.img", p, p, dir);
+    ck_assert_str_eq(err, want);
+
+    snprintf(p, sizeof p, "%s/disk.vdi", dir);
+    make_image(p, 4096, 0x40, "\x7f\x10\xda\xbe", 4);
+    ck_assert_ptr_null(disk_file_open(p, _i, true, err, sizeof err));
+    snprintf(want, sizeof want, "%s: a VirtualBox VDI image; rvbox reads raw images: "
+             "qemu-img convert -O raw %s %s/disk.img", p, p, dir);
+    ck_assert_str_eq(err, want);
+
+    /* A VMDK named .img: the copy gets another name. */
+    make_image(path, 4096, 0, "KDMV", 4);
+    ck_assert_ptr_null(disk_file_open(path, _i, true, err, sizeof err));
+    snprintf(want, sizeof want, "%s: a VMDK image; rvbox reads raw images: qemu-img convert "
+             "-O raw %s %s/disk-raw.img", path, path, dir);
+    ck_assert_str_eq(err, want);
+
+    /* "QFI" without its last magic byte is just data. */
+    make_image(path, 4096, 0, "QFI\xfa", 4);
+    struct disk_file *d = disk_file_open(path, _i, true, err, sizeof err);
+    ck_assert_msg(d != NULL, "open failed: %s", err);
+    ck_assert_int_eq(disk_file_close(d), 0);
 }
 END_TEST
 
@@ -368,6 +414,7 @@ static Suite *disk_file_suite(void)
     tcase_add_loop_test(tc, test_directory, 0, 2);
     tcase_add_loop_test(tc, test_special_files, 0, 2);
     tcase_add_loop_test(tc, test_odd_size, 0, 2);
+    tcase_add_loop_test(tc, test_other_formats, 0, 2);
     tcase_add_test(tc, test_readonly);
     tcase_add_test(tc, test_no_write_permission);
     tcase_add_loop_test(tc, test_under_virtio_blk, 1, 3);  /* _i: transport version */

@@ -8,9 +8,11 @@
  */
 #include <check.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bus/log.h"
 #include "devices/machine.h"
 #include "devices/virtio_blk.h"
 #include "devices/virtio_mmio.h"
@@ -685,7 +687,8 @@ START_TEST(test_xv6_modern_sequence)
 END_TEST
 
 /* ---- malformed queues and chains: NEEDS_RESET, a configuration interrupt, no backend
- * call, no crash; and a reset brings the device back ---- */
+ * call, no crash, one report saying why (-d guest_errors); and a reset brings the device
+ * back ---- */
 
 /* Each scenario sets up queue 0 (8 entries) wrongly and notifies. */
 static void bad_loop(void)
@@ -798,12 +801,49 @@ static void (*const bad_scenarios[])(void) = {
 };
 #define N_BAD (sizeof bad_scenarios / sizeof bad_scenarios[0])
 
+/* What -d guest_errors says for each (bus/log.h): the reason, in the report. */
+static const char *const bad_reasons[N_BAD] = {
+    "a descriptor chain is longer than the table (a loop?)",
+    "a descriptor index is past the end of the table",
+    "a descriptor index is past the end of the table",
+    "a device-readable buffer after a device-writable one",
+    "a buffer the device must write is not in RAM",
+    "a buffer the device must write is not in RAM",
+    "a buffer the device must read is not in RAM",
+    "an indirect descriptor (VIRTIO_F_INDIRECT_DESC was not offered)",
+    "the available ring's idx moved by more than the ring holds",
+    "is not in RAM",
+    "is not in RAM",
+    "QueueNum is not a power of 2",
+    "QueueNum is larger than QueueNumMax",
+};
+
+static char last_report[256];
+static unsigned reports;
+
+static void report_sink(void *opaque, enum guest_log_kind kind, const char *site,
+                        const char *msg)
+{
+    (void)opaque, (void)site;
+    ck_assert_int_eq(kind, GUEST_LOG_ERROR);
+    snprintf(last_report, sizeof last_report, "%s", msg);
+    reports++;
+}
+
 START_TEST(test_malformed)
 {
     unsigned version = 1 + _i % 2, scenario = _i / 2;
     start_disk(version);
     up(8, ALL_FEATURES);
+    struct guest_log *log = bus_log(m.bus);
+    log->mask = GUEST_LOG_ERROR;
+    log->sink = report_sink;
+    reports = 0;
     bad_scenarios[scenario]();
+    ck_assert_uint_eq(reports, 1);
+    ck_assert_msg(strstr(last_report, "queue 0: ") && strstr(last_report, bad_reasons[scenario])
+                  && strstr(last_report, "needs a reset"),
+                  "v%u scenario %u: the report says \"%s\"", version, scenario, last_report);
 
     uint32_t status = vd_reg_read(&m, VD_STATUS);
     ck_assert_msg(status & VIRTIO_STATUS_NEEDS_RESET,

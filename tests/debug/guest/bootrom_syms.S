@@ -11,10 +11,15 @@ bootrom_reset:
     .globl  bootrom_start_addr
     .type   bootrom_start_addr, @object
 bootrom_start_addr:
-    .space  4
-    .size   bootrom_start_addr, 4
+    .space  8
+    .size   bootrom_start_addr, 8
     .globl  bootrom_dtb_addr
     .type   bootrom_dtb_addr, @object
 bootrom_dtb_addr:
-    .space  4
-    .size   bootrom_dtb_addr, 4
+    .space  8
+    .size   bootrom_dtb_addr, 8
+    .globl  bootrom_fw_dynamic_info
+    .type   bootrom_fw_dynamic_info, @object
+bootrom_fw_dynamic_info:
+    .space  24
+    .size   bootrom_fw_dynamic_info, 24

@@ -1,11 +1,14 @@
 /*
  * Turns on Sv32 and drops to S-mode, so that GDB can read memory both ways: the first
  * 4 MiB of RAM are mapped twice, at 0x80000000 (itself, where the code runs) and at
- * 0xc0000000. `secret` is read through the 0xc0000000 alias; GDB stops at vm_stop.
+ * 0xc0000000, and the UART's page at 0x50000000 (so that GDB reads device registers
+ * through a mapping too). `secret` is read through the 0xc0000000 alias; GDB stops at
+ * vm_stop.
  * Exits with 0 if `secret` still holds its value, else with secret's low byte.
  */
     .option norelax
 #define PTE_LEAF_RWX 0xcf               /* V R W X A D */
+#define PTE_LEAF_RW  0xc7               /* V R W A D */
 #define ALIAS 0x40000000                /* 0xc0000000 - 0x80000000 */
     .section .text.start, "ax", @progbits
     .globl  _start
@@ -19,6 +22,11 @@ _start:
     add     t2, t0, t2
     sw      t1, 0(t2)
     li      t2, 0x300 * 4               /* VPN[1] of 0xc0000000 */
+    add     t2, t0, t2
+    sw      t1, 0(t2)
+    /* a superpage PTE for the UART's 4 MiB at 0x10000000, at VA 0x50000000 */
+    li      t1, (0x10000 << 10) | PTE_LEAF_RW
+    li      t2, 0x140 * 4               /* VPN[1] of 0x50000000 */
     add     t2, t0, t2
     sw      t1, 0(t2)
     srli    t0, t0, 12
