@@ -15,6 +15,9 @@ struct blockdev {
     void *opaque;
     uint64_t size;              /* bytes; a multiple of 512 */
     bool readonly;
+    /* Writes last only as long as this backend (a copy in memory: -snapshot, the
+     * built-in disk): a snapshot file keeps no history of it for later runs. */
+    bool transient;
     /* 0 on success, -1 on an I/O error. Never called past `size`. */
     int (*read)(void *opaque, uint64_t offset, void *buf, size_t len);
     int (*write)(void *opaque, uint64_t offset, const void *buf, size_t len);

@@ -266,6 +266,7 @@ struct disk_undo *disk_undo_create(const struct blockdev *inner)
     u->next_id = 1;
     u->bd = (struct blockdev){
         .opaque = u, .size = inner->size, .readonly = inner->readonly,
+        .transient = inner->transient,
         .read = undo_read, .write = inner->write ? undo_write : NULL,
         .flush = undo_flush, .undo = u,
         .identity = inner->identity ? undo_identity : NULL,

@@ -3,7 +3,8 @@
  *
  * A snapshot record:
  *   u16 + name, u64 date_ns, u64 position, u64 guest_ns, u32 RAM bytes,
- *   u32 slots, per slot: u64 history, u64 mark (0 0: no disk to put back),
+ *   u32 slots, per slot: u64 history, u64 mark (0 0: no disk to put back), u8 flags
+ *   (SLOT_TRANSIENT: the disk's writes were kept in memory only),
  *   u64 state bytes, u64 compressed bytes, zstd frame of the state (sections),
  *   RAM (host/snapshot_ram.h)
  * The disks record (the latest one counts):
@@ -11,9 +12,17 @@
  *   unknown), u32 CRC-32C of the blocks the history covers, u64 history bytes,
  *   u64 compressed bytes, zstd frame of the history (disk_undo_save)
  *
- * What this process knows of a file is kept in an attachment per path: the undo
- * layers it read the histories into, which marks the file's snapshots hold there, and
- * why a disk's old history could not be taken (then its old snapshots are refused).
+ * What this process knows of a file is kept in an attachment per path and set of disks:
+ * the undo layers it read the histories into, which marks the file's snapshots hold
+ * there, and why a disk's old history could not be taken (then its old snapshots are
+ * refused).
+ *
+ * A transient disk (blockdev.transient: -snapshot's copy in memory, the built-in disk)
+ * loses its writes when rvbox ends, so its history is good for this run only: it gets a
+ * history number of its own (its snapshots are refused by a later run, which says why),
+ * and the disks record keeps, for its slot, what the file held before (the history of
+ * the image below, which a -snapshot run never writes), so that snapshots of the image
+ * saved by other runs stay good.
  */
 #define _FILE_OFFSET_BITS 64
 
@@ -36,18 +45,24 @@
 
 #define SLOTS MACHINE_MAX_DISKS
 #define FP_MAX 4096
-#define SUMMARY_MAX (2 + SNAPFILE_NAME_MAX + 8 * 3 + 4 + 4 + 16 * SLOTS)
+#define SUMMARY_MAX (2 + SNAPFILE_NAME_MAX + 8 * 3 + 4 + 4 + 17 * SLOTS)
+#define SLOT_TRANSIENT 1u
 
-/* A snapshot of the file whose disk marks this process holds. */
+/* A snapshot of the file whose disk marks this process holds, and the histories the
+ * marks belong to (a record of that name must name the same ones to use them). */
 struct held {
     char name[SNAPFILE_NAME_MAX + 1];
     struct undo_node *node[SLOTS];
+    uint64_t history[SLOTS];
 };
 
 struct attachment {
     char *path;
     struct disk_undo *undo[SLOTS];
     char why[SLOTS][200];           /* the disk's old history was not taken: why */
+    uint8_t *carry[SLOTS];          /* a transient disk's slot in the disks record as the
+                                       file had it (raw), to write back unchanged */
+    size_t carry_len[SLOTS];
     struct held *held;
     size_t nheld;
     struct attachment *next;
@@ -84,6 +99,11 @@ static struct disk_undo *slot_undo(struct machine *m, unsigned i)
 {
     const struct blockdev *bd = machine_disk(m, i);
     return bd && !bd->readonly ? bd->undo : NULL;
+}
+
+static bool transient(struct disk_undo *u)
+{
+    return u && disk_undo_backend(u)->transient;
 }
 
 static bool name_ok(const char *name, char *err, size_t errlen)
@@ -147,15 +167,19 @@ static uint8_t *get_compressed(struct snap_reader *r, size_t *len, const char *w
     return out;
 }
 
-/* Open the file and check it is this machine's: 1 open, 0 no file, -1 refused. */
-static int open_for(struct snapfile *f, const char *path, struct machine *m, bool write,
-                    char *err, size_t errlen)
+/* Open the file and check it is this machine's: 1 open, 0 no file, -1 refused. To
+ * create, the file is made if missing (1). */
+enum open_mode { FOR_READ, FOR_WRITE, FOR_CREATE };
+
+static int open_for(struct snapfile *f, const char *path, struct machine *m,
+                    enum open_mode mode, char *err, size_t errlen)
 {
-    int rc = snapfile_open(f, path, write, err, errlen);
-    if (rc <= 0 || !m)
-        return rc;
     char fp[FP_MAX], why[512];
     machine_fingerprint(m, fp, sizeof fp);
+    int rc = mode == FOR_CREATE ? (snapfile_open_create(f, path, fp, err, errlen) ? -1 : 1)
+                                : snapfile_open(f, path, mode == FOR_WRITE, err, errlen);
+    if (rc <= 0)
+        return rc;
     if (machine_fingerprint_compare(fp, f->fingerprint, why, sizeof why)) {
         snprintf(err, errlen, "%s: snapshots of %s", path, why);
         return -1;
@@ -169,6 +193,7 @@ struct summary {
     struct snapshot_info info;
     uint32_t ram_size;
     uint64_t history[SLOTS], mark[SLOTS];
+    uint8_t flags[SLOTS];
 };
 
 static int read_summary(struct snap_reader *r, struct summary *s)
@@ -188,6 +213,7 @@ static int read_summary(struct snap_reader *r, struct summary *s)
     for (unsigned i = 0; i < SLOTS; i++) {
         s->history[i] = snap_get_u64(r);
         s->mark[i] = snap_get_u64(r);
+        s->flags[i] = snap_get_u8(r);
     }
     return snap_status(r);
 }
@@ -211,8 +237,10 @@ static int peek_summary(struct snapfile *f, const struct snapfile_rec *rec, stru
 
 /* ---- the disks record ---- */
 
-/* Flush each disk, then write down who it is and its history. */
-static int disks_record(struct machine *m, struct snap_writer *w, char *err, size_t errlen)
+/* Flush each disk, then write down who it is and its history (a transient disk's slot:
+ * what the file had, a = NULL: nothing). */
+static int disks_record(struct attachment *a, struct machine *m, struct snap_writer *w,
+                        char *err, size_t errlen)
 {
     if (machine_flush_disks(m)) {
         snprintf(err, errlen, "cannot flush the disks");
@@ -221,6 +249,13 @@ static int disks_record(struct machine *m, struct snap_writer *w, char *err, siz
     snap_put_u32(w, SLOTS);
     for (unsigned i = 0; i < SLOTS; i++) {
         struct disk_undo *u = slot_undo(m, i);
+        if (transient(u)) {
+            bool carry = a && a->carry[i];
+            snap_put_bool(w, carry);
+            if (carry)
+                snap_put_bytes(w, a->carry[i], a->carry_len[i]);
+            continue;
+        }
         snap_put_bool(w, u != NULL);
         if (!u)
             continue;
@@ -332,6 +367,8 @@ static void drop_attachment(struct attachment *a)
         for (unsigned i = 0; i < SLOTS; i++)
             if (a->held[k].node[i])
                 disk_undo_release(a->undo[i], a->held[k].node[i]);
+    for (unsigned i = 0; i < SLOTS; i++)
+        free(a->carry[i]);
     free(a->held);
     free(a->path);
     free(a);
@@ -380,8 +417,10 @@ static int hold_marks(struct attachment *a, struct snapfile *f)
             struct disk_undo *u = a->undo[i];
             if (!u || !s.mark[i] || s.history[i] != disk_undo_history(u))
                 continue;
-            if ((h.node[i] = disk_undo_find(u, s.mark[i])))
+            if ((h.node[i] = disk_undo_find(u, s.mark[i]))) {
                 disk_undo_hold(u, h.node[i]);
+                h.history[i] = s.history[i];
+            }
         }
         if (add_held(a, &h))
             return -1;
@@ -406,7 +445,7 @@ static int attach(const char *path, struct machine *m, struct attachment **out, 
         a->undo[i] = slot_undo(m, i);
 
     struct snapfile f;
-    int rc = open_for(&f, path, m, false, err, errlen);
+    int rc = open_for(&f, path, m, FOR_READ, err, errlen);
     uint8_t *disks = NULL;
     if (rc > 0 && f.has_disks && snapfile_read(&f, &f.disks, &disks, err, errlen))
         rc = -1;
@@ -425,6 +464,7 @@ static int attach(const char *path, struct machine *m, struct attachment **out, 
         for (unsigned i = 0; i < SLOTS && slots == SLOTS && snap_ok(&r); i++) {
             if (!snap_get_bool(&r))
                 continue;
+            size_t start = r.pos;
             if (a->undo[i]) {
                 take_history(a, i, a->undo[i], &r);
             } else {                    /* read only, or not under an undo layer */
@@ -432,6 +472,11 @@ static int attach(const char *path, struct machine *m, struct attachment **out, 
                 snap_get_u64(&r);
                 snap_get_u32(&r);
                 free(get_compressed(&r, &(size_t){ 0 }, "a disk history"));
+            }
+            if (snap_ok(&r) && transient(a->undo[i]) &&
+                (a->carry[i] = malloc(r.pos - start))) {
+                memcpy(a->carry[i], disks + start, r.pos - start);
+                a->carry_len[i] = r.pos - start;
             }
         }
         if (!snap_ok(&r) || slots != SLOTS)
@@ -443,9 +488,7 @@ static int attach(const char *path, struct machine *m, struct attachment **out, 
     }
     for (unsigned i = 0; i < SLOTS; i++) {
         struct disk_undo *u = a->undo[i];
-        if (!u)
-            continue;
-        if (!disk_undo_history(u) || a->why[i][0])
+        if (u && (!disk_undo_history(u) || a->why[i][0]))
             disk_undo_set_history(u, new_history_id());
     }
     if (rc > 0 && hold_marks(a, &f)) {
@@ -455,6 +498,11 @@ static int attach(const char *path, struct machine *m, struct attachment **out, 
         return -1;
     }
     snapfile_close(&f);
+    /* A transient disk's marks from now on are of this run only (the ones it read stay
+     * held, under the number they were saved with). */
+    for (unsigned i = 0; i < SLOTS; i++)
+        if (transient(a->undo[i]))
+            disk_undo_set_history(a->undo[i], new_history_id());
     for (unsigned i = 0; i < SLOTS; i++)
         if (a->undo[i])
             disk_undo_prune(a->undo[i]);
@@ -491,8 +539,10 @@ static int build_record(struct machine *m, const char *name, struct held *h,
             snprintf(err, errlen, "out of memory");
             return -1;
         }
-        snap_put_u64(w, u ? disk_undo_history(u) : 0);
+        h->history[i] = u ? disk_undo_history(u) : 0;
+        snap_put_u64(w, h->history[i]);
         snap_put_u64(w, u ? disk_undo_node_id(h->node[i]) : 0);
+        snap_put_u8(w, transient(u) ? SLOT_TRANSIENT : 0);
     }
     struct snap_writer state;
     snap_writer_init(&state);
@@ -522,11 +572,12 @@ static void release_marks(struct attachment *a, struct held *h)
 }
 
 /* Append the disks record, make it all durable, compact if worth it. */
-static int finish(struct snapfile *f, struct machine *m, char *err, size_t errlen)
+static int finish(struct snapfile *f, struct attachment *a, struct machine *m, char *err,
+                  size_t errlen)
 {
     struct snap_writer w;
     snap_writer_init(&w);
-    int rc = disks_record(m, &w, err, errlen);
+    int rc = disks_record(a, m, &w, err, errlen);
     if (!rc)
         rc = snapfile_append(f, REC_DISKS, w.buf, w.len, err, errlen);
     snap_writer_free(&w);
@@ -554,12 +605,7 @@ int snapshot_file_save(const char *path, const char *name, struct machine *m, ch
     if (attach(path, m, &a, err, errlen))
         return -1;
     struct snapfile f;
-    int rc = open_for(&f, path, m, true, err, errlen);
-    if (rc == 0) {
-        char fp[FP_MAX];
-        machine_fingerprint(m, fp, sizeof fp);
-        rc = snapfile_create(&f, path, fp, err, errlen) ? -1 : 1;
-    }
+    int rc = open_for(&f, path, m, FOR_CREATE, err, errlen);
     if (rc < 0) {
         snapfile_close(&f);
         return -1;
@@ -584,17 +630,19 @@ int snapshot_file_save(const char *path, const char *name, struct machine *m, ch
         rc = -1;
     }
     if (!rc)
-        rc = finish(&f, m, err, errlen);
+        rc = finish(&f, a, m, err, errlen);
     snapfile_close(&f);
     return rc;
 }
 
 /* ---- load ---- */
 
-/* Every disk's way back to the snapshot's marks: each must be in this disk's history. */
-static int find_marks(struct attachment *a, const struct summary *s,
+/* Every disk's way back to the snapshot's marks: each must be one this process holds
+ * for a snapshot of that name, of the history the record names. */
+static int find_marks(struct attachment *a, const char *name, const struct summary *s,
                       struct undo_node *node[SLOTS], char *err, size_t errlen)
 {
+    const struct held *h = find_held(a, name);
     for (unsigned i = 0; i < SLOTS; i++) {
         node[i] = NULL;
         struct disk_undo *u = a->undo[i];
@@ -609,12 +657,20 @@ static int find_marks(struct attachment *a, const struct summary *s,
             snprintf(err, errlen, "disk %u has no undo layer: it cannot be put back", i);
             return -1;
         }
-        if (s->history[i] != disk_undo_history(u) ||
-            !(node[i] = disk_undo_find(u, s->mark[i]))) {
-            snprintf(err, errlen, "cannot put disk %u back: %s", i,
-                     a->why[i][0] ? a->why[i] : "its state at this snapshot is not known");
-            return -1;
+        if (h && h->node[i] && h->history[i] == s->history[i] &&
+            disk_undo_node_id(h->node[i]) == s->mark[i]) {
+            node[i] = h->node[i];
+            continue;
         }
+        if (s->flags[i] & SLOT_TRANSIENT)
+            snprintf(err, errlen, "cannot put disk %u back: it was saved by a run that kept "
+                     "the disk's writes in memory only (-snapshot, or the built-in disk), "
+                     "and they went with it", i);
+        else
+            snprintf(err, errlen, "cannot put disk %u back: %s", i,
+                     a->why[i][0] ? a->why[i] : "its state at this snapshot is not known "
+                                               "(saved by another run since?)");
+        return -1;
     }
     return 0;
 }
@@ -626,7 +682,7 @@ int snapshot_file_load(const char *path, const char *name, struct machine *m, ch
     if (attach(path, m, &a, err, errlen))
         return -1;
     struct snapfile f;
-    int rc = open_for(&f, path, m, false, err, errlen);
+    int rc = open_for(&f, path, m, FOR_READ, err, errlen);
     const struct snapfile_rec *rec = rc > 0 ? snapfile_find(&f, name) : NULL;
     uint8_t *payload = NULL, *state = NULL;
     size_t state_len = 0;
@@ -655,7 +711,7 @@ int snapshot_file_load(const char *path, const char *name, struct machine *m, ch
         snprintf(err, errlen, "snapshot %s: %s", name, e[0] ? e : "RAM of another size");
         goto fail;
     }
-    if (find_marks(a, &s, node, err, errlen))
+    if (find_marks(a, name, &s, node, err, errlen))
         goto fail;
     /* Everything checked: now apply. */
     for (unsigned i = 0; i < SLOTS; i++)
@@ -684,7 +740,7 @@ int snapshot_file_delete(const char *path, const char *name, struct machine *m, 
     if (attach(path, m, &a, err, errlen))
         return -1;
     struct snapfile f;
-    int rc = open_for(&f, path, m, true, err, errlen);
+    int rc = open_for(&f, path, m, FOR_WRITE, err, errlen);
     if (rc == 0 || (rc > 0 && !snapfile_find(&f, name))) {
         snprintf(err, errlen, "no snapshot named %s in %s", name, path);
         rc = -1;
@@ -698,7 +754,7 @@ int snapshot_file_delete(const char *path, const char *name, struct machine *m, 
         rc = snapfile_append(&f, REC_DELETE, rec, 2 + n, err, errlen);
         if (!rc) {
             release_held(a, name);
-            rc = finish(&f, m, err, errlen);
+            rc = finish(&f, a, m, err, errlen);
         }
     }
     snapfile_close(&f);
@@ -741,9 +797,9 @@ int snapshot_file_detach(const char *path, struct machine *m, char *err, size_t 
 {
     struct attachment *a = find_attachment(path, m);
     struct snapfile f;
-    int rc = open_for(&f, path, m, true, err, errlen);
+    int rc = open_for(&f, path, m, FOR_WRITE, err, errlen);
     if (rc > 0)
-        rc = finish(&f, m, err, errlen);
+        rc = finish(&f, a, m, err, errlen);
     snapfile_close(&f);
     if (a)
         drop_attachment(a);

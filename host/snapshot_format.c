@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -273,6 +274,44 @@ static int scan(struct snapfile *f, char *err, size_t errlen)
     return 0;
 }
 
+/*
+ * Open `path` and lock it (shared to read, exclusive to write) for the whole use, so
+ * that two rvbox processes sharing a file (two built-in guests in one directory) take
+ * turns rather than append over each other. A compaction renames a new file over the
+ * path: whoever waited on the old one's lock finds it replaced, and opens again.
+ * 1 open, 0 no file (when not creating), -1 with a reason.
+ */
+static int open_locked(struct snapfile *f, const char *path, bool write, bool create,
+                       char *err, size_t errlen)
+{
+    for (int tries = 0; tries < 100; tries++) {
+        f->fd = open(path, (write ? O_RDWR : O_RDONLY) | (create ? O_CREAT : 0) | O_CLOEXEC,
+                     0644);
+        if (f->fd < 0) {
+            if (errno == ENOENT && !create)
+                return 0;
+            return io_fail(f, create ? "cannot create" : "cannot open", err, errlen);
+        }
+        struct stat st, now;
+        while (flock(f->fd, write ? LOCK_EX : LOCK_SH) != 0) {
+            if (errno != EINTR)
+                return io_fail(f, "cannot lock", err, errlen);
+        }
+        if (fstat(f->fd, &st) || !S_ISREG(st.st_mode)) {
+            snprintf(err, errlen, "%s: not a regular file", path);
+            return -1;
+        }
+        if (stat(path, &now) == 0 && now.st_ino == st.st_ino && now.st_dev == st.st_dev) {
+            f->size = (uint64_t)st.st_size;
+            return 1;
+        }
+        close(f->fd);                   /* replaced (compacted) or removed meanwhile */
+        f->fd = -1;
+    }
+    snprintf(err, errlen, "%s: keeps being replaced while opening it", path);
+    return -1;
+}
+
 int snapfile_open(struct snapfile *f, const char *path, bool write, char *err, size_t errlen)
 {
     memset(f, 0, sizeof *f);
@@ -281,21 +320,42 @@ int snapfile_open(struct snapfile *f, const char *path, bool write, char *err, s
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    f->fd = open(path, (write ? O_RDWR : O_RDONLY) | O_CLOEXEC);
-    if (f->fd < 0) {
-        if (errno == ENOENT)
-            return 0;
-        return io_fail(f, "cannot open", err, errlen);
-    }
-    struct stat st;
-    if (fstat(f->fd, &st) || !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "%s: not a regular file", path);
-        return -1;
-    }
-    f->size = (uint64_t)st.st_size;
+    int rc = open_locked(f, path, write, false, err, errlen);
+    if (rc <= 0)
+        return rc;
     if (read_header(f, err, errlen) || scan(f, err, errlen))
         return -1;
     return 1;
+}
+
+int snapfile_open_create(struct snapfile *f, const char *path, const char *fingerprint,
+                         char *err, size_t errlen)
+{
+    memset(f, 0, sizeof *f);
+    f->fd = -1;
+    if (!(f->path = strdup(path))) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (open_locked(f, path, true, true, err, errlen) < 0)
+        return -1;
+    if (f->size > 0)
+        return read_header(f, err, errlen) || scan(f, err, errlen) ? -1 : 0;
+    /* New (or left empty by a create that was cut short): give it its header. */
+    size_t len;
+    uint8_t *h = make_header(RVBOX_VERSION, fingerprint, &len);
+    if (!h || write_at(f->fd, h, len, 0)) {
+        free(h);
+        return io_fail(f, "writing the header", err, errlen);
+    }
+    free(h);
+    if (!(f->fingerprint = strdup(fingerprint))) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    snprintf(f->version, sizeof f->version, "%s", RVBOX_VERSION);
+    f->size = f->data_start = len;
+    return 0;
 }
 
 int snapfile_create(struct snapfile *f, const char *path, const char *fingerprint, char *err,

@@ -55,8 +55,13 @@ struct snapfile {
 
 /* Open an existing file and index it (read-only unless `write`): 1 if it exists and is
  * good, 0 if there is no file, -1 with a reason. The fingerprint is the caller's to
- * compare. */
+ * compare. The file stays locked (shared, or exclusive to write) until closed. */
 int snapfile_open(struct snapfile *f, const char *path, bool write, char *err, size_t errlen);
+
+/* Open the file to write, creating it (with this fingerprint) if there is none: 0, or
+ * -1 with a reason. The fingerprint of an existing file is the caller's to compare. */
+int snapfile_open_create(struct snapfile *f, const char *path, const char *fingerprint,
+                         char *err, size_t errlen);
 
 /* Create a new, empty file for a machine with this fingerprint (replacing none). */
 int snapfile_create(struct snapfile *f, const char *path, const char *fingerprint, char *err,

@@ -11,7 +11,10 @@
  *     file's header), the file cut short, another format or rvbox version, not a
  *     snapshot file at all, a machine with another RAM size or another set of devices,
  *     a disk changed behind the file's back;
- *   - names checked, the file compacted when saves have superseded most of it.
+ *   - a transient disk (kept in memory: -snapshot, the built-in disk): its snapshots good
+ *     for the run only, and a -snapshot run leaving the image's snapshots good;
+ *   - names checked, the file compacted when saves have superseded most of it, two
+ *     processes saving into one file at once.
  */
 #include <check.h>
 #include <errno.h>
@@ -21,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "devices/checksum.h"
@@ -309,6 +313,166 @@ START_TEST(test_names)
 }
 END_TEST
 
+/* ---- disks whose writes are kept in memory only ---- */
+
+static struct mem_disk *transient_copy(const struct mem_disk *d)
+{
+    struct mem_disk *c = mem_disk_new(false);
+    memcpy(c->data, d->data, SNAPRUN_DISK);
+    c->bd.transient = true;
+    return c;
+}
+
+/* Within the run, snapshots of a transient disk save and load like any; a later run
+ * (the writes gone) refuses them, and says why. */
+START_TEST(test_transient_run)
+{
+    uint64_t len = full_length();
+    struct mem_disk *d = mem_disk_new(false);
+    d->bd.transient = true;
+    struct run r;
+    run_make(&r, ENGINE, &d->bd, SNAPRUN_RAM);
+    run_to(&r, len / 3);
+    size_t out_a = r.nout;
+    save_ok(&r, "a");
+    ck_assert_int_eq(run_to(&r, UINT64_MAX), MACHINE_EXITED);
+    struct outcome first, again;
+    outcome_take(&r, out_a, &first);
+    load_ok(&r, "a");
+    r.nout = out_a;
+    ck_assert_int_eq(run_to(&r, UINT64_MAX), MACHINE_EXITED);
+    outcome_take(&r, out_a, &again);
+    outcome_compare(&first, &again);
+    outcome_free(&first);
+    outcome_free(&again);
+    char err[256] = "";
+    ck_assert_msg(snapshot_file_detach(path, r.m, err, sizeof err) == 0, "%s", err);
+    run_free(&r);
+    free(d);
+
+    struct mem_disk *fresh = mem_disk_new(false);
+    fresh->bd.transient = true;
+    run_make(&r, ENGINE, &fresh->bd, SNAPRUN_RAM);
+    ck_assert_msg(snapshot_file_attach(path, r.m, err, sizeof err) == 0, "%s", err);
+    run_to(&r, 1000);
+    load_refused(&r, "a", "cannot put disk 0 back: it was saved by a run that kept the "
+                 "disk's writes in memory only");
+    run_free(&r);
+    free(fresh);
+}
+END_TEST
+
+/* A -snapshot run over an image: it loads the image's snapshots (into its copy), saves
+ * its own; the next run on the image itself still loads the image's (the -snapshot run
+ * left its history in the file as it was), and refuses the -snapshot run's. */
+START_TEST(test_transient_over_image)
+{
+    uint64_t len = full_length();
+    struct mem_disk *d = mem_disk_new(false);
+    struct run r;
+    run_make(&r, ENGINE, &d->bd, SNAPRUN_RAM);
+    run_to(&r, len / 3);
+    size_t out_p = r.nout;
+    save_ok(&r, "p");
+    ck_assert_int_eq(run_to(&r, UINT64_MAX), MACHINE_EXITED);
+    struct outcome first, again;
+    outcome_take(&r, out_p, &first);
+    char err[256] = "";
+    ck_assert_msg(snapshot_file_detach(path, r.m, err, sizeof err) == 0, "%s", err);
+    run_free(&r);
+
+    struct mem_disk *copy = transient_copy(d);
+    run_make(&r, ENGINE, &copy->bd, SNAPRUN_RAM);
+    ck_assert_msg(snapshot_file_attach(path, r.m, err, sizeof err) == 0, "%s", err);
+    load_ok(&r, "p");
+    ck_assert_int_eq(run_to(&r, UINT64_MAX), MACHINE_EXITED);
+    outcome_take(&r, 0, &again);
+    outcome_compare(&first, &again);
+    outcome_free(&again);
+    load_ok(&r, "p");
+    run_to(&r, len / 2);
+    save_ok(&r, "t");
+    ck_assert_msg(snapshot_file_detach(path, r.m, err, sizeof err) == 0, "%s", err);
+    run_free(&r);
+    free(copy);
+
+    run_make(&r, ENGINE, &d->bd, SNAPRUN_RAM);
+    ck_assert_msg(snapshot_file_attach(path, r.m, err, sizeof err) == 0, "%s", err);
+    run_to(&r, 1000);
+    load_refused(&r, "t", "kept the disk's writes in memory only");
+    load_ok(&r, "p");
+    ck_assert_int_eq(run_to(&r, UINT64_MAX), MACHINE_EXITED);
+    outcome_take(&r, 0, &again);
+    outcome_compare(&first, &again);
+    outcome_free(&again);
+    outcome_free(&first);
+    run_free(&r);
+    free(d);
+}
+END_TEST
+
+/* Two processes saving into one file at once (two built-in guests in one directory)
+ * take turns: every snapshot of both is in the file and loads. */
+START_TEST(test_two_writers)
+{
+    pid_t child = fork();
+    ck_assert_int_ge(child, 0);
+    struct run r;
+    run_make(&r, ENGINE, NULL, SNAPRUN_RAM);
+    const char *who = child == 0 ? "child" : "parent";
+    char name[32];
+    for (int i = 0; i < 6; i++) {
+        run_to(&r, 100000 * (uint64_t)(i + 1));
+        snprintf(name, sizeof name, "%s-%d", who, i);
+        save_ok(&r, name);
+    }
+    for (int i = 0; i < 6; i++) {
+        snprintf(name, sizeof name, "%s-%d", who, i);
+        load_ok(&r, name);
+        ck_assert_uint_eq(machine_position(r.m), 100000 * (uint64_t)(i + 1));
+    }
+    run_free(&r);
+    if (child == 0)
+        _exit(0);
+    int status;
+    ck_assert_int_eq(waitpid(child, &status, 0), child);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child failed");
+    struct snapshot_info *list;
+    size_t n;
+    char err[256] = "";
+    ck_assert_msg(snapshot_file_list(path, &list, &n, err, sizeof err) == 0, "%s", err);
+    ck_assert_uint_eq(n, 12);
+    free(list);
+}
+END_TEST
+
+/* A snapshot saved anew under its name by another process (another disk) is not put
+ * back with this process's disk state of the old one. */
+START_TEST(test_name_saved_elsewhere)
+{
+    struct run r;
+    run_make(&r, ENGINE, NULL, SNAPRUN_RAM);
+    run_to(&r, 100000);
+    save_ok(&r, "x");
+    pid_t child = fork();
+    ck_assert_int_ge(child, 0);
+    if (child == 0) {
+        struct run c;
+        run_make(&c, ENGINE, NULL, SNAPRUN_RAM);
+        run_to(&c, 200000);
+        save_ok(&c, "x");
+        run_free(&c);
+        _exit(0);
+    }
+    int status;
+    ck_assert_int_eq(waitpid(child, &status, 0), child);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child failed");
+    run_to(&r, 150000);
+    load_refused(&r, "x", "cannot put disk 0 back: its state at this snapshot is not known");
+    run_free(&r);
+}
+END_TEST
+
 /* ---- refusals ---- */
 
 static uint64_t le(const uint8_t *p, int n)
@@ -508,6 +672,10 @@ static Suite *suite(void)
     tcase_add_test(t, test_no_file);
     tcase_add_test(t, test_names);
     tcase_add_test(t, test_compaction);
+    tcase_add_test(t, test_transient_run);
+    tcase_add_test(t, test_transient_over_image);
+    tcase_add_test(t, test_two_writers);
+    tcase_add_test(t, test_name_saved_elsewhere);
     tcase_set_timeout(t, 120);
     suite_add_tcase(s, t);
     t = tcase_create("refusals");
