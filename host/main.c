@@ -25,6 +25,7 @@
 #include "host/screenshot.h"
 #include "host/semihost.h"
 #include "host/serial.h"
+#include "host/snapshots.h"
 #include "host/window.h"
 #include "host/symbols.h"
 #include "host/trace.h"
@@ -46,6 +47,10 @@ struct session {
     size_t initrd_size, dtb_size;
     struct disk_file *disks[OPTIONS_MAX_DRIVES];
     struct disk_memory *snapshots[OPTIONS_MAX_DRIVES];  /* -snapshot: the writes */
+    struct snapshots *snaps;    /* the snapshot file, the disks' undo layers */
+    const struct blockdev *backends[OPTIONS_MAX_DRIVES];    /* what the machine gets */
+    const struct blockdev *default_backend;
+    bool started;               /* the first boot is past (-loadvm is done) */
     struct image loaders[OPTIONS_MAX_LOADERS];  /* -device loader */
     unsigned nloaders;
     struct serial *semihost_console;    /* -semihosting-config chardev= of its own */
@@ -178,6 +183,46 @@ static int snapshot_disk(struct session *s, unsigned i, char *err)
     return s->snapshots[i] ? 0 : -1;
 }
 
+/* Drive i's backend as the machine gets it: under its undo layer once open_devices
+ * made one (--dump-dtb opens no disk). */
+static const struct blockdev *drive_backend(struct session *s, unsigned i)
+{
+    if (s->backends[i])
+        return s->backends[i];
+    return s->snapshots[i] ? disk_memory_backend(s->snapshots[i])
+                           : disk_file_backend(s->disks[i]);
+}
+
+/* The snapshot file (host/snapshots.h) and every writable disk under its undo layer,
+ * for the disks' life: savevm marks them, loadvm puts them back. */
+static int open_snapshots(struct session *s, char *err)
+{
+    const struct options *o = &s->opt;
+    if (o->loadvm && o->time.rr != RR_NONE) {
+        snprintf(err, ERR_LEN, "-loadvm: not with a recording or a replay (rr=): the run "
+                 "would not start where the recording does");
+        return -1;
+    }
+    if (!(s->snaps = snapshots_create(o->snapshot_dir, o->ndrives ? o->drives[0].file : NULL))) {
+        snprintf(err, ERR_LEN, "out of memory");
+        return -1;
+    }
+    for (unsigned i = 0; i < o->ndrives; i++) {
+        if (s->snapshots[i])
+            disk_memory_set_origin(s->snapshots[i], disk_file_backend(s->disks[i]));
+        if (!(s->backends[i] = snapshots_disk(s->snaps, drive_backend(s, i)))) {
+            snprintf(err, ERR_LEN, "out of memory");
+            return -1;
+        }
+    }
+    if (s->default_disk &&
+        !(s->default_backend = snapshots_disk(s->snaps, disk_memory_backend(s->default_disk)))) {
+        snprintf(err, ERR_LEN, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
 static int open_devices(struct session *s, char *err)
 {
     if (s->default_guest && s->opt.ndrives == 0 &&
@@ -194,6 +239,8 @@ static int open_devices(struct session *s, char *err)
         if (!s->disks[i] || (copy && snapshot_disk(s, i, err)))
             return -1;
     }
+    if (open_snapshots(s, err))
+        return -1;
     const char *mon = s->opt.monitor;
     if (mon && !strcmp(mon, "stdio") && strstr(s->opt.serial, "stdio")) {
         snprintf(err, ERR_LEN, "-monitor stdio: cannot use stdio by multiple character devices "
@@ -207,8 +254,12 @@ static int open_devices(struct session *s, char *err)
         !(s->replay = replay_open(t->rr == RR_RECORD ? REPLAY_RECORD : REPLAY_PLAY, t->rrfile,
                                   err, ERR_LEN)))
         return -1;
-    struct monitor_config mc = { .version = RVBOX_VERSION, .spec = mon, .syms = s->syms,
-                                 .trace = s->trace };
+    struct monitor_config mc = {
+        .version = RVBOX_VERSION, .spec = mon, .syms = s->syms, .trace = s->trace,
+        .snapshot_path = snapshots_path(s->snaps),
+        .loadvm_refused = t->rr != RR_NONE ? "not while recording or replaying (rr=): the "
+                                             "replay would diverge" : NULL,
+    };
     if (monitor_open(&mc, &s->mon, err, ERR_LEN))
         return -1;
     monitor_set_gdbstub(s->mon, s->gdb, s->opt.gdb.spec);   /* the monitor keeps it */
@@ -354,11 +405,10 @@ static struct machine *boot(struct session *s, char *err)
         cfg.console = replay_serial(s->replay, cfg.console);
     for (unsigned i = 0; i < s->opt.ndrives; i++)
         if (s->opt.drives[i].slot >= 0)
-            cfg.disks[s->opt.drives[i].slot] = s->snapshots[i]
-                                               ? disk_memory_backend(s->snapshots[i])
-                                               : disk_file_backend(s->disks[i]);
+            cfg.disks[s->opt.drives[i].slot] = drive_backend(s, i);
     if (s->default_disk)
-        cfg.disks[0] = disk_memory_backend(s->default_disk);
+        cfg.disks[0] = s->default_backend ? s->default_backend
+                                          : disk_memory_backend(s->default_disk);
     if (check_images(s, err))
         return NULL;
     s->nmachine_disks = 0;
@@ -502,6 +552,16 @@ static int run(struct session *s, char *err)
             machine_destroy(m);
             return die(err);
         }
+        /* The first boot takes up the snapshot file (the disks' histories), and -loadvm
+         * starts from a snapshot; a reboot or system_reset boots afresh. */
+        if (!s->started) {
+            s->started = true;
+            if (snapshots_start(s->snaps, m, s->opt.loadvm, err, ERR_LEN)) {
+                snapshots_end(s->snaps, m);
+                machine_destroy(m);
+                return die(err);
+            }
+        }
         trace_attach(s->trace, m);
         monitor_attach(s->mon, m);      /* and the GDB stub */
         show(s, m);
@@ -541,6 +601,10 @@ static int run(struct session *s, char *err)
                 rebooting = false;
             }
         }
+        /* The last machine: the snapshot file notes what the disks hold now, so that
+         * the next rvbox can still put them back. */
+        if (!rebooting)
+            snapshots_end(s->snaps, m);
         if (s->window)
             window_attach(s->window, NULL, NULL, NULL);     /* the machine goes away */
         trace_detach(s->trace);
@@ -580,6 +644,7 @@ static void close_session(struct session *s)
     if (replay_close(s->replay))
         fprintf(stderr, "rvbox: warning: writing the recording %s failed\n",
                 s->opt.time.rrfile);
+    snapshots_destroy(s->snaps);        /* the undo layers, over the disks below */
     for (unsigned i = 0; i < OPTIONS_MAX_DRIVES; i++)
         disk_memory_destroy(s->snapshots[i]);
     for (unsigned i = 0; i < s->nloaders; i++)
