@@ -169,7 +169,17 @@ END_TEST
 static void null_write(void *o, uint8_t b) { (void)o, (void)b; }
 static int no_input(void *o) { (void)o; return -1; }
 
-/* A machine with everything: two disks, the keyboard and tablet, a framebuffer, HTIF. */
+/* Every option of the machine is on in full_machine(): a field added to machine_config
+ * (a new device, a new way to build one) fails the build here until full_machine turns
+ * it on, so that the device it brings is checked for snapshot support below. */
+#if UINTPTR_MAX == UINT64_MAX && defined(__x86_64__)
+_Static_assert(sizeof(struct machine_config) == 176,
+               "struct machine_config changed: turn the new option on in full_machine(), "
+               "then update the size here");
+#endif
+
+/* A machine with everything: two disks, the keyboard and tablet, a framebuffer, HTIF,
+ * the strict PLIC gateway. */
 static struct machine *full_machine(struct mem_disk *d0, struct mem_disk *d1,
                                     struct disk_undo **u0)
 {
@@ -179,7 +189,8 @@ static struct machine *full_machine(struct mem_disk *d0, struct mem_disk *d1,
         .console = { .write = null_write, .read = no_input },
         .disks = { disk_undo_backend(*u0), &d1->bd },
         .has_tohost = true, .tohost = MEMMAP_RAM_BASE + 0x1000,
-        .fb_width = 320, .fb_height = 200, .input = true,
+        .fb_width = 320, .fb_height = 200, .input = true, .plic_strict = true,
+        .icount = true, .icount_shift = 3,
     };
     char err[256] = "";
     struct machine *m = machine_create(&cfg, err, sizeof err);
