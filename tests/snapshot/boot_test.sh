@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # boot_test.sh GUEST RVBOX IMAGES: snapshots of a booted guest (tests/snapshot/boot.exp),
-# then rvbox started from one (-loadvm), then every kind of bad snapshot file refused.
+# then rvbox started from one (-loadvm) and ended every way (SIGTERM, the guest's
+# poweroff, Ctrl-A x), every kind of bad snapshot file refused, and -snapshot.
 #   GUEST linux: IMAGES is the `linux` target's directory (Image, initramfs.cpio.gz,
 #         disk.img; skipped, 77, without them); the guest boots on a copy of disk.img,
 #         the snapshot file beside it (the default place)
@@ -30,14 +31,14 @@ scenario() {
     fail "scenario $s"
 }
 
-# -loadvm must fail: exit status non-zero, PATTERN in one line of stderr.
+# -loadvm NAME must fail: exit status non-zero, PATTERN in one line of stderr.
 loadvm_refused() {
-  local pattern=$1
-  shift
-  timeout 60 "$rvbox" "$@" -loadvm base >"$dir/out" 2>"$dir/err"
+  local name=$1 pattern=$2
+  shift 2
+  timeout 60 "$rvbox" "$@" -loadvm "$name" >"$dir/out" 2>"$dir/err"
   local rc=$?
   if [ $rc -eq 0 ] || [ $rc -eq 124 ] || ! grep -qE -- "$pattern" "$dir/err"; then
-    echo "FAIL: rvbox $* -loadvm base: exit status $rc, wanted non-zero and /$pattern/:"
+    echo "FAIL: rvbox $* -loadvm $name: exit status $rc, wanted non-zero and /$pattern/:"
     cat "$dir/err"
     exit 1
   fi
@@ -61,18 +62,40 @@ with open(path, "r+b") as f:
     f.seek(at)
     f.write(bytes([b[0] ^ 0x40]))
 EOF
-  loadvm_refused 'rvbox: -loadvm base: .*(damaged|checksum)' "$@"
+  loadvm_refused base 'rvbox: -loadvm base: .*(damaged|checksum)' "$@"
   scenario refused "-" "$@"
   # Cut short, as by a save that never finished.
   head -c "$((size * 2 / 3))" "$dir/good.rvsnap" >"$file"
-  loadvm_refused 'rvbox: -loadvm base: .*cut short' "$@"
+  loadvm_refused base 'rvbox: -loadvm base: .*cut short' "$@"
   scenario refused "-" "$@"
   # The machine is not the one the file is of: another RAM size.
   cp "$dir/good.rvsnap" "$file"
-  loadvm_refused 'configured otherwise: the snapshot has ram=134217728, this machine ram=268435456' \
+  loadvm_refused base \
+    'configured otherwise: the snapshot has ram=134217728, this machine ram=268435456' \
     "$@" -m 256M
   # The good file loads again.
   cp "$dir/good.rvsnap" "$file"
+}
+
+transient='cannot put disk 0 back: it was saved by a run that kept the disk.s writes in memory only'
+
+# On an image (ARGS: the guest's command line, its -drive IMAGE): session; -loadvm ended
+# by SIGTERM; the refusals; -loadvm ended by the guest's poweroff, then by Ctrl-A x (each
+# run writes a file after its checks, which the next -loadvm must undo: every way out
+# writes the disks' state down); a -snapshot run with snapshots of its own, after which
+# the image's still load and the -snapshot run's are refused.
+on_image() {
+  local image=$1
+  shift
+  scenario session "$image" "$@"
+  [ -f "$image.rvsnap" ] || fail "no snapshot file beside the disk"
+  SNAPEND=term scenario start "$image" "$@" -loadvm base
+  refusals "$image.rvsnap" "$@"
+  SNAPEND=poweroff scenario start "$image" "$@" -loadvm base
+  scenario start "$image" "$@" -loadvm base
+  SNAPNAME=volatile scenario session "-" "$@" -snapshot
+  scenario start "$image" "$@" -loadvm base
+  loadvm_refused volatile "$transient" "$@"
 }
 
 case $guest in
@@ -84,11 +107,7 @@ case $guest in
     cp "$images/disk.img" "$dir/disk.img"
     args=(-nographic -kernel "$images/Image" -initrd "$images/initramfs.cpio.gz"
           -append console=ttyS0 -drive "file=$dir/disk.img,format=raw")
-    scenario session "$dir/disk.img" "${args[@]}"
-    [ -f "$dir/disk.img.rvsnap" ] || fail "no snapshot file beside the disk"
-    scenario start "$dir/disk.img" "${args[@]}" -loadvm base
-    refusals "$dir/disk.img.rvsnap" "${args[@]}"
-    scenario start "$dir/disk.img" "${args[@]}" -loadvm base
+    on_image "$dir/disk.img" "${args[@]}"
     ;;
   kite)
     [ -f "$images" ] || fail "no Kite disk image at $images"
@@ -96,15 +115,11 @@ case $guest in
     mkdir "$dir/builtin"
     scenario session "-" -nographic --snapshot-dir "$dir/builtin"
     [ -f "$dir/builtin/rvbox.rvsnap" ] || fail "no rvbox.rvsnap in --snapshot-dir"
-    loadvm_refused 'cannot put disk 0 back: it was saved by a run that kept the disk.s writes in memory only' \
-      -nographic --snapshot-dir "$dir/builtin"
+    loadvm_refused base "$transient" -nographic --snapshot-dir "$dir/builtin"
     # On an image of its disk: -loadvm across runs.
     cp "$images" "$dir/kite.img"
     args=(-nographic -drive "file=$dir/kite.img,format=raw")
-    scenario session "$dir/kite.img" "${args[@]}"
-    scenario start "$dir/kite.img" "${args[@]}" -loadvm base
-    refusals "$dir/kite.img.rvsnap" "${args[@]}"
-    scenario start "$dir/kite.img" "${args[@]}" -loadvm base
+    on_image "$dir/kite.img" "${args[@]}"
     ;;
   *) fail "unknown guest $guest" ;;
 esac

@@ -113,26 +113,36 @@ static void load_refused(struct run *r, const char *name, const char *why)
 }
 
 /* The run's length to the end, so that points can be placed in it. */
-static uint64_t full_length(void)
+static uint64_t full_length_on(enum hart_engine e)
 {
     struct run r;
-    run_make(&r, ENGINE, NULL, SNAPRUN_RAM);
+    run_make(&r, e, NULL, SNAPRUN_RAM);
     ck_assert_int_eq(run_to(&r, UINT64_MAX), MACHINE_EXITED);
     uint64_t n = machine_position(r.m);
     run_free(&r);
     return n;
 }
 
+static uint64_t full_length(void)
+{
+    return full_length_on(ENGINE);
+}
+
+static const enum hart_engine engines[] = { HART_ENGINE_JIT, HART_ENGINE_BLOCK,
+                                            HART_ENGINE_STEP };
+
 /* ---- round trips ---- */
 
 /* Save at A and B, run to the end; load A and run on; load B (newer, after an older
- * was loaded) and run on: each continuation as the first time through. */
+ * was loaded) and run on: each continuation as the first time through, on each engine
+ * (_i: the JIT, the block engine, the plain step). */
 START_TEST(test_save_list_load)
 {
-    uint64_t len = full_length();
+    enum hart_engine e = engines[_i];
+    uint64_t len = full_length_on(e);
     uint64_t at_a = len / 4, at_b = len / 2;
     struct run r;
-    run_make(&r, ENGINE, NULL, SNAPRUN_RAM);
+    run_make(&r, e, NULL, SNAPRUN_RAM);
     run_to(&r, at_a);
     size_t out_a = r.nout;
     save_ok(&r, "a");
@@ -666,7 +676,7 @@ static Suite *suite(void)
     Suite *s = suite_create("snapshot file");
     TCase *t = tcase_create("round trips");
     tcase_add_checked_fixture(t, setup, teardown);
-    tcase_add_test(t, test_save_list_load);
+    tcase_add_loop_test(t, test_save_list_load, 0, 3);
     tcase_add_test(t, test_across_runs);
     tcase_add_test(t, test_delete);
     tcase_add_test(t, test_no_file);
