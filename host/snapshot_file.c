@@ -59,6 +59,8 @@ struct held {
 struct attachment {
     char *path;
     struct disk_undo *undo[SLOTS];
+    uint64_t history[SLOTS];        /* each layer's history number once attached: a layer
+                                       made later at a freed one's address has another */
     char why[SLOTS][200];           /* the disk's old history was not taken: why */
     uint8_t *carry[SLOTS];          /* a transient disk's slot in the disks record as the
                                        file had it (raw), to write back unchanged */
@@ -347,8 +349,10 @@ static struct attachment *find_attachment(const char *path, struct machine *m)
 {
     for (struct attachment *a = attachments; a; a = a->next) {
         bool same = !strcmp(a->path, path);
-        for (unsigned i = 0; same && i < SLOTS; i++)
-            same = a->undo[i] == slot_undo(m, i);
+        for (unsigned i = 0; same && i < SLOTS; i++) {
+            struct disk_undo *u = slot_undo(m, i);
+            same = a->undo[i] == u && (!u || a->history[i] == disk_undo_history(u));
+        }
         if (same)
             return a;
     }
@@ -503,6 +507,8 @@ static int attach(const char *path, struct machine *m, struct attachment **out, 
     for (unsigned i = 0; i < SLOTS; i++)
         if (transient(a->undo[i]))
             disk_undo_set_history(a->undo[i], new_history_id());
+    for (unsigned i = 0; i < SLOTS; i++)
+        a->history[i] = a->undo[i] ? disk_undo_history(a->undo[i]) : 0;
     for (unsigned i = 0; i < SLOTS; i++)
         if (a->undo[i])
             disk_undo_prune(a->undo[i]);
@@ -804,6 +810,13 @@ int snapshot_file_detach(const char *path, struct machine *m, char *err, size_t 
     if (a)
         drop_attachment(a);
     return rc < 0 ? -1 : 0;
+}
+
+void snapshot_file_forget(const char *path, struct machine *m)
+{
+    struct attachment *a = find_attachment(path, m);
+    if (a)
+        drop_attachment(a);
 }
 
 void snapshot_file_default_path(const char *dir, const char *first_disk, char *out,

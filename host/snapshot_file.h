@@ -14,7 +14,8 @@
  *     cover); then -loadvm is snapshot_file_load;
  *   - the monitor's commands are the calls below;
  *   - at a clean exit: snapshot_file_detach (writes down the writes since the last
- *     snapshot, so the file still matches the disk), then close the disks.
+ *     snapshot, so the file still matches the disk), then close the disks; on any
+ *     other way out, snapshot_file_forget before the undo layers go.
  * If rvbox is killed, or the image is edited, after writes since the last save, the
  * next rvbox refuses to load that file's snapshots, with the reason, rather than put a
  * disk back wrongly; the machine's own state loads regardless of diskless snapshots.
@@ -65,8 +66,13 @@ int snapshot_file_list(const char *path, struct snapshot_info **list, size_t *co
                        char *err, size_t errlen);
 
 /* At a clean exit, with the disks still open: write down the disks' state so that the
- * next rvbox can restore them (nothing if the file does not exist). */
+ * next rvbox can restore them (nothing if the file does not exist). What this process
+ * held of the file for these disks is let go. */
 int snapshot_file_detach(const char *path, struct machine *m, char *err, size_t errlen);
+
+/* Let go of what this process holds of the file for m's disks, writing nothing: before
+ * their undo layers are destroyed without a detach. */
+void snapshot_file_forget(const char *path, struct machine *m);
 
 /* Where the snapshot file goes: `dir` (--snapshot-dir) if given, else beside
  * `first_disk`, else the current directory; named after the disk (IMAGE.rvsnap), or

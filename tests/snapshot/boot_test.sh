@@ -82,8 +82,9 @@ transient='cannot put disk 0 back: it was saved by a run that kept the disk.s wr
 # On an image (ARGS: the guest's command line, its -drive IMAGE): session; -loadvm ended
 # by SIGTERM; the refusals; -loadvm ended by the guest's poweroff, then by Ctrl-A x (each
 # run writes a file after its checks, which the next -loadvm must undo: every way out
-# writes the disks' state down); a -snapshot run with snapshots of its own, after which
-# the image's still load and the -snapshot run's are refused.
+# writes the disks' state down); a -snapshot run with snapshots of its own, and one
+# started from the image's snapshot, after which the image's still load and the
+# -snapshot run's are refused.
 on_image() {
   local image=$1
   shift
@@ -94,6 +95,7 @@ on_image() {
   SNAPEND=poweroff scenario start "$image" "$@" -loadvm base
   scenario start "$image" "$@" -loadvm base
   SNAPNAME=volatile scenario session "-" "$@" -snapshot
+  scenario start "-" "$@" -snapshot -loadvm base
   scenario start "$image" "$@" -loadvm base
   loadvm_refused volatile "$transient" "$@"
 }

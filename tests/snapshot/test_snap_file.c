@@ -55,6 +55,14 @@ static void teardown(void)
     rmdir(dir);
 }
 
+/* A run's end: what this process holds of the file for its disks let go (as rvbox does
+ * at every end), then the machine and its disk's undo layer freed. */
+static void run_done(struct run *r)
+{
+    snapshot_file_forget(path, r->m);
+    run_free(r);
+}
+
 /* ---- file helpers ---- */
 
 static uint8_t *slurp(const char *p, size_t *len)
@@ -119,7 +127,7 @@ static uint64_t full_length_on(enum hart_engine e)
     run_make(&r, e, NULL, SNAPRUN_RAM);
     ck_assert_int_eq(run_to(&r, UINT64_MAX), MACHINE_EXITED);
     uint64_t n = machine_position(r.m);
-    run_free(&r);
+    run_done(&r);
     return n;
 }
 
@@ -186,7 +194,7 @@ START_TEST(test_save_list_load)
 
     outcome_free(&from_a);
     outcome_free(&from_b);
-    run_free(&r);
+    run_done(&r);
 }
 END_TEST
 
@@ -208,7 +216,7 @@ START_TEST(test_across_runs)
     outcome_take(&r, out_a, &first);
     char err[256] = "";
     ck_assert_msg(snapshot_file_detach(path, r.m, err, sizeof err) == 0, "%s", err);
-    run_free(&r);
+    run_done(&r);
 
     struct run r2;
     run_make(&r2, ENGINE, &d->bd, SNAPRUN_RAM);
@@ -227,7 +235,7 @@ START_TEST(test_across_runs)
     outcome_compare(&first, &second);
     outcome_free(&second);
     ck_assert_msg(snapshot_file_detach(path, r2.m, err, sizeof err) == 0, "%s", err);
-    run_free(&r2);
+    run_done(&r2);
 
     /* The disk changed behind the file's back (every block): a third run refuses to
      * put it back, and says why. */
@@ -239,7 +247,7 @@ START_TEST(test_across_runs)
     run_to(&r3, 1000);
     load_refused(&r3, "a", "disk 0's contents changed since its snapshots' state was "
                  "written down");
-    run_free(&r3);
+    run_done(&r3);
     outcome_free(&first);
     free(d);
 }
@@ -276,7 +284,7 @@ START_TEST(test_delete)
     ck_assert_uint_eq(n, 1);
     ck_assert_uint_eq(list[0].position, 250000);
     free(list);
-    run_free(&r);
+    run_done(&r);
 }
 END_TEST
 
@@ -297,7 +305,7 @@ START_TEST(test_no_file)
     ck_assert_msg(strstr(err, "no snapshot named a"), "%s", err);
     ck_assert_int_eq(snapshot_file_detach(path, r.m, err, sizeof err), 0);
     ck_assert_int_eq(access(path, F_OK), -1);
-    run_free(&r);
+    run_done(&r);
 }
 END_TEST
 
@@ -319,7 +327,7 @@ START_TEST(test_names)
     save_ok(&r, long_name);
     save_ok(&r, "with spaces, and: punctuation!");
     load_ok(&r, long_name);
-    run_free(&r);
+    run_done(&r);
 }
 END_TEST
 
@@ -357,7 +365,7 @@ START_TEST(test_transient_run)
     outcome_free(&again);
     char err[256] = "";
     ck_assert_msg(snapshot_file_detach(path, r.m, err, sizeof err) == 0, "%s", err);
-    run_free(&r);
+    run_done(&r);
     free(d);
 
     struct mem_disk *fresh = mem_disk_new(false);
@@ -367,7 +375,7 @@ START_TEST(test_transient_run)
     run_to(&r, 1000);
     load_refused(&r, "a", "cannot put disk 0 back: it was saved by a run that kept the "
                  "disk's writes in memory only");
-    run_free(&r);
+    run_done(&r);
     free(fresh);
 }
 END_TEST
@@ -389,7 +397,7 @@ START_TEST(test_transient_over_image)
     outcome_take(&r, out_p, &first);
     char err[256] = "";
     ck_assert_msg(snapshot_file_detach(path, r.m, err, sizeof err) == 0, "%s", err);
-    run_free(&r);
+    run_done(&r);
 
     struct mem_disk *copy = transient_copy(d);
     run_make(&r, ENGINE, &copy->bd, SNAPRUN_RAM);
@@ -403,7 +411,7 @@ START_TEST(test_transient_over_image)
     run_to(&r, len / 2);
     save_ok(&r, "t");
     ck_assert_msg(snapshot_file_detach(path, r.m, err, sizeof err) == 0, "%s", err);
-    run_free(&r);
+    run_done(&r);
     free(copy);
 
     run_make(&r, ENGINE, &d->bd, SNAPRUN_RAM);
@@ -416,7 +424,7 @@ START_TEST(test_transient_over_image)
     outcome_compare(&first, &again);
     outcome_free(&again);
     outcome_free(&first);
-    run_free(&r);
+    run_done(&r);
     free(d);
 }
 END_TEST
@@ -441,7 +449,7 @@ START_TEST(test_two_writers)
         load_ok(&r, name);
         ck_assert_uint_eq(machine_position(r.m), 100000 * (uint64_t)(i + 1));
     }
-    run_free(&r);
+    run_done(&r);
     if (child == 0)
         _exit(0);
     int status;
@@ -471,7 +479,7 @@ START_TEST(test_name_saved_elsewhere)
         run_make(&c, ENGINE, NULL, SNAPRUN_RAM);
         run_to(&c, 200000);
         save_ok(&c, "x");
-        run_free(&c);
+        run_done(&c);
         _exit(0);
     }
     int status;
@@ -479,7 +487,7 @@ START_TEST(test_name_saved_elsewhere)
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child failed");
     run_to(&r, 150000);
     load_refused(&r, "x", "cannot put disk 0 back: its state at this snapshot is not known");
-    run_free(&r);
+    run_done(&r);
 }
 END_TEST
 
@@ -554,7 +562,7 @@ START_TEST(test_corrupt_byte)
     ck_assert_uint_eq(machine_position(r.m), 300000);
     free(bad);
     free(good);
-    run_free(&r);
+    run_done(&r);
 }
 END_TEST
 
@@ -576,7 +584,7 @@ START_TEST(test_truncated)
     spill(path, good, len);
     load_ok(&r, "a");
     free(good);
-    run_free(&r);
+    run_done(&r);
 }
 END_TEST
 
@@ -602,7 +610,7 @@ START_TEST(test_other_version)
     load_refused(&r, "a", "made by rvbox 9");
     free(bad);
     free(good);
-    run_free(&r);
+    run_done(&r);
 }
 END_TEST
 
@@ -610,6 +618,98 @@ static void with_input(struct machine_config *cfg)
 {
     cfg->input = true;
 }
+
+/* Make a damaged record's checksums right again, so that what reads its payload (the
+ * summary, the state's sections, the RAM frame) meets the damage itself. */
+static void fix_crcs(uint8_t *b, size_t payload_at, size_t plen)
+{
+    uint8_t *h = b + payload_at - 24;
+    uint32_t crc = crc32c(0, b + payload_at, plen);
+    for (int k = 0; k < 4; k++)
+        h[16 + k] = (uint8_t)(crc >> (8 * k));
+    crc = crc32c(0, h, 20);
+    for (int k = 0; k < 4; k++)
+        h[20 + k] = (uint8_t)(crc >> (8 * k));
+}
+
+/* The machine in short: its state as saved, and checksums of RAM and of the disk. */
+static void glance(struct run *r, struct snap_writer *state, uint32_t *ram, uint32_t *disk)
+{
+    snap_writer_init(state);
+    ck_assert_int_eq(machine_state_save(r->m, state), 0);
+    uint32_t size = machine_ram_size(r->m);
+    *ram = crc32c(0, machine_ram(r->m, MEMMAP_RAM_BASE, size), size);
+    uint8_t *d = malloc(r->below->size);
+    ck_assert_int_eq(r->below->read(r->below->opaque, 0, d, r->below->size), 0);
+    *disk = crc32c(0, d, r->below->size);
+    free(d);
+}
+
+/* Bytes flipped in a snapshot's summary, its compressed state and the start of its RAM,
+ * with the checksums made right: every load either works (a field a load does not use,
+ * a register's value) or is refused with one line and the machine as it was; none
+ * crashes. */
+START_TEST(test_damage_past_the_checksums)
+{
+    struct run r;
+    size_t len;
+    uint8_t *good = good_file(&r, &len);
+    size_t plen, at = last_record(good, len, REC_SNAPSHOT, &plen);
+    uint8_t *bad = malloc(len);
+    load_ok(&r, "b");
+    struct snap_writer ref, now;
+    uint32_t ref_ram, ref_disk, ram, disk;
+    glance(&r, &ref, &ref_ram, &ref_disk);
+    srand(17);
+    unsigned refused = 0;
+    for (int i = 0; i < 300; i++) {
+        memcpy(bad, good, len);
+        size_t span = plen < 3000 ? plen : 3000;
+        size_t off = at + (size_t)rand() % span;
+        bad[off] ^= (uint8_t)(1u << (rand() % 8));
+        fix_crcs(bad, at, plen);
+        spill(path, bad, len);
+        char err[512] = "";
+        if (snapshot_file_load(path, "b", r.m, err, sizeof err) == 0) {
+            spill(path, good, len);     /* back to b as it was saved */
+            load_ok(&r, "b");
+            continue;
+        }
+        refused++;
+        ck_assert_msg(err[0] && !strchr(err, '\n'), "byte %zu: \"%s\"", off - at, err);
+        glance(&r, &now, &ram, &disk);
+        ck_assert_msg(now.len == ref.len && !memcmp(now.buf, ref.buf, ref.len) &&
+                      ram == ref_ram && disk == ref_disk,
+                      "byte %zu: refused (%s), but the machine changed", off - at, err);
+        snap_writer_free(&now);
+    }
+    ck_assert_uint_gt(refused, 150);
+    snap_writer_free(&ref);
+
+    /* The disks record damaged the same way, read by a new machine over the disk (a new
+     * rvbox): taken or not, never a crash, and a load then works or says why. */
+    size_t dlen, dat = last_record(good, len, REC_DISKS, &dlen);
+    for (int i = 0; i < 100; i++) {
+        memcpy(bad, good, len);
+        size_t off = dat + (size_t)rand() % dlen;
+        bad[off] ^= (uint8_t)(1u << (rand() % 8));
+        fix_crcs(bad, dat, dlen);
+        spill(path, bad, len);
+        struct run n;
+        run_make(&n, ENGINE, r.below, SNAPRUN_RAM);
+        char err[512] = "";
+        if (snapshot_file_attach(path, n.m, err, sizeof err) == 0 &&
+            snapshot_file_load(path, "b", n.m, err, sizeof err) != 0)
+            ck_assert_msg(err[0] && !strchr(err, '\n'), "byte %zu: \"%s\"", off - dat, err);
+        run_done(&n);
+    }
+    spill(path, good, len);
+    load_ok(&r, "b");
+    free(bad);
+    free(good);
+    run_done(&r);
+}
+END_TEST
 
 /* A machine with another RAM size, and one with another set of devices (input),
  * refuse the file; the machine that made it still loads it. */
@@ -628,16 +728,16 @@ START_TEST(test_other_machine)
                  "ram=33554432, this machine ram=16777216");
     ck_assert_int_eq(snapshot_file_save(path, "c", small.m, err, sizeof err), -1);
     ck_assert_msg(strstr(err, "ram=16777216"), "%s", err);
-    run_free(&small);
+    run_done(&small);
 
     struct run other;
     run_make_with(&other, ENGINE, NULL, SNAPRUN_RAM, with_input);
     run_to(&other, 50000);
     load_refused(&other, "a", "a machine configured otherwise");
-    run_free(&other);
+    run_done(&other);
 
     load_ok(&r, "a");
-    run_free(&r);
+    run_done(&r);
 }
 END_TEST
 
@@ -667,7 +767,7 @@ START_TEST(test_compaction)
     ck_assert_int_eq(snapshot_file_list(path, &list, &n, err, sizeof err), 0);
     ck_assert_uint_eq(n, 1);
     free(list);
-    run_free(&r);
+    run_done(&r);
 }
 END_TEST
 
@@ -694,6 +794,7 @@ static Suite *suite(void)
     tcase_add_test(t, test_truncated);
     tcase_add_test(t, test_other_version);
     tcase_add_test(t, test_other_machine);
+    tcase_add_test(t, test_damage_past_the_checksums);
     tcase_set_timeout(t, 120);
     suite_add_tcase(s, t);
     return s;
