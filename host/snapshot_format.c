@@ -279,18 +279,17 @@ static int scan(struct snapfile *f, char *err, size_t errlen)
  * that two rvbox processes sharing a file (two built-in guests in one directory) take
  * turns rather than append over each other. A compaction renames a new file over the
  * path: whoever waited on the old one's lock finds it replaced, and opens again.
- * 1 open, 0 no file (when not creating), -1 with a reason.
+ * 1 open, 0 no file, -1 with a reason.
  */
-static int open_locked(struct snapfile *f, const char *path, bool write, bool create,
-                       char *err, size_t errlen)
+static int open_locked(struct snapfile *f, const char *path, bool write, char *err,
+                       size_t errlen)
 {
     for (int tries = 0; tries < 100; tries++) {
-        f->fd = open(path, (write ? O_RDWR : O_RDONLY) | (create ? O_CREAT : 0) | O_CLOEXEC,
-                     0644);
+        f->fd = open(path, (write ? O_RDWR : O_RDONLY) | O_CLOEXEC);
         if (f->fd < 0) {
-            if (errno == ENOENT && !create)
+            if (errno == ENOENT)
                 return 0;
-            return io_fail(f, create ? "cannot create" : "cannot open", err, errlen);
+            return io_fail(f, "cannot open", err, errlen);
         }
         struct stat st, now;
         while (flock(f->fd, write ? LOCK_EX : LOCK_SH) != 0) {
@@ -320,7 +319,7 @@ int snapfile_open(struct snapfile *f, const char *path, bool write, char *err, s
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    int rc = open_locked(f, path, write, false, err, errlen);
+    int rc = open_locked(f, path, write, err, errlen);
     if (rc <= 0)
         return rc;
     if (read_header(f, err, errlen) || scan(f, err, errlen))
@@ -328,34 +327,55 @@ int snapfile_open(struct snapfile *f, const char *path, bool write, char *err, s
     return 1;
 }
 
+/* A new file with its header, made under a temporary name and linked into place, so
+ * that nobody ever opens it half made; 1 made, 0 someone else made it first, -1. */
+static int make_file(const char *path, const char *fingerprint, char *err, size_t errlen)
+{
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + 8);
+    size_t len;
+    uint8_t *h = make_header(RVBOX_VERSION, fingerprint, &len);
+    if (!tmp || !h) {
+        free(tmp);
+        free(h);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    snprintf(tmp, plen + 8, "%s.XXXXXX", path);
+    int fd = mkstemp(tmp), rc = -1;
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+    } else if (fchmod(fd, 0644) || write_at(fd, h, len, 0) || fsync(fd)) {
+        snprintf(err, errlen, "%s: writing the header: %s", tmp, strerror(errno));
+    } else if (link(tmp, path) == 0) {
+        rc = 1;
+    } else if (errno == EEXIST) {
+        rc = 0;
+    } else {
+        snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+    }
+    if (fd >= 0) {
+        close(fd);
+        unlink(tmp);
+    }
+    free(tmp);
+    free(h);
+    return rc;
+}
+
 int snapfile_open_create(struct snapfile *f, const char *path, const char *fingerprint,
                          char *err, size_t errlen)
 {
-    memset(f, 0, sizeof *f);
-    f->fd = -1;
-    if (!(f->path = strdup(path))) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
+    for (int tries = 0; tries < 100; tries++) {
+        int rc = snapfile_open(f, path, true, err, errlen);
+        if (rc != 0)
+            return rc > 0 ? 0 : -1;
+        snapfile_close(f);
+        if (make_file(path, fingerprint, err, errlen) < 0)
+            return -1;
     }
-    if (open_locked(f, path, true, true, err, errlen) < 0)
-        return -1;
-    if (f->size > 0)
-        return read_header(f, err, errlen) || scan(f, err, errlen) ? -1 : 0;
-    /* New (or left empty by a create that was cut short): give it its header. */
-    size_t len;
-    uint8_t *h = make_header(RVBOX_VERSION, fingerprint, &len);
-    if (!h || write_at(f->fd, h, len, 0)) {
-        free(h);
-        return io_fail(f, "writing the header", err, errlen);
-    }
-    free(h);
-    if (!(f->fingerprint = strdup(fingerprint))) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    snprintf(f->version, sizeof f->version, "%s", RVBOX_VERSION);
-    f->size = f->data_start = len;
-    return 0;
+    snprintf(err, errlen, "%s: keeps disappearing while creating it", path);
+    return -1;
 }
 
 int snapfile_create(struct snapfile *f, const char *path, const char *fingerprint, char *err,
