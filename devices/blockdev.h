@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct disk_undo;
+
 struct blockdev {
     void *opaque;
     uint64_t size;              /* bytes; a multiple of 512 */
@@ -18,6 +20,12 @@ struct blockdev {
     int (*write)(void *opaque, uint64_t offset, const void *buf, size_t len);
     /* Make every completed write durable. */
     int (*flush)(void *opaque);
+    /* Set when this backend is an undo layer (devices/disk_undo.h): snapshots put the
+     * disk back through it. NULL for a plain backend. */
+    struct disk_undo *undo;
+    /* Optional: who the disk is, for a snapshot file to tell later whether it changed
+     * behind its back (a file's size and modification time). 0, or -1 if unknown. */
+    int (*identity)(void *opaque, uint64_t *size, int64_t *mtime_ns);
 };
 
 #endif
