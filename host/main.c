@@ -27,6 +27,7 @@
 #include "host/serial.h"
 #include "host/window.h"
 #include "host/symbols.h"
+#include "host/timeline.h"
 #include "host/trace.h"
 
 extern const unsigned char default_guest_elf[], default_guest_elf_end[];
@@ -56,7 +57,7 @@ struct session {
     struct trace *trace;        /* -d, -D; the failure report */
     struct gdbstub *gdb;        /* -s, -gdb; NULL without; then the monitor's */
     struct monitor *mon;        /* -monitor, Ctrl-A c, GDB's monitor */
-    struct replay *replay;      /* --record/--replay; NULL without */
+    struct replay *replay;      /* --record/--replay, or in memory for reverse execution */
     const struct blockdev *machine_disks[MACHINE_MAX_DISKS];   /* of the last boot */
     unsigned nmachine_disks;
     struct semihost *semihost;  /* -semihosting; NULL without */
@@ -206,6 +207,11 @@ static int open_devices(struct session *s, char *err)
     if (t->rr != RR_NONE &&
         !(s->replay = replay_open(t->rr == RR_RECORD ? REPLAY_RECORD : REPLAY_PLAY, t->rrfile,
                                   err, ERR_LEN)))
+        return -1;
+    /* A debugger under the instruction clock can go back in time (host/timeline.h): the
+     * session's input is then kept in memory, to be given again. */
+    if (!s->replay && t->icount && s->gdb &&
+        !(s->replay = replay_open(REPLAY_RECORD, NULL, err, ERR_LEN)))
         return -1;
     struct monitor_config mc = { .version = RVBOX_VERSION, .spec = mon, .syms = s->syms,
                                  .trace = s->trace };
@@ -504,9 +510,16 @@ static int run(struct session *s, char *err)
         }
         trace_attach(s->trace, m);
         monitor_attach(s->mon, m);      /* and the GDB stub */
+        struct gdbstub *gdb = monitor_gdbstub(s->mon);
+        struct timeline *tl = NULL;
+        if (gdb && s->replay && s->opt.time.icount &&
+            !(tl = timeline_create(m, s->replay, err, ERR_LEN)))
+            fprintf(stderr, "rvbox: warning: no reverse execution: %s\n", err);
+        gdbstub_set_timeline(gdb, tl);
         show(s, m);
         struct run_io io = { .serial = s->serial, .monitor = s->mon, .window = s->window,
-                             .replay = s->replay, .icount_sleep = s->opt.time.sleep };
+                             .replay = s->replay, .timeline = tl,
+                             .icount_sleep = s->opt.time.sleep };
         enum run_end end = run_machine(m, &io);
         uint32_t code = machine_exit_code(m);
         if (end == RUN_EXITED && s->opt.no_shutdown && machine_powered_off(m) &&
@@ -541,6 +554,8 @@ static int run(struct session *s, char *err)
                 rebooting = false;
             }
         }
+        gdbstub_set_timeline(gdb, NULL);
+        timeline_destroy(tl);
         if (s->window)
             window_attach(s->window, NULL, NULL, NULL);     /* the machine goes away */
         trace_detach(s->trace);
