@@ -26,16 +26,6 @@ void hart_save_state(const struct hart *h, struct hart_saved *s)
     s->retired = h->retired;
     s->traps = h->traps;
     s->hist_pos = h->hist_pos;
-    s->hist_floor = h->hist_floor;
-    s->last_trap_valid = h->last_trap.valid;
-    s->last_trap_from = h->last_trap.from;
-    s->last_trap_to = h->last_trap.to;
-    s->last_trap_cause = h->last_trap.cause;
-    s->last_trap_epc = h->last_trap.epc;
-    s->last_trap_tval = h->last_trap.tval;
-    s->last_trap_target = h->last_trap.target;
-    s->last_trap_repeats = h->last_trap.repeats;
-    s->last_trap_mark = h->last_trap.mark;
     memcpy(s->hist_from, h->hist_from, sizeof s->hist_from);
     memcpy(s->hist_to, h->hist_to, sizeof s->hist_to);
     s->reserved = h->reserved &&
@@ -108,13 +98,10 @@ void hart_load_state(struct hart *h, const struct hart_saved *s)
     h->retired = s->retired;
     h->traps = s->traps;
     h->hist_pos = s->hist_pos;
-    h->hist_floor = s->hist_floor;
-    h->last_trap = (struct last_trap){
-        .valid = s->last_trap_valid, .from = s->last_trap_from, .to = s->last_trap_to,
-        .cause = s->last_trap_cause, .epc = s->last_trap_epc, .tval = s->last_trap_tval,
-        .target = s->last_trap_target, .repeats = s->last_trap_repeats,
-        .mark = s->last_trap_mark,
-    };
+    /* The trap-loop detector (a debugging aid) starts afresh: the history as saved is
+     * all valid, and no loop carries over a load. */
+    h->hist_floor = s->hist_pos >= HART_HISTORY_LEN ? s->hist_pos - HART_HISTORY_LEN : 0;
+    h->last_trap.valid = false;
     memcpy(h->hist_from, s->hist_from, sizeof h->hist_from);
     memcpy(h->hist_to, s->hist_to, sizeof h->hist_to);
     h->reserved = s->reserved;

@@ -5,14 +5,9 @@
  * struct with no pointers, so that devices/ (which must not see the hart's insides)
  * can write it field by field and read it back.
  *
- * Kept too, though the guest cannot see them: the last exception taken and the history's
- * floor, which decide whether a trap after the load is a trap loop's repeat and what the
- * history then keeps, so that a restored run's history goes on as the original's did.
- *
  * Not kept, on purpose: the TLB and the decoded blocks and translations (caches, dropped
- * on load), the engine and the debugger's breakpoints, watchpoints and trace, decode,
- * walk and trap-loop hooks, and semihosting's handler (the host's choices, which a load
- * leaves as they are).
+ * on load), the engine and the debugger's breakpoints, watchpoints and trace hooks (the
+ * host's choices, which a load leaves as they are).
  */
 #ifndef RVBOX_HART_SNAPSHOT_H
 #define RVBOX_HART_SNAPSHOT_H
@@ -30,15 +25,8 @@ struct hart_saved {
     uint8_t priv;
     bool waiting;
     uint64_t retired, traps;
-    uint32_t hist_pos, hist_floor;
+    uint32_t hist_pos;
     uint32_t hist_from[HART_HISTORY_LEN], hist_to[HART_HISTORY_LEN];
-    /* the last exception, to tell a trap loop (hart.h): it decides what the history
-     * keeps after the load */
-    bool last_trap_valid;
-    uint8_t last_trap_from, last_trap_to;
-    uint32_t last_trap_cause, last_trap_epc, last_trap_tval, last_trap_target;
-    uint64_t last_trap_repeats;
-    uint32_t last_trap_mark;
     bool reserved;
     uint32_t reservation_pa;    /* the reserved word, when reserved */
     uint32_t mstatus, misa, medeleg, mideleg, mie, mip, irq_lines;

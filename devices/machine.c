@@ -625,7 +625,9 @@ struct plic *machine_plic(struct machine *m) { return m->plic; }
 
 void machine_hold_clock(struct machine *m, bool hold)
 {
-    if (hold == m->clock_held)
+    /* The instruction clock stands still by itself while the hart does not run; setting
+     * it back to the held time would undo a snapshot loaded or history gone back to. */
+    if (hold == m->clock_held || m->clock.mode == CLOCK_INSNS)
         return;
     if (hold)
         m->held_ticks = clock_ticks(&m->clock);

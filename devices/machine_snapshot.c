@@ -193,22 +193,12 @@ static void hart_save(const struct hart *h, struct snap_writer *w)
     snap_put_u64(w, s.traps);
     snap_put_u32(w, HART_HISTORY_LEN);
     snap_put_u32(w, s.hist_pos);
-    snap_put_u32(w, s.hist_floor);
     for (unsigned i = 0; i < HART_HISTORY_LEN; i++) {
         snap_put_u32(w, s.hist_from[i]);
         snap_put_u32(w, s.hist_to[i]);
     }
     snap_put_bool(w, s.reserved);
     snap_put_u32(w, s.reservation_pa);
-    snap_put_bool(w, s.last_trap_valid);
-    snap_put_u8(w, s.last_trap_from);
-    snap_put_u8(w, s.last_trap_to);
-    snap_put_u32(w, s.last_trap_cause);
-    snap_put_u32(w, s.last_trap_epc);
-    snap_put_u32(w, s.last_trap_tval);
-    snap_put_u32(w, s.last_trap_target);
-    snap_put_u64(w, s.last_trap_repeats);
-    snap_put_u32(w, s.last_trap_mark);
     const uint32_t csrs[] = {
         s.mstatus, s.misa, s.medeleg, s.mideleg, s.mie, s.mip, s.irq_lines,
         s.mtvec, s.mscratch, s.mepc, s.mcause, s.mtval,
@@ -244,22 +234,12 @@ static int hart_load(struct hart *h, struct snap_reader *r)
         return snap_fail(r, "a history of %u moves, this hart keeps %u", hist,
                          HART_HISTORY_LEN);
     s.hist_pos = snap_get_u32(r);
-    s.hist_floor = snap_get_u32(r);
     for (unsigned i = 0; i < HART_HISTORY_LEN; i++) {
         s.hist_from[i] = snap_get_u32(r);
         s.hist_to[i] = snap_get_u32(r);
     }
     s.reserved = snap_get_bool(r);
     s.reservation_pa = snap_get_u32(r);
-    s.last_trap_valid = snap_get_bool(r);
-    s.last_trap_from = snap_get_u8(r);
-    s.last_trap_to = snap_get_u8(r);
-    s.last_trap_cause = snap_get_u32(r);
-    s.last_trap_epc = snap_get_u32(r);
-    s.last_trap_tval = snap_get_u32(r);
-    s.last_trap_target = snap_get_u32(r);
-    s.last_trap_repeats = snap_get_u64(r);
-    s.last_trap_mark = snap_get_u32(r);
     uint32_t *const csrs[] = {
         &s.mstatus, &s.misa, &s.medeleg, &s.mideleg, &s.mie, &s.mip, &s.irq_lines,
         &s.mtvec, &s.mscratch, &s.mepc, &s.mcause, &s.mtval,
@@ -328,7 +308,7 @@ int machine_state_save(struct machine *m, struct snap_writer *w)
     snap_begin(w, "clock", 1);
     clock_save(&m->clock, w);
     snap_end(w);
-    snap_begin(w, "hart", 2);
+    snap_begin(w, "hart", 1);
     hart_save(m->hart, w);
     snap_end(w);
     const struct bus_region *r;
@@ -356,7 +336,7 @@ static int state_pass(struct machine *m, const void *state, size_t len, bool app
         snap_leave(&sec);
     if (snap_ok(&all) && snap_enter(&all, "clock", 1, &sec) && !clock_load(&m->clock, &sec))
         snap_leave(&sec);
-    if (snap_ok(&all) && snap_enter(&all, "hart", 2, &sec) && !hart_load(m->hart, &sec))
+    if (snap_ok(&all) && snap_enter(&all, "hart", 1, &sec) && !hart_load(m->hart, &sec))
         snap_leave(&sec);
     const struct bus_region *r;
     for (unsigned i = 0; snap_ok(&all) && (r = bus_region_at(m->bus, i)); i++) {

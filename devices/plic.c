@@ -302,11 +302,8 @@ static bool plic_write(void *opaque, uint32_t off, unsigned size, uint32_t value
     return true;
 }
 
-/* ---- snapshots: every register, the sources' levels, what is claimed, the level of
- * each context line, and what -d guest_errors reports depend on (the sources signalled
- * since their claim, those already reported). The gateway (strict or QEMU's, and its
- * sources) is the machine's configuration: a snapshot of the other kind is refused.
- * The sources' names and the log are configuration too ---- */
+/* ---- snapshots: every register, the sources' levels, what is claimed, and the level of
+ * each context line ---- */
 
 SNAP_LAYOUT(struct plic, 1072);
 
@@ -324,10 +321,8 @@ static void plic_save(const void *opaque, struct snap_writer *w)
         snap_put_u8(w, p->threshold[c]);
         snap_put_bool(w, p->asserted[c]);
     }
-    snap_put_bool(w, p->qemu);
-    snap_put_u32(w, p->signalled);
+    snap_put_u32(w, p->signalled);      /* QEMU's gateway (the mode is the host's choice) */
     snap_put_u32(w, p->signals);
-    snap_put_u32(w, p->reported);
 }
 
 static int plic_load(void *opaque, struct snap_reader *r)
@@ -349,13 +344,8 @@ static int plic_load(void *opaque, struct snap_reader *r)
         s.threshold[c] = snap_get_u8(r);
         s.asserted[c] = snap_get_bool(r);
     }
-    bool qemu = snap_get_bool(r);
-    uint32_t signalled = snap_get_u32(r);
-    if (snap_ok(r) && (qemu != p->qemu || signalled != p->signalled))
-        return snap_fail(r, "saved with %s gateway, this PLIC has %s (--strict-plic)",
-                         qemu ? "QEMU's" : "the strict", p->qemu ? "QEMU's" : "the strict");
+    s.signalled = snap_get_u32(r);
     s.signals = snap_get_u32(r);
-    s.reported = snap_get_u32(r);
     for (unsigned src = 0; src < PLIC_SOURCES && snap_ok(r); src++)
         if (s.priority[src] > PLIC_PRIO_MASK)
             return snap_fail(r, "source %u has priority %u", src, s.priority[src]);
@@ -373,7 +363,7 @@ static void plic_post_load(void *opaque)
 }
 
 static const struct snap_ops plic_snap = {
-    .name = "plic", .version = 2,
+    .name = "plic", .version = 1,
     .save = plic_save, .load = plic_load, .post_load = plic_post_load,
 };
 

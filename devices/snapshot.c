@@ -197,6 +197,15 @@ const uint8_t *snap_get_span(struct snap_reader *r, size_t n)
 }
 
 /* The header of the section at r's position: its name, version and payload length. */
+/* A name read from a snapshot goes into messages: whatever it holds, shown printable and
+ * on one line. */
+static void printable(char *name)
+{
+    for (; *name; name++)
+        if (*name < 0x20 || *name > 0x7e)
+            *name = '?';
+}
+
 static bool read_header(struct snap_reader *r, char name[SNAP_NAME_MAX + 1], uint32_t *version,
                         uint32_t *len)
 {
@@ -209,6 +218,7 @@ static bool read_header(struct snap_reader *r, char name[SNAP_NAME_MAX + 1], uin
     }
     snap_get_bytes(r, name, n);
     name[n] = '\0';
+    printable(name);
     *version = snap_get_u32(r);
     *len = snap_get_u32(r);
     return snap_ok(r);
@@ -223,6 +233,7 @@ bool snap_peek_name(const struct snap_reader *r, char name[SNAP_NAME_MAX + 1])
         return false;
     memcpy(name, r->p + r->pos + 1, n);
     name[n] = '\0';
+    printable(name);
     return true;
 }
 

@@ -82,7 +82,7 @@ struct virtio_input {
     unsigned ring_head;                     /* oldest waiting event */
     unsigned ring_count;
     struct virtq_chain chain;               /* the chain being served */
-    void (*tap)(void *opaque, struct virtio_input *in, uint16_t type, uint16_t code,
+    bool (*tap)(void *opaque, struct virtio_input *in, uint16_t type, uint16_t code,
                 uint32_t value);                /* vinput_set_tap */
     void *tap_opaque;
 };
@@ -291,8 +291,8 @@ static void drain_status(struct virtio_input *in)
 
 bool vinput_send(struct virtio_input *in, uint16_t type, uint16_t code, uint32_t value)
 {
-    if (in->tap)
-        in->tap(in->tap_opaque, in, type, code, value);
+    if (in->tap && !in->tap(in->tap_opaque, in, type, code, value))
+        return false;
     if (in->ring_count == VINPUT_QUEUE_LEN)
         return false;
     unsigned tail = (in->ring_head + in->ring_count) % VINPUT_QUEUE_LEN;
@@ -303,7 +303,7 @@ bool vinput_send(struct virtio_input *in, uint16_t type, uint16_t code, uint32_t
 }
 
 void vinput_set_tap(struct virtio_input *in,
-                    void (*tap)(void *opaque, struct virtio_input *in, uint16_t type,
+                    bool (*tap)(void *opaque, struct virtio_input *in, uint16_t type,
                                 uint16_t code, uint32_t value),
                     void *opaque)
 {

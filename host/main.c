@@ -28,6 +28,7 @@
 #include "host/snapshots.h"
 #include "host/window.h"
 #include "host/symbols.h"
+#include "host/timeline.h"
 #include "host/trace.h"
 
 extern const unsigned char default_guest_elf[], default_guest_elf_end[];
@@ -61,7 +62,7 @@ struct session {
     struct trace *trace;        /* -d, -D; the failure report */
     struct gdbstub *gdb;        /* -s, -gdb; NULL without; then the monitor's */
     struct monitor *mon;        /* -monitor, Ctrl-A c, GDB's monitor */
-    struct replay *replay;      /* --record/--replay; NULL without */
+    struct replay *replay;      /* --record/--replay, or in memory for reverse execution */
     const struct blockdev *machine_disks[MACHINE_MAX_DISKS];   /* of the last boot */
     unsigned nmachine_disks;
     struct semihost *semihost;  /* -semihosting; NULL without */
@@ -254,11 +255,19 @@ static int open_devices(struct session *s, char *err)
         !(s->replay = replay_open(t->rr == RR_RECORD ? REPLAY_RECORD : REPLAY_PLAY, t->rrfile,
                                   err, ERR_LEN)))
         return -1;
+    /* A debugger under the instruction clock can go back in time (host/timeline.h): the
+     * session's input is then kept in memory, to be given again. */
+    if (!s->replay && t->icount && s->gdb &&
+        !(s->replay = replay_open(REPLAY_RECORD, NULL, err, ERR_LEN)))
+        return -1;
+    /* loadvm would take the run away from what is recorded: not while there is a
+     * recording (--record, --replay, or the one reverse execution keeps). */
     struct monitor_config mc = {
         .version = RVBOX_VERSION, .spec = mon, .syms = s->syms, .trace = s->trace,
         .snapshot_path = snapshots_path(s->snaps),
-        .loadvm_refused = t->rr != RR_NONE ? "not while recording or replaying (rr=): the "
-                                             "replay would diverge" : NULL,
+        .loadvm_refused = s->replay ? "not while the run is recorded or replayed (--record, "
+                                      "--replay, or reverse execution under -icount with a "
+                                      "debugger): it would leave its recording" : NULL,
     };
     if (monitor_open(&mc, &s->mon, err, ERR_LEN))
         return -1;
@@ -547,13 +556,10 @@ static int run(struct session *s, char *err)
             free_ram(s, m, &base, &limit);
             semihost_attach(s->semihost, m, base, limit);
         }
-        if (s->replay && replay_attach(s->replay, m, s->machine_disks, s->nmachine_disks,
-                                       s->opt.time.shift, err, ERR_LEN)) {
-            machine_destroy(m);
-            return die(err);
-        }
         /* The first boot takes up the snapshot file (the disks' histories), and -loadvm
-         * starts from a snapshot; a reboot or system_reset boots afresh. */
+         * starts from a snapshot; a reboot or system_reset boots afresh. This comes
+         * before a recording starts (reverse execution keeps one), so that it starts
+         * from the loaded machine. */
         if (!s->started) {
             s->started = true;
             if (snapshots_start(s->snaps, m, s->opt.loadvm, err, ERR_LEN)) {
@@ -562,11 +568,23 @@ static int run(struct session *s, char *err)
                 return die(err);
             }
         }
+        if (s->replay && replay_attach(s->replay, m, s->machine_disks, s->nmachine_disks,
+                                       s->opt.time.shift, err, ERR_LEN)) {
+            machine_destroy(m);
+            return die(err);
+        }
         trace_attach(s->trace, m);
         monitor_attach(s->mon, m);      /* and the GDB stub */
+        struct gdbstub *gdb = monitor_gdbstub(s->mon);
+        struct timeline *tl = NULL;
+        if (gdb && s->replay && s->opt.time.icount &&
+            !(tl = timeline_create(m, s->replay, err, ERR_LEN)))
+            fprintf(stderr, "rvbox: warning: no reverse execution: %s\n", err);
+        gdbstub_set_timeline(gdb, tl);
         show(s, m);
         struct run_io io = { .serial = s->serial, .monitor = s->mon, .window = s->window,
-                             .replay = s->replay, .icount_sleep = s->opt.time.sleep };
+                             .replay = s->replay, .timeline = tl,
+                             .icount_sleep = s->opt.time.sleep };
         enum run_end end = run_machine(m, &io);
         uint32_t code = machine_exit_code(m);
         if (end == RUN_EXITED && s->opt.no_shutdown && machine_powered_off(m) &&
@@ -601,6 +619,8 @@ static int run(struct session *s, char *err)
                 rebooting = false;
             }
         }
+        gdbstub_set_timeline(gdb, NULL);
+        timeline_destroy(tl);
         /* The last machine: the snapshot file notes what the disks hold now, so that
          * the next rvbox can still put them back. */
         if (!rebooting)

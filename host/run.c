@@ -33,6 +33,7 @@
 #include "host/replay.h"
 #include "host/monitor.h"
 #include "host/serial.h"
+#include "host/timeline.h"
 #include "host/window.h"
 
 /* The longest slice, in host time: how late input, signals and the window can be seen. */
@@ -191,7 +192,7 @@ static enum run_end requested_end(const struct run_io *io)
 static bool icount_idle(struct machine *m, const struct run_io *io, uint64_t *since,
                         enum run_end *end)
 {
-    if (io->replay && replay_mode(io->replay) == REPLAY_PLAY) {
+    if (io->replay && replay_playing(io->replay)) {
         /* A replay does not sleep: the recording says how far the clock skipped. */
         char msg[512];
         switch (replay_idle(io->replay, msg, sizeof msg)) {
@@ -276,6 +277,7 @@ enum run_end run_machine(struct machine *m, const struct run_io *io)
             continue;
         }
         budget = (uint64_t)g;
+        timeline_tick(io->timeline);    /* before the boundary gives the input due now */
         if (io->replay) {
             enum replay_step step = replay_boundary(io->replay, msg, sizeof msg);
             if (step == REPLAY_END) {

@@ -193,6 +193,9 @@ static int parse_name(const uint8_t *p, size_t avail, char name[SNAPFILE_NAME_MA
     size_t n = p[0] | (size_t)p[1] << 8;
     if (n == 0 || n > SNAPFILE_NAME_MAX || n + 2 > avail)
         return -1;
+    for (size_t i = 0; i < n; i++)
+        if (p[2 + i] < 0x20 || p[2 + i] > 0x7e)
+            return -1;                  /* savevm takes printable names only */
     memcpy(name, p + 2, n);
     name[n] = '\0';
     return 0;
