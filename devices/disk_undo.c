@@ -547,7 +547,8 @@ void disk_undo_prune(struct disk_undo *u)
     bool again = true;
     while (again) {
         again = false;
-        for (struct undo_node *n = u->last; n && !again; n = n->prev) {
+        for (struct undo_node *n = u->last, *prev; n && !again; n = prev) {
+            prev = n->prev;             /* read before prune() may free n */
             if (n->refs > 0 || branches(u, n) > 1)
                 continue;
             unsigned before = u->nnodes;
