@@ -76,9 +76,10 @@ async function run(command, expect, what) {
   await waitText(new RegExp(`${expect.source}[\\s\\S]*kite\\$ ?$`, 'm'), what, from);
 }
 
-async function booted(what) {
-  await waitText(/Kite 0\.1: 128 MiB RAM, 800x600 framebuffer/, `${what}: Kite's banner`);
-  await waitText(/kite\$ ?$/m, `${what}: the shell's prompt`);
+// Kite's banner, then its prompt, from line `from` on.
+async function booted(what, from = 0) {
+  await waitText(/Kite 0\.1: 128 MiB RAM, 800x600 framebuffer/, `${what}: Kite's banner`, from);
+  await waitText(/Kite 0\.1: [\s\S]*kite\$ ?$/, `${what}: the shell's prompt`, from);
 }
 
 async function main() {
@@ -141,6 +142,33 @@ async function main() {
       await fail(`the canvas looks blank: ${JSON.stringify({ ...shot, png: undefined })}`);
     console.log(`ok: the canvas shows Kite's console (${shot.text} text pixels, ` +
                 `${shot.banner} in the banner's rows; ${artifacts}/canvas.png)`);
+    // Keys typed on the canvas go to the guest's virtio keyboard; Kite echoes them on
+    // its consoles, the serial one included.
+    let from = await lineCount();
+    await page.click('#screen');
+    await page.keyboard.type('echo kb', { delay: 20 });
+    await page.keyboard.press('Enter');
+    await waitText(/echo kb\r?\nkb[\s\S]*kite\$ ?$/, 'a command typed on the canvas', from);
+    console.log('ok: keys on the canvas reach the guest\'s keyboard');
+
+    // The Screenshot and Save disk buttons download a PNG and the disk image.
+    const downloads = path.join(artifacts, 'downloads');
+    fs.rmSync(downloads, { recursive: true, force: true });
+    fs.mkdirSync(downloads);
+    const cdp = await browser.target().createCDPSession();
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+    await page.click('#screenshot');
+    await page.click('#savedisk');
+    const png = path.join(downloads, 'rvbox-screen.png'), img = path.join(downloads, 'rvbox-disk.img');
+    for (let i = 0; i < 100 && !(fs.existsSync(png) && fs.existsSync(img)); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    if (!fs.existsSync(png) || fs.readFileSync(png).subarray(1, 4).toString() !== 'PNG')
+      await fail('the Screenshot button gave no PNG');
+    if (!fs.existsSync(img) || fs.statSync(img).size !== 2 << 20 ||
+        !fs.readFileSync(img).includes('hi\n'))
+      await fail('the Save disk button gave no 2 MiB disk holding f');
+    console.log('ok: Screenshot downloads a PNG, Save disk the disk image');
+
     // Idle: the page's main thread busy less than 10% of two seconds.
     const busy = async () => (await page.metrics()).TaskDuration;
     const b0 = await busy();
@@ -166,10 +194,18 @@ async function main() {
     // Back to the pristine disk: f is gone.
     await page.click('#pristine');
     await waitText(/back to the pristine disk/, 'the pristine button');
-    const from = await lineCount();
+    from = await lineCount();
     await waitText(/kite\$ ?$/m, 'the prompt on the pristine disk', from);
     await run('cat f', /cat f\r?\n(?!hi)\S/, 'f is gone on the pristine disk');
     console.log('ok: the pristine disk has no f');
+
+    // Load disk: the image saved above, through the file picker; f is back.
+    from = await lineCount();
+    const [chooser] = await Promise.all([page.waitForFileChooser(), page.click('label.button')]);
+    await chooser.accept([img]);
+    await booted('on the loaded disk', from);
+    await run('cat f', /cat f\r?\nhi/, 'f is on the loaded disk');
+    console.log('ok: Load disk boots on the saved image');
 
     // Ctrl-A x stops the machine; Reset boots it again.
     await page.focus('#terminal textarea');
