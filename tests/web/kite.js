@@ -227,6 +227,16 @@ async function main() {
 
     if (errors.length)
       await fail(`the page reported: ${errors.join('; ')}`);
+
+    // ?kernel= names an image served beside the page; one that is not there is said so.
+    await page.goto(url + '?kernel=no-such.elf');
+    try {
+      await page.waitForFunction(() => /no-such\.elf: 404/.test(window.rvbox.state.error || ''),
+                                 { timeout: STEP_MS, polling: 100 });
+    } catch (e) {
+      await fail('?kernel= with a missing image: no error shown');
+    }
+    console.log('ok: ?kernel= naming a missing image says so');
   } finally {
     await browser.close();
     server.close();
