@@ -81,7 +81,8 @@ nice cmake --build "$native" --target guests kite-disk -j"$(nproc)" >/dev/null
 
 # libfdt's sources, once, from Debian's linux-source (the tarball is read whole: ~15 s).
 fdt=$out/libfdt
-if [ ! -f "$fdt/libfdt.h" ] || [ "$linux_tarball" -nt "$fdt/libfdt.h" ]; then
+# (tar keeps the files' own dates: a stamp says when they were unpacked)
+if [ ! -f "$fdt/.unpacked" ] || [ "$linux_tarball" -nt "$fdt/.unpacked" ]; then
   [ -f "$linux_tarball" ] || { echo "web.sh: $linux_tarball is missing (apt-get install linux-source-6.1)" >&2; exit 1; }
   echo "== web: libfdt's sources from $linux_tarball"
   rm -rf "$fdt" "$out/libfdt.tmp"
@@ -89,11 +90,15 @@ if [ ! -f "$fdt/libfdt.h" ] || [ "$linux_tarball" -nt "$fdt/libfdt.h" ]; then
   tar -xJf "$linux_tarball" -C "$out/libfdt.tmp" --wildcards '*/scripts/dtc/libfdt/*'
   mv "$out/libfdt.tmp"/*/scripts/dtc/libfdt "$fdt"
   rm -rf "$out/libfdt.tmp"
+  touch "$fdt/.unpacked"
 fi
 
 echo "== web: build $out"
+mkdir -p "$out"
+# emcmake says its cmake command line on stderr: shown only when configuring fails.
 emcmake cmake -S "$top" -B "$out" -DCMAKE_BUILD_TYPE=Release \
-  -DRVBOX_LIBFDT_SRC="$fdt" -DRVBOX_WEB_IMAGES="$native" >/dev/null
+  -DRVBOX_LIBFDT_SRC="$fdt" -DRVBOX_WEB_IMAGES="$native" >"$out/configure.log" 2>&1 ||
+  { cat "$out/configure.log" >&2; exit 1; }
 nice cmake --build "$out" -j"$(nproc)" >/dev/null
 echo "== web: $out/index.html (serve the directory: scripts/web.sh --serve)"
 
