@@ -155,6 +155,19 @@ enum bus_error bus_add_mmio(struct bus *bus, const char *name, uint32_t base, ui
     return bus_insert(bus, &r);
 }
 
+bool bus_set_snapshot(struct bus *bus, uint32_t base, const struct snap_ops *ops,
+                      void *opaque)
+{
+    for (unsigned i = 0; i < bus->count; i++) {
+        if (bus->regions[i].base == base) {
+            bus->regions[i].snap = ops;
+            bus->regions[i].snap_opaque = opaque;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Page walks, DMA and slow-path accesses mostly hit the region they hit last (RAM):
  * look there first. */
 const struct bus_region *bus_find(const struct bus *bus, uint32_t addr)

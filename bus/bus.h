@@ -23,6 +23,8 @@
 
 #define BUS_MAX_REGIONS 32
 
+struct snap_ops;
+
 /* Legal access sizes of an MMIO region, as a mask. */
 #define BUS_SIZE_1   (1u << 0)
 #define BUS_SIZE_2   (1u << 1)
@@ -45,6 +47,10 @@ struct bus_region {
     void *opaque;           /* MMIO regions: handed back to read/write */
     bus_read_fn read;
     bus_write_fn write;
+    /* How the region's state is saved in a snapshot (devices/snapshot.h): the bus only
+       carries it for whoever mapped the region (bus_set_snapshot). */
+    const struct snap_ops *snap;
+    void *snap_opaque;
 };
 
 enum bus_error {
@@ -69,6 +75,12 @@ enum bus_error bus_add_mmio(struct bus *bus, const char *name, uint32_t base, ui
                             unsigned sizes, void *opaque, bus_read_fn read, bus_write_fn write);
 
 const char *bus_error_str(enum bus_error err);
+
+/* Say how the region at `base` is saved in a snapshot: `ops` with `opaque` handed back.
+ * Every region of a machine must have one (machine_snapshot_check walks them). False:
+ * no region starts at `base`. */
+bool bus_set_snapshot(struct bus *bus, uint32_t base, const struct snap_ops *ops,
+                      void *opaque);
 
 /* The host address of [addr, addr + len) if that range lies inside one memory region
  * (writable ones only when `write`), else NULL. The CPU caches the answer per page. */

@@ -16,6 +16,7 @@
 #include "devices/clock.h"
 #include "devices/framebuffer.h"
 #include "devices/htif.h"
+#include "devices/machine_priv.h"
 #include "devices/plic.h"
 #include "devices/rtc.h"
 #include "devices/syscon.h"
@@ -51,39 +52,6 @@ static const uint32_t bootrom_code[] = {
 #define FW_DYNAMIC_INFO_MAGIC   0x4942534fu     /* "OSBI" */
 #define FW_DYNAMIC_INFO_VERSION 2u
 #define FW_DYNAMIC_NEXT_MODE_S  1u
-
-/* POWER_EXIT: the run ended without the syscon (HTIF, or the host: semihosting). */
-enum power_request { POWER_NONE, POWER_OFF, POWER_REBOOT, POWER_EXIT };
-
-struct machine {
-    struct bus *bus;
-    struct hart *hart;
-    struct clock clock;
-    uint8_t *ram;
-    uint32_t ram_size;
-    uint8_t rom[MEMMAP_BOOTROM_SIZE];
-    struct clint *clint;
-    struct plic *plic;
-    struct uart *uart;
-    struct syscon *syscon;
-    struct rtc *rtc;
-    struct htif *htif;
-    struct virtio_mmio *virtio[MEMMAP_VIRTIO_COUNT];
-    struct virtio_blk *vblk[MEMMAP_VIRTIO_COUNT];
-    struct framebuffer *fb;
-    struct virtio_input *keyboard, *tablet;
-    char irq_names[MEMMAP_VIRTIO_COUNT][32];    /* the PLIC's names for the virtio slots */
-    uint64_t last_retired;      /* instructions the last machine_run retired */
-    uint8_t *dtb;
-    uint32_t dtb_size, dtb_addr;
-    uint32_t reserved_base;
-    enum power_request power;
-    uint32_t exit_code;
-    enum hart_stop last_stop;   /* of the last hart_run */
-    uint64_t service_ns;        /* instruction clock: the next service (clock_elapsed_ns) */
-    bool clock_held;            /* machine_hold_clock */
-    uint64_t held_ticks;        /* the clock when it was held */
-};
 
 /* Under the instruction clock, serial input is taken and disks are served (their credit
  * refilled, long requests moved on a piece) at the multiples of this many ns of guest
@@ -128,6 +96,8 @@ static int map_ram(struct machine *m, const struct machine_config *cfg, char *er
     enum bus_error e;
     if (!m->htif) {
         e = bus_add_memory(m->bus, "ram", base, size, m->ram, true);
+        if (!e)
+            bus_set_snapshot(m->bus, base, &machine_ram_snap, m);
         return e ? fail(err, errlen, "RAM", e) : 0;
     }
     uint32_t page = cfg->tohost & ~(PAGE_SIZE - 1);
@@ -138,8 +108,11 @@ static int map_ram(struct machine *m, const struct machine_config *cfg, char *er
     if (!e && above)
         e = bus_add_memory(m->bus, "ram", page + PAGE_SIZE, above, m->ram + below + PAGE_SIZE,
                            true);
-    if (!e)
+    if (!e) {
+        bus_set_snapshot(m->bus, base, &machine_ram_snap, m);
+        bus_set_snapshot(m->bus, page + PAGE_SIZE, &machine_ram_snap, m);
         e = htif_attach(m->htif, m->bus);
+    }
     return e ? fail(err, errlen, "RAM", e) : 0;
 }
 
@@ -341,6 +314,8 @@ static int make_bootrom(struct machine *m, const struct machine_config *cfg, cha
         put32(m->rom + BOOTROM_FW_DYN_OFF + 4 * i, fw_dyn[i]);
     enum bus_error e = bus_add_memory(m->bus, "bootrom", MEMMAP_BOOTROM_BASE,
                                       MEMMAP_BOOTROM_SIZE, m->rom, false);
+    if (!e)
+        bus_set_snapshot(m->bus, MEMMAP_BOOTROM_BASE, &machine_rom_snap, m);
     return e ? fail(err, errlen, "the boot ROM", e) : 0;
 }
 
@@ -373,6 +348,7 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
         return NULL;
     }
     m->ram_size = cfg->ram_size;
+    memcpy(m->disks, cfg->disks, sizeof m->disks);
     m->ram = calloc(1, cfg->ram_size);
     m->bus = bus_create();
     if (!m->ram || !m->bus) {
@@ -410,6 +386,7 @@ void machine_destroy(struct machine *m)
 {
     if (!m)
         return;
+    machine_snapshot_forget(m);
     if (m->keyboard)
         vinput_destroy(m->keyboard);
     if (m->tablet)
@@ -648,7 +625,9 @@ struct plic *machine_plic(struct machine *m) { return m->plic; }
 
 void machine_hold_clock(struct machine *m, bool hold)
 {
-    if (hold == m->clock_held)
+    /* The instruction clock stands still by itself while the hart does not run; setting
+     * it back to the held time would undo a snapshot loaded or history gone back to. */
+    if (hold == m->clock_held || m->clock.mode == CLOCK_INSNS)
         return;
     if (hold)
         m->held_ticks = clock_ticks(&m->clock);

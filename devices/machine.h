@@ -156,7 +156,8 @@ uint64_t machine_time(const struct machine *m);
 
 /* While the host holds the machine (a monitor's `stop`, a debugger), its clock stands
  * still, as QEMU's virtual clock does: when it runs again it goes on from where it was
- * held, so the guest sees no time pass and no timer fires late for it. */
+ * held, so the guest sees no time pass and no timer fires late for it. (The instruction
+ * clock, -icount, needs no holding.) */
 void machine_hold_clock(struct machine *m, bool hold);
 
 /* The PLIC, for a monitor's read-only look (devices/plic.h). */

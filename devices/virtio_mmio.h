@@ -37,6 +37,7 @@
 #define VIRTIO_STATUS_FAILED       128
 
 struct virtio_mmio;
+struct snap_ops;
 
 struct virtio_device_ops {
     uint32_t device_id;         /* 2: block, 18: input */
@@ -50,6 +51,9 @@ struct virtio_device_ops {
     void (*queue_notify)(void *dev, unsigned q);
     /* The driver reset the device (Status written 0). */
     void (*reset)(void *dev);
+    /* How the device's own state is saved in a snapshot, in a section nested in the
+     * slot's (devices/snapshot.h). Every device must have one. */
+    const struct snap_ops *snap;
 };
 
 /* One buffer of a chain, and a chain as the device sees it: readable (driver-written)
@@ -97,5 +101,9 @@ bool virtio_driver_has_feature(const struct virtio_mmio *vm, unsigned bit);
 
 /* Mark the device broken (NEEDS_RESET) and tell the driver. */
 void virtio_mmio_needs_reset(struct virtio_mmio *vm);
+
+/* The slot's transport version (1 or 2) and its device's id (0: empty). */
+unsigned virtio_mmio_version(const struct virtio_mmio *vm);
+uint32_t virtio_mmio_device_id(const struct virtio_mmio *vm);
 
 #endif

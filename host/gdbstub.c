@@ -19,6 +19,7 @@
 #include "devices/machine.h"
 #include "host/gdb_monitor.h"
 #include "host/symbols.h"
+#include "host/timeline.h"
 #include "host/trace.h"
 
 /* GDB's register numbers in our target description: x0..x31, pc, then each CSR at
@@ -64,6 +65,7 @@ struct gdbstub {
     unsigned nbreaks;
     char *xml;                  /* the target description */
     size_t xml_len;
+    struct timeline *timeline;  /* reverse execution, when the run allows it */
 };
 
 /* ---- options ---- */
@@ -418,14 +420,13 @@ int gdbstub_fd(const struct gdbstub *g)
 
 /* ---- stop replies ---- */
 
-static void send_stop(struct gdbstub *g, int sig, enum hart_stop why)
+/* A stop reply; for a watchpoint, the address and access that hit it. */
+static void send_stop_watch(struct gdbstub *g, int sig, enum hart_stop why, uint32_t addr,
+                            enum hart_watch access)
 {
     char buf[80];
     const char *what = "";
-    uint32_t addr = 0;
     if (why == HART_STOP_WATCHPOINT) {
-        enum hart_watch access;
-        addr = hart_watch_hit(hart_of(g), &access);
         /* Name the kind of watchpoint GDB set that covers the address: "watch" for a write
          * one, "rwatch" for a read one, "awatch" for an access one. */
         what = "awatch";
@@ -440,6 +441,13 @@ static void send_stop(struct gdbstub *g, int sig, enum hart_stop why)
     else
         snprintf(buf, sizeof buf, "T%02xthread:" THREAD_ID ";", sig);
     send_packet(g, buf);
+}
+
+static void send_stop(struct gdbstub *g, int sig, enum hart_stop why)
+{
+    enum hart_watch access = 0;
+    uint32_t addr = why == HART_STOP_WATCHPOINT ? hart_watch_hit(hart_of(g), &access) : 0;
+    send_stop_watch(g, sig, why, addr, access);
 }
 
 #define SIGTRAP_GDB 5
@@ -463,9 +471,19 @@ static bool reg_get(struct gdbstub *g, unsigned n, uint32_t *v)
     return true;
 }
 
+/* A register or memory the debugger changes: what history held after now will not
+ * happen (writing a value that is already there changes nothing). */
+static void rewrites(struct gdbstub *g)
+{
+    timeline_rewrite(g->timeline);
+}
+
 static bool reg_set(struct gdbstub *g, unsigned n, uint32_t v)
 {
     struct hart *h = hart_of(g);
+    uint32_t old;
+    if (g->timeline && (!reg_get(g, n, &old) || old != v))
+        rewrites(g);
     if (n < 32)
         hart_set_reg(h, n, v);
     else if (n == REG_PC)
@@ -617,6 +635,10 @@ static void handle_M(struct gdbstub *g, const char *p)
         }
         data[i] = (uint8_t)(hi << 4 | lo);
     }
+    uint8_t old[PACKET_SIZE / 2];
+    if (g->timeline && (!trace_debugger_memory(g->m, addr, old, len, !g->phys, false) ||
+                        memcmp(old, data, len)))
+        rewrites(g);
     if (!trace_debugger_memory(g->m, addr, data, len, !g->phys, true)) {
         send_error(g, 14);
         return;
@@ -728,10 +750,10 @@ static void handle_query(struct gdbstub *g, const char *p)
     if (!strncmp(p, "qSupported", 10)) {
         /* vContSupported+: our vCont;s really steps. (GDB 13 still steps RISC-V by
          * planting a breakpoint on the next instruction; other clients need not.) */
-        char buf[128];
+        char buf[160];
         snprintf(buf, sizeof buf,
-                 "PacketSize=%x;qXfer:features:read+;QStartNoAckMode+;vContSupported+",
-                 PACKET_SIZE);
+                 "PacketSize=%x;qXfer:features:read+;QStartNoAckMode+;vContSupported+%s",
+                 PACKET_SIZE, g->timeline ? ";ReverseStep+;ReverseContinue+" : "");
         send_packet(g, buf);
     } else if (!strncmp(p, "qXfer:", 6)) {
         handle_xfer(g, p + 6);
@@ -772,6 +794,62 @@ static void start(struct gdbstub *g, bool step)
         return;
     }
     g->state = step ? GDB_STEPPING : GDB_RUNNING;
+}
+
+/* The hart's breakpoints and watchpoints out (GDB's list kept) or back in. */
+static void hart_breaks(struct gdbstub *g, bool in)
+{
+    for (unsigned i = 0; i < g->nbreaks; i++) {
+        const struct gdb_break *b = &g->breaks[i];
+        if (in)
+            break_insert_hart(g, b);
+        else if (b->kind)
+            hart_watchpoint(hart_of(g), b->addr, b->len, b->kind, false);
+        else
+            hart_breakpoint(hart_of(g), b->addr, false);
+    }
+}
+
+static void hart_breaks_cb(void *opaque, bool in)
+{
+    hart_breaks(opaque, in);
+}
+
+/*
+ * bs, bc: one step back, or back to the last breakpoint or watchpoint hit (host/
+ * timeline.h), answered when the machine is there. The machine stays halted. A
+ * watchpoint found going back leaves the hart before the accessing instruction, which
+ * GDB (believing the access is still to come) then steps over backwards: that step is
+ * already done, as after a watchpoint going forward (see start()).
+ */
+static void reverse(struct gdbstub *g, bool step)
+{
+    if (!g->timeline) {
+        send_packet(g, "");
+        return;
+    }
+    bool done = g->watch_done;
+    g->watch_done = false;
+    if (done && step) {
+        send_stop(g, SIGTRAP_GDB, HART_STOP_BUDGET);
+        return;
+    }
+    struct timeline_stop st;
+    char err[400];
+    timeline_set_breaks(g->timeline, hart_breaks_cb, g);
+    int rc = step ? timeline_step_back(g->timeline, &st, err, sizeof err)
+                  : timeline_continue_back(g->timeline, &st, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "rvbox: reverse execution: %s\n", err);
+        send_packet(g, "E05");
+        return;
+    }
+    if (st.begin) {
+        send_packet(g, "T05replaylog:begin;thread:" THREAD_ID ";");
+        return;
+    }
+    g->watch_done = st.why == HART_STOP_WATCHPOINT;
+    send_stop_watch(g, SIGTRAP_GDB, st.why, st.watch_addr, st.watch_kind);
 }
 
 /* c/s [ADDR], C/S SIG[;ADDR]: resume at ADDR if given (the signal means nothing here). */
@@ -828,6 +906,12 @@ static void handle_packet(struct gdbstub *g, char *p, size_t len)
     case 's': resume(g, p + 1, true, false); break;
     case 'C': resume(g, p + 1, false, true); break;
     case 'S': resume(g, p + 1, true, true); break;
+    case 'b':
+        if (p[1] == 's' || p[1] == 'c')
+            reverse(g, p[1] == 's');
+        else
+            send_packet(g, "");
+        break;
     case 'Z': handle_Z(g, p + 1, true); break;
     case 'z': handle_Z(g, p + 1, false); break;
     case 'H': case 'T': send_packet(g, "OK"); break;   /* the one thread is always there */
@@ -964,6 +1048,12 @@ void gdbstub_exited(struct gdbstub *g, uint32_t code)
     snprintf(buf, sizeof buf, "W%02x", code & 0xff);
     send_packet(g, buf);
     drop_connection(g);
+}
+
+void gdbstub_set_timeline(struct gdbstub *g, struct timeline *t)
+{
+    if (g)
+        g->timeline = t;
 }
 
 void gdbstub_set_monitor(struct gdbstub *g, struct monitor *mon)

@@ -25,8 +25,10 @@
 #include "host/screenshot.h"
 #include "host/semihost.h"
 #include "host/serial.h"
+#include "host/snapshots.h"
 #include "host/window.h"
 #include "host/symbols.h"
+#include "host/timeline.h"
 #include "host/trace.h"
 
 extern const unsigned char default_guest_elf[], default_guest_elf_end[];
@@ -46,6 +48,10 @@ struct session {
     size_t initrd_size, dtb_size;
     struct disk_file *disks[OPTIONS_MAX_DRIVES];
     struct disk_memory *snapshots[OPTIONS_MAX_DRIVES];  /* -snapshot: the writes */
+    struct snapshots *snaps;    /* the snapshot file, the disks' undo layers */
+    const struct blockdev *backends[OPTIONS_MAX_DRIVES];    /* what the machine gets */
+    const struct blockdev *default_backend;
+    bool started;               /* the first boot is past (-loadvm is done) */
     struct image loaders[OPTIONS_MAX_LOADERS];  /* -device loader */
     unsigned nloaders;
     struct serial *semihost_console;    /* -semihosting-config chardev= of its own */
@@ -56,7 +62,7 @@ struct session {
     struct trace *trace;        /* -d, -D; the failure report */
     struct gdbstub *gdb;        /* -s, -gdb; NULL without; then the monitor's */
     struct monitor *mon;        /* -monitor, Ctrl-A c, GDB's monitor */
-    struct replay *replay;      /* --record/--replay; NULL without */
+    struct replay *replay;      /* --record/--replay, or in memory for reverse execution */
     const struct blockdev *machine_disks[MACHINE_MAX_DISKS];   /* of the last boot */
     unsigned nmachine_disks;
     struct semihost *semihost;  /* -semihosting; NULL without */
@@ -178,6 +184,46 @@ static int snapshot_disk(struct session *s, unsigned i, char *err)
     return s->snapshots[i] ? 0 : -1;
 }
 
+/* Drive i's backend as the machine gets it: under its undo layer once open_devices
+ * made one (--dump-dtb opens no disk). */
+static const struct blockdev *drive_backend(struct session *s, unsigned i)
+{
+    if (s->backends[i])
+        return s->backends[i];
+    return s->snapshots[i] ? disk_memory_backend(s->snapshots[i])
+                           : disk_file_backend(s->disks[i]);
+}
+
+/* The snapshot file (host/snapshots.h) and every writable disk under its undo layer,
+ * for the disks' life: savevm marks them, loadvm puts them back. */
+static int open_snapshots(struct session *s, char *err)
+{
+    const struct options *o = &s->opt;
+    if (o->loadvm && o->time.rr != RR_NONE) {
+        snprintf(err, ERR_LEN, "-loadvm: not with a recording or a replay (rr=): the run "
+                 "would not start where the recording does");
+        return -1;
+    }
+    if (!(s->snaps = snapshots_create(o->snapshot_dir, o->ndrives ? o->drives[0].file : NULL))) {
+        snprintf(err, ERR_LEN, "out of memory");
+        return -1;
+    }
+    for (unsigned i = 0; i < o->ndrives; i++) {
+        if (s->snapshots[i])
+            disk_memory_set_origin(s->snapshots[i], disk_file_backend(s->disks[i]));
+        if (!(s->backends[i] = snapshots_disk(s->snaps, drive_backend(s, i)))) {
+            snprintf(err, ERR_LEN, "out of memory");
+            return -1;
+        }
+    }
+    if (s->default_disk &&
+        !(s->default_backend = snapshots_disk(s->snaps, disk_memory_backend(s->default_disk)))) {
+        snprintf(err, ERR_LEN, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
 static int open_devices(struct session *s, char *err)
 {
     if (s->default_guest && s->opt.ndrives == 0 &&
@@ -194,6 +240,8 @@ static int open_devices(struct session *s, char *err)
         if (!s->disks[i] || (copy && snapshot_disk(s, i, err)))
             return -1;
     }
+    if (open_snapshots(s, err))
+        return -1;
     const char *mon = s->opt.monitor;
     if (mon && !strcmp(mon, "stdio") && strstr(s->opt.serial, "stdio")) {
         snprintf(err, ERR_LEN, "-monitor stdio: cannot use stdio by multiple character devices "
@@ -207,8 +255,20 @@ static int open_devices(struct session *s, char *err)
         !(s->replay = replay_open(t->rr == RR_RECORD ? REPLAY_RECORD : REPLAY_PLAY, t->rrfile,
                                   err, ERR_LEN)))
         return -1;
-    struct monitor_config mc = { .version = RVBOX_VERSION, .spec = mon, .syms = s->syms,
-                                 .trace = s->trace };
+    /* A debugger under the instruction clock can go back in time (host/timeline.h): the
+     * session's input is then kept in memory, to be given again. */
+    if (!s->replay && t->icount && s->gdb &&
+        !(s->replay = replay_open(REPLAY_RECORD, NULL, err, ERR_LEN)))
+        return -1;
+    /* loadvm would take the run away from what is recorded: not while there is a
+     * recording (--record, --replay, or the one reverse execution keeps). */
+    struct monitor_config mc = {
+        .version = RVBOX_VERSION, .spec = mon, .syms = s->syms, .trace = s->trace,
+        .snapshot_path = snapshots_path(s->snaps),
+        .loadvm_refused = s->replay ? "not while the run is recorded or replayed (--record, "
+                                      "--replay, or reverse execution under -icount with a "
+                                      "debugger): it would leave its recording" : NULL,
+    };
     if (monitor_open(&mc, &s->mon, err, ERR_LEN))
         return -1;
     monitor_set_gdbstub(s->mon, s->gdb, s->opt.gdb.spec);   /* the monitor keeps it */
@@ -354,11 +414,10 @@ static struct machine *boot(struct session *s, char *err)
         cfg.console = replay_serial(s->replay, cfg.console);
     for (unsigned i = 0; i < s->opt.ndrives; i++)
         if (s->opt.drives[i].slot >= 0)
-            cfg.disks[s->opt.drives[i].slot] = s->snapshots[i]
-                                               ? disk_memory_backend(s->snapshots[i])
-                                               : disk_file_backend(s->disks[i]);
+            cfg.disks[s->opt.drives[i].slot] = drive_backend(s, i);
     if (s->default_disk)
-        cfg.disks[0] = disk_memory_backend(s->default_disk);
+        cfg.disks[0] = s->default_backend ? s->default_backend
+                                          : disk_memory_backend(s->default_disk);
     if (check_images(s, err))
         return NULL;
     s->nmachine_disks = 0;
@@ -497,6 +556,18 @@ static int run(struct session *s, char *err)
             free_ram(s, m, &base, &limit);
             semihost_attach(s->semihost, m, base, limit);
         }
+        /* The first boot takes up the snapshot file (the disks' histories), and -loadvm
+         * starts from a snapshot; a reboot or system_reset boots afresh. This comes
+         * before a recording starts (reverse execution keeps one), so that it starts
+         * from the loaded machine. */
+        if (!s->started) {
+            s->started = true;
+            if (snapshots_start(s->snaps, m, s->opt.loadvm, err, ERR_LEN)) {
+                snapshots_end(s->snaps, m);
+                machine_destroy(m);
+                return die(err);
+            }
+        }
         if (s->replay && replay_attach(s->replay, m, s->machine_disks, s->nmachine_disks,
                                        s->opt.time.shift, err, ERR_LEN)) {
             machine_destroy(m);
@@ -504,9 +575,16 @@ static int run(struct session *s, char *err)
         }
         trace_attach(s->trace, m);
         monitor_attach(s->mon, m);      /* and the GDB stub */
+        struct gdbstub *gdb = monitor_gdbstub(s->mon);
+        struct timeline *tl = NULL;
+        if (gdb && s->replay && s->opt.time.icount &&
+            !(tl = timeline_create(m, s->replay, err, ERR_LEN)))
+            fprintf(stderr, "rvbox: warning: no reverse execution: %s\n", err);
+        gdbstub_set_timeline(gdb, tl);
         show(s, m);
         struct run_io io = { .serial = s->serial, .monitor = s->mon, .window = s->window,
-                             .replay = s->replay, .icount_sleep = s->opt.time.sleep };
+                             .replay = s->replay, .timeline = tl,
+                             .icount_sleep = s->opt.time.sleep };
         enum run_end end = run_machine(m, &io);
         uint32_t code = machine_exit_code(m);
         if (end == RUN_EXITED && s->opt.no_shutdown && machine_powered_off(m) &&
@@ -541,6 +619,12 @@ static int run(struct session *s, char *err)
                 rebooting = false;
             }
         }
+        gdbstub_set_timeline(gdb, NULL);
+        timeline_destroy(tl);
+        /* The last machine: the snapshot file notes what the disks hold now, so that
+         * the next rvbox can still put them back. */
+        if (!rebooting)
+            snapshots_end(s->snaps, m);
         if (s->window)
             window_attach(s->window, NULL, NULL, NULL);     /* the machine goes away */
         trace_detach(s->trace);
@@ -580,6 +664,7 @@ static void close_session(struct session *s)
     if (replay_close(s->replay))
         fprintf(stderr, "rvbox: warning: writing the recording %s failed\n",
                 s->opt.time.rrfile);
+    snapshots_destroy(s->snaps);        /* the undo layers, over the disks below */
     for (unsigned i = 0; i < OPTIONS_MAX_DRIVES; i++)
         disk_memory_destroy(s->snapshots[i]);
     for (unsigned i = 0; i < s->nloaders; i++)

@@ -36,6 +36,7 @@
 #include "devices/virtio_input.h"
 #include "host/gdbstub.h"
 #include "host/keymap.h"
+#include "host/monitor_snapshot.h"
 #include "host/screenshot.h"
 #include "host/serial.h"
 #include "host/symbols.h"
@@ -54,6 +55,8 @@ struct monitor {
     const char *version;
     const struct symbols *syms;
     struct trace *trace;
+    char *snapshot_path;        /* NULL: no snapshot file */
+    const char *loadvm_refused;
     struct machine *m;
     struct gdbstub *gdb;
     char gdb_spec[64];
@@ -1318,6 +1321,68 @@ static void cmd_history(struct ctx *c, const char *args)
     print_history(c, args);
 }
 
+/* ---- snapshots (host/monitor_snapshot.c) ---- */
+
+/* The snapshot file, or NULL after saying there is none. */
+static const char *snapshot_path(struct ctx *c)
+{
+    if (!c->mon->snapshot_path)
+        fprintf(c->out, "Error: this rvbox keeps no snapshot file\n");
+    return c->mon->snapshot_path;
+}
+
+/* The one NAME argument: false after QEMU's complaint when it is missing (and
+ * `optional` is false) or followed by more. */
+static bool snapshot_name(struct ctx *c, const char **args, const char *cmd, bool optional,
+                          char *name, size_t len)
+{
+    if (!get_word(args, name, len)) {
+        if (optional) {
+            name[0] = '\0';
+            return true;
+        }
+        fprintf(c->out, "%s: Parameter 'name' is missing\n", cmd);
+        try_help(c);
+        return false;
+    }
+    return at_end(c, *args, cmd);
+}
+
+static void cmd_savevm(struct ctx *c, const char *args)
+{
+    char name[256];
+    const char *path = snapshot_path(c);
+    if (path && snapshot_name(c, &args, "savevm", true, name, sizeof name))
+        monitor_savevm(c->out, c->m, path, name[0] ? name : NULL);
+}
+
+static void cmd_loadvm(struct ctx *c, const char *args)
+{
+    char name[256];
+    const char *path = snapshot_path(c);
+    if (!path || !snapshot_name(c, &args, "loadvm", false, name, sizeof name))
+        return;
+    if (c->mon->loadvm_refused)
+        fprintf(c->out, "Error: loadvm: %s\n", c->mon->loadvm_refused);
+    else
+        monitor_loadvm(c->out, c->m, path, name);
+}
+
+static void cmd_delvm(struct ctx *c, const char *args)
+{
+    char name[256];
+    const char *path = snapshot_path(c);
+    if (path && snapshot_name(c, &args, "delvm", false, name, sizeof name))
+        monitor_delvm(c->out, c->m, path, name);
+}
+
+static void info_snapshots(struct ctx *c, const char *args)
+{
+    const char *path = snapshot_path(c);
+    if (path && at_end(c, args, "info snapshots"))
+        monitor_info_snapshots(c->out, path);
+}
+
 static void cmd_phys(struct ctx *c, const char *args)
 {
     const char *p = skip_blanks(args);
@@ -1357,6 +1422,7 @@ static const struct command info_commands[] = {
       info_irq, NULL },
     { "history", "[n]", "show the hart's last n control transfers (default 16, at most 64)",
       print_history, NULL },
+    { "snapshots", "", "show the currently saved VM snapshots", info_snapshots, NULL },
     { NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -1383,6 +1449,11 @@ static const struct command commands[] = {
     { "gdbserver", "[device]",
       "start gdbserver on given device (default 'tcp::1234'), stop with 'none'",
       cmd_gdbserver, NULL },
+    { "savevm", "[tag]",
+      "save a VM snapshot. If no tag is provided, a new snapshot is created", cmd_savevm,
+      NULL },
+    { "loadvm", "tag", "restore a VM snapshot from its tag", cmd_loadvm, NULL },
+    { "delvm", "tag", "delete a VM snapshot from its tag", cmd_delvm, NULL },
     { "info", "[subcommand]", "show various information about the system state", cmd_info,
       info_commands },
     { "devices", "", "the bus: RAM, ROM and each device's registers", cmd_devices, NULL },
@@ -1473,7 +1544,8 @@ static bool needs_machine(const struct command *cmd)
 {
     return cmd->fn != cmd_help && cmd->fn != cmd_info && cmd->fn != cmd_quit &&
            cmd->fn != cmd_stop && cmd->fn != cmd_cont && cmd->fn != info_version &&
-           cmd->fn != info_status && cmd->fn != cmd_log && cmd->fn != cmd_phys;
+           cmd->fn != info_status && cmd->fn != cmd_log && cmd->fn != cmd_phys &&
+           cmd->fn != info_snapshots;
 }
 
 void monitor_command(struct monitor *mon, FILE *out, bool *phys, const char *line)
@@ -1813,6 +1885,12 @@ int monitor_open(const struct monitor_config *cfg, struct monitor **out, char *e
     mon->version = cfg->version ? cfg->version : "";
     mon->syms = cfg->syms;
     mon->trace = cfg->trace;
+    mon->loadvm_refused = cfg->loadvm_refused;
+    if (cfg->snapshot_path && !(mon->snapshot_path = strdup(cfg->snapshot_path))) {
+        free(mon);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     mon->fmt_format = 'x';
     mon->fmt_size = 4;
     mon->in_fd = mon->out_fd = mon->listen_fd = -1;
@@ -1867,6 +1945,7 @@ void monitor_close(struct monitor *mon)
     if (mon->listen_fd >= 0)
         close(mon->listen_fd);
     monitor_term_destroy(mon->term);
+    free(mon->snapshot_path);
     free(mon);
 }
 

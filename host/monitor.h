@@ -1,7 +1,7 @@
 /*
  * The monitor: one table of commands, in QEMU's words (help, info registers/mem/tlb/
- * mtree/qtree/irq/status, x, xp, print, stop, cont, system_reset, system_powerdown,
- * quit, screendump, sendkey, log, gdbserver) and rvbox's own from GDB's monitor
+ * mtree/qtree/irq/status/snapshots, x, xp, print, stop, cont, system_reset,
+ * system_powerdown, quit, screendump, sendkey, log, gdbserver, savevm, loadvm, delvm) and rvbox's own from GDB's monitor
  * (devices, plic, tlb, pt, vtop, history, phys), reached three ways:
  *
  *   - Ctrl-A c on the stdio serial console switches it between the guest and a
@@ -39,6 +39,11 @@ struct monitor_config {
     const char *spec;
     const struct symbols *syms; /* borrowed: addresses shown with symbols */
     struct trace *trace;        /* borrowed (may be NULL): `log` switches its items */
+    /* The snapshot file savevm, loadvm, delvm and info snapshots use (host/snapshots.h);
+     * NULL: they say there is none. */
+    const char *snapshot_path;
+    /* Why loadvm is refused in this run (a recording or a replay), or NULL. */
+    const char *loadvm_refused;
 };
 
 struct monitor;

@@ -1261,6 +1261,12 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
             o->no_shutdown = true;
         } else if (!strcmp(name, "-snapshot")) {
             o->snapshot = true;
+        } else if (!strcmp(name, "-loadvm")) {
+            if (!(o->loadvm = value_of(&i, argc, argv, err, errlen)))
+                return 1;
+        } else if (!strcmp(name, "-snapshot-dir")) {
+            if (!(o->snapshot_dir = value_of(&i, argc, argv, err, errlen)))
+                return 1;
         } else if (!strcmp(name, "-net") || !strcmp(name, "-nic")) {
             if (!(v = value_of(&i, argc, argv, err, errlen)))
                 return 1;
@@ -1410,6 +1416,10 @@ void options_print_help(const char *argv0)
            "                 takes the highest free slot (5 down; 6, 7: keyboard, tablet)\n"
            "  --disk F       the same as -drive file=F, short\n"
            "  -snapshot      the disks' writes are kept in memory, the images untouched\n"
+           "  -loadvm NAME   start from snapshot NAME (saved with the monitor's savevm)\n"
+           "  --snapshot-dir DIR\n"
+           "                 where the snapshot file goes (default: beside the first\n"
+           "                 -drive's image, as IMAGE.rvsnap; rvbox.rvsnap here without one)\n"
            "  -device loader,file=F[,addr=A]\n"
            "                 load F too: an ELF at its addresses, anything else at A\n"
            "  -serial DEV    the serial console: stdio (default), mon:stdio, pty,\n"

@@ -76,6 +76,8 @@ struct options {
     bool no_reboot;             /* -no-reboot: a guest reboot ends rvbox */
     bool no_shutdown;           /* -no-shutdown: a guest poweroff stops it, rvbox stays */
     bool snapshot;              /* -snapshot: every disk's writes kept in memory */
+    const char *loadvm;         /* -loadvm NAME: start from this snapshot */
+    const char *snapshot_dir;   /* --snapshot-dir DIR: where the snapshot file goes */
     unsigned smp;               /* -smp: the harts asked for (rvbox has one) */
     const char *name;           /* -name NAME, or NULL */
     int engine;                 /* --engine/-accel: enum hart_engine, or -1: RVBOX_ACCEL

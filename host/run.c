@@ -34,6 +34,7 @@
 #include "host/replay.h"
 #include "host/monitor.h"
 #include "host/serial.h"
+#include "host/timeline.h"
 #include "host/window.h"
 
 /* The longest slice, in host time: how late input, signals and the window can be seen. */
@@ -192,7 +193,7 @@ static enum run_end requested_end(const struct run_io *io)
 static enum run_turn icount_idle(struct machine *m, const struct run_io *io, uint64_t *since,
                                  uint64_t *wait_ns, enum run_end *end)
 {
-    if (io->replay && replay_mode(io->replay) == REPLAY_PLAY) {
+    if (io->replay && replay_playing(io->replay)) {
         /* A replay does not sleep: the recording says how far the clock skipped. */
         char msg[512];
         switch (replay_idle(io->replay, msg, sizeof msg)) {
@@ -306,6 +307,7 @@ enum run_turn run_turn(struct run_loop *l, uint64_t *wait_ns, enum run_end *end)
         return RUN_TURN_WAIT;
     }
     budget = (uint64_t)g;
+    timeline_tick(io->timeline);        /* before the boundary gives the input due now */
     if (io->replay) {
         enum replay_step step = replay_boundary(io->replay, msg, sizeof msg);
         if (step == REPLAY_END) {

@@ -23,7 +23,8 @@ struct run_io {
     struct serial *serial;
     struct monitor *monitor;
     struct window *window;
-    struct replay *replay;      /* --record/--replay, or NULL */
+    struct replay *replay;      /* --record/--replay (or kept in memory), or NULL */
+    struct timeline *timeline;  /* reverse execution's snapshots (host/timeline.h), or NULL */
     bool icount_sleep;          /* -icount sleep=on: idle guest time passes in real time */
 };
 

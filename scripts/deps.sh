@@ -8,6 +8,7 @@ RVBOX_BUILD_PACKAGES=(
   cmake make gcc pkg-config
   libelf-dev libfdt-dev libsdl2-dev libpng-dev
   libcapstone-dev       # -d out_asm: the JIT's host code disassembled
+  libzstd-dev           # snapshot files: RAM and state compressed
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
   console-setup-linux   # the PSF console font Kite's framebuffer console is built from
 )

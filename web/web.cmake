@@ -33,7 +33,8 @@ add_executable(rvbox
   host/web_keymap.c
   host/run.c
   host/loader.c
-  host/replay.c         # the run loop calls it; the page never records
+  host/replay.c         # the run loop calls these two; the page never records
+  host/timeline.c       # nor goes back in time
   web/libelf/libelf.c   # what host/loader.c asks of libelf
 )
 target_include_directories(rvbox PRIVATE ${CMAKE_SOURCE_DIR}/web/libelf)

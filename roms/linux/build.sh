@@ -185,6 +185,7 @@ build_kernel() {
 	logged kmake -j"$jobs" Image
 	cp "$kdir/build/arch/riscv/boot/Image" "$kdir/Image"
 	cp "$kdir/build/.config" "$kdir/config"
+	cp "$kdir/build/System.map" "$kdir/System.map"
 	echo "$kkey" >"$kdir/stamp"
 	note "built Image in $(elapsed "$t")"
 }
@@ -254,6 +255,10 @@ build_kernel
 build_userland
 install_file "$kdir/Image" "$outdir/Image"
 install_file "$kdir/config" "$outdir/config"
+# The kernel's symbols, for tests that put a debugger's watchpoint on a kernel variable
+# (caches from before it was kept still have it in their build tree).
+[ -f "$kdir/System.map" ] || cp "$kdir/build/System.map" "$kdir/System.map" 2>/dev/null || true
+[ -f "$kdir/System.map" ] && install_file "$kdir/System.map" "$outdir/System.map"
 install_file "$udir/initramfs.cpio.gz" "$outdir/initramfs.cpio.gz"
 install_file "$udir/disk.img" "$outdir/disk.img"
 note "$variant images in $outdir ($(elapsed "$start_time"))"
