@@ -34,7 +34,7 @@
 
 #define ERR_LEN         512
 #define RAM_SIZE        (128u << 20)    /* as the native default, -m 128M */
-#define TURNS_MS        10.0            /* the longest the page waits for the guest */
+#define TURNS_MS        10.0            /* the longest one call runs the guest */
 #define WAIT_MIN_MS     1.0             /* shorter waits are run through, not slept */
 
 #define DEFAULT_KERNEL  "/rvbox/kite.elf"
