@@ -440,8 +440,15 @@ static struct machine *boot(struct session *s, char *err)
     return m;
 }
 
+/* --dump-dtb: the device tree of the machine the options describe. The drives are
+ * opened (read-only) only so that their virtio slots are there. */
 static int dump_dtb(struct session *s, char *err)
 {
+    for (unsigned i = 0; i < s->opt.ndrives; i++) {
+        const struct drive_option *d = &s->opt.drives[i];
+        if (!(s->disks[i] = disk_file_open(d->file, true, !d->no_locking, err, ERR_LEN)))
+            return -1;
+    }
     struct machine *m = boot(s, err);
     if (!m)
         return -1;
