@@ -42,14 +42,16 @@ function serve(dir) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+// A check that failed: main's `finally` closes the browser, then the message is printed
+// with what the terminal showed.
+class Failure extends Error {}
 let page;
 async function fail(why) {
   let text = '(no page)';
   try {
     text = await page.evaluate(() => window.rvbox.screenText());
   } catch (e) { /* the page is gone */ }
-  console.log(`FAIL: ${why}\n---- the terminal:\n${text}`);
-  process.exit(1);
+  throw new Failure(`FAIL: ${why}\n---- the terminal:\n${text}`);
 }
 
 // Wait until the terminal's text, from `from` lines on, matches `re`.
@@ -245,4 +247,7 @@ async function main() {
   console.log('web.kite: all passed');
 }
 
-main().catch((e) => fail(e.stack || String(e)));
+main().catch((e) => {
+  console.log(e instanceof Failure ? e.message : `FAIL: ${e.stack || e}`);
+  process.exit(1);
+});
