@@ -9,6 +9,7 @@
 #define RVBOX_RUN_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct machine;
 struct monitor;
@@ -41,6 +42,20 @@ void run_catch_signals(void);
 
 /* The signal that ended the last run (RUN_SIGNAL). */
 int run_signal(void);
+
+/*
+ * The same loop one turn at a time, for a host that must give control back between
+ * turns (the browser, host/web_main.c: its page runs turns from its own callbacks).
+ * A turn looks at the host, then runs one slice of the guest. RUN_TURN_WAIT: the guest
+ * waits (WFI) or is held, and nothing is due for *wait_ns (UINT64_MAX: until input);
+ * run_machine sleeps that long unless input, the monitor, the debugger or the window
+ * speak first. RUN_TURN_END: the run is over, *end says why.
+ */
+enum run_turn { RUN_TURN_AGAIN, RUN_TURN_WAIT, RUN_TURN_END };
+struct run_loop;
+struct run_loop *run_loop_create(struct machine *m, const struct run_io *io);  /* NULL: no memory */
+void run_loop_destroy(struct run_loop *l);
+enum run_turn run_turn(struct run_loop *l, uint64_t *wait_ns, enum run_end *end);
 
 /* Run the machine until it ends. The monitor and the debugger are served every slice;
  * either may hold the machine (`stop`, a halted GDB): then nothing runs, its clock stands
