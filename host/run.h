@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 
+struct host_net;
 struct machine;
 struct monitor;
 struct replay;
@@ -23,6 +24,7 @@ struct run_io {
     struct monitor *monitor;
     struct window *window;
     struct replay *replay;      /* --record/--replay, or NULL */
+    struct host_net *net;       /* the guest's networks (served every turn), or NULL */
     bool icount_sleep;          /* -icount sleep=on: idle guest time passes in real time */
 };
 
