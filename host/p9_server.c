@@ -282,9 +282,11 @@ static int t_version(struct req *q)
     if (q->r.bad)
         return EINVAL;
     clunk_all(q->s);                    /* a new session */
+    /* A version or an msize the server cannot speak: "unknown", and no session (the
+     * msize stays the largest, so that the client can still be answered). */
     bool ok = !strncmp(version, P9_VERSION, strlen(P9_VERSION)) && msize >= P9_MIN_MSIZE;
-    q->s->msize = msize < P9_MAX_MSIZE ? msize : P9_MAX_MSIZE;
-    p9_put32(&q->w, q->s->msize);
+    q->s->msize = ok && msize < P9_MAX_MSIZE ? msize : P9_MAX_MSIZE;
+    p9_put32(&q->w, ok ? q->s->msize : msize);
     p9_put_str(&q->w, ok ? P9_VERSION : "unknown");
     return 0;
 }
