@@ -1002,8 +1002,12 @@ static const char *virtio_device(struct ctx *c, uint32_t base)
     bus_read(machine_bus(c->m), base + 8, 4, &id);
     unsigned slot = (base - MEMMAP_VIRTIO_BASE) / MEMMAP_VIRTIO_STRIDE;
     switch (id) {
+    case 1:
+        return "virtio-net-device";
     case 2:
         return "virtio-blk-device";
+    case 9:
+        return "virtio-9p-device";
     case 18:
         return slot == MACHINE_KEYBOARD_SLOT ? "virtio-keyboard-device"
                                              : "virtio-tablet-device";
