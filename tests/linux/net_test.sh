@@ -17,6 +17,7 @@ echo "written on the host" >"$dir/share/host.txt"
 echo "inner file" >"$dir/share/sub/inner.txt"
 echo "read me only" >"$dir/ro/ro.txt"
 echo "host secret" >"$dir/outside/secret.txt"
+head -c 3000000 /dev/urandom >"$dir/share/big.bin"      # the guest copies it
 ln -s "$dir/outside/secret.txt" "$dir/share/abs"
 ln -s ../outside/secret.txt "$dir/share/rel"
 ln -s ../outside "$dir/share/reldir"
@@ -52,6 +53,7 @@ share|both)
 esac
 if [ "$scenario" = share ]; then
   [ "$(cat "$dir/share/made/deep.txt")" = "deep in the guest" ] || fail "share/made/deep.txt"
+  cmp "$dir/share/big.bin" "$dir/share/copy.bin" || fail "the guest's copy of big.bin differs"
   [ -L "$dir/share/guestlink" ] && [ "$(readlink "$dir/share/guestlink")" = /proc/version ] ||
     fail "the guest's link is not a link to /proc/version on the host"
   [ ! -e "$dir/share/sub/inner.txt" ] || fail "rm in the guest did not remove sub/inner.txt"
