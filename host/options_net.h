@@ -39,7 +39,8 @@ struct hostfwd {
 struct netdev_option {
     char *id;                       /* owned */
     struct in_addr net, mask, host, dhcp_start, dns;
-    bool restricted;                /* restrict=on: the guest reaches only the host */
+    bool restricted;                /* restrict=on: the guest reaches neither the host nor
+                                       the outside (hostfwd rules still reach it) */
     char *hostname, *domainname;    /* owned, or NULL */
     unsigned nfwd;
     struct hostfwd fwd[NET_MAX_HOSTFWDS];
