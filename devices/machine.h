@@ -123,9 +123,10 @@ uint64_t machine_next_event_ns(const struct machine *m);
 /* Deterministic runs (config.icount): time follows the instructions retired, and
  * machine_run ends each run where something is due on time, whatever the budget, so
  * that where the host cuts the run into slices changes nothing the guest sees. Serial
- * input and disk work are served on a grid of guest time (every 100 us).
+ * input, disk work, network frames and 9P requests are served on a grid of guest time
+ * (every 100 us).
  * machine_skip_idle moves an idle machine's time on to its next event (a deadline, the
- * next service while a disk has work or, with `input`, serial input waits) instead of
+ * next service while a device has work or, with `input`, serial input waits) instead of
  * the host sleeping until then; false if there is none (only input can wake the guest)
  * or the clock is the host's. */
 bool machine_icount(const struct machine *m);
