@@ -22,9 +22,11 @@
 #include "devices/syscon.h"
 #include "devices/uart16550.h"
 #include "devices/virt_fdt.h"
+#include "devices/virtio_9p.h"
 #include "devices/virtio_blk.h"
 #include "devices/virtio_input.h"
 #include "devices/virtio_mmio.h"
+#include "devices/virtio_net.h"
 
 #define PAGE_SIZE 4096u
 #define FDT_MAX   (64 * 1024)
@@ -139,6 +141,41 @@ static void wire_plic(struct machine *m, const struct machine_config *cfg)
         plic_set_qemu(m->plic, virtio);
 }
 
+/* The disk, network card or shared folder the config puts in virtio slot i (one at
+ * most), plugged into the slot's transport. */
+static int plug_slot(struct machine *m, const struct machine_config *cfg, unsigned i,
+                     char *err, size_t errlen)
+{
+    const struct machine_nic *nic = &cfg->nics[i];
+    const struct machine_share *share = &cfg->shares[i];
+    if ((cfg->disks[i] != NULL) + (nic->backend != NULL) + (share->server != NULL) > 1) {
+        snprintf(err, errlen, "virtio slot %u is given two devices", i);
+        return -1;
+    }
+    if (cfg->disks[i]) {
+        char serial[VIRTIO_BLK_ID_BYTES + 1];
+        snprintf(serial, sizeof serial, "rvbox-disk%u", i);
+        m->vblk[i] = vblk_create(m->virtio[i], cfg->disks[i], serial);
+    } else if (nic->backend) {
+        m->vnet[i] = vnet_create(m->virtio[i], nic->backend, nic->mac);
+    } else if (share->server) {
+        size_t n = share->tag ? strlen(share->tag) : 0;
+        if (n == 0 || n > VP9_TAG_MAX) {
+            snprintf(err, errlen, "a shared folder's mount tag must have 1 to %d bytes",
+                     VP9_TAG_MAX);
+            return -1;
+        }
+        m->vp9[i] = vp9_create(m->virtio[i], share->server, share->tag);
+    } else {
+        return 0;
+    }
+    if (!m->vblk[i] && !m->vnet[i] && !m->vp9[i]) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
 static int make_devices(struct machine *m, const struct machine_config *cfg, char *err,
                         size_t errlen)
 {
@@ -181,12 +218,8 @@ static int make_devices(struct machine *m, const struct machine_config *cfg, cha
                                MEMMAP_VIRTIO_BASE + i * MEMMAP_VIRTIO_STRIDE);
         if (e)
             return fail(err, errlen, "a virtio-mmio slot", e);
-        if (i < MACHINE_MAX_DISKS && cfg->disks[i]) {
-            char serial[VIRTIO_BLK_ID_BYTES + 1];
-            snprintf(serial, sizeof serial, "rvbox-disk%u", i);
-            if (!(m->vblk[i] = vblk_create(m->virtio[i], cfg->disks[i], serial)))
-                goto oom;
-        }
+        if (i < MACHINE_MAX_DISKS && plug_slot(m, cfg, i, err, errlen))
+            return -1;
     }
     if (cfg->input) {
         m->keyboard = vinput_create(m->virtio[MACHINE_KEYBOARD_SLOT], VINPUT_KEYBOARD);
@@ -396,6 +429,10 @@ void machine_destroy(struct machine *m)
     for (unsigned i = 0; i < MEMMAP_VIRTIO_COUNT; i++) {
         if (m->vblk[i])
             vblk_destroy(m->vblk[i]);
+        if (m->vnet[i])
+            vnet_destroy(m->vnet[i]);
+        if (m->vp9[i])
+            vp9_destroy(m->vp9[i]);
         if (m->virtio[i])
             virtio_mmio_destroy(m->virtio[i]);
     }
@@ -430,9 +467,11 @@ static void wakers_update(struct machine *m)
         uart_update(m->uart);
 }
 
-/* Once per run: the wakers, and a slice of every disk's pending work. Under the
- * instruction clock, serial input and the disks' work wait for the next point of the
- * service grid, so that they land at moments the host's slicing does not change. */
+/* Once per run: the wakers, and a slice of every disk's pending work, of every network
+ * card's frames and of every shared folder's requests. Under the instruction clock,
+ * serial input and the slots' work wait for the next point of the service grid, so that
+ * they land at moments the host's slicing does not change: frames from the network and
+ * the host's files enter the guest only here. */
 static void devices_update(struct machine *m)
 {
     wakers_update(m);
@@ -443,15 +482,23 @@ static void devices_update(struct machine *m)
         m->service_ns = (now / ICOUNT_SERVICE_NS + 1) * ICOUNT_SERVICE_NS;
         uart_update(m->uart);
     }
-    for (unsigned i = 0; i < MEMMAP_VIRTIO_COUNT; i++)
+    for (unsigned i = 0; i < MEMMAP_VIRTIO_COUNT; i++) {
         if (m->vblk[i])
             vblk_update(m->vblk[i]);
+        if (m->vnet[i])
+            vnet_update(m->vnet[i]);
+        if (m->vp9[i])
+            vp9_update(m->vp9[i]);
+    }
 }
 
-static bool disks_busy(const struct machine *m)
+/* Has a slot work for the next service: a disk request, a frame the guest can take, a
+ * shared-folder request? */
+static bool slots_busy(const struct machine *m)
 {
     for (unsigned i = 0; i < MEMMAP_VIRTIO_COUNT; i++)
-        if (m->vblk[i] && vblk_busy(m->vblk[i]))
+        if ((m->vblk[i] && vblk_busy(m->vblk[i])) || (m->vnet[i] && vnet_busy(m->vnet[i])) ||
+            (m->vp9[i] && vp9_busy(m->vp9[i])))
             return true;
     return false;
 }
@@ -530,8 +577,8 @@ bool machine_powered_off(const struct machine *m)
 
 uint64_t machine_next_event_ns(const struct machine *m)
 {
-    if (disks_busy(m))
-        return 0;                           /* disk work waits for the next machine_run */
+    if (slots_busy(m))
+        return 0;                           /* device work waits for the next machine_run */
     uint64_t next = next_deadline(m);
     return next == UINT64_MAX ? UINT64_MAX : clock_ns_until(&m->clock, next);
 }
@@ -540,11 +587,11 @@ bool machine_skip_idle(struct machine *m, bool input)
 {
     if (m->clock.mode != CLOCK_INSNS)
         return false;
-    /* To the next deadline, or the next disk service if a disk has work and it comes
+    /* To the next deadline, or the next service if a device has work and it comes
      * first (the time until each, on the one clock). */
     uint64_t deadline = next_deadline(m);
     uint64_t ns = deadline == UINT64_MAX ? UINT64_MAX : clock_ns_until(&m->clock, deadline);
-    if (input || disks_busy(m)) {
+    if (input || slots_busy(m)) {
         uint64_t now = clock_elapsed_ns(&m->clock);
         uint64_t d = m->service_ns > now ? m->service_ns - now : 0;
         if (d < ns) {
@@ -614,6 +661,10 @@ uint64_t machine_position(const struct machine *m) { return hart_position(m->har
 uint64_t machine_guest_ns(const struct machine *m) { return clock_elapsed_ns(&m->clock); }
 struct framebuffer *machine_framebuffer(struct machine *m) { return m->fb; }
 struct virtio_input *machine_keyboard(struct machine *m) { return m->keyboard; }
+struct virtio_net *machine_nic(struct machine *m, unsigned slot)
+{
+    return slot < MEMMAP_VIRTIO_COUNT ? m->vnet[slot] : NULL;
+}
 struct virtio_input *machine_tablet(struct machine *m) { return m->tablet; }
 struct hart *machine_hart(struct machine *m) { return m->hart; }
 struct bus *machine_bus(struct machine *m) { return m->bus; }

@@ -24,17 +24,33 @@
 #include "cpu/hart.h"
 #include "devices/blockdev.h"
 #include "devices/chardev.h"
+#include "devices/netdev.h"
+#include "devices/p9dev.h"
 
 struct bus;
 struct framebuffer;
 struct hart;
 struct virtio_input;
+struct virtio_net;
 
-/* virtio-mmio slots: disks from slot 0 up (xv6 and friends look at slot 0), the
+/* virtio-mmio slots: disks from slot 0 up (xv6 and friends look at slot 0), network
+ * cards and shared folders in the slots the disks leave (the host's options decide), the
  * keyboard and the tablet in the last two. */
 #define MACHINE_MAX_DISKS    (MEMMAP_VIRTIO_COUNT - 2)
 #define MACHINE_KEYBOARD_SLOT (MEMMAP_VIRTIO_COUNT - 2)
 #define MACHINE_TABLET_SLOT   (MEMMAP_VIRTIO_COUNT - 1)
+
+/* A virtio-net card: its backend (NULL: none) and MAC address. */
+struct machine_nic {
+    const struct netdev *backend;
+    uint8_t mac[6];
+};
+
+/* A virtio-9p shared folder: its 9P server (NULL: none) and the tag the guest mounts. */
+struct machine_share {
+    const struct p9dev *server;
+    const char *tag;
+};
 
 struct machine_config {
     uint32_t ram_size;          /* bytes, a multiple of 4 KiB, at MEMMAP_RAM_BASE */
@@ -44,6 +60,8 @@ struct machine_config {
     uint32_t tohost;
     struct chardev console;     /* UART0's line, and HTIF's console output */
     const struct blockdev *disks[MACHINE_MAX_DISKS];    /* virtio-blk in slot i, or NULL */
+    struct machine_nic nics[MACHINE_MAX_DISKS];         /* virtio-net in slot i */
+    struct machine_share shares[MACHINE_MAX_DISKS];     /* virtio-9p in slot i */
     unsigned virtio_version;    /* 1: legacy (QEMU's default), 2: modern */
     const char *bootargs;       /* /chosen/bootargs, or NULL */
     const void *initrd;         /* loaded below the device tree; NULL: none */
@@ -97,16 +115,18 @@ void machine_request_exit(struct machine *m, uint32_t code);
 bool machine_powered_off(const struct machine *m);
 
 /* Host nanoseconds until the next timer event (CLINT or RTC), UINT64_MAX if none: how
- * long an idle machine may sleep. 0 while a disk has work waiting for the next
- * machine_run (long requests are served in pieces, one per run). */
+ * long an idle machine may sleep. 0 while a device has work waiting for the next
+ * machine_run (long disk requests are served in pieces, one per run; a network card
+ * has a frame waiting and a buffer for it; a shared folder has requests). */
 uint64_t machine_next_event_ns(const struct machine *m);
 
 /* Deterministic runs (config.icount): time follows the instructions retired, and
  * machine_run ends each run where something is due on time, whatever the budget, so
  * that where the host cuts the run into slices changes nothing the guest sees. Serial
- * input and disk work are served on a grid of guest time (every 100 us).
+ * input, disk work, network frames and 9P requests are served on a grid of guest time
+ * (every 100 us).
  * machine_skip_idle moves an idle machine's time on to its next event (a deadline, the
- * next service while a disk has work or, with `input`, serial input waits) instead of
+ * next service while a device has work or, with `input`, serial input waits) instead of
  * the host sleeping until then; false if there is none (only input can wake the guest)
  * or the clock is the host's. */
 bool machine_icount(const struct machine *m);
@@ -142,6 +162,9 @@ uint32_t machine_reserved_base(const struct machine *m);
 
 /* The device tree the guest gets, and where it is. */
 const void *machine_dtb(const struct machine *m, uint32_t *size, uint32_t *addr);
+
+/* The virtio-net card in virtio slot `slot`, or NULL. */
+struct virtio_net *machine_nic(struct machine *m, unsigned slot);
 
 /* The framebuffer and the input devices, or NULL when the config asked for none. */
 struct framebuffer *machine_framebuffer(struct machine *m);

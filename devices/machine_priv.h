@@ -16,6 +16,8 @@ struct rtc;
 struct htif;
 struct virtio_mmio;
 struct virtio_blk;
+struct virtio_net;
+struct virtio_9p;
 struct machine_snapshot;
 struct snap_ops;
 
@@ -37,6 +39,8 @@ struct machine {
     struct htif *htif;
     struct virtio_mmio *virtio[MEMMAP_VIRTIO_COUNT];
     struct virtio_blk *vblk[MEMMAP_VIRTIO_COUNT];
+    struct virtio_net *vnet[MEMMAP_VIRTIO_COUNT];
+    struct virtio_9p *vp9[MEMMAP_VIRTIO_COUNT];
     struct framebuffer *fb;
     struct virtio_input *keyboard, *tablet;
     char irq_names[MEMMAP_VIRTIO_COUNT][32];    /* the PLIC's names for the virtio slots */

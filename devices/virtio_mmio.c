@@ -256,6 +256,63 @@ bool virtio_dma_write(struct virtio_mmio *vm, uint32_t addr, const void *buf, ui
     return true;
 }
 
+uint64_t virtq_chain_bytes(const struct virtq_chain *c, bool writable)
+{
+    uint64_t n = 0;
+    for (unsigned i = 0; i < c->count; i++)
+        if (c->bufs[i].device_writes == writable)
+            n += c->bufs[i].len;
+    return n;
+}
+
+/* Copy between the host and offset `off` of one part of the chain (chain_copy's two
+ * directions: `to_guest` writes the writable part, else reads the readable part). */
+static bool chain_copy(struct virtio_mmio *vm, const struct virtq_chain *c, bool to_guest,
+                       uint64_t off, uint8_t *p, uint32_t len)
+{
+    for (unsigned i = 0; i < c->count && len > 0; i++) {
+        const struct virtq_buf *b = &c->bufs[i];
+        if (b->device_writes != to_guest)
+            continue;
+        if (off >= b->len) {
+            off -= b->len;
+            continue;
+        }
+        uint32_t n = b->len - (uint32_t)off;
+        if (n > len)
+            n = len;
+        uint32_t addr = b->addr + (uint32_t)off;
+        if (!(to_guest ? virtio_dma_write(vm, addr, p, n) : virtio_dma_read(vm, addr, p, n)))
+            return false;
+        p += n;
+        len -= n;
+        off = 0;
+    }
+    return len == 0;
+}
+
+bool virtq_chain_read(struct virtio_mmio *vm, const struct virtq_chain *c, uint64_t off,
+                      void *buf, uint32_t len)
+{
+    return chain_copy(vm, c, false, off, buf, len);
+}
+
+bool virtq_chain_write(struct virtio_mmio *vm, const struct virtq_chain *c, uint64_t off,
+                       const void *buf, uint32_t len)
+{
+    return chain_copy(vm, c, true, off, (uint8_t *)(uintptr_t)buf, len);
+}
+
+uint32_t virtio_mmio_base(const struct virtio_mmio *vm)
+{
+    return vm->base;
+}
+
+struct guest_log *virtio_mmio_log(const struct virtio_mmio *vm)
+{
+    return vm->log;
+}
+
 static bool dma_read16(struct virtio_mmio *vm, uint32_t addr, uint16_t *v)
 {
     uint8_t b[2];
@@ -440,6 +497,20 @@ enum virtq_pop_result virtq_pop(struct virtio_mmio *vm, unsigned q, struct virtq
         return pop_malformed(vm, q, why);
     vq->last_avail++;
     return VIRTQ_GOT;
+}
+
+bool virtq_has_avail(struct virtio_mmio *vm, unsigned q)
+{
+    if (!vm->has_device || q >= vm->ops.num_queues || (vm->status & VIRTIO_STATUS_NEEDS_RESET))
+        return false;
+    const struct virtq *vq = &vm->queues[q];
+    struct virtq_layout l;
+    const char *why;
+    uint16_t avail_idx;
+    if (!queue_live(vm, vq) || !queue_layout(vm, q, &l, &why) ||
+        !dma_read16(vm, l.avail + 2, &avail_idx))
+        return false;
+    return avail_idx != vq->last_avail;
 }
 
 void virtq_push(struct virtio_mmio *vm, unsigned q, uint16_t head, uint32_t written)

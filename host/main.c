@@ -19,7 +19,9 @@
 #include "host/gdbstub.h"
 #include "host/loader.h"
 #include "host/monitor.h"
+#include "host/net.h"
 #include "host/options.h"
+#include "host/p9_server.h"
 #include "host/replay.h"
 #include "host/run.h"
 #include "host/screenshot.h"
@@ -66,6 +68,8 @@ struct session {
     const struct blockdev *machine_disks[MACHINE_MAX_DISKS];   /* of the last boot */
     unsigned nmachine_disks;
     struct semihost *semihost;  /* -semihosting; NULL without */
+    struct host_net *net;       /* -netdev, -nic: the networks and their captures */
+    struct p9_server *shares[NET_MAX_SHARES];   /* -virtfs: each folder's 9P server */
 };
 
 static int die(const char *msg)
@@ -248,6 +252,14 @@ static int open_devices(struct session *s, char *err)
                  "(the serial console is there: Ctrl-A c reaches the monitor)");
         return -1;
     }
+    if (!(s->net = host_net_open(&s->opt.net, err, ERR_LEN)))
+        return -1;
+    for (unsigned i = 0; i < s->opt.net.nshares; i++) {
+        const struct share_option *sh = &s->opt.net.shares[i];
+        if (sh->has_device &&
+            !(s->shares[i] = p9_server_create(sh->path, sh->readonly, err, ERR_LEN)))
+            return -1;
+    }
     if (!(s->serial = serial_open(s->opt.serial, err, ERR_LEN)))
         return -1;
     const struct time_options *t = &s->opt.time;
@@ -257,8 +269,12 @@ static int open_devices(struct session *s, char *err)
         return -1;
     /* A debugger under the instruction clock can go back in time (host/timeline.h): the
      * session's input is then kept in memory, to be given again. */
-    if (!s->replay && t->icount && s->gdb &&
-        !(s->replay = replay_open(REPLAY_RECORD, NULL, err, ERR_LEN)))
+    bool outside = s->opt.net.nnics || s->opt.net.nshares;     /* input not recorded */
+    if (!s->replay && t->icount && s->gdb && outside)
+        fprintf(stderr, "rvbox: warning: no reverse execution with a network or a shared "
+                "folder (what they bring in is not recorded)\n");
+    else if (!s->replay && t->icount && s->gdb &&
+             !(s->replay = replay_open(REPLAY_RECORD, NULL, err, ERR_LEN)))
         return -1;
     /* loadvm would take the run away from what is recorded: not while there is a
      * recording (--record, --replay, or the one reverse execution keeps). */
@@ -272,6 +288,7 @@ static int open_devices(struct session *s, char *err)
     if (monitor_open(&mc, &s->mon, err, ERR_LEN))
         return -1;
     monitor_set_gdbstub(s->mon, s->gdb, s->opt.gdb.spec);   /* the monitor keeps it */
+    monitor_set_net(s->mon, s->net);
     s->gdb = NULL;
     /* Ctrl-A c: where the monitor shares the serial console (mon:stdio, QEMU's default,
      * or a mux=on chardev). */
@@ -418,6 +435,14 @@ static struct machine *boot(struct session *s, char *err)
     if (s->default_disk)
         cfg.disks[0] = s->default_backend ? s->default_backend
                                           : disk_memory_backend(s->default_disk);
+    if (s->net)
+        host_net_configure(s->net, &cfg);
+    for (unsigned i = 0; i < s->opt.net.nshares; i++) {
+        const struct share_option *sh = &s->opt.net.shares[i];
+        if (s->shares[i] && sh->slot >= 0 && sh->slot < MACHINE_MAX_DISKS)
+            cfg.shares[sh->slot] = (struct machine_share){
+                .server = p9_server_backend(s->shares[i]), .tag = sh->tag };
+    }
     if (check_images(s, err))
         return NULL;
     s->nmachine_disks = 0;
@@ -581,6 +606,7 @@ static int run(struct session *s, char *err)
             return die(err);
         }
         trace_attach(s->trace, m);
+        host_net_attach(s->net, m);
         monitor_attach(s->mon, m);      /* and the GDB stub */
         struct gdbstub *gdb = monitor_gdbstub(s->mon);
         struct timeline *tl = NULL;
@@ -590,7 +616,7 @@ static int run(struct session *s, char *err)
         gdbstub_set_timeline(gdb, tl);
         show(s, m);
         struct run_io io = { .serial = s->serial, .monitor = s->mon, .window = s->window,
-                             .replay = s->replay, .timeline = tl,
+                             .replay = s->replay, .timeline = tl, .net = s->net,
                              .icount_sleep = s->opt.time.sleep };
         enum run_end end = run_machine(m, &io);
         uint32_t code = machine_exit_code(m);
@@ -635,6 +661,7 @@ static int run(struct session *s, char *err)
         if (s->window)
             window_attach(s->window, NULL, NULL, NULL);     /* the machine goes away */
         trace_detach(s->trace);
+        host_net_attach(s->net, NULL);
         monitor_attach(s->mon, NULL);
         machine_destroy(m);
         if (stopped == RUN_SIGNAL)
@@ -668,6 +695,10 @@ static void close_session(struct session *s)
     semihost_destroy(s->semihost);
     serial_close(s->semihost_console);
     serial_close(s->serial);
+    if (host_net_close(s->net))
+        fprintf(stderr, "rvbox: warning: writing a packet capture failed\n");
+    for (unsigned i = 0; i < NET_MAX_SHARES; i++)
+        p9_server_destroy(s->shares[i]);
     if (replay_close(s->replay))
         fprintf(stderr, "rvbox: warning: writing the recording %s failed\n",
                 s->opt.time.rrfile);

@@ -38,6 +38,7 @@
 #include "host/keymap.h"
 #include "host/monitor_snapshot.h"
 #include "host/screenshot.h"
+#include "host/net.h"
 #include "host/serial.h"
 #include "host/symbols.h"
 #include "host/term.h"
@@ -60,6 +61,7 @@ struct monitor {
     struct machine *m;
     struct gdbstub *gdb;
     char gdb_spec[64];
+    struct host_net *net;       /* borrowed: info network, hostfwd_add... */
     bool stopped;               /* `stop` */
     bool debugger_holds;        /* the GDB stub holds the machine */
     enum monitor_request request;
@@ -1003,8 +1005,12 @@ static const char *virtio_device(struct ctx *c, uint32_t base)
     bus_read(machine_bus(c->m), base + 8, 4, &id);
     unsigned slot = (base - MEMMAP_VIRTIO_BASE) / MEMMAP_VIRTIO_STRIDE;
     switch (id) {
+    case 1:
+        return "virtio-net-device";
     case 2:
         return "virtio-blk-device";
+    case 9:
+        return "virtio-9p-device";
     case 18:
         return slot == MACHINE_KEYBOARD_SLOT ? "virtio-keyboard-device"
                                              : "virtio-tablet-device";
@@ -1397,6 +1403,30 @@ static void cmd_phys(struct ctx *c, const char *args)
     fprintf(c->out, "memory access is %s\n", *c->phys ? "physical" : "virtual (through the MMU)");
 }
 
+/* ---- the network (host/net.c answers) ---- */
+
+static void info_network(struct ctx *c, const char *args)
+{
+    if (at_end(c, args, "network"))
+        host_net_info(c->mon->net, c->out);
+}
+
+static void info_usernet(struct ctx *c, const char *args)
+{
+    if (at_end(c, args, "usernet"))
+        host_net_usernet(c->mon->net, c->out);
+}
+
+static void cmd_hostfwd_add(struct ctx *c, const char *args)
+{
+    host_net_hostfwd(c->mon->net, true, args, c->out);
+}
+
+static void cmd_hostfwd_remove(struct ctx *c, const char *args)
+{
+    host_net_hostfwd(c->mon->net, false, args, c->out);
+}
+
 /* ---- the tables ---- */
 
 struct command {
@@ -1423,6 +1453,8 @@ static const struct command info_commands[] = {
     { "history", "[n]", "show the hart's last n control transfers (default 16, at most 64)",
       print_history, NULL },
     { "snapshots", "", "show the currently saved VM snapshots", info_snapshots, NULL },
+    { "network", "", "show the network state", info_network, NULL },
+    { "usernet", "", "show user network stack connection states", info_usernet, NULL },
     { NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -1454,6 +1486,11 @@ static const struct command commands[] = {
       NULL },
     { "loadvm", "tag", "restore a VM snapshot from its tag", cmd_loadvm, NULL },
     { "delvm", "tag", "delete a VM snapshot from its tag", cmd_delvm, NULL },
+    { "hostfwd_add", "[netdev_id] [tcp|udp]:[hostaddr]:hostport-[guestaddr]:guestport",
+      "redirect TCP or UDP connections from host to guest (requires -net user)",
+      cmd_hostfwd_add, NULL },
+    { "hostfwd_remove", "[netdev_id] [tcp|udp]:[hostaddr]:hostport",
+      "remove host-to-guest TCP or UDP redirection", cmd_hostfwd_remove, NULL },
     { "info", "[subcommand]", "show various information about the system state", cmd_info,
       info_commands },
     { "devices", "", "the bus: RAM, ROM and each device's registers", cmd_devices, NULL },
@@ -1545,7 +1582,9 @@ static bool needs_machine(const struct command *cmd)
     return cmd->fn != cmd_help && cmd->fn != cmd_info && cmd->fn != cmd_quit &&
            cmd->fn != cmd_stop && cmd->fn != cmd_cont && cmd->fn != info_version &&
            cmd->fn != info_status && cmd->fn != cmd_log && cmd->fn != cmd_phys &&
-           cmd->fn != info_snapshots;
+           cmd->fn != info_snapshots && cmd->fn != info_network &&
+           cmd->fn != info_usernet && cmd->fn != cmd_hostfwd_add &&
+           cmd->fn != cmd_hostfwd_remove;
 }
 
 void monitor_command(struct monitor *mon, FILE *out, bool *phys, const char *line)
@@ -1958,6 +1997,11 @@ void monitor_attach(struct monitor *mon, struct machine *m)
     mon->release_ns = 0;
     if (m)
         gdbstub_attach(mon->gdb, m);
+}
+
+void monitor_set_net(struct monitor *mon, struct host_net *net)
+{
+    mon->net = net;
 }
 
 void monitor_set_gdbstub(struct monitor *mon, struct gdbstub *g, const char *spec)

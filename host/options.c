@@ -254,6 +254,7 @@ void options_free(struct options *o)
     o->nowned = 0;
     semihost_options_free(&o->semihost);
     options_free_time(&o->time);
+    options_net_free(&o->net);
 }
 
 /* ---- QEMU's spellings ---- */
@@ -781,6 +782,8 @@ static const char devices_help[] =
     "  virtio-blk-device     drive=ID[,bus=virtio-mmio-bus.N]: a disk (N from 0 to 5)\n"
     "  virtio-keyboard-device  always present (virtio-mmio-bus.6)\n"
     "  virtio-tablet-device  always present (virtio-mmio-bus.7)\n"
+    "  virtio-net-device     netdev=ID[,mac=MAC][,bus=virtio-mmio-bus.N]: a network card\n"
+    "  virtio-9p-device      fsdev=ID,mount_tag=TAG[,bus=...]: a shared folder\n"
     "  loader                file=F[,addr=A]: an image loaded into memory\n";
 
 /* virtio-mmio-bus.N: the slot, or -1 with err set. */
@@ -908,6 +911,9 @@ static int parse_device(struct options *o, struct pending *pd, const char *v, ch
         o->nloaders++;
         return 0;
     }
+    int r = net_device_option(&o->net, v, err, errlen);
+    if (r)
+        return r < 0 ? -1 : 0;
     size_t n = strlen(dev);
     if ((n > 4 && !strcmp(dev + n - 4, "-pci")) || !strncmp(dev, "pci", 3) ||
         !strcmp(dev, "ich9-ahci") || !strncmp(dev, "usb", 3) || !strncmp(dev, "nvme", 4) ||
@@ -918,7 +924,8 @@ static int parse_device(struct options *o, struct pending *pd, const char *v, ch
         snprintf(err, errlen, "-device %s: rvbox's pointer is virtio-tablet-device", dev);
     else
         snprintf(err, errlen, "-device %s: rvbox has no such device (it has "
-                 "virtio-blk-device, virtio-keyboard-device, virtio-tablet-device, loader)", dev);
+                 "virtio-blk-device, virtio-net-device, virtio-9p-device, "
+                 "virtio-keyboard-device, virtio-tablet-device, loader)", dev);
     return -1;
 }
 
@@ -1137,6 +1144,15 @@ static int finish(struct options *o, struct pending *pd, char *err, size_t errle
     for (unsigned i = 0; i < o->ndrives; i++)
         if (o->snapshot)
             o->drives[i].snapshot = true;
+    /* Network cards and shared folders in the slots the disks left. */
+    if (options_net_place(&o->net, used, MACHINE_MAX_DISKS, err, errlen))
+        return -1;
+    if (o->time.rr != RR_NONE && options_net_any(&o->net)) {
+        snprintf(err, errlen, "%s: what comes from the network and the shared folders "
+                 "(-netdev, -nic, -virtfs) is not recorded, so the run could not be replayed",
+                 o->time.rr == RR_RECORD ? "--record" : "--replay");
+        return -1;
+    }
     return 0;
 }
 
@@ -1267,19 +1283,6 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
         } else if (!strcmp(name, "-snapshot-dir")) {
             if (!(o->snapshot_dir = value_of(&i, argc, argv, err, errlen)))
                 return 1;
-        } else if (!strcmp(name, "-net") || !strcmp(name, "-nic")) {
-            if (!(v = value_of(&i, argc, argv, err, errlen)))
-                return 1;
-            if (strcmp(v, "none")) {
-                snprintf(err, errlen, "%s %s: rvbox has no network device (yet); %s none is "
-                         "what it has", arg, v, arg);
-                return 1;
-            }
-        } else if (!strcmp(name, "-netdev")) {
-            if (!(v = value_of(&i, argc, argv, err, errlen)))
-                return 1;
-            snprintf(err, errlen, "-netdev %s: rvbox has no network device (yet)", v);
-            return 1;
         } else if (!strcmp(name, "-vga")) {
             if (!(v = value_of(&i, argc, argv, err, errlen)))
                 return 1;
@@ -1373,7 +1376,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
         } else if ((r = gdbstub_option(&o->gdb, name, &i, argc, argv, err, errlen)) ||
                    (r = trace_option(&o->trace, name, &i, argc, argv, err, errlen)) ||
                    (r = semihost_option(&o->semihost, name, &i, argc, argv, err, errlen)) ||
-                   (r = time_option(&o->time, name, &i, argc, argv, err, errlen))) {
+                   (r = time_option(&o->time, name, &i, argc, argv, err, errlen)) ||
+                   (r = net_option(&o->net, name, &i, argc, argv, err, errlen))) {
             if (r < 0)
                 return 1;
         } else if (arg[0] == '-') {
@@ -1472,6 +1476,9 @@ void options_print_help(const char *argv0)
            "Reproducible runs (docs/usage.md):\n"
            "%s"
            "\n"
+           "The network and shared folders (docs/usage.md):\n"
+           "%s"
+           "\n"
            "Debugging (docs/debugging.md):\n"
            "%s%s"
            "\n"
@@ -1484,5 +1491,5 @@ void options_print_help(const char *argv0)
            "(code << 1) | 1 there exits rvbox with status 0 for code 0, non-zero otherwise.\n"
            "\n"
            "Exit status: the guest's exit code; 1 for bad input.\n",
-           argv0, semihost_help, time_help, gdbstub_help, trace_help);
+           argv0, semihost_help, time_help, net_help, gdbstub_help, trace_help);
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "host/gdbstub.h"
+#include "host/options_net.h"
 #include "host/options_time.h"
 #include "host/semihost.h"
 #include "host/trace.h"
@@ -97,6 +98,8 @@ struct options {
     struct trace_options trace; /* -d, -D, --trace-*, --symbols, --history */
     struct semihost_options semihost;   /* -semihosting, -semihosting-config */
     struct time_options time;   /* -icount, --deterministic, --record/--replay, -rtc */
+    struct net_options net;     /* -netdev, -nic, -device virtio-net-device, -virtfs,
+                                   -fsdev, -device virtio-9p-device, captures */
     const char *semihost_console;       /* its chardev=, resolved as `serial` is, when
                                            it is a device of its own */
     bool semihost_on_serial;    /* its chardev= is the serial console's (mux=on) */

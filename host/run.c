@@ -31,6 +31,7 @@
 
 #include "devices/machine.h"
 #include "host/gdbstub.h"
+#include "host/net.h"
 #include "host/replay.h"
 #include "host/monitor.h"
 #include "host/serial.h"
@@ -44,6 +45,9 @@
  * takes a FIFO's worth (16 bytes) at the start of each slice, so this sets how fast a
  * paste flows in (160 KB/s), while leaving the guest time to consume each burst. */
 #define INPUT_SLICE_NS 100000ull
+
+/* The most network descriptors the sleep watches (the rest are looked at each turn). */
+#define NET_POLL_MAX 64
 
 /* The longest an idle machine sleeps without looking at signals again. */
 #define IDLE_MAX_NS 100000000ull
@@ -140,7 +144,8 @@ static uint64_t pacer_budget(const struct pacer *p, uint64_t event_ns, uint64_t 
 }
 
 /* Sleep until the machine's next event, serial input, the monitor, the debugger, the
- * window's next frame or IDLE_MAX_NS, whichever comes first. */
+ * window's next frame, a network socket or timer, or IDLE_MAX_NS, whichever comes
+ * first. */
 static void host_wait(const struct run_io *io, uint64_t ns)
 {
     if (ns > IDLE_MAX_NS)
@@ -153,16 +158,18 @@ static void host_wait(const struct run_io *io, uint64_t ns)
         if (w < ns)
             ns = w;
     }
-    struct pollfd pfd[3] = {    /* ppoll() skips a negative fd */
+    struct pollfd pfd[3 + NET_POLL_MAX] = {    /* ppoll() skips a negative fd */
         { .fd = -1 },
         { .fd = gdbstub_fd(monitor_gdbstub(io->monitor)), .events = POLLIN },
         { .fd = -1 },
     };
     serial_pollfd(io->serial, &pfd[0]);
     monitor_pollfd(io->monitor, &pfd[2]);
+    unsigned nnet = host_net_fill(io->net, pfd + 3, NET_POLL_MAX, &ns);
     struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000u),
                            .tv_nsec = (long)(ns % 1000000000u) };
-    ppoll(pfd, 3, &ts, NULL);
+    int r = ppoll(pfd, 3 + nnet, &ts, NULL);
+    host_net_poll(io->net, pfd + 3, nnet, r < 0);
 }
 
 /* Why the run must end now, if the user or a command asked: RUN_EXITED (0) if not. */
@@ -269,6 +276,7 @@ enum run_turn run_turn(struct run_loop *l, uint64_t *wait_ns, enum run_end *end)
     char msg[512];
     serial_pump(io->serial);            /* Ctrl-A c: may run monitor commands */
     monitor_pump(io->monitor);
+    host_net_pump(io->net);             /* its frames wait for the cards' next update */
     if ((*end = requested_end(io)) != RUN_EXITED)
         return RUN_TURN_END;
     if (io->window) {

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct host_net;
 struct machine;
 struct monitor;
 struct replay;
@@ -25,6 +26,7 @@ struct run_io {
     struct window *window;
     struct replay *replay;      /* --record/--replay (or kept in memory), or NULL */
     struct timeline *timeline;  /* reverse execution's snapshots (host/timeline.h), or NULL */
+    struct host_net *net;       /* the guest's networks (served every turn), or NULL */
     bool icount_sleep;          /* -icount sleep=on: idle guest time passes in real time */
 };
 

@@ -9,6 +9,7 @@ RVBOX_BUILD_PACKAGES=(
   libelf-dev libfdt-dev libsdl2-dev libpng-dev
   libcapstone-dev       # -d out_asm: the JIT's host code disassembled
   libzstd-dev           # snapshot files: RAM and state compressed
+  libslirp-dev          # -netdev user: QEMU's user-mode network stack
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
   console-setup-linux   # the PSF console font Kite's framebuffer console is built from
 )

@@ -32,6 +32,7 @@ add_executable(rvbox
   host/web_display.c
   host/web_keymap.c
   host/run.c
+  host/net_none.c       # no network in the page
   host/loader.c
   host/replay.c         # the run loop calls these two; the page never records
   host/timeline.c       # nor goes back in time

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds rvbox's Linux guest images from Debian's unmodified linux-source-6.1:
 #   Image              the kernel (arch/riscv/boot/Image, RV32, loads at RAM + 4 MiB)
-#   initramfs.cpio.gz  /init and /bin/sh of roms/linux/userland, on the kernel's nolibc
+#   initramfs.cpio.gz  /init, /bin/sh, /bin/dhcp and /bin/tcp of roms/linux/userland, on
+#                      the kernel's nolibc
 #   disk.img           an ext2 image of roms/linux/disk (plus a generated lines.txt)
 #
 # usage: roms/linux/build.sh [--defconfig] [--verbose] OUTDIR
@@ -30,7 +31,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--defconfig) variant=defconfig ;;
 	--verbose) verbose=1 ;;
-	-h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) die "unknown option $1 (try --help)" ;;
 	*) [ -z "$outdir" ] || die "one OUTDIR only"; outdir=$1 ;;
 	esac
@@ -87,7 +88,7 @@ export LC_ALL=C TZ=UTC SOURCE_DATE_EPOCH=$epoch
 
 # A recipe change that alters outputs bumps these, so old caches are not reused.
 krecipe=1
-urecipe=1
+urecipe=2
 kkey=$({
 	echo "kernel recipe $krecipe variant $variant"
 	echo "linux-source-6.1 $kversion cc $ccversion"
@@ -209,7 +210,7 @@ build_userland() {
 		-Os -Wall -Wextra -Werror -ffreestanding -fno-stack-protector
 		-fno-asynchronous-unwind-tables -fno-ident -Wl,--build-id=none -s
 		-I "$src/tools/include/nolibc" -I "$udir/kobj/usr/include")
-	for p in init sh; do
+	for p in init sh dhcp tcp; do
 		"${cross}gcc" "${cflags[@]}" -o "$udir/bin/$p" "$here/userland/$p.c"
 	done
 	touch -d "@$epoch" "$udir/bin/"*

@@ -255,8 +255,8 @@ qemu_refused(device-bus-range "want virtio-mmio-bus.0 to virtio-mmio-bus.7"
              -drive if=none,id=d0,file=x.img -device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.9)
 qemu_refused(device-drive-if-virtio "drive d0 has a disk of its own \\(if=virtio\\)"
              -drive if=virtio,id=d0,file=x.img -device virtio-blk-device,drive=d0)
-qemu_refused(device-net "-device virtio-net-device: rvbox has no such device"
-             -device virtio-net-device,netdev=n0)
+qemu_refused(device-rng "-device virtio-rng-device: rvbox has no such device"
+             -device virtio-rng-device)
 qemu_refused(device-gpu "-device virtio-gpu-device: rvbox has no such device"
              -device virtio-gpu-device,xres=640,yres=480,bus=virtio-mmio-bus.0)
 qemu_refused(device-pci "-device virtio-blk-pci: rvbox has no PCI bus" -device virtio-blk-pci,drive=d0)
@@ -267,8 +267,6 @@ qemu_refused(device-keyboard-bus "rvbox's keyboard-device is always in virtio-mm
 qemu_refused(loader-pc "'cpu-num' is not supported" -device loader,addr=0x80000000,cpu-num=0)
 qemu_refused(loader-raw-no-addr "not an ELF file, so it needs addr="
              -device loader,file=${fx}/standin-80400000.bin)
-qemu_refused(netdev "-netdev user,id=n0: rvbox has no network device" -netdev user,id=n0)
-qemu_refused(nic "-nic user: rvbox has no network device" -nic user)
 qemu_refused(display-curses "-display curses: want sdl \\(gtk is taken as sdl\\) or none" -display curses)
 qemu_refused(display-vnc "-display vnc: want sdl" -display vnc=:0)
 qemu_refused(memory-hotplug "memory hotplug \\(slots, maxmem\\) is not supported" -m 128M,slots=2,maxmem=1G)

@@ -21,6 +21,8 @@
 #include "devices/disk_undo.h"
 #include "devices/machine.h"
 #include "devices/machine_snapshot.h"
+#include "devices/netdev.h"
+#include "devices/p9dev.h"
 #include "devices/snapshot.h"
 #include "devices/virtio_mmio.h"
 #include "snaprun.h"
@@ -173,13 +175,28 @@ static int no_input(void *o) { (void)o; return -1; }
  * (a new device, a new way to build one) fails the build here until full_machine turns
  * it on, so that the device it brings is checked for snapshot support below. */
 #if UINTPTR_MAX == UINT64_MAX && defined(__x86_64__)
-_Static_assert(sizeof(struct machine_config) == 176,
+_Static_assert(sizeof(struct machine_config) == 368,
                "struct machine_config changed: turn the new option on in full_machine(), "
                "then update the size here");
 #endif
 
-/* A machine with everything: two disks, the keyboard and tablet, a framebuffer, HTIF,
- * the strict PLIC gateway. */
+/* A network with nothing on it and a 9P server that refuses everything: enough for the
+ * devices to be built. */
+static void net_send(void *o, const void *f, size_t n) { (void)o, (void)f, (void)n; }
+static size_t net_peek(void *o) { (void)o; return 0; }
+static size_t net_receive(void *o, void *b, size_t n) { (void)o, (void)b, (void)n; return 0; }
+static const struct netdev null_net = { .send = net_send, .peek = net_peek,
+                                        .receive = net_receive };
+static size_t p9_request(void *o, const uint8_t *q, size_t n, uint8_t *r, size_t max)
+{
+    (void)o, (void)q, (void)n, (void)r, (void)max;
+    return 0;
+}
+static void p9_reset(void *o) { (void)o; }
+static const struct p9dev null_p9 = { .request = p9_request, .reset = p9_reset };
+
+/* A machine with everything: two disks, a network card, a shared folder, the keyboard
+ * and tablet, a framebuffer, HTIF, the strict PLIC gateway. */
 static struct machine *full_machine(struct mem_disk *d0, struct mem_disk *d1,
                                     struct disk_undo **u0)
 {
@@ -188,6 +205,8 @@ static struct machine *full_machine(struct mem_disk *d0, struct mem_disk *d1,
         .ram_size = 16u << 20, .start_pc = MEMMAP_RAM_BASE, .virtio_version = 2,
         .console = { .write = null_write, .read = no_input },
         .disks = { disk_undo_backend(*u0), &d1->bd },
+        .nics = { [2] = { .backend = &null_net, .mac = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 } } },
+        .shares = { [3] = { .server = &null_p9, .tag = "share" } },
         .has_tohost = true, .tohost = MEMMAP_RAM_BASE + 0x1000,
         .fb_width = 320, .fb_height = 200, .input = true, .plic_strict = true,
         .icount = true, .icount_shift = 3,
