@@ -131,21 +131,24 @@ int exec(const char *path, char **argv)
         !(sp = push_args(pt, argv, argc, &uargv)))
         goto bad;
 
-    /* Commit: the name, the registers, the address space. */
+    /* Commit: the registers, then the name and the address space (under p->lock, for
+     * `ps`, which reads them from another process). */
     const char *last = path;
     for (const char *s = path; *s; s++)
         if (*s == '/')
             last = s + 1;
-    safestrcpy(p->name, last, sizeof p->name);
     memset(p->tf.regs, 0, sizeof p->tf.regs);
     p->tf.regs[2] = sp;
     p->tf.regs[11] = uargv;
     p->tf.epc = eh.entry;
     p->brk = brk;
+    acquire(&p->lock);
+    safestrcpy(p->name, last, sizeof p->name);
     pagetable_t old = p->pagetable;
     p->pagetable = pt;
     csr_write(satp, MAKE_SATP(pt));
     sfence_vma();
+    release(&p->lock);
     uvmfree(old);
     if (p->fb_mapped) {
         p->fb_mapped = 0;

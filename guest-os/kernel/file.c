@@ -1,23 +1,36 @@
-/* Open files (file.h): the system-wide table that file descriptors point into. */
+/* Open files (file.h): the system-wide table that file descriptors point into. A
+ * spinlock guards every entry's reference count; the other fields are set up before
+ * the file is shared and stay put, except the offset (see fileread). */
 #include "file.h"
 
 #include "console.h"
 #include "fs.h"
 #include "lib.h"
 #include "param.h"
+#include "printf.h"
+#include "spinlock.h"
 
 static struct file ftable[NFILE];
+static struct spinlock lock;
+
+void fileinit(void)
+{
+    initlock(&lock, "ftable");
+}
 
 struct file *filealloc(void)
 {
-    for (int i = 0; i < NFILE; i++) {
+    struct file *f = 0;
+    acquire(&lock);
+    for (int i = 0; i < NFILE && !f; i++) {
         if (ftable[i].ref == 0) {
-            memset(&ftable[i], 0, sizeof ftable[i]);
-            ftable[i].ref = 1;
-            return &ftable[i];
+            f = &ftable[i];
+            memset(f, 0, sizeof *f);
+            f->ref = 1;
         }
     }
-    return 0;
+    release(&lock);
+    return f;
 }
 
 struct file *console_open(void)
@@ -32,17 +45,27 @@ struct file *console_open(void)
 
 struct file *filedup(struct file *f)
 {
+    acquire(&lock);
+    if (f->ref < 1)
+        panic("filedup: a closed file");
     f->ref++;
+    release(&lock);
     return f;
 }
 
 void fileclose(struct file *f)
 {
-    if (--f->ref > 0)
+    acquire(&lock);
+    if (f->ref < 1)
+        panic("fileclose: a closed file");
+    if (--f->ref > 0) {
+        release(&lock);
         return;
+    }
     struct inode *ip = f->type == FD_INODE ? f->ip : 0;
     f->type = FD_NONE;
     f->ip = 0;
+    release(&lock);
     if (ip)
         iput(ip);               /* may sleep: the slot is already free */
 }

@@ -14,6 +14,7 @@ struct file {
     uint32_t off;
 };
 
+void fileinit(void);
 struct file *console_open(void);            /* a new open file on the console */
 struct file *filealloc(void);
 struct file *filedup(struct file *f);

@@ -10,6 +10,7 @@
 #include "param.h"
 #include "printf.h"
 #include "proc.h"
+#include "sleeplock.h"
 #include "virtio_blk.h"
 #include "vm.h"
 
@@ -35,6 +36,7 @@ static void bwrite(uint32_t b, const void *buf)
 
 void fs_init(void)
 {
+    initsleeplock(&fslock, "fs");
     if (vblk_irq() < 0) {
         kprintf("kite: no disk\n");
         return;
@@ -316,7 +318,9 @@ int fs_unlink(const char *path)
 
 struct inode *idup(struct inode *ip)
 {
+    acquiresleep(&fslock);
     ip->ref++;
+    releasesleep(&fslock);
     return ip;
 }
 
