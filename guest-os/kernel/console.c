@@ -83,7 +83,7 @@ static void input(int c)
         console_putc('\n');
         in.e = in.w;
         if (fg_pid)
-            proc_kill(fg_pid);
+            proc_kill_tree(fg_pid);
         return;
     case CTRL('U'):
         while (in.e != in.w)

@@ -9,10 +9,12 @@
  */
 #include <stdint.h>
 
+#include "bio.h"
 #include "console.h"
 #include "fb.h"
 #include "fdt.h"
 #include "file.h"
+#include "fs.h"
 #include "kalloc.h"
 #include "lib.h"
 #include "lockorder.h"
@@ -83,6 +85,8 @@ void main(uint32_t hartid, const void *dtb)
         lockorder_selftest();
 
     procinit();
+    binit();
+    iinit();
     fileinit();
     trapinit();
     trapinithart();

@@ -19,6 +19,7 @@
 #include "fs.h"
 #include "kalloc.h"
 #include "lib.h"
+#include "log.h"
 #include "printf.h"
 #include "trap.h"
 #include "vm.h"
@@ -131,6 +132,9 @@ static void forkret(void)
     if (first) {
         first = 0;
         fs_init();
+        begin_op();
+        p->cwd = namei("/");
+        end_op();
         struct file *con = console_open();
         if (!con)
             panic("no console");
@@ -314,6 +318,7 @@ int proc_fork(void)
     for (int i = 0; i < NOFILE; i++)
         if (parent->ofile[i])
             p->ofile[i] = filedup(parent->ofile[i]);
+    p->cwd = idup(parent->cwd);
     safestrcpy(p->name, parent->name, sizeof p->name);
     int pid = p->pid;
     release(&p->lock);
@@ -352,6 +357,10 @@ void proc_exit(int status)
             p->ofile[i] = 0;
         }
     }
+    begin_op();
+    iput(p->cwd);
+    end_op();
+    p->cwd = 0;
     if (p->fb_mapped) {
         p->fb_mapped = 0;
         fb_release();
@@ -419,6 +428,35 @@ int proc_kill(int pid)
         release(&p->lock);
     }
     return -1;
+}
+
+/* Ctrl-C: pid and every process descended from it (a pipeline, started by one shell
+ * child, is its children). */
+void proc_kill_tree(int pid)
+{
+    char doomed[NPROC] = { 0 };
+    acquire(&wait_lock);            /* the parents hold still */
+    for (int i = 0; i < NPROC; i++)
+        doomed[i] = procs[i].pid == pid && procs[i].state != UNUSED;
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (int i = 0; i < NPROC; i++) {
+            struct proc *parent = procs[i].parent;
+            if (!doomed[i] && parent && doomed[parent - procs])
+                doomed[i] = changed = 1;
+        }
+    }
+    for (int i = 0; i < NPROC; i++) {
+        struct proc *p = &procs[i];
+        acquire(&p->lock);
+        if (doomed[i] && p->state != UNUSED && p->state != ZOMBIE && p != initproc) {
+            p->killed = 1;
+            if (p->state == SLEEPING)
+                p->state = RUNNABLE;
+        }
+        release(&p->lock);
+    }
+    release(&wait_lock);
 }
 
 int procs_snapshot(struct kite_procinfo *out, int max)

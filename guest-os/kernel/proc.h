@@ -20,6 +20,7 @@
 #include "spinlock.h"
 
 struct file;
+struct inode;
 
 /* Registers swtch() saves: the callee-saved ones. */
 struct context {
@@ -80,6 +81,7 @@ struct proc {
     struct trapframe tf;
     struct context context;
     struct file *ofile[NOFILE];
+    struct inode *cwd;          /* the current directory */
     char name[KITE_NAME_LEN];
 #ifdef KITE_DEBUG
     int16_t lo_held[LO_DEPTH];  /* lockorder.c: sleep-lock classes held */
@@ -113,6 +115,7 @@ int proc_fork(void);
 void proc_exit(int status) __attribute__((noreturn));
 int proc_wait(uint32_t status_uva);    /* user address for the status, or 0 */
 int proc_kill(int pid);
+void proc_kill_tree(int pid);          /* pid and its descendants */
 int procs_snapshot(struct kite_procinfo *out, int max);
 
 /* swtch.S: save callee-saved registers in old, load new. */
