@@ -142,6 +142,7 @@ int32_t sys_sbrk(void)
         if (new > old || new < USER_TEXT)
             return -1;
         uvmdealloc(p->pagetable, PGROUNDUP(new), PGROUNDUP(old));
+        sfence_vma();           /* the TLB may still map the pages just freed */
     }
     p->brk = new;
     return (int32_t)old;
