@@ -2,8 +2,8 @@
  * The lock-order checker (lockorder.h), compiled into debug builds only.
  *
  * State: the classes (lock names) seen so far, and for each pair (a, b) whether b was
- * ever taken while a was held: after[a] has bit b set, and where[a][b] is the pc of the
- * first such acquire. The locks held right now come from two places: the hart's
+ * ever taken while a was held: after[a] has bit b set (edge(a, b)), and where[a][b] is
+ * the pc of the first such acquire. The locks held right now come from two places: the hart's
  * spinlocks (struct cpu) and the current process's sleep locks (struct proc), since a
  * sleep lock stays with its process when it sleeps and moves between harts with it.
  * An interrupt handler runs on top of whatever process was interrupted, but that
@@ -31,7 +31,7 @@
 #define MAXCLASS 64
 
 static const char *names[MAXCLASS];
-static uint64_t after[MAXCLASS];
+static uint32_t after[MAXCLASS][MAXCLASS / 32];     /* words: RV32 has no 64-bit atomics */
 static uint32_t where[MAXCLASS][MAXCLASS];
 static int nclass;
 /* The checker's own lock: a bare flag, not a spinlock, so the checker never checks
@@ -88,20 +88,31 @@ static int held(int16_t *out)
     return n;
 }
 
+static int edge(int a, int b)
+{
+    return (__atomic_load_n(&after[a][b / 32], __ATOMIC_ACQUIRE) >> (b % 32)) & 1;
+}
+
+static void add_edge(int a, int b)
+{
+    __atomic_fetch_or(&after[a][b / 32], 1u << (b % 32), __ATOMIC_RELEASE);
+}
+
 /* Is there a path from class `from` to class `to` in the after[] graph? Fills path[]
  * with the classes in between (at most MAXCLASS) and returns its length + 1, or 0. */
 static int reaches(int from, int to, int *path)
 {
-    uint64_t seen = 1ull << from;
+    char seen[MAXCLASS] = { 0 };
     int stack[MAXCLASS], parent[MAXCLASS], depth = 0;
     stack[depth++] = from;
+    seen[from] = 1;
     parent[from] = -1;
     while (depth) {
         int a = stack[--depth];
         for (int b = 0; b < nclass; b++) {
-            if (!(after[a] & (1ull << b)) || (seen & (1ull << b)))
+            if (!edge(a, b) || seen[b])
                 continue;
-            seen |= 1ull << b;
+            seen[b] = 1;
             parent[b] = a;
             if (b == to) {
                 int n = 0;
@@ -134,23 +145,30 @@ static void report(int h, int c, uint32_t pc, const int *path, int len)
     panic("lock order: '%s' and '%s' can deadlock", names[h], names[c]);
 }
 
-/* Record that `c` is being taken with everything in held() held, checking first. */
+/* Record that `c` is being taken with everything in held() held, checking first.
+ * Most acquires repeat an order seen before: that is checked without the guard (the
+ * edges only ever get added, so a stale look can only send us the slow way), which
+ * keeps harts from queueing on the guard at every acquire. */
 static void check(int c, uint32_t pc)
 {
     int16_t h[2 * LO_DEPTH];
     int path[MAXCLASS];
+    int n = held(h), known = 1;
+    for (int i = 0; i < n && known; i++)
+        known = h[i] == c || edge(h[i], c);
+    if (known)
+        return;
     lock_guard();
-    int n = held(h);
     for (int i = 0; i < n; i++) {
-        if (h[i] == c || (after[h[i]] & (1ull << c)))
+        if (h[i] == c || edge(h[i], c))
             continue;
         int len = reaches(c, h[i], path);
         if (len) {
             unlock_guard();
             report(h[i], c, pc, path, len);
         }
-        after[h[i]] |= 1ull << c;
         where[h[i]][c] = pc;
+        add_edge(h[i], c);
     }
     unlock_guard();
 }
