@@ -5,4 +5,4 @@ set(KITE_PROGRAMS
   init sh
   ls cat echo rm ps kill uptime mem shutdown reboot
   demo fault spin
-  mkdir wc grep)
+  mkdir wc grep stress)

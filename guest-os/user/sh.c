@@ -14,7 +14,7 @@
 #define MAXARGS 16
 #define MAXSTAGES 8
 #define COMMANDS "ls cat echo rm ps kill uptime mem shutdown reboot demo fault spin"
-#define MORE_COMMANDS "mkdir wc grep"
+#define MORE_COMMANDS "mkdir wc grep stress"
 
 struct command {                /* one stage of a pipeline */
     char *argv[MAXARGS + 1];
