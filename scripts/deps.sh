@@ -16,6 +16,7 @@ RVBOX_BUILD_PACKAGES=(
 RVBOX_TEST_PACKAGES=(
   check expect device-tree-compiler gdb-multiarch xvfb xdotool
   bc procps python3   # used by the test scripts (timings, pkill, tests/console)
+  strace              # tests/kite/powercut.py: the disk writes of a Kite session
   picolibc-riscv64-unknown-elf   # tests/cli/semihost.c: picolibc's semihosting library
 )
 
