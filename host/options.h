@@ -76,7 +76,7 @@ struct options {
     bool no_reboot;             /* -no-reboot: a guest reboot ends rvbox */
     bool no_shutdown;           /* -no-shutdown: a guest poweroff stops it, rvbox stays */
     bool snapshot;              /* -snapshot: every disk's writes kept in memory */
-    unsigned smp;               /* -smp: the harts asked for (rvbox has one) */
+    unsigned smp;               /* -smp: the harts, 1 to MACHINE_MAX_HARTS */
     const char *name;           /* -name NAME, or NULL */
     int engine;                 /* --engine/-accel: enum hart_engine, or -1: RVBOX_ACCEL
                                    or the default (host/main.c) */
