@@ -563,23 +563,30 @@ static enum hart_stop run_harts(struct machine *m, uint64_t budget)
 {
     bool icount = m->clock.mode == CLOCK_INSNS;
     uint64_t used = 0;
-    unsigned passed = 0;        /* harts found waiting one after the other */
     enum hart_stop stop = HART_STOP_BUDGET;
     m->last_retired = 0;
     m->step_done = false;
     while (used < budget) {
-        struct hart *h = m->harts[m->cur];
-        if (hart_waiting(h)) {
-            if (m->step_hart == (int)m->cur) {
-                m->step_done = true;        /* a step of a waiting hart: it stays */
-                break;
-            }
-            if (++passed == m->nharts)
-                break;
-            next_turn(m);
-            continue;
+        /* Whose turn: `cur`'s, or the next hart's past those that wait. Passing over
+         * waiting harts changes nothing until one runs, so that however often the host
+         * asks an idle machine to run, the turns stay where they were. */
+        int next = -1;
+        for (unsigned k = 0; k < m->nharts && next < 0; k++) {
+            unsigned i = (m->cur + k) % m->nharts;
+            if (!hart_waiting(m->harts[i]))
+                next = (int)i;
+            else if ((int)i == m->step_hart)
+                break;                      /* a step of a waiting hart: it stays */
         }
-        passed = 0;
+        if (next < 0) {
+            m->step_done = m->step_hart >= 0 && hart_waiting(m->harts[m->step_hart]);
+            break;
+        }
+        if ((unsigned)next != m->cur) {
+            m->cur = (unsigned)next;
+            m->quantum_left = MACHINE_QUANTUM;
+        }
+        struct hart *h = m->harts[m->cur];
         uint64_t n = budget - used, horizon = UINT64_MAX;
         if (m->nharts > 1 && n > m->quantum_left)
             n = m->quantum_left;
@@ -777,6 +784,19 @@ bool machine_waiting(const struct machine *m)
 }
 
 unsigned machine_stop_hart(const struct machine *m) { return m->stop_hart; }
+
+int machine_next_hart(const struct machine *m)
+{
+    unsigned cur = m->cur;
+    if (m->nharts > 1 && m->quantum_left == 0)
+        cur = cur + 1 == m->nharts ? 0 : cur + 1;
+    for (unsigned k = 0; k < m->nharts; k++) {
+        unsigned i = (cur + k) % m->nharts;
+        if (!hart_waiting(m->harts[i]))
+            return (int)i;
+    }
+    return -1;
+}
 void machine_set_step(struct machine *m, int i)
 {
     m->step_hart = i >= 0 && (unsigned)i < m->nharts ? i : -1;

@@ -98,6 +98,10 @@ enum hart_stop machine_last_stop(const struct machine *m);
  * last (the one whose turn it is). */
 unsigned machine_stop_hart(const struct machine *m);
 
+/* The hart that takes the machine's next step (the one whose turn it is, past harts
+ * waiting with nothing to take); -1 if every hart waits. */
+int machine_next_hart(const struct machine *m);
+
 /* A debugger's step of one hart: the next machine_run ends as soon as hart `i` has taken
  * one step (an instruction or a trap), or is found waiting in WFI at its turn, the other
  * harts running their turns meanwhile as they would. -1: no such end. machine_stepped

@@ -3,7 +3,9 @@
  * tests/smp/guest/spinlock.c on 4 harts under the instruction clock:
  *
  *  - where the host cuts the run into budgets changes nothing: runs cut at odd sizes end
- *    with the same state, output and position as one run in large slices;
+ *    with the same state, output and position as one run in large slices; so does
+ *    asking an idle machine to run again and again before its clock skips ahead
+ *    (tests/smp/guest/wakeup.c: harts sleeping on their timers, woken by IPIs);
  *  - a snapshot taken in the middle of a hart's turn, restored, runs on to the same end
  *    (every hart's registers, the turns, RAM, the output), on every engine;
  *  - machine_set_step steps one hart while the others take their turns as usual.
@@ -40,12 +42,12 @@ static int no_input(void *opaque)
     return -1;
 }
 
-static void run_make(struct run *r, enum hart_engine engine)
+static void run_make_elf(struct run *r, enum hart_engine engine, const char *elf)
 {
     memset(r, 0, sizeof *r);
     struct image img;
     char err[256] = "";
-    ck_assert_msg(image_open_file(&img, RVBOX_SMP_SPINLOCK, MEMMAP_RAM_BASE,
+    ck_assert_msg(image_open_file(&img, elf, MEMMAP_RAM_BASE,
                                   (uint64_t)MEMMAP_RAM_BASE + RAM, err, sizeof err) == 0,
                   "%s", err);
     struct machine_config cfg = {
@@ -62,8 +64,15 @@ static void run_make(struct run *r, enum hart_engine engine)
         ck_assert_int_eq(hart_set_engine(machine_hart_at(r->m, i), engine), engine);
 }
 
-/* Run to position `pos` (or the end) in budgets of `slice`. */
-static enum machine_state run_to(struct run *r, uint64_t pos, uint64_t slice)
+static void run_make(struct run *r, enum hart_engine engine)
+{
+    run_make_elf(r, engine, RVBOX_SMP_SPINLOCK);
+}
+
+/* Run to position `pos` (or the end) in budgets of `slice`; an idle machine is asked to
+ * run `idle_runs` more times before its clock skips to its next event. */
+static enum machine_state run_idle(struct run *r, uint64_t pos, uint64_t slice,
+                                   unsigned idle_runs)
 {
     enum machine_state st = MACHINE_RUNNING;
     while (machine_position(r->m) < pos) {
@@ -71,10 +80,18 @@ static enum machine_state run_to(struct run *r, uint64_t pos, uint64_t slice)
         st = machine_run(r->m, left < slice ? left : slice);
         if (st == MACHINE_EXITED || st == MACHINE_REBOOT)
             break;
-        if (st == MACHINE_IDLE)
+        if (st == MACHINE_IDLE) {
+            for (unsigned k = 0; k < idle_runs; k++)
+                ck_assert_int_eq(machine_run(r->m, slice), MACHINE_IDLE);
             ck_assert_msg(machine_skip_idle(r->m, false), "idle with nothing ahead");
+        }
     }
     return st;
+}
+
+static enum machine_state run_to(struct run *r, uint64_t pos, uint64_t slice)
+{
+    return run_idle(r, pos, slice, 0);
 }
 
 /* Where a run is: every hart's registers, pc, mode and position, RAM, the output. (Not
@@ -109,7 +126,7 @@ static void outcome_take(struct run *r, struct outcome *o)
 {
     moment_take(r, o);
     ck_assert_uint_eq(machine_exit_code(r->m), 0);
-    ck_assert_msg(strstr(r->out, "smp-spinlock: ok"), "%.*s", (int)r->nout, r->out);
+    ck_assert_msg(strstr(r->out, ": ok\n"), "%.*s", (int)r->nout, r->out);
 }
 
 static void outcome_compare(const struct outcome *a, const struct outcome *b)
@@ -144,6 +161,25 @@ START_TEST(test_slicing)
     outcome_take(&a, &oa);
     run_make(&b, engines[_i]);
     ck_assert_int_eq(run_to(&b, UINT64_MAX, 777), MACHINE_EXITED);
+    outcome_take(&b, &ob);
+    outcome_compare(&oa, &ob);
+    machine_destroy(a.m);
+    machine_destroy(b.m);
+    outcome_free(&oa);
+    outcome_free(&ob);
+}
+END_TEST
+
+/* Harts that sleep: the same end however often the idle machine is asked to run. */
+START_TEST(test_idle_runs)
+{
+    struct run a, b;
+    struct outcome oa, ob;
+    run_make_elf(&a, engines[_i], RVBOX_SMP_WAKEUP);
+    ck_assert_int_eq(run_idle(&a, UINT64_MAX, 1u << 20, 0), MACHINE_EXITED);
+    outcome_take(&a, &oa);
+    run_make_elf(&b, engines[_i], RVBOX_SMP_WAKEUP);
+    ck_assert_int_eq(run_idle(&b, UINT64_MAX, 555, 3), MACHINE_EXITED);
     outcome_take(&b, &ob);
     outcome_compare(&oa, &ob);
     machine_destroy(a.m);
@@ -261,6 +297,7 @@ int main(void)
     TCase *t = tcase_create("core");
     tcase_set_timeout(t, 120);
     tcase_add_loop_test(t, test_slicing, 0, 3);
+    tcase_add_loop_test(t, test_idle_runs, 0, 3);
     tcase_add_loop_test(t, test_snapshot, 0, 3);
     tcase_add_test(t, test_other_harts_refused);
     tcase_add_loop_test(t, test_step_one_hart, 0, 3);
