@@ -4,7 +4,7 @@
 # registers, that going forward saw.
 #
 #   1. forward: stops at cas_increment (each in whichever thread got there: a hart runs
-#      1000 steps before the next one's turn) until one is in another thread than the
+#      10000 steps before the next one's turn) until one is in another thread than the
 #      one before; the last three, every hart's pc and registers, are noted;
 #   2. reverse-continue twice: the second of them, then the first, each in its thread
 #      (so back across the change of thread), every hart as it was;
@@ -54,7 +54,7 @@ run('set confirm off')
 check(len(gdb.selected_inferior().threads()) == 4, 'four threads')
 run('break cas_increment')
 stops = []
-for i in range(60):
+for i in range(400):
     run('continue')
     stops.append(harts())
     if len(stops) >= 3 and stops[-1][0] != stops[-2][0]:
