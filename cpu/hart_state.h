@@ -124,6 +124,8 @@ struct hart {
     /* LR/SC */
     bool reserved;
     uintptr_t reservation;      /* host address of the reserved word (in RAM) */
+    bool running;               /* inside hart_run: the bus's writes are its own, which
+                                   leave its reservation alone (but DMA does not) */
 
     /* CSRs */
     uint32_t mstatus;

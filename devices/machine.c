@@ -61,15 +61,23 @@ static const uint32_t bootrom_code[] = {
  * slices does not change when a byte arrives or a request completes. */
 #define ICOUNT_SERVICE_NS 100000u
 
-/* An interrupt line into the hart: `num` is the mip bit. */
+/* An interrupt line into a hart: `num` is the mip bit. */
 static void hart_line_set(void *opaque, unsigned num, bool level)
 {
     hart_set_irq(opaque, 1u << num, level);
 }
 
-static struct irq_line hart_line(struct machine *m, unsigned bit)
+static struct irq_line hart_line(struct machine *m, unsigned hart, unsigned bit)
 {
-    return (struct irq_line){ .set = hart_line_set, .opaque = m->hart, .num = bit };
+    return (struct irq_line){ .set = hart_line_set, .opaque = m->harts[hart], .num = bit };
+}
+
+/* End the run at the next instruction boundary (a device's deadline moved, the guest
+ * asked to stop): the hart running now leaves, and machine_run returns. */
+static void machine_yield(struct machine *m)
+{
+    m->yield = true;
+    hart_yield(m->harts[m->cur]);
 }
 
 static void syscon_action(void *opaque, enum syscon_action what, uint32_t code)
@@ -77,12 +85,18 @@ static void syscon_action(void *opaque, enum syscon_action what, uint32_t code)
     struct machine *m = opaque;
     m->power = what == SYSCON_REBOOT ? POWER_REBOOT : POWER_OFF;
     m->exit_code = what == SYSCON_FAIL ? (code ? code : 1) : 0;
-    hart_yield(m->hart);
+    machine_yield(m);
 }
 
 static void stop_hart(void *opaque)
 {
-    hart_yield(opaque);
+    machine_yield(opaque);
+}
+
+/* The instruction clock's count, with several harts: all of theirs. */
+static uint64_t machine_instructions_cb(void *opaque)
+{
+    return machine_instructions(opaque);
 }
 
 static int fail(char *err, size_t errlen, const char *what, enum bus_error e)
@@ -179,20 +193,28 @@ static int plug_slot(struct machine *m, const struct machine_config *cfg, unsign
 static int make_devices(struct machine *m, const struct machine_config *cfg, char *err,
                         size_t errlen)
 {
-    struct irq_line msip = hart_line(m, 3), mtip = hart_line(m, 7);
-    struct irq_line contexts[2] = { hart_line(m, 11), hart_line(m, 9) };
-    m->clint = clint_create(1, &m->clock, &msip, &mtip);
-    m->plic = plic_create(2, contexts);
+    /* Per hart: the CLINT's MSIP and MTIP; the PLIC's context 2i (MEIP) and 2i+1
+     * (SEIP), QEMU virt's numbering. */
+    struct irq_line msip[MACHINE_MAX_HARTS], mtip[MACHINE_MAX_HARTS];
+    struct irq_line contexts[2 * MACHINE_MAX_HARTS];
+    for (unsigned i = 0; i < m->nharts; i++) {
+        msip[i] = hart_line(m, i, 3);
+        mtip[i] = hart_line(m, i, 7);
+        contexts[2 * i] = hart_line(m, i, 11);
+        contexts[2 * i + 1] = hart_line(m, i, 9);
+    }
+    m->clint = clint_create(m->nharts, &m->clock, msip, mtip);
+    m->plic = plic_create(2 * m->nharts, contexts);
     m->syscon = syscon_create(syscon_action, m);
     if (!m->clint || !m->plic || !m->syscon)
         goto oom;
-    clint_set_rearm(m->clint, stop_hart, m->hart);
+    clint_set_rearm(m->clint, stop_hart, m);
     wire_plic(m, cfg);
     m->uart = uart_create(&cfg->console, plic_line(m->plic, MEMMAP_UART0_IRQ));
     m->rtc = rtc_create(&m->clock, cfg->wall_ns, plic_line(m->plic, MEMMAP_RTC_IRQ));
     if (!m->uart || !m->rtc)
         goto oom;
-    rtc_set_rearm(m->rtc, stop_hart, m->hart);
+    rtc_set_rearm(m->rtc, stop_hart, m);
 
     enum bus_error e;
     if ((e = clint_attach(m->clint, m->bus, MEMMAP_CLINT_BASE)))
@@ -257,7 +279,7 @@ static int build_fdt(struct machine *m, const struct machine_config *cfg, uint32
         return 0;
     }
     struct virt_fdt_config fc = {
-        .nharts = 1, .ram_base = MEMMAP_RAM_BASE, .ram_size = cfg->ram_size,
+        .nharts = m->nharts, .ram_base = MEMMAP_RAM_BASE, .ram_size = cfg->ram_size,
         .bootargs = cfg->bootargs, .virtio_slots = MEMMAP_VIRTIO_COUNT,
         .kernel_entry = cfg->kernel_entry,
         .fb_width = cfg->fb_width, .fb_height = cfg->fb_height,
@@ -364,6 +386,11 @@ static int check_config(const struct machine_config *cfg, char *err, size_t errl
         snprintf(err, errlen, "tohost at 0x%08x is not an aligned address in RAM", cfg->tohost);
         return -1;
     }
+    if (cfg->nharts > MACHINE_MAX_HARTS) {
+        snprintf(err, errlen, "%u harts: rvbox has room for 1 to %u", cfg->nharts,
+                 MACHINE_MAX_HARTS);
+        return -1;
+    }
     if (cfg->virtio_version != 1 && cfg->virtio_version != 2) {
         snprintf(err, errlen, "virtio-mmio version %u: want 1 or 2", cfg->virtio_version);
         return -1;
@@ -389,18 +416,30 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
         goto fail;
     }
     clock_init(&m->clock);
-    struct hart_config hc = {
-        .hartid = 0, .reset_pc = MEMMAP_BOOTROM_BASE, .bus = m->bus,
-        .time_now = clock_ticks_cb, .time_opaque = &m->clock,
-    };
-    if (!(m->hart = hart_create(&hc)))
-        goto oom;
-    if (cfg->icount)
-        clock_init_insns(&m->clock, cfg->icount_shift, hart_instructions_cb, m->hart);
+    m->nharts = cfg->nharts ? cfg->nharts : 1;
+    m->quantum_left = MACHINE_QUANTUM;
+    m->step_hart = -1;
+    for (unsigned i = 0; i < m->nharts; i++) {
+        struct hart_config hc = {
+            .hartid = i, .reset_pc = MEMMAP_BOOTROM_BASE, .bus = m->bus,
+            .time_now = clock_ticks_cb, .time_opaque = &m->clock,
+        };
+        if (!(m->harts[i] = hart_create(&hc)))
+            goto oom;
+        m->watched[i] = UINT32_MAX;
+    }
+    m->hart = m->harts[0];
+    if (cfg->icount) {
+        /* One hart: its own count, as before there were several (no sum to make). */
+        if (m->nharts == 1)
+            clock_init_insns(&m->clock, cfg->icount_shift, hart_instructions_cb, m->hart);
+        else
+            clock_init_insns(&m->clock, cfg->icount_shift, machine_instructions_cb, m);
+    }
     if (cfg->has_tohost) {
         uint32_t page = cfg->tohost & ~(PAGE_SIZE - 1);
         m->htif = htif_create(m->ram + (page - MEMMAP_RAM_BASE), page, cfg->tohost,
-                              &cfg->console, stop_hart, m->hart);
+                              &cfg->console, stop_hart, m);
         if (!m->htif)
             goto oom;
     }
@@ -448,7 +487,8 @@ void machine_destroy(struct machine *m)
         clint_destroy(m->clint);
     if (m->htif)
         htif_destroy(m->htif);
-    hart_destroy(m->hart);
+    for (unsigned i = 0; i < m->nharts; i++)
+        hart_destroy(m->harts[i]);
     bus_destroy(m->bus);
     free(m->dtb);
     free(m->ram);
@@ -518,21 +558,129 @@ static uint64_t icount_horizon(const struct machine *m)
     return n > 0 ? n : 1;
 }
 
+/* The next hart's turn. */
+static void next_turn(struct machine *m)
+{
+    m->cur = m->cur + 1 == m->nharts ? 0 : m->cur + 1;
+    m->quantum_left = MACHINE_QUANTUM;
+}
+
+/*
+ * Pages where a hart holds a reservation are watched (bus.h) while other harts run, so
+ * that their stores there reach the bus and break it. Called after each turn: the hart
+ * that ran may have made or dropped a reservation, or broken another's.
+ */
+static void watch_reservations(struct machine *m)
+{
+    uint32_t want[MACHINE_MAX_HARTS];
+    for (unsigned i = 0; i < m->nharts; i++) {
+        uint32_t pa;
+        want[i] = hart_reservation(m->harts[i], &pa) ? pa >> 12 : UINT32_MAX;
+    }
+    for (unsigned i = 0; i < m->nharts; i++) {
+        uint32_t page = m->watched[i];
+        bool kept = page == UINT32_MAX;
+        for (unsigned k = 0; k < m->nharts && !kept; k++)
+            kept = want[k] == page;
+        if (!kept)
+            bus_watch_page(m->bus, page << 12, false);
+    }
+    for (unsigned i = 0; i < m->nharts; i++) {
+        m->watched[i] = want[i];
+        if (want[i] != UINT32_MAX)
+            bus_watch_page(m->bus, want[i] << 12, true);    /* new pages: stores drop */
+    }
+}
+
+void machine_loaded(struct machine *m)
+{
+    m->yield = false;
+    if (m->nharts > 1)
+        watch_reservations(m);
+}
+
+/*
+ * The harts take turns: hart `cur` runs until its quantum is over, it waits in WFI, or
+ * the run must end (the budget, something due on time, a breakpoint, a device or the
+ * host asking). A hart that waits with no interrupt to take is passed over; when every
+ * hart does, the machine is idle. With one hart, its turn never ends.
+ */
+static enum hart_stop run_harts(struct machine *m, uint64_t budget)
+{
+    bool icount = m->clock.mode == CLOCK_INSNS;
+    uint64_t used = 0;
+    enum hart_stop stop = HART_STOP_BUDGET;
+    m->last_retired = 0;
+    m->step_done = false;
+    while (used < budget) {
+        /* Whose turn: `cur`'s, or the next hart's past those that wait. Passing over
+         * waiting harts changes nothing until one runs, so that however often the host
+         * asks an idle machine to run, the turns stay where they were. */
+        int next = -1;
+        for (unsigned k = 0; k < m->nharts && next < 0; k++) {
+            unsigned i = (m->cur + k) % m->nharts;
+            if (!hart_waiting(m->harts[i]))
+                next = (int)i;
+            else if ((int)i == m->step_hart)
+                break;                      /* a step of a waiting hart: it stays */
+        }
+        if (next < 0) {
+            m->step_done = m->step_hart >= 0 && hart_waiting(m->harts[m->step_hart]);
+            break;
+        }
+        if ((unsigned)next != m->cur) {
+            m->cur = (unsigned)next;
+            m->quantum_left = MACHINE_QUANTUM;
+        }
+        struct hart *h = m->harts[m->cur];
+        uint64_t n = budget - used, horizon = UINT64_MAX;
+        if (m->nharts > 1 && n > m->quantum_left)
+            n = m->quantum_left;
+        if (m->step_hart == (int)m->cur)
+            n = 1;
+        if (icount && (horizon = icount_horizon(m)) < n)
+            n = horizon;
+        uint64_t pos = hart_position(h), retired;
+        stop = hart_run(h, n, &retired);
+        uint64_t steps = hart_position(h) - pos;
+        used += steps;
+        m->last_retired += retired;
+        m->stop_hart = m->cur;
+        if (m->nharts > 1) {
+            watch_reservations(m);
+            m->quantum_left -= steps < m->quantum_left ? steps : m->quantum_left;
+        }
+        /* At a breakpoint the hart stands before the instruction; its turn goes on
+         * when the run does. */
+        if (stop == HART_STOP_BREAKPOINT || stop == HART_STOP_WATCHPOINT)
+            return stop;
+        bool stepped = m->step_hart == (int)m->cur && (steps || stop == HART_STOP_WFI);
+        if (hart_waiting(h) || (m->nharts > 1 && m->quantum_left == 0))
+            next_turn(m);
+        if (stepped) {
+            m->step_done = true;
+            break;
+        }
+        if (m->yield || m->power != POWER_NONE) {
+            m->yield = false;
+            break;
+        }
+        if (steps >= horizon)
+            break;              /* something is due on time: the devices act first */
+    }
+    return machine_waiting(m) ? HART_STOP_WFI : HART_STOP_BUDGET;
+}
+
 enum machine_state machine_run(struct machine *m, uint64_t budget)
 {
     if (m->power == POWER_NONE) {
         devices_update(m);
-        if (m->clock.mode == CLOCK_INSNS) {
-            uint64_t h = icount_horizon(m);
-            if (h < budget)
-                budget = h;
-        }
-        enum hart_stop stop = hart_run(m->hart, budget, &m->last_retired);
-        /* Before the host sleeps: a deadline crossed or input arrived while the hart
-         * ran may wake it at once. */
+        enum hart_stop stop = run_harts(m, budget);
+        /* Before the host sleeps: a deadline crossed or input arrived while the harts
+         * ran may wake one at once. */
         if (stop == HART_STOP_WFI) {
             wakers_update(m);
-            if (!hart_waiting(m->hart))
+            if (!machine_waiting(m))
                 stop = HART_STOP_BUDGET;
         }
         m->last_stop = stop;
@@ -567,7 +715,7 @@ void machine_request_exit(struct machine *m, uint32_t code)
         m->power = POWER_EXIT;
         m->exit_code = code;
     }
-    hart_yield(m->hart);
+    machine_yield(m);
 }
 
 bool machine_powered_off(const struct machine *m)
@@ -657,7 +805,49 @@ bool machine_can_take_input(const struct machine *m)
 }
 
 uint64_t machine_last_retired(const struct machine *m) { return m->last_retired; }
-uint64_t machine_position(const struct machine *m) { return hart_position(m->hart); }
+uint64_t machine_position(const struct machine *m)
+{
+    uint64_t pos = 0;
+    for (unsigned i = 0; i < m->nharts; i++)
+        pos += hart_position(m->harts[i]);
+    return pos;
+}
+
+uint64_t machine_instructions(const struct machine *m)
+{
+    uint64_t n = 0;
+    for (unsigned i = 0; i < m->nharts; i++)
+        n += hart_instructions(m->harts[i]);
+    return n;
+}
+
+bool machine_waiting(const struct machine *m)
+{
+    for (unsigned i = 0; i < m->nharts; i++)
+        if (!hart_waiting(m->harts[i]))
+            return false;
+    return true;
+}
+
+unsigned machine_stop_hart(const struct machine *m) { return m->stop_hart; }
+
+int machine_next_hart(const struct machine *m)
+{
+    unsigned cur = m->cur;
+    if (m->nharts > 1 && m->quantum_left == 0)
+        cur = cur + 1 == m->nharts ? 0 : cur + 1;
+    for (unsigned k = 0; k < m->nharts; k++) {
+        unsigned i = (cur + k) % m->nharts;
+        if (!hart_waiting(m->harts[i]))
+            return (int)i;
+    }
+    return -1;
+}
+void machine_set_step(struct machine *m, int i)
+{
+    m->step_hart = i >= 0 && (unsigned)i < m->nharts ? i : -1;
+}
+bool machine_stepped(const struct machine *m) { return m->step_done; }
 uint64_t machine_guest_ns(const struct machine *m) { return clock_elapsed_ns(&m->clock); }
 struct framebuffer *machine_framebuffer(struct machine *m) { return m->fb; }
 struct virtio_input *machine_keyboard(struct machine *m) { return m->keyboard; }
@@ -667,6 +857,11 @@ struct virtio_net *machine_nic(struct machine *m, unsigned slot)
 }
 struct virtio_input *machine_tablet(struct machine *m) { return m->tablet; }
 struct hart *machine_hart(struct machine *m) { return m->hart; }
+struct hart *machine_hart_at(struct machine *m, unsigned i)
+{
+    return i < m->nharts ? m->harts[i] : NULL;
+}
+unsigned machine_nharts(const struct machine *m) { return m->nharts; }
 struct bus *machine_bus(struct machine *m) { return m->bus; }
 uint64_t machine_time(const struct machine *m)
 {

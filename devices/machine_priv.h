@@ -26,7 +26,20 @@ enum power_request { POWER_NONE, POWER_OFF, POWER_REBOOT, POWER_EXIT };
 
 struct machine {
     struct bus *bus;
-    struct hart *hart;
+    struct hart *hart;                  /* hart 0 */
+    struct hart *harts[MACHINE_MAX_HARTS];
+    unsigned nharts;
+    /* The harts take turns (machine_run): `cur` runs next, for up to `quantum_left` more
+     * steps of its quantum. Part of the machine's state: where the turns fall is a
+     * function of the position, and a snapshot keeps it. */
+    unsigned cur;
+    uint64_t quantum_left;
+    unsigned stop_hart;                 /* whose stop ended the last run (machine_stop_hart) */
+    int step_hart;                      /* machine_set_step: -1, or the hart to step */
+    bool step_done;
+    bool yield;                         /* a device or the host asked the run to end */
+    uint32_t watched[MACHINE_MAX_HARTS];    /* the page each hart's reservation watches
+                                               (bus_watch_page), or UINT32_MAX */
     struct clock clock;
     uint8_t *ram;
     uint32_t ram_size;
@@ -63,5 +76,9 @@ struct machine {
  * machine's last in-memory snapshot let go of when the machine goes away. */
 extern const struct snap_ops machine_ram_snap, machine_rom_snap;
 void machine_snapshot_forget(struct machine *m);
+
+/* devices/machine.c: after a state was loaded, what the machine derives from it (the
+ * pages its harts' reservations watch). */
+void machine_loaded(struct machine *m);
 
 #endif

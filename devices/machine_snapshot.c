@@ -6,7 +6,8 @@
  *   rvbox-machine
  *     machine   power request, exit code, last stop, the service grid
  *     clock     mode, offset, warp, the host time it read
- *     hart      every register and CSR (cpu/hart_snapshot.h)
+ *     hart      every register and CSR (cpu/hart_snapshot.h), one section per hart
+ *     turns     with several harts: whose turn it is (machine_run) and what is left of it
  *     one section per bus region, in address order, named by its snap_ops: the region's
  *     base and size, then what the device saves (RAM regions save nothing here: RAM is
  *     kept as pages beside the state)
@@ -131,7 +132,7 @@ void machine_fingerprint(const struct machine *m, char *buf, size_t len)
     static const char *const clocks[] = { "host", "manual", "icount" };
     size_t at = 0;
     buf[0] = '\0';
-    append(buf, len, &at, "board=virt harts=1 ram=%u clock=%s", m->ram_size,
+    append(buf, len, &at, "board=virt harts=%u ram=%u clock=%s", m->nharts, m->ram_size,
            clocks[m->clock.mode]);
     if (m->clock.mode == CLOCK_INSNS)
         append(buf, len, &at, "/shift%u", m->clock.shift);
@@ -269,6 +270,21 @@ static int hart_load(struct hart *h, struct snap_reader *r)
     return 0;
 }
 
+/* With several harts: whose turn it is, and how much of it is left. */
+static int turns_load(struct machine *m, struct snap_reader *r)
+{
+    uint32_t cur = snap_get_u32(r);
+    uint64_t left = snap_get_u64(r);
+    if (snap_ok(r) && (cur >= m->nharts || left > MACHINE_QUANTUM))
+        return snap_fail(r, "hart %u's turn with %llu steps left", cur,
+                         (unsigned long long)left);
+    if (!snap_applying(r))
+        return snap_status(r);
+    m->cur = cur;
+    m->quantum_left = left;
+    return 0;
+}
+
 static void fields_save(const struct machine *m, struct snap_writer *w)
 {
     snap_put_u32(w, m->power);
@@ -308,9 +324,17 @@ int machine_state_save(struct machine *m, struct snap_writer *w)
     snap_begin(w, "clock", 1);
     clock_save(&m->clock, w);
     snap_end(w);
-    snap_begin(w, "hart", 1);
-    hart_save(m->hart, w);
-    snap_end(w);
+    for (unsigned i = 0; i < m->nharts; i++) {
+        snap_begin(w, "hart", 1);
+        hart_save(m->harts[i], w);
+        snap_end(w);
+    }
+    if (m->nharts > 1) {
+        snap_begin(w, "turns", 1);
+        snap_put_u32(w, m->cur);
+        snap_put_u64(w, m->quantum_left);
+        snap_end(w);
+    }
     const struct bus_region *r;
     for (unsigned i = 0; (r = bus_region_at(m->bus, i)); i++) {
         snap_begin(w, r->snap->name, r->snap->version);
@@ -336,7 +360,12 @@ static int state_pass(struct machine *m, const void *state, size_t len, bool app
         snap_leave(&sec);
     if (snap_ok(&all) && snap_enter(&all, "clock", 1, &sec) && !clock_load(&m->clock, &sec))
         snap_leave(&sec);
-    if (snap_ok(&all) && snap_enter(&all, "hart", 1, &sec) && !hart_load(m->hart, &sec))
+    for (unsigned i = 0; i < m->nharts; i++)
+        if (snap_ok(&all) && snap_enter(&all, "hart", 1, &sec) &&
+            !hart_load(m->harts[i], &sec))
+            snap_leave(&sec);
+    if (m->nharts > 1 && snap_ok(&all) && snap_enter(&all, "turns", 1, &sec) &&
+        !turns_load(m, &sec))
         snap_leave(&sec);
     const struct bus_region *r;
     for (unsigned i = 0; snap_ok(&all) && (r = bus_region_at(m->bus, i)); i++) {
@@ -377,7 +406,9 @@ void machine_state_apply(struct machine *m, const void *state, size_t len)
     for (unsigned i = 0; (r = bus_region_at(m->bus, i)); i++)
         if (r->snap->post_load)
             r->snap->post_load(r->snap_opaque);
-    hart_flush_caches(m->hart);
+    for (unsigned i = 0; i < m->nharts; i++)
+        hart_flush_caches(m->harts[i]);
+    machine_loaded(m);
     /* Held by the host: it goes on from the loaded time when it lets go. */
     if (m->clock_held)
         m->held_ticks = clock_ticks(&m->clock);
@@ -467,7 +498,7 @@ struct machine_snapshot *machine_snapshot_take(struct machine *m)
     s->state_len = w.len;
     s->own_bytes = w.len;
     w.buf = NULL;
-    s->position = hart_position(m->hart);
+    s->position = machine_position(m);
     if (!take_ram(m, s, m->last_snap) || !take_disks(m, s))
         goto fail;
     if (m->last_snap)

@@ -407,6 +407,7 @@ static struct machine *boot(struct session *s, char *err)
     const struct image *htif = s->have_kernel && s->kernel.has_tohost ? &s->kernel
                              : s->have_bios && s->bios.has_tohost ? &s->bios : NULL;
     struct machine_config cfg = {
+        .nharts = s->opt.smp,
         .ram_size = s->opt.ram_size,
         .start_pc = start->entry,
         .has_tohost = htif != NULL,
@@ -577,12 +578,14 @@ static int run(struct session *s, char *err)
         struct machine *m = boot(s, err);
         if (!m)
             return die(err);
-        struct hart *h = machine_hart(m);
-        if (s->opt.jit_cache)
-            hart_set_jit_cache(h, s->opt.jit_cache);
-        if (s->opt.jit_threshold)
-            hart_set_jit_threshold(h, s->opt.jit_threshold);
-        hart_set_engine(h, (enum hart_engine)s->opt.engine);
+        for (unsigned i = 0; i < machine_nharts(m); i++) {
+            struct hart *h = machine_hart_at(m, i);
+            if (s->opt.jit_cache)
+                hart_set_jit_cache(h, s->opt.jit_cache);
+            if (s->opt.jit_threshold)
+                hart_set_jit_threshold(h, s->opt.jit_threshold);
+            hart_set_engine(h, (enum hart_engine)s->opt.engine);
+        }
         if (s->semihost) {
             uint32_t base, limit;
             free_ram(s, m, &base, &limit);
@@ -642,7 +645,7 @@ static int run(struct session *s, char *err)
             fprintf(stderr, "rvbox: warning: flushing a disk failed\n");
         if (s->opt.time.icount && !rebooting)
             fprintf(stderr, "rvbox: icount: %" PRIu64 " instructions retired, position %"
-                    PRIu64 "\n", hart_instructions(h), machine_position(m));
+                    PRIu64 "\n", machine_instructions(m), machine_position(m));
         if (s->replay) {
             enum replay_why why = rebooting ? REPLAY_REBOOT
                                 : end == RUN_EXITED ? REPLAY_EXIT : REPLAY_QUIT;
@@ -720,14 +723,6 @@ static void close_session(struct session *s)
     options_free(&s->opt);
 }
 
-/* What rvbox accepts from QEMU's command line but cannot do as asked: one line each. */
-static void warn_options(const struct options *o)
-{
-    if (o->smp > 1)
-        fprintf(stderr, "rvbox: -smp %u: rvbox has one hart (yet); the guest runs on hart 0 "
-                "alone\n", o->smp);
-}
-
 int main(int argc, char **argv)
 {
     char err[ERR_LEN];
@@ -746,7 +741,7 @@ int main(int argc, char **argv)
     } else if (s.opt.version) {
         printf("rvbox %s\n", RVBOX_VERSION);
         status = 0;
-    } else if (warn_options(&s.opt), choose_engine(&s, err) || open_images(&s, err)) {
+    } else if (choose_engine(&s, err) || open_images(&s, err)) {
         status = die(err);
     } else if (s.opt.dump_dtb) {
         status = dump_dtb(&s, err) ? die(err) : 0;

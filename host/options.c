@@ -506,6 +506,11 @@ static int parse_smp(struct options *o, const char *v, char *err, size_t errlen)
     }
     if (o->smp == 0)
         o->smp = 1;
+    if (o->smp > MACHINE_MAX_HARTS) {
+        snprintf(err, errlen, "-smp %s: rvbox has room for 1 to %u harts", v,
+                 MACHINE_MAX_HARTS);
+        return -1;
+    }
     return 0;
 }
 
@@ -1323,8 +1328,12 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
             char engine[32];
             snprintf(engine, sizeof engine, "%.*s", (int)strcspn(v, ","), v);
             const char *rest = v + strcspn(v, ",");
-            if (*rest && (strcmp(engine, "tcg") || (strcmp(rest, ",thread=single") &&
-                                                    strcmp(rest, ",thread=multi")))) {
+            if (*rest && !strcmp(engine, "tcg") && !strcmp(rest, ",thread=multi")) {
+                snprintf(err, errlen, "%s %s: rvbox runs its harts by turns in one thread "
+                         "(deterministic); thread=single", arg, v);
+                return 1;
+            }
+            if (*rest && (strcmp(engine, "tcg") || strcmp(rest, ",thread=single"))) {
                 snprintf(err, errlen, "%s %s: want jit, interp (block) or step", arg, v);
                 return 1;
             }
@@ -1438,7 +1447,8 @@ void options_print_help(const char *argv0)
            "  -M virt[,aclint=on|off,aia=none,acpi=off,dumpdtb=F]  the board (the only one)\n"
            "  -cpu rv32[,ext=on|off...]  the hart: rv32, any or sifive-e31 (all RV32IMAC);\n"
            "                 extensions it lacks (f, d, v, h, zfh...) are refused when on\n"
-           "  -smp N         rvbox has one hart: more runs the guest on hart 0 alone\n"
+           "  -smp N         N harts (1 to 8; also cpus=N[,sockets=,cores=,threads=]),\n"
+           "                 taking turns in one thread\n"
            "  -no-reboot     a guest reboot ends rvbox\n"
            "  -no-shutdown   a guest poweroff stops it; rvbox stays until Ctrl-A x\n"
            "  -nodefaults    no default serial console or monitor\n"

@@ -79,7 +79,7 @@ struct options {
     bool snapshot;              /* -snapshot: every disk's writes kept in memory */
     const char *loadvm;         /* -loadvm NAME: start from this snapshot */
     const char *snapshot_dir;   /* --snapshot-dir DIR: where the snapshot file goes */
-    unsigned smp;               /* -smp: the harts asked for (rvbox has one) */
+    unsigned smp;               /* -smp: the harts, 1 to MACHINE_MAX_HARTS */
     const char *name;           /* -name NAME, or NULL */
     int engine;                 /* --engine/-accel: enum hart_engine, or -1: RVBOX_ACCEL
                                    or the default (host/main.c) */

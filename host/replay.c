@@ -161,7 +161,10 @@ static void with_state(struct replay *r, struct rr_event *e)
 {
     struct hart *h = machine_hart(r->m);
     e->value = hart_get_pc(h);
-    e->hash = hart_hash(h) & 0xffffffffu;
+    uint64_t x = hart_hash(h);
+    for (unsigned i = 1; i < machine_nharts(r->m); i++)      /* the others, when several */
+        x = hash_mix(x, hart_hash(machine_hart_at(r->m, i)));
+    e->hash = x & 0xffffffffu;
 }
 
 static bool append_event(struct replay *r, const struct rr_event *e)
@@ -529,8 +532,8 @@ enum replay_step replay_boundary(struct replay *r, char *err, size_t errlen)
         ;
     for (const struct rr_event *e; (e = peek(r)); r->next++) {
         int c = moment_cmp(e, pos, ns);
-        if (c > 0 && e->pos == pos && !hart_waiting(machine_hart(r->m))) {
-            /* Time moves on at one position only while the hart waits. */
+        if (c > 0 && e->pos == pos && !machine_waiting(r->m)) {
+            /* Time moves on at one position only while every hart waits. */
             diverged(r, e, "the hart runs where the recording waited", err, errlen);
             return REPLAY_DIVERGED;
         }
@@ -545,7 +548,7 @@ enum replay_step replay_boundary(struct replay *r, char *err, size_t errlen)
         case RR_SERIAL:
             return REPLAY_GO;           /* the UART takes it in the run that follows */
         case RR_WARP:
-            if (!hart_waiting(machine_hart(r->m))) {
+            if (!machine_waiting(r->m)) {
                 diverged(r, e, "the hart runs where the recording waited", err, errlen);
                 return REPLAY_DIVERGED;
             }

@@ -261,14 +261,15 @@ static int run_to(struct timeline *t, uint64_t until, struct hit *scan, char *er
             budget = limit;
         enum machine_state state = machine_run(t->m, budget);
         enum hart_stop why = machine_last_stop(t->m);
+        unsigned hart = machine_stop_hart(t->m);
         if (scan && why == HART_STOP_BREAKPOINT) {
             *scan = (struct hit){ .found = true, .pos = machine_position(t->m),
-                                  .stop = { .why = why } };
+                                  .stop = { .why = why, .hart = hart } };
         } else if (scan && why == HART_STOP_WATCHPOINT) {
             enum hart_watch kind;
-            uint32_t addr = hart_watch_hit(machine_hart(t->m), &kind);
+            uint32_t addr = hart_watch_hit(machine_hart_at(t->m, hart), &kind);
             *scan = (struct hit){ .found = true, .pos = machine_position(t->m) - 1,
-                                  .stop = { .why = why, .watch_addr = addr,
+                                  .stop = { .why = why, .hart = hart, .watch_addr = addr,
                                             .watch_kind = kind } };
         }
         if (state == MACHINE_EXITED || state == MACHINE_REBOOT) {
@@ -349,6 +350,8 @@ int timeline_step_back(struct timeline *t, struct timeline_stop *stop, char *err
     int rc = go_to(t, pos - 1, err, errlen);
     breaks(t, true);
     replay_mute(t->r, false);
+    int next = machine_next_hart(t->m);     /* the hart that took that step */
+    stop->hart = next >= 0 ? (unsigned)next : 0;
     return rc;
 }
 

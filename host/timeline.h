@@ -11,9 +11,9 @@
  * on to the moment, with the guest's output muted (it was shown the first time).
  *
  * History starts where the timeline was created (the machine's boot) and ends at the
- * latest moment the machine reached; it does not cross a reboot. Moments are hart
- * positions (instructions retired plus traps taken, hart_position), so one step back is
- * one position back whatever the engine.
+ * latest moment the machine reached; it does not cross a reboot. Moments are machine
+ * positions (instructions retired plus traps taken, summed over the harts:
+ * machine_position), so one step back is one position back whatever the engine.
  */
 #ifndef RVBOX_TIMELINE_H
 #define RVBOX_TIMELINE_H
@@ -45,6 +45,7 @@ void timeline_rewrite(struct timeline *t);
 /* Why a reverse run stopped. */
 struct timeline_stop {
     enum hart_stop why;         /* HART_STOP_BUDGET (a step), _BREAKPOINT, _WATCHPOINT */
+    unsigned hart;              /* which hart: the one that hit, or took the step undone */
     bool begin;                 /* at the start of history: nothing before it */
     uint32_t watch_addr;        /* HART_STOP_WATCHPOINT: the address and access */
     enum hart_watch watch_kind;
@@ -55,8 +56,10 @@ struct timeline_stop {
  * them where no hit is looked for. */
 void timeline_set_breaks(struct timeline *t, void (*fn)(void *opaque, bool in), void *opaque);
 
-/* Go back one position. At the start of history: stop->begin and nothing moves. 0, or
- * -1 with a reason (the re-run went another way than history: a bug, said as such). */
+/* Go back one position (with several harts: the machine's last step, whichever hart
+ * took it; stop->hart says which). At the start of history: stop->begin and nothing
+ * moves. 0, or -1 with a reason (the re-run went another way than history: a bug, said
+ * as such). */
 int timeline_step_back(struct timeline *t, struct timeline_stop *stop, char *err,
                        size_t errlen);
 

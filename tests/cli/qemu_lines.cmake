@@ -42,13 +42,12 @@ set(up "^standin: up$" "^standin: bye$")
 # ---- the projects' command lines ----
 
 # xv6-riscv, Makefile (QEMUOPTS, `make qemu`), with qemu-system-riscv32 for
-# qemu-system-riscv64; CPUS defaults to 3, so rvbox says it runs one hart:
+# qemu-system-riscv64; CPUS defaults to 3 (the stand-in's other harts wait):
 #   -machine virt -bios none -kernel $K/kernel -m 128M -smp $(CPUS) -nographic
 #   -global virtio-mmio.force-legacy=false
 #   -drive file=fs.img,if=none,format=raw,id=x0
 #   -device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0
 add_test(NAME cli.qemu-line.xv6 COMMAND ${out} 0 "" ${up} "^standin: disk in slot 0$"
-         "rvbox has one hart \\(yet\\)"
          -- ${rvbox} -machine virt -bios none -kernel ${fx}/standin.elf -m 128M -smp 3
          -nographic -global virtio-mmio.force-legacy=false
          -drive file=${fx}/xv6.img,if=none,format=raw,id=x0
@@ -140,8 +139,9 @@ cli_accept(cpu-any ${up} -- ${rvbox} -cpu any ${standin_run} -nographic)
 cli_accept(cpu-sifive-e31 ${up} -- ${rvbox} -cpu sifive-e31 ${standin_run} -nographic)
 cli_accept(cpu-help "^  rv32$" -- ${rvbox} -cpu help)
 cli_accept(smp-1 ${up} -- ${rvbox} -smp 1 ${standin_run} -nographic)
-cli_accept(smp-topology ${up} "-smp 4: rvbox has one hart \\(yet\\)"
+cli_accept(smp-topology ${up}
            -- ${rvbox} -smp cpus=4,sockets=1,cores=4,threads=1 ${standin_run} -nographic)
+cli_accept(smp-8 ${up} -- ${rvbox} -smp 8 ${standin_run} -nographic)
 cli_accept(serial-stdio ${up} -- ${rvbox} -serial stdio ${standin_run} -nographic)
 cli_accept(serial-mon-stdio ${up} -- ${rvbox} -serial mon:stdio ${standin_run} -nographic)
 # -nographic with the serial console elsewhere: the monitor is on stdio (QEMU's rule),
@@ -232,6 +232,10 @@ qemu_refused(cpu-sstc "-cpu rv32,sstc=on: rvbox's hart has no sstc" -cpu rv32,ss
 qemu_refused(cpu-c-off "-cpu rv32,c=off: rvbox's hart cannot be without c" -cpu rv32,c=off)
 qemu_refused(cpu-unknown "-cpu rv32,frobs: not a property" -cpu rv32,frobs=on)
 qemu_refused(smp-zero "-smp 0: want a number of harts" -smp 0)
+qemu_refused(smp-9 "-smp 9: rvbox has room for 1 to 8 harts" -smp 9)
+qemu_refused(smp-cpus-16 "-smp cpus=16: rvbox has room for 1 to 8 harts" -smp cpus=16)
+qemu_refused(accel-multi "thread=multi: rvbox runs its harts by turns in one thread"
+             -accel tcg,thread=multi)
 qemu_refused(serial-unix "unix sockets are not supported" -serial unix:/tmp/rvbox.sock,server)
 qemu_refused(serial-vc "-serial vc: rvbox's window has no text console" -serial vc)
 qemu_refused(serial-client "waits for a client to connect: add server" -serial tcp:127.0.0.1:26010)

@@ -6,7 +6,8 @@
  * virtio-mmio slots hold a disk, a network card or a shared folder, and (built with -DSEMIHOST) says hello through
  * semihosting too; then it powers off through the syscon (status 0).
  * Built with -DJUMP_TO=ADDR it is a firmware that only jumps there, as OpenSBI's
- * fw_jump and U-Boot's SPL do, with a0 and a1 as it found them.
+ * fw_jump and U-Boot's SPL do, with a0 and a1 as it found them. With several harts
+ * (-smp), every hart starts here (a0 = its hart id) and all but hart 0 wait forever.
  */
 #define UART 0x10000000
 #define SYSCON 0x100000
@@ -19,6 +20,7 @@ _start:
     li      t0, JUMP_TO
     jr      t0
 #else
+    bnez    a0, park
     mv      s0, a0
     mv      s1, a1
     la      a0, msg_up
@@ -71,6 +73,10 @@ _start:
     li      t1, 0x5555
     sw      t1, 0(t0)
 4:  j       4b
+
+park:
+    wfi
+    j       park
 
 putc:
     li      t0, UART
