@@ -209,7 +209,7 @@ static struct machine *full_machine(struct mem_disk *d0, struct mem_disk *d1,
         .shares = { [3] = { .server = &null_p9, .tag = "share" } },
         .has_tohost = true, .tohost = MEMMAP_RAM_BASE + 0x1000,
         .fb_width = 320, .fb_height = 200, .input = true, .plic_strict = true,
-        .icount = true, .icount_shift = 3, .nharts = 2,
+        .icount = true, .icount_shift = 3,
     };
     char err[256] = "";
     struct machine *m = machine_create(&cfg, err, sizeof err);
