@@ -13,6 +13,11 @@ struct code_listener {
     void *opaque;
 };
 
+struct store_listener {
+    bus_store_fn fn;
+    void *opaque;
+};
+
 struct bus {
     unsigned count;
     unsigned last;                                  /* the region found last: a hint */
@@ -20,6 +25,10 @@ struct bus {
     uint8_t *code_map;                              /* bit per page: decoded code there */
     unsigned nlisteners;
     struct code_listener listeners[BUS_MAX_CODE_LISTENERS];
+    unsigned nstore;
+    struct store_listener store[BUS_MAX_CODE_LISTENERS];
+    unsigned nwatched;
+    uint32_t watched[BUS_MAX_WATCHED];              /* page numbers */
     struct guest_log log;                           /* bus/log.h */
 };
 
@@ -81,6 +90,60 @@ void bus_mark_code(struct bus *bus, uint32_t addr)
     for (unsigned i = 0; i < bus->nlisteners; i++)
         if (bus->listeners[i].marked)
             bus->listeners[i].marked(bus->listeners[i].opaque, page << PAGE_SHIFT);
+}
+
+bool bus_add_store_listener(struct bus *bus, bus_store_fn fn, void *opaque)
+{
+    if (bus->nstore == BUS_MAX_CODE_LISTENERS || !fn)
+        return false;
+    bus->store[bus->nstore++] = (struct store_listener){ fn, opaque };
+    return true;
+}
+
+void bus_remove_store_listener(struct bus *bus, void *opaque)
+{
+    for (unsigned i = 0; i < bus->nstore; i++) {
+        if (bus->store[i].opaque == opaque) {
+            bus->store[i] = bus->store[--bus->nstore];
+            return;
+        }
+    }
+}
+
+bool bus_is_watched(const struct bus *bus, uint32_t addr)
+{
+    uint32_t page = addr >> PAGE_SHIFT;
+    for (unsigned i = 0; i < bus->nwatched; i++)
+        if (bus->watched[i] == page)
+            return true;
+    return false;
+}
+
+bool bus_watch_page(struct bus *bus, uint32_t addr, bool on)
+{
+    uint32_t page = addr >> PAGE_SHIFT;
+    for (unsigned i = 0; i < bus->nwatched; i++) {
+        if (bus->watched[i] != page)
+            continue;
+        if (!on)
+            bus->watched[i] = bus->watched[--bus->nwatched];
+        return true;
+    }
+    if (!on)
+        return true;
+    if (bus->nwatched == BUS_MAX_WATCHED)
+        return false;
+    bus->watched[bus->nwatched++] = page;
+    for (unsigned i = 0; i < bus->nlisteners; i++)
+        if (bus->listeners[i].marked)
+            bus->listeners[i].marked(bus->listeners[i].opaque, page << PAGE_SHIFT);
+    return true;
+}
+
+static void tell_stored(struct bus *bus, uint32_t addr, uint32_t len, bool dma)
+{
+    for (unsigned i = 0; i < bus->nstore; i++)
+        bus->store[i].fn(bus->store[i].opaque, addr, len, dma);
 }
 
 /* A write is about to change [addr, addr + len): decoded code there is stale. */
@@ -155,6 +218,19 @@ enum bus_error bus_add_mmio(struct bus *bus, const char *name, uint32_t base, ui
     return bus_insert(bus, &r);
 }
 
+bool bus_set_snapshot(struct bus *bus, uint32_t base, const struct snap_ops *ops,
+                      void *opaque)
+{
+    for (unsigned i = 0; i < bus->count; i++) {
+        if (bus->regions[i].base == base) {
+            bus->regions[i].snap = ops;
+            bus->regions[i].snap_opaque = opaque;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Page walks, DMA and slow-path accesses mostly hit the region they hit last (RAM):
  * look there first. */
 const struct bus_region *bus_find(const struct bus *bus, uint32_t addr)
@@ -194,8 +270,10 @@ uint8_t *bus_host_ptr(struct bus *bus, uint32_t addr, uint32_t len, bool write)
 uint8_t *bus_dma_ptr(struct bus *bus, uint32_t addr, uint32_t len, bool write)
 {
     uint8_t *p = bus_host_ptr(bus, addr, len, write);
-    if (p && write)
+    if (p && write) {
         code_written(bus, addr, len);
+        tell_stored(bus, addr, len, true);
+    }
     return p;
 }
 
@@ -251,6 +329,8 @@ bool bus_write(struct bus *bus, uint32_t addr, unsigned size, uint32_t value)
         if (!r->writable || size > r->size - off || (size != 1 && size != 2 && size != 4))
             return false;
         code_written(bus, addr, size);
+        if (bus->nwatched && (bus_is_watched(bus, addr) || bus_is_watched(bus, addr + size - 1)))
+            tell_stored(bus, addr, size, false);
         memcpy(r->host + off, &value, size);
         return true;
     }

@@ -23,6 +23,8 @@
 
 #define BUS_MAX_REGIONS 32
 
+struct snap_ops;
+
 /* Legal access sizes of an MMIO region, as a mask. */
 #define BUS_SIZE_1   (1u << 0)
 #define BUS_SIZE_2   (1u << 1)
@@ -45,6 +47,10 @@ struct bus_region {
     void *opaque;           /* MMIO regions: handed back to read/write */
     bus_read_fn read;
     bus_write_fn write;
+    /* How the region's state is saved in a snapshot (devices/snapshot.h): the bus only
+       carries it for whoever mapped the region (bus_set_snapshot). */
+    const struct snap_ops *snap;
+    void *snap_opaque;
 };
 
 enum bus_error {
@@ -69,6 +75,12 @@ enum bus_error bus_add_mmio(struct bus *bus, const char *name, uint32_t base, ui
                             unsigned sizes, void *opaque, bus_read_fn read, bus_write_fn write);
 
 const char *bus_error_str(enum bus_error err);
+
+/* Say how the region at `base` is saved in a snapshot: `ops` with `opaque` handed back.
+ * Every region of a machine must have one (machine_snapshot_check walks them). False:
+ * no region starts at `base`. */
+bool bus_set_snapshot(struct bus *bus, uint32_t base, const struct snap_ops *ops,
+                      void *opaque);
 
 /* The host address of [addr, addr + len) if that range lies inside one memory region
  * (writable ones only when `write`), else NULL. The CPU caches the answer per page. */
@@ -101,8 +113,30 @@ void bus_remove_code_listener(struct bus *bus, void *opaque);
 void bus_mark_code(struct bus *bus, uint32_t addr);
 bool bus_is_code(const struct bus *bus, uint32_t addr);
 
+/*
+ * Reservations across harts (LR/SC). A hart's own fast stores never reach the bus, so a
+ * page where a hart that is not running holds a reservation is *watched* (the machine
+ * says which, devices/machine.c): like a code page, a CPU caches no store translation for
+ * it (bus_is_watched; bus_watch_page tells the `marked` code listeners to drop theirs),
+ * so every store to it reaches the bus. The store listeners hear of every write to a
+ * watched page that reaches the bus, and of every DMA write anywhere (`dma` true), with
+ * its physical range, and break the reservations it touches.
+ */
+typedef void (*bus_store_fn)(void *opaque, uint32_t addr, uint32_t len, bool dma);
+
+#define BUS_MAX_WATCHED 8
+
+bool bus_add_store_listener(struct bus *bus, bus_store_fn fn, void *opaque);
+void bus_remove_store_listener(struct bus *bus, void *opaque);
+
+/* Watch the page holding addr, or stop watching it; at most BUS_MAX_WATCHED pages are
+ * watched at once (false: no room). */
+bool bus_watch_page(struct bus *bus, uint32_t addr, bool on);
+bool bus_is_watched(const struct bus *bus, uint32_t addr);
+
 /* bus_host_ptr for a device about to write [addr, addr + len) by DMA (write true), or to
- * read it: a write first invalidates the code of the pages it covers. */
+ * read it: a write first invalidates the code of the pages it covers, and breaks the
+ * reservations in it (the store listeners). */
 uint8_t *bus_dma_ptr(struct bus *bus, uint32_t addr, uint32_t len, bool write);
 
 /* The physical address of a host pointer into a memory region, if it is one. */

@@ -410,6 +410,7 @@ enum hart_stop hart_run(struct hart *h, uint64_t budget, uint64_t *retired)
 {
     uint64_t first = h->retired, used = 0;
     enum hart_stop stop;
+    h->running = true;
     for (;;) {
         bool debug = h->debug;
         uint64_t steps;
@@ -429,6 +430,7 @@ enum hart_stop hart_run(struct hart *h, uint64_t budget, uint64_t *retired)
     /* A breakpoint stop leaves pc at the breakpoint: the next run executes it first. */
     h->bp_resume = stop == HART_STOP_BREAKPOINT;
     h->yield = false;
+    h->running = false;
     if (retired)
         *retired = h->retired - first;
     return stop;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bus/bus.h"
 #include "cpu/block.h"
 #include "cpu/csr_defs.h"
 #include "cpu/exec.h"
@@ -13,6 +14,26 @@
 
 #define MISA_RV32IMAC_SU (MISA_MXL_32 | MISA_EXT('I') | MISA_EXT('M') | MISA_EXT('A') | \
                           MISA_EXT('C') | MISA_EXT('S') | MISA_EXT('U'))
+
+/* A write reached the bus (devices/machine.c has the page watched, or it is DMA): it
+ * breaks this hart's reservation if it touches the reserved word, unless it is this
+ * hart's own store (a hart's stores leave its own reservation alone, as they do on the
+ * fast path). */
+static void reservation_stored(void *opaque, uint32_t addr, uint32_t len, bool dma)
+{
+    struct hart *h = opaque;
+    if (!h->reserved || (h->running && !dma))
+        return;
+    const uint8_t *p = bus_host_ptr(h->bus, addr, 1, false);
+    uintptr_t start = (uintptr_t)p;
+    if (p && h->reservation < start + len && start < h->reservation + 4)
+        h->reserved = false;
+}
+
+bool hart_reservation(const struct hart *h, uint32_t *pa)
+{
+    return h->reserved && bus_host_to_phys(h->bus, (const void *)h->reservation, pa);
+}
 
 struct hart *hart_create(const struct hart_config *cfg)
 {
@@ -33,6 +54,11 @@ struct hart *hart_create(const struct hart_config *cfg)
         free(h);
         return NULL;
     }
+    if (!bus_add_store_listener(h->bus, reservation_stored, h)) {
+        block_cache_destroy(h);
+        free(h);
+        return NULL;
+    }
     hart_reset(h);
     uint64_t none;
     block_run(h, 0, &none);     /* runs nothing: gives the decoder the handlers' table */
@@ -44,6 +70,7 @@ void hart_destroy(struct hart *h)
     if (!h)
         return;
     jit_destroy(h->jit);
+    bus_remove_store_listener(h->bus, h);
     block_cache_destroy(h);
     free(h);
 }

@@ -102,6 +102,12 @@ uint64_t hart_instructions_cb(void *hart);
  * reverse debugger name moments by it. */
 uint64_t hart_position(const struct hart *h);
 
+/* The LR/SC reservation: true, with the reserved word's physical address, while the
+ * hart holds one. A write that reaches the bus's memory while the hart is not running
+ * (another hart's store to a page the machine watches, bus.h) or a DMA write at any
+ * time breaks it where it touches the reserved word. */
+bool hart_reservation(const struct hart *h, uint32_t *pa);
+
 /* True while the hart sleeps in WFI with no enabled interrupt pending. */
 bool hart_waiting(const struct hart *h);
 

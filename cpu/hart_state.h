@@ -94,7 +94,7 @@ struct sstc {
 struct triggers {
     uint8_t tselect;
     uint8_t tcontrol;           /* mte (bit 3), mpte (bit 7) */
-    bool armed;                 /* derived: some trigger is enabled (rearm()) */
+    bool armed;                 /* derived: some trigger is enabled (trigger_rearm()) */
     uint32_t tdata1[HART_TRIGGERS], tdata2[HART_TRIGGERS];
 };
 
@@ -162,6 +162,8 @@ struct hart {
     /* LR/SC */
     bool reserved;
     uintptr_t reservation;      /* host address of the reserved word (in RAM) */
+    bool running;               /* inside hart_run: the bus's writes are its own, which
+                                   leave its reservation alone (but DMA does not) */
 
     /* CSRs */
     uint32_t mstatus;
@@ -238,6 +240,9 @@ uint64_t csr_mcycle(const struct hart *h);
 
 /* cpu/trigger.c */
 void trigger_reset(struct hart *h);
+/* After tdata1 changed behind trigger.c's back (a snapshot's load): h->trig.armed and
+ * the checking loop anew. */
+void trigger_rearm(struct hart *h);
 uint32_t trigger_csr_read(struct hart *h, unsigned num);
 void trigger_csr_write(struct hart *h, unsigned num, uint32_t v);
 bool trigger_exec_match(const struct hart *h, uint32_t pc);

@@ -242,12 +242,13 @@ trap_t mmu_translate(struct hart *h, uint32_t va, enum mmu_access kind, uint32_t
 }
 
 /* After a successful translation, cache the page if it is RAM or ROM (and, for stores,
- * holds no decoded code: those stores must reach the bus). */
+ * holds no decoded code and no other hart's reservation: those stores must reach the
+ * bus). */
 static void tlb_fill(struct hart *h, enum mmu_access kind, uint32_t va, uint32_t pa)
 {
     if (h->nwatch)
         return;                 /* watchpoints: every access must reach the slow path */
-    if (kind == ACC_WRITE && bus_is_code(h->bus, pa))
+    if (kind == ACC_WRITE && (bus_is_code(h->bus, pa) || bus_is_watched(h->bus, pa)))
         return;
     if (!pmp_page_uniform(h, pa))
         return;                 /* PMP's answer differs within the page: ask every time */

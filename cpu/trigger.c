@@ -45,7 +45,7 @@
 #define TINFO_TYPES     (1u << TYPE_MCONTROL | 1u << TYPE_MCONTROL6)
 
 /* Anything enabled: the checking loop is needed (cpu/debug.c keeps h->debug). */
-static void rearm(struct hart *h)
+void trigger_rearm(struct hart *h)
 {
     bool armed = false;
     for (unsigned i = 0; i < HART_TRIGGERS; i++) {
@@ -64,7 +64,7 @@ void trigger_reset(struct hart *h)
     }
     h->trig.tselect = 0;
     h->trig.tcontrol = 0;
-    rearm(h);
+    trigger_rearm(h);
 }
 
 /* tdata1 as written, made legal. */
@@ -108,7 +108,7 @@ void trigger_csr_write(struct hart *h, unsigned num, uint32_t v)
         break;
     case CSR_TDATA1:
         h->trig.tdata1[i] = legal_tdata1(v);
-        rearm(h);
+        trigger_rearm(h);
         break;
     case CSR_TDATA2:
         h->trig.tdata2[i] = v;

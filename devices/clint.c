@@ -10,6 +10,7 @@
 
 #include "bus/log.h"
 #include "bus/memmap.h"
+#include "devices/snapshot.h"
 
 #define CLINT_MSIP      0x0000u     /* + 4 * hart */
 #define CLINT_MTIMECMP  0x4000u     /* + 8 * hart */
@@ -159,9 +160,63 @@ static bool clint_write(void *opaque, uint32_t off, unsigned size, uint32_t valu
     return true;
 }
 
+/* ---- snapshots: msip, mtimecmp and the level of each MTIP line; mtime is the clock's.
+ * The log is the bus's (configuration), not state ---- */
+
+SNAP_LAYOUT(struct clint, 528);
+
+static void clint_save(const void *opaque, struct snap_writer *w)
+{
+    const struct clint *c = opaque;
+    snap_put_u32(w, c->nharts);
+    for (unsigned i = 0; i < c->nharts; i++) {
+        snap_put_u32(w, c->msip[i]);
+        snap_put_u64(w, c->mtimecmp[i]);
+        snap_put_bool(w, c->mtip[i]);
+    }
+}
+
+static int clint_load(void *opaque, struct snap_reader *r)
+{
+    struct clint *c = opaque;
+    struct clint s = *c;
+    uint32_t n = snap_get_u32(r);
+    if (snap_ok(r) && n != c->nharts)
+        return snap_fail(r, "%u harts saved, this CLINT has %u", n, c->nharts);
+    for (unsigned i = 0; i < n && snap_ok(r); i++) {
+        s.msip[i] = snap_get_u32(r);
+        s.mtimecmp[i] = snap_get_u64(r);
+        s.mtip[i] = snap_get_bool(r);
+        if (s.msip[i] > 1)
+            return snap_fail(r, "msip[%u] = %u", i, s.msip[i]);
+    }
+    if (!snap_applying(r))
+        return snap_status(r);
+    *c = s;
+    return 0;
+}
+
+/* The hart's MSIP and MTIP lines at the loaded levels. */
+static void clint_post_load(void *opaque)
+{
+    struct clint *c = opaque;
+    for (unsigned i = 0; i < c->nharts; i++) {
+        irq_set(&c->msip_line[i], c->msip[i]);
+        irq_set(&c->mtip_line[i], c->mtip[i]);
+    }
+}
+
+static const struct snap_ops clint_snap = {
+    .name = "clint", .version = 1,
+    .save = clint_save, .load = clint_load, .post_load = clint_post_load,
+};
+
 enum bus_error clint_attach(struct clint *c, struct bus *bus, uint32_t base)
 {
     c->log = bus_log(bus);
-    return bus_add_mmio(bus, "clint", base, MEMMAP_CLINT_SIZE, BUS_SIZE_4, c, clint_read,
-                        clint_write);
+    enum bus_error e = bus_add_mmio(bus, "clint", base, MEMMAP_CLINT_SIZE, BUS_SIZE_4, c,
+                                    clint_read, clint_write);
+    if (!e)
+        bus_set_snapshot(bus, base, &clint_snap, c);
+    return e;
 }

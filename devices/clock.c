@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "bus/memmap.h"
+#include "devices/snapshot.h"
 
 static uint64_t host_ns(void)
 {
@@ -113,4 +114,33 @@ void clock_warp_to(struct clock *c, uint64_t ticks)
 uint64_t clock_ticks_cb(void *clock)
 {
     return clock_ticks(clock);
+}
+
+static const char *const mode_names[] = { "host", "manual", "instruction" };
+
+void clock_save(const struct clock *c, struct snap_writer *w)
+{
+    snap_put_u32(w, c->mode);
+    snap_put_u32(w, c->shift);
+    snap_put_u64(w, (uint64_t)c->offset);
+    snap_put_u64(w, c->warp_ns);
+    snap_put_u64(w, c->mode == CLOCK_HOST ? host_ns() - c->start_ns : 0);
+}
+
+int clock_load(struct clock *c, struct snap_reader *r)
+{
+    uint32_t mode = snap_get_u32(r), shift = snap_get_u32(r);
+    int64_t offset = (int64_t)snap_get_u64(r);
+    uint64_t warp = snap_get_u64(r), elapsed = snap_get_u64(r);
+    if (snap_ok(r) && (mode != c->mode || shift != c->shift))
+        return snap_fail(r, "a %s clock (shift %u) saved, this machine's is %s (shift %u)",
+                         mode < 3 ? mode_names[mode] : "unknown", shift, mode_names[c->mode],
+                         c->shift);
+    if (!snap_applying(r))
+        return snap_status(r);
+    c->offset = offset;
+    c->warp_ns = warp;
+    if (c->mode == CLOCK_HOST)
+        c->start_ns = host_ns() - elapsed;
+    return 0;
 }

@@ -66,6 +66,14 @@ uint64_t clock_insns_until_ns(const struct clock *c, uint64_t ns);
 void clock_warp_to(struct clock *c, uint64_t ticks);
 void clock_warp_ns(struct clock *c, uint64_t ns);
 
+/* Snapshots (devices/snapshot.h): the mode, the offset, the warp; for a host clock, the
+ * time it reads now, so that after a load it reads on from there. The load refuses a
+ * clock of another mode or shift (the machine's configuration). */
+struct snap_writer;
+struct snap_reader;
+void clock_save(const struct clock *c, struct snap_writer *w);
+int clock_load(struct clock *c, struct snap_reader *r);
+
 /* For hart_config.time_now. */
 uint64_t clock_ticks_cb(void *clock);
 

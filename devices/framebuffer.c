@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devices/snapshot.h"
+
 #define FB_PAGE  4096u
 #define FB_BPP   4u             /* bytes per pixel: a8r8g8b8 */
 
@@ -55,9 +57,44 @@ void fb_destroy(struct framebuffer *fb)
     free(fb);
 }
 
+/* ---- snapshots: the pixels (what the guest drew; the shadow is the window's, and
+ * finds the difference on its next look) ---- */
+
+SNAP_LAYOUT(struct framebuffer, 32);
+
+static void fb_save(const void *opaque, struct snap_writer *w)
+{
+    const struct framebuffer *fb = opaque;
+    snap_put_u32(w, fb->width);
+    snap_put_u32(w, fb->height);
+    snap_put_u32(w, fb->size);
+    snap_put_bytes(w, fb->pixels, fb->size);
+}
+
+static int fb_load(void *opaque, struct snap_reader *r)
+{
+    struct framebuffer *fb = opaque;
+    uint32_t width = snap_get_u32(r), height = snap_get_u32(r), size = snap_get_u32(r);
+    if (snap_ok(r) && (width != fb->width || height != fb->height || size != fb->size))
+        return snap_fail(r, "a %ux%u screen saved, this one is %ux%u", width, height,
+                         fb->width, fb->height);
+    const uint8_t *pixels = snap_get_span(r, fb->size);
+    if (!snap_applying(r))
+        return snap_status(r);
+    memcpy(fb->pixels, pixels, fb->size);
+    return 0;
+}
+
+static const struct snap_ops fb_snap = {
+    .name = "framebuffer", .version = 1, .save = fb_save, .load = fb_load,
+};
+
 enum bus_error fb_attach(struct framebuffer *fb, struct bus *bus, uint32_t base)
 {
-    return bus_add_memory(bus, "framebuffer", base, fb->size, fb->pixels, true);
+    enum bus_error e = bus_add_memory(bus, "framebuffer", base, fb->size, fb->pixels, true);
+    if (!e)
+        bus_set_snapshot(bus, base, &fb_snap, fb);
+    return e;
 }
 
 unsigned fb_width(const struct framebuffer *fb)

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devices/snapshot.h"
+
 #define HTIF_PAGE_SIZE 4096u
 
 struct htif {
@@ -105,8 +107,48 @@ static bool htif_write(void *opaque, uint32_t off, unsigned size, uint32_t value
     return true;
 }
 
+/* ---- snapshots: which halves of tohost were stored, and whether the program ended;
+ * the page's bytes are RAM's and are saved with it ---- */
+
+SNAP_LAYOUT(struct htif, 64);
+
+static void htif_save(const void *opaque, struct snap_writer *w)
+{
+    const struct htif *htif = opaque;
+    snap_put_u32(w, htif->page_base + htif->tohost_off);
+    snap_put_bool(w, htif->lo_written);
+    snap_put_bool(w, htif->hi_written);
+    snap_put_bool(w, htif->exited);
+    snap_put_u32(w, htif->exit_code);
+}
+
+static int htif_load(void *opaque, struct snap_reader *r)
+{
+    struct htif *htif = opaque;
+    struct htif s = *htif;
+    uint32_t tohost = snap_get_u32(r);
+    if (snap_ok(r) && tohost != htif->page_base + htif->tohost_off)
+        return snap_fail(r, "tohost was at 0x%08x, here it is at 0x%08x", tohost,
+                         htif->page_base + htif->tohost_off);
+    s.lo_written = snap_get_bool(r);
+    s.hi_written = snap_get_bool(r);
+    s.exited = snap_get_bool(r);
+    s.exit_code = snap_get_u32(r);
+    if (!snap_applying(r))
+        return snap_status(r);
+    *htif = s;
+    return 0;
+}
+
+static const struct snap_ops htif_snap = {
+    .name = "htif", .version = 1, .save = htif_save, .load = htif_load,
+};
+
 enum bus_error htif_attach(struct htif *htif, struct bus *bus)
 {
-    return bus_add_mmio(bus, "htif", htif->page_base, HTIF_PAGE_SIZE, BUS_SIZE_ALL, htif,
-                        htif_read, htif_write);
+    enum bus_error e = bus_add_mmio(bus, "htif", htif->page_base, HTIF_PAGE_SIZE, BUS_SIZE_ALL,
+                                    htif, htif_read, htif_write);
+    if (!e)
+        bus_set_snapshot(bus, htif->page_base, &htif_snap, htif);
+    return e;
 }

@@ -16,14 +16,17 @@
 #include "devices/clock.h"
 #include "devices/framebuffer.h"
 #include "devices/htif.h"
+#include "devices/machine_priv.h"
 #include "devices/plic.h"
 #include "devices/rtc.h"
 #include "devices/syscon.h"
 #include "devices/uart16550.h"
 #include "devices/virt_fdt.h"
+#include "devices/virtio_9p.h"
 #include "devices/virtio_blk.h"
 #include "devices/virtio_input.h"
 #include "devices/virtio_mmio.h"
+#include "devices/virtio_net.h"
 
 #define PAGE_SIZE 4096u
 #define FDT_MAX   (64 * 1024)
@@ -52,54 +55,29 @@ static const uint32_t bootrom_code[] = {
 #define FW_DYNAMIC_INFO_VERSION 2u
 #define FW_DYNAMIC_NEXT_MODE_S  1u
 
-/* POWER_EXIT: the run ended without the syscon (HTIF, or the host: semihosting). */
-enum power_request { POWER_NONE, POWER_OFF, POWER_REBOOT, POWER_EXIT };
-
-struct machine {
-    struct bus *bus;
-    struct hart *hart;
-    struct clock clock;
-    uint8_t *ram;
-    uint32_t ram_size;
-    uint8_t rom[MEMMAP_BOOTROM_SIZE];
-    struct clint *clint;
-    struct plic *plic;
-    struct uart *uart;
-    struct syscon *syscon;
-    struct rtc *rtc;
-    struct htif *htif;
-    struct virtio_mmio *virtio[MEMMAP_VIRTIO_COUNT];
-    struct virtio_blk *vblk[MEMMAP_VIRTIO_COUNT];
-    struct framebuffer *fb;
-    struct virtio_input *keyboard, *tablet;
-    char irq_names[MEMMAP_VIRTIO_COUNT][32];    /* the PLIC's names for the virtio slots */
-    uint64_t last_retired;      /* instructions the last machine_run retired */
-    uint8_t *dtb;
-    uint32_t dtb_size, dtb_addr;
-    uint32_t reserved_base;
-    enum power_request power;
-    uint32_t exit_code;
-    enum hart_stop last_stop;   /* of the last hart_run */
-    uint64_t service_ns;        /* instruction clock: the next service (clock_elapsed_ns) */
-    bool clock_held;            /* machine_hold_clock */
-    uint64_t held_ticks;        /* the clock when it was held */
-};
-
 /* Under the instruction clock, serial input is taken and disks are served (their credit
  * refilled, long requests moved on a piece) at the multiples of this many ns of guest
  * time rather than once per machine_run, so that where the host cuts the run into
  * slices does not change when a byte arrives or a request completes. */
 #define ICOUNT_SERVICE_NS 100000u
 
-/* An interrupt line into the hart: `num` is the mip bit. */
+/* An interrupt line into a hart: `num` is the mip bit. */
 static void hart_line_set(void *opaque, unsigned num, bool level)
 {
     hart_set_irq(opaque, 1u << num, level);
 }
 
-static struct irq_line hart_line(struct machine *m, unsigned bit)
+static struct irq_line hart_line(struct machine *m, unsigned hart, unsigned bit)
 {
-    return (struct irq_line){ .set = hart_line_set, .opaque = m->hart, .num = bit };
+    return (struct irq_line){ .set = hart_line_set, .opaque = m->harts[hart], .num = bit };
+}
+
+/* End the run at the next instruction boundary (a device's deadline moved, the guest
+ * asked to stop): the hart running now leaves, and machine_run returns. */
+static void machine_yield(struct machine *m)
+{
+    m->yield = true;
+    hart_yield(m->harts[m->cur]);
 }
 
 static void syscon_action(void *opaque, enum syscon_action what, uint32_t code)
@@ -107,12 +85,18 @@ static void syscon_action(void *opaque, enum syscon_action what, uint32_t code)
     struct machine *m = opaque;
     m->power = what == SYSCON_REBOOT ? POWER_REBOOT : POWER_OFF;
     m->exit_code = what == SYSCON_FAIL ? (code ? code : 1) : 0;
-    hart_yield(m->hart);
+    machine_yield(m);
 }
 
 static void stop_hart(void *opaque)
 {
-    hart_yield(opaque);
+    machine_yield(opaque);
+}
+
+/* The instruction clock's count, with several harts: all of theirs. */
+static uint64_t machine_instructions_cb(void *opaque)
+{
+    return machine_instructions(opaque);
 }
 
 static int fail(char *err, size_t errlen, const char *what, enum bus_error e)
@@ -128,6 +112,8 @@ static int map_ram(struct machine *m, const struct machine_config *cfg, char *er
     enum bus_error e;
     if (!m->htif) {
         e = bus_add_memory(m->bus, "ram", base, size, m->ram, true);
+        if (!e)
+            bus_set_snapshot(m->bus, base, &machine_ram_snap, m);
         return e ? fail(err, errlen, "RAM", e) : 0;
     }
     uint32_t page = cfg->tohost & ~(PAGE_SIZE - 1);
@@ -138,8 +124,11 @@ static int map_ram(struct machine *m, const struct machine_config *cfg, char *er
     if (!e && above)
         e = bus_add_memory(m->bus, "ram", page + PAGE_SIZE, above, m->ram + below + PAGE_SIZE,
                            true);
-    if (!e)
+    if (!e) {
+        bus_set_snapshot(m->bus, base, &machine_ram_snap, m);
+        bus_set_snapshot(m->bus, page + PAGE_SIZE, &machine_ram_snap, m);
         e = htif_attach(m->htif, m->bus);
+    }
     return e ? fail(err, errlen, "RAM", e) : 0;
 }
 
@@ -166,23 +155,66 @@ static void wire_plic(struct machine *m, const struct machine_config *cfg)
         plic_set_qemu(m->plic, virtio);
 }
 
+/* The disk, network card or shared folder the config puts in virtio slot i (one at
+ * most), plugged into the slot's transport. */
+static int plug_slot(struct machine *m, const struct machine_config *cfg, unsigned i,
+                     char *err, size_t errlen)
+{
+    const struct machine_nic *nic = &cfg->nics[i];
+    const struct machine_share *share = &cfg->shares[i];
+    if ((cfg->disks[i] != NULL) + (nic->backend != NULL) + (share->server != NULL) > 1) {
+        snprintf(err, errlen, "virtio slot %u is given two devices", i);
+        return -1;
+    }
+    if (cfg->disks[i]) {
+        char serial[VIRTIO_BLK_ID_BYTES + 1];
+        snprintf(serial, sizeof serial, "rvbox-disk%u", i);
+        m->vblk[i] = vblk_create(m->virtio[i], cfg->disks[i], serial);
+    } else if (nic->backend) {
+        m->vnet[i] = vnet_create(m->virtio[i], nic->backend, nic->mac);
+    } else if (share->server) {
+        size_t n = share->tag ? strlen(share->tag) : 0;
+        if (n == 0 || n > VP9_TAG_MAX) {
+            snprintf(err, errlen, "a shared folder's mount tag must have 1 to %d bytes",
+                     VP9_TAG_MAX);
+            return -1;
+        }
+        m->vp9[i] = vp9_create(m->virtio[i], share->server, share->tag);
+    } else {
+        return 0;
+    }
+    if (!m->vblk[i] && !m->vnet[i] && !m->vp9[i]) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
 static int make_devices(struct machine *m, const struct machine_config *cfg, char *err,
                         size_t errlen)
 {
-    struct irq_line msip = hart_line(m, 3), mtip = hart_line(m, 7);
-    struct irq_line contexts[2] = { hart_line(m, 11), hart_line(m, 9) };
-    m->clint = clint_create(1, &m->clock, &msip, &mtip);
-    m->plic = plic_create(2, contexts);
+    /* Per hart: the CLINT's MSIP and MTIP; the PLIC's context 2i (MEIP) and 2i+1
+     * (SEIP), QEMU virt's numbering. */
+    struct irq_line msip[MACHINE_MAX_HARTS], mtip[MACHINE_MAX_HARTS];
+    struct irq_line contexts[2 * MACHINE_MAX_HARTS];
+    for (unsigned i = 0; i < m->nharts; i++) {
+        msip[i] = hart_line(m, i, 3);
+        mtip[i] = hart_line(m, i, 7);
+        contexts[2 * i] = hart_line(m, i, 11);
+        contexts[2 * i + 1] = hart_line(m, i, 9);
+    }
+    m->clint = clint_create(m->nharts, &m->clock, msip, mtip);
+    m->plic = plic_create(2 * m->nharts, contexts);
     m->syscon = syscon_create(syscon_action, m);
     if (!m->clint || !m->plic || !m->syscon)
         goto oom;
-    clint_set_rearm(m->clint, stop_hart, m->hart);
+    clint_set_rearm(m->clint, stop_hart, m);
     wire_plic(m, cfg);
     m->uart = uart_create(&cfg->console, plic_line(m->plic, MEMMAP_UART0_IRQ));
     m->rtc = rtc_create(&m->clock, cfg->wall_ns, plic_line(m->plic, MEMMAP_RTC_IRQ));
     if (!m->uart || !m->rtc)
         goto oom;
-    rtc_set_rearm(m->rtc, stop_hart, m->hart);
+    rtc_set_rearm(m->rtc, stop_hart, m);
 
     enum bus_error e;
     if ((e = clint_attach(m->clint, m->bus, MEMMAP_CLINT_BASE)))
@@ -208,12 +240,8 @@ static int make_devices(struct machine *m, const struct machine_config *cfg, cha
                                MEMMAP_VIRTIO_BASE + i * MEMMAP_VIRTIO_STRIDE);
         if (e)
             return fail(err, errlen, "a virtio-mmio slot", e);
-        if (i < MACHINE_MAX_DISKS && cfg->disks[i]) {
-            char serial[VIRTIO_BLK_ID_BYTES + 1];
-            snprintf(serial, sizeof serial, "rvbox-disk%u", i);
-            if (!(m->vblk[i] = vblk_create(m->virtio[i], cfg->disks[i], serial)))
-                goto oom;
-        }
+        if (i < MACHINE_MAX_DISKS && plug_slot(m, cfg, i, err, errlen))
+            return -1;
     }
     if (cfg->input) {
         m->keyboard = vinput_create(m->virtio[MACHINE_KEYBOARD_SLOT], VINPUT_KEYBOARD);
@@ -251,7 +279,7 @@ static int build_fdt(struct machine *m, const struct machine_config *cfg, uint32
         return 0;
     }
     struct virt_fdt_config fc = {
-        .nharts = 1, .hart_features = hart_features(m->hart),
+        .nharts = m->nharts, .hart_features = hart_features(m->hart),
         .ram_base = MEMMAP_RAM_BASE, .ram_size = cfg->ram_size,
         .bootargs = cfg->bootargs, .virtio_slots = MEMMAP_VIRTIO_COUNT,
         .kernel_entry = cfg->kernel_entry,
@@ -342,6 +370,8 @@ static int make_bootrom(struct machine *m, const struct machine_config *cfg, cha
         put32(m->rom + BOOTROM_FW_DYN_OFF + 4 * i, fw_dyn[i]);
     enum bus_error e = bus_add_memory(m->bus, "bootrom", MEMMAP_BOOTROM_BASE,
                                       MEMMAP_BOOTROM_SIZE, m->rom, false);
+    if (!e)
+        bus_set_snapshot(m->bus, MEMMAP_BOOTROM_BASE, &machine_rom_snap, m);
     return e ? fail(err, errlen, "the boot ROM", e) : 0;
 }
 
@@ -355,6 +385,11 @@ static int check_config(const struct machine_config *cfg, char *err, size_t errl
                             cfg->tohost - MEMMAP_RAM_BASE > cfg->ram_size - 8 ||
                             (cfg->tohost & 7))) {
         snprintf(err, errlen, "tohost at 0x%08x is not an aligned address in RAM", cfg->tohost);
+        return -1;
+    }
+    if (cfg->nharts > MACHINE_MAX_HARTS) {
+        snprintf(err, errlen, "%u harts: rvbox has room for 1 to %u", cfg->nharts,
+                 MACHINE_MAX_HARTS);
         return -1;
     }
     if (cfg->virtio_version != 1 && cfg->virtio_version != 2) {
@@ -374,6 +409,7 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
         return NULL;
     }
     m->ram_size = cfg->ram_size;
+    memcpy(m->disks, cfg->disks, sizeof m->disks);
     m->ram = calloc(1, cfg->ram_size);
     m->bus = bus_create();
     if (!m->ram || !m->bus) {
@@ -381,19 +417,31 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
         goto fail;
     }
     clock_init(&m->clock);
-    struct hart_config hc = {
-        .hartid = 0, .reset_pc = MEMMAP_BOOTROM_BASE, .bus = m->bus,
-        .features = HART_FEATURES_QEMU & ~cfg->cpu_without,
-        .time_now = clock_ticks_cb, .time_opaque = &m->clock,
-    };
-    if (!(m->hart = hart_create(&hc)))
-        goto oom;
-    if (cfg->icount)
-        clock_init_insns(&m->clock, cfg->icount_shift, hart_instructions_cb, m->hart);
+    m->nharts = cfg->nharts ? cfg->nharts : 1;
+    m->quantum_left = MACHINE_QUANTUM;
+    m->step_hart = -1;
+    for (unsigned i = 0; i < m->nharts; i++) {
+        struct hart_config hc = {
+            .hartid = i, .reset_pc = MEMMAP_BOOTROM_BASE, .bus = m->bus,
+            .features = HART_FEATURES_QEMU & ~cfg->cpu_without,
+            .time_now = clock_ticks_cb, .time_opaque = &m->clock,
+        };
+        if (!(m->harts[i] = hart_create(&hc)))
+            goto oom;
+        m->watched[i] = UINT32_MAX;
+    }
+    m->hart = m->harts[0];
+    if (cfg->icount) {
+        /* One hart: its own count, as before there were several (no sum to make). */
+        if (m->nharts == 1)
+            clock_init_insns(&m->clock, cfg->icount_shift, hart_instructions_cb, m->hart);
+        else
+            clock_init_insns(&m->clock, cfg->icount_shift, machine_instructions_cb, m);
+    }
     if (cfg->has_tohost) {
         uint32_t page = cfg->tohost & ~(PAGE_SIZE - 1);
         m->htif = htif_create(m->ram + (page - MEMMAP_RAM_BASE), page, cfg->tohost,
-                              &cfg->console, stop_hart, m->hart);
+                              &cfg->console, stop_hart, m);
         if (!m->htif)
             goto oom;
     }
@@ -412,6 +460,7 @@ void machine_destroy(struct machine *m)
 {
     if (!m)
         return;
+    machine_snapshot_forget(m);
     if (m->keyboard)
         vinput_destroy(m->keyboard);
     if (m->tablet)
@@ -421,6 +470,10 @@ void machine_destroy(struct machine *m)
     for (unsigned i = 0; i < MEMMAP_VIRTIO_COUNT; i++) {
         if (m->vblk[i])
             vblk_destroy(m->vblk[i]);
+        if (m->vnet[i])
+            vnet_destroy(m->vnet[i]);
+        if (m->vp9[i])
+            vp9_destroy(m->vp9[i]);
         if (m->virtio[i])
             virtio_mmio_destroy(m->virtio[i]);
     }
@@ -436,7 +489,8 @@ void machine_destroy(struct machine *m)
         clint_destroy(m->clint);
     if (m->htif)
         htif_destroy(m->htif);
-    hart_destroy(m->hart);
+    for (unsigned i = 0; i < m->nharts; i++)
+        hart_destroy(m->harts[i]);
     bus_destroy(m->bus);
     free(m->dtb);
     free(m->ram);
@@ -450,15 +504,18 @@ void machine_destroy(struct machine *m)
 static void wakers_update(struct machine *m)
 {
     clint_update(m->clint);
-    hart_timer_update(m->hart);
+    for (unsigned i = 0; i < m->nharts; i++)
+        hart_timer_update(m->harts[i]);
     rtc_update(m->rtc);
     if (m->clock.mode != CLOCK_INSNS)
         uart_update(m->uart);
 }
 
-/* Once per run: the wakers, and a slice of every disk's pending work. Under the
- * instruction clock, serial input and the disks' work wait for the next point of the
- * service grid, so that they land at moments the host's slicing does not change. */
+/* Once per run: the wakers, and a slice of every disk's pending work, of every network
+ * card's frames and of every shared folder's requests. Under the instruction clock,
+ * serial input and the slots' work wait for the next point of the service grid, so that
+ * they land at moments the host's slicing does not change: frames from the network and
+ * the host's files enter the guest only here. */
 static void devices_update(struct machine *m)
 {
     wakers_update(m);
@@ -469,15 +526,23 @@ static void devices_update(struct machine *m)
         m->service_ns = (now / ICOUNT_SERVICE_NS + 1) * ICOUNT_SERVICE_NS;
         uart_update(m->uart);
     }
-    for (unsigned i = 0; i < MEMMAP_VIRTIO_COUNT; i++)
+    for (unsigned i = 0; i < MEMMAP_VIRTIO_COUNT; i++) {
         if (m->vblk[i])
             vblk_update(m->vblk[i]);
+        if (m->vnet[i])
+            vnet_update(m->vnet[i]);
+        if (m->vp9[i])
+            vp9_update(m->vp9[i]);
+    }
 }
 
-static bool disks_busy(const struct machine *m)
+/* Has a slot work for the next service: a disk request, a frame the guest can take, a
+ * shared-folder request? */
+static bool slots_busy(const struct machine *m)
 {
     for (unsigned i = 0; i < MEMMAP_VIRTIO_COUNT; i++)
-        if (m->vblk[i] && vblk_busy(m->vblk[i]))
+        if ((m->vblk[i] && vblk_busy(m->vblk[i])) || (m->vnet[i] && vnet_busy(m->vnet[i])) ||
+            (m->vp9[i] && vp9_busy(m->vp9[i])))
             return true;
     return false;
 }
@@ -497,21 +562,129 @@ static uint64_t icount_horizon(const struct machine *m)
     return n > 0 ? n : 1;
 }
 
+/* The next hart's turn. */
+static void next_turn(struct machine *m)
+{
+    m->cur = m->cur + 1 == m->nharts ? 0 : m->cur + 1;
+    m->quantum_left = MACHINE_QUANTUM;
+}
+
+/*
+ * Pages where a hart holds a reservation are watched (bus.h) while other harts run, so
+ * that their stores there reach the bus and break it. Called after each turn: the hart
+ * that ran may have made or dropped a reservation, or broken another's.
+ */
+static void watch_reservations(struct machine *m)
+{
+    uint32_t want[MACHINE_MAX_HARTS];
+    for (unsigned i = 0; i < m->nharts; i++) {
+        uint32_t pa;
+        want[i] = hart_reservation(m->harts[i], &pa) ? pa >> 12 : UINT32_MAX;
+    }
+    for (unsigned i = 0; i < m->nharts; i++) {
+        uint32_t page = m->watched[i];
+        bool kept = page == UINT32_MAX;
+        for (unsigned k = 0; k < m->nharts && !kept; k++)
+            kept = want[k] == page;
+        if (!kept)
+            bus_watch_page(m->bus, page << 12, false);
+    }
+    for (unsigned i = 0; i < m->nharts; i++) {
+        m->watched[i] = want[i];
+        if (want[i] != UINT32_MAX)
+            bus_watch_page(m->bus, want[i] << 12, true);    /* new pages: stores drop */
+    }
+}
+
+void machine_loaded(struct machine *m)
+{
+    m->yield = false;
+    if (m->nharts > 1)
+        watch_reservations(m);
+}
+
+/*
+ * The harts take turns: hart `cur` runs until its quantum is over, it waits in WFI, or
+ * the run must end (the budget, something due on time, a breakpoint, a device or the
+ * host asking). A hart that waits with no interrupt to take is passed over; when every
+ * hart does, the machine is idle. With one hart, its turn never ends.
+ */
+static enum hart_stop run_harts(struct machine *m, uint64_t budget)
+{
+    bool icount = m->clock.mode == CLOCK_INSNS;
+    uint64_t used = 0;
+    enum hart_stop stop = HART_STOP_BUDGET;
+    m->last_retired = 0;
+    m->step_done = false;
+    while (used < budget) {
+        /* Whose turn: `cur`'s, or the next hart's past those that wait. Passing over
+         * waiting harts changes nothing until one runs, so that however often the host
+         * asks an idle machine to run, the turns stay where they were. */
+        int next = -1;
+        for (unsigned k = 0; k < m->nharts && next < 0; k++) {
+            unsigned i = (m->cur + k) % m->nharts;
+            if (!hart_waiting(m->harts[i]))
+                next = (int)i;
+            else if ((int)i == m->step_hart)
+                break;                      /* a step of a waiting hart: it stays */
+        }
+        if (next < 0) {
+            m->step_done = m->step_hart >= 0 && hart_waiting(m->harts[m->step_hart]);
+            break;
+        }
+        if ((unsigned)next != m->cur) {
+            m->cur = (unsigned)next;
+            m->quantum_left = MACHINE_QUANTUM;
+        }
+        struct hart *h = m->harts[m->cur];
+        uint64_t n = budget - used, horizon = UINT64_MAX;
+        if (m->nharts > 1 && n > m->quantum_left)
+            n = m->quantum_left;
+        if (m->step_hart == (int)m->cur)
+            n = 1;
+        if (icount && (horizon = icount_horizon(m)) < n)
+            n = horizon;
+        uint64_t pos = hart_position(h), retired;
+        stop = hart_run(h, n, &retired);
+        uint64_t steps = hart_position(h) - pos;
+        used += steps;
+        m->last_retired += retired;
+        m->stop_hart = m->cur;
+        if (m->nharts > 1) {
+            watch_reservations(m);
+            m->quantum_left -= steps < m->quantum_left ? steps : m->quantum_left;
+        }
+        /* At a breakpoint the hart stands before the instruction; its turn goes on
+         * when the run does. */
+        if (stop == HART_STOP_BREAKPOINT || stop == HART_STOP_WATCHPOINT)
+            return stop;
+        bool stepped = m->step_hart == (int)m->cur && (steps || stop == HART_STOP_WFI);
+        if (hart_waiting(h) || (m->nharts > 1 && m->quantum_left == 0))
+            next_turn(m);
+        if (stepped) {
+            m->step_done = true;
+            break;
+        }
+        if (m->yield || m->power != POWER_NONE) {
+            m->yield = false;
+            break;
+        }
+        if (steps >= horizon)
+            break;              /* something is due on time: the devices act first */
+    }
+    return machine_waiting(m) ? HART_STOP_WFI : HART_STOP_BUDGET;
+}
+
 enum machine_state machine_run(struct machine *m, uint64_t budget)
 {
     if (m->power == POWER_NONE) {
         devices_update(m);
-        if (m->clock.mode == CLOCK_INSNS) {
-            uint64_t h = icount_horizon(m);
-            if (h < budget)
-                budget = h;
-        }
-        enum hart_stop stop = hart_run(m->hart, budget, &m->last_retired);
-        /* Before the host sleeps: a deadline crossed or input arrived while the hart
-         * ran may wake it at once. */
+        enum hart_stop stop = run_harts(m, budget);
+        /* Before the host sleeps: a deadline crossed or input arrived while the harts
+         * ran may wake one at once. */
         if (stop == HART_STOP_WFI) {
             wakers_update(m);
-            if (!hart_waiting(m->hart))
+            if (!machine_waiting(m))
                 stop = HART_STOP_BUDGET;
         }
         m->last_stop = stop;
@@ -534,13 +707,16 @@ uint32_t machine_exit_code(const struct machine *m)
 }
 
 /* The earliest timer deadline, in clock ticks; UINT64_MAX if none: the CLINT's, the
- * RTC's and the hart's own (Sstc). */
+ * RTC's and the harts' own (Sstc). */
 static uint64_t next_deadline(const struct machine *m)
 {
     uint64_t t = clint_next_deadline(m->clint), r = rtc_next_deadline(m->rtc);
-    uint64_t s = hart_timer_deadline(m->hart);
     t = t < r ? t : r;
-    return t < s ? t : s;
+    for (unsigned i = 0; i < m->nharts; i++) {
+        uint64_t s = hart_timer_deadline(m->harts[i]);
+        t = t < s ? t : s;
+    }
+    return t;
 }
 
 void machine_request_exit(struct machine *m, uint32_t code)
@@ -549,7 +725,7 @@ void machine_request_exit(struct machine *m, uint32_t code)
         m->power = POWER_EXIT;
         m->exit_code = code;
     }
-    hart_yield(m->hart);
+    machine_yield(m);
 }
 
 bool machine_powered_off(const struct machine *m)
@@ -559,8 +735,8 @@ bool machine_powered_off(const struct machine *m)
 
 uint64_t machine_next_event_ns(const struct machine *m)
 {
-    if (disks_busy(m))
-        return 0;                           /* disk work waits for the next machine_run */
+    if (slots_busy(m))
+        return 0;                           /* device work waits for the next machine_run */
     uint64_t next = next_deadline(m);
     return next == UINT64_MAX ? UINT64_MAX : clock_ns_until(&m->clock, next);
 }
@@ -569,11 +745,11 @@ bool machine_skip_idle(struct machine *m, bool input)
 {
     if (m->clock.mode != CLOCK_INSNS)
         return false;
-    /* To the next deadline, or the next disk service if a disk has work and it comes
+    /* To the next deadline, or the next service if a device has work and it comes
      * first (the time until each, on the one clock). */
     uint64_t deadline = next_deadline(m);
     uint64_t ns = deadline == UINT64_MAX ? UINT64_MAX : clock_ns_until(&m->clock, deadline);
-    if (input || disks_busy(m)) {
+    if (input || slots_busy(m)) {
         uint64_t now = clock_elapsed_ns(&m->clock);
         uint64_t d = m->service_ns > now ? m->service_ns - now : 0;
         if (d < ns) {
@@ -639,12 +815,63 @@ bool machine_can_take_input(const struct machine *m)
 }
 
 uint64_t machine_last_retired(const struct machine *m) { return m->last_retired; }
-uint64_t machine_position(const struct machine *m) { return hart_position(m->hart); }
+uint64_t machine_position(const struct machine *m)
+{
+    uint64_t pos = 0;
+    for (unsigned i = 0; i < m->nharts; i++)
+        pos += hart_position(m->harts[i]);
+    return pos;
+}
+
+uint64_t machine_instructions(const struct machine *m)
+{
+    uint64_t n = 0;
+    for (unsigned i = 0; i < m->nharts; i++)
+        n += hart_instructions(m->harts[i]);
+    return n;
+}
+
+bool machine_waiting(const struct machine *m)
+{
+    for (unsigned i = 0; i < m->nharts; i++)
+        if (!hart_waiting(m->harts[i]))
+            return false;
+    return true;
+}
+
+unsigned machine_stop_hart(const struct machine *m) { return m->stop_hart; }
+
+int machine_next_hart(const struct machine *m)
+{
+    unsigned cur = m->cur;
+    if (m->nharts > 1 && m->quantum_left == 0)
+        cur = cur + 1 == m->nharts ? 0 : cur + 1;
+    for (unsigned k = 0; k < m->nharts; k++) {
+        unsigned i = (cur + k) % m->nharts;
+        if (!hart_waiting(m->harts[i]))
+            return (int)i;
+    }
+    return -1;
+}
+void machine_set_step(struct machine *m, int i)
+{
+    m->step_hart = i >= 0 && (unsigned)i < m->nharts ? i : -1;
+}
+bool machine_stepped(const struct machine *m) { return m->step_done; }
 uint64_t machine_guest_ns(const struct machine *m) { return clock_elapsed_ns(&m->clock); }
 struct framebuffer *machine_framebuffer(struct machine *m) { return m->fb; }
 struct virtio_input *machine_keyboard(struct machine *m) { return m->keyboard; }
+struct virtio_net *machine_nic(struct machine *m, unsigned slot)
+{
+    return slot < MEMMAP_VIRTIO_COUNT ? m->vnet[slot] : NULL;
+}
 struct virtio_input *machine_tablet(struct machine *m) { return m->tablet; }
 struct hart *machine_hart(struct machine *m) { return m->hart; }
+struct hart *machine_hart_at(struct machine *m, unsigned i)
+{
+    return i < m->nharts ? m->harts[i] : NULL;
+}
+unsigned machine_nharts(const struct machine *m) { return m->nharts; }
 struct bus *machine_bus(struct machine *m) { return m->bus; }
 uint64_t machine_time(const struct machine *m)
 {
@@ -654,7 +881,9 @@ struct plic *machine_plic(struct machine *m) { return m->plic; }
 
 void machine_hold_clock(struct machine *m, bool hold)
 {
-    if (hold == m->clock_held)
+    /* The instruction clock stands still by itself while the hart does not run; setting
+     * it back to the held time would undo a snapshot loaded or history gone back to. */
+    if (hold == m->clock_held || m->clock.mode == CLOCK_INSNS)
         return;
     if (hold)
         m->held_ticks = clock_ticks(&m->clock);

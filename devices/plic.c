@@ -16,6 +16,7 @@
 
 #include "bus/log.h"
 #include "bus/memmap.h"
+#include "devices/snapshot.h"
 
 _Static_assert(PLIC_SOURCES <= 32, "one 32-bit word of pending/enable bits");
 
@@ -301,11 +302,79 @@ static bool plic_write(void *opaque, uint32_t off, unsigned size, uint32_t value
     return true;
 }
 
+/* ---- snapshots: every register, the sources' levels, what is claimed, and the level of
+ * each context line ---- */
+
+SNAP_LAYOUT(struct plic, 1072);
+
+static void plic_save(const void *opaque, struct snap_writer *w)
+{
+    const struct plic *p = opaque;
+    snap_put_u32(w, PLIC_SOURCES);
+    snap_put_bytes(w, p->priority, PLIC_SOURCES);
+    snap_put_u32(w, p->level);
+    snap_put_u32(w, p->pending);
+    snap_put_u32(w, p->claimed);
+    snap_put_u32(w, p->ncontexts);
+    for (unsigned c = 0; c < p->ncontexts; c++) {
+        snap_put_u32(w, p->enable[c]);
+        snap_put_u8(w, p->threshold[c]);
+        snap_put_bool(w, p->asserted[c]);
+    }
+    snap_put_u32(w, p->signalled);      /* QEMU's gateway (the mode is the host's choice) */
+    snap_put_u32(w, p->signals);
+}
+
+static int plic_load(void *opaque, struct snap_reader *r)
+{
+    struct plic *p = opaque;
+    struct plic s = *p;
+    uint32_t sources = snap_get_u32(r);
+    if (snap_ok(r) && sources != PLIC_SOURCES)
+        return snap_fail(r, "%u sources saved, this PLIC has %u", sources, PLIC_SOURCES);
+    snap_get_bytes(r, s.priority, PLIC_SOURCES);
+    s.level = snap_get_u32(r);
+    s.pending = snap_get_u32(r);
+    s.claimed = snap_get_u32(r);
+    uint32_t n = snap_get_u32(r);
+    if (snap_ok(r) && n != p->ncontexts)
+        return snap_fail(r, "%u contexts saved, this PLIC has %u", n, p->ncontexts);
+    for (unsigned c = 0; c < n && snap_ok(r); c++) {
+        s.enable[c] = snap_get_u32(r);
+        s.threshold[c] = snap_get_u8(r);
+        s.asserted[c] = snap_get_bool(r);
+    }
+    s.signalled = snap_get_u32(r);
+    s.signals = snap_get_u32(r);
+    for (unsigned src = 0; src < PLIC_SOURCES && snap_ok(r); src++)
+        if (s.priority[src] > PLIC_PRIO_MASK)
+            return snap_fail(r, "source %u has priority %u", src, s.priority[src]);
+    if (!snap_applying(r))
+        return snap_status(r);
+    *p = s;
+    return 0;
+}
+
+static void plic_post_load(void *opaque)
+{
+    struct plic *p = opaque;
+    for (unsigned c = 0; c < p->ncontexts; c++)
+        irq_set(&p->lines[c], p->asserted[c]);
+}
+
+static const struct snap_ops plic_snap = {
+    .name = "plic", .version = 1,
+    .save = plic_save, .load = plic_load, .post_load = plic_post_load,
+};
+
 enum bus_error plic_attach(struct plic *p, struct bus *bus, uint32_t base)
 {
     p->log = bus_log(bus);
-    return bus_add_mmio(bus, "plic", base, MEMMAP_PLIC_SIZE, BUS_SIZE_4, p, plic_read,
-                        plic_write);
+    enum bus_error e = bus_add_mmio(bus, "plic", base, MEMMAP_PLIC_SIZE, BUS_SIZE_4, p,
+                                    plic_read, plic_write);
+    if (!e)
+        bus_set_snapshot(bus, base, &plic_snap, p);
+    return e;
 }
 
 uint32_t plic_levels(const struct plic *p)

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "bus/memmap.h"
+#include "devices/snapshot.h"
 
 #define RTC_TIME_LOW        0x00
 #define RTC_TIME_HIGH       0x04
@@ -177,7 +178,56 @@ void rtc_set_rearm(struct rtc *r, void (*rearm)(void *opaque), void *opaque)
     r->rearm_opaque = opaque;
 }
 
+/* ---- snapshots: the wall time at tick 0 (so the guest's clock reads on from where it
+ * was), the latched high half, the alarm and the interrupt ---- */
+
+SNAP_LAYOUT(struct rtc, 80);
+
+static void rtc_save(const void *opaque, struct snap_writer *w)
+{
+    const struct rtc *r = opaque;
+    snap_put_u64(w, r->base_ns);
+    snap_put_u32(w, r->time_high);
+    snap_put_u64(w, r->alarm_ns);
+    snap_put_bool(w, r->alarm_armed);
+    snap_put_bool(w, r->irq_enabled);
+    snap_put_bool(w, r->irq_pending);
+    snap_put_bool(w, r->irq_level);
+}
+
+static int rtc_load(void *opaque, struct snap_reader *rd)
+{
+    struct rtc *r = opaque;
+    struct rtc s = *r;
+    s.base_ns = snap_get_u64(rd);
+    s.time_high = snap_get_u32(rd);
+    s.alarm_ns = snap_get_u64(rd);
+    s.alarm_armed = snap_get_bool(rd);
+    s.irq_enabled = snap_get_bool(rd);
+    s.irq_pending = snap_get_bool(rd);
+    s.irq_level = snap_get_bool(rd);
+    if (!snap_applying(rd))
+        return snap_status(rd);
+    *r = s;
+    return 0;
+}
+
+static void rtc_post_load(void *opaque)
+{
+    struct rtc *r = opaque;
+    irq_set(&r->irq, r->irq_level);
+}
+
+static const struct snap_ops rtc_snap = {
+    .name = "rtc", .version = 1,
+    .save = rtc_save, .load = rtc_load, .post_load = rtc_post_load,
+};
+
 enum bus_error rtc_attach(struct rtc *r, struct bus *bus, uint32_t base)
 {
-    return bus_add_mmio(bus, "rtc", base, MEMMAP_RTC_SIZE, BUS_SIZE_4, r, rtc_read, rtc_write);
+    enum bus_error e = bus_add_mmio(bus, "rtc", base, MEMMAP_RTC_SIZE, BUS_SIZE_4, r,
+                                    rtc_read, rtc_write);
+    if (!e)
+        bus_set_snapshot(bus, base, &rtc_snap, r);
+    return e;
 }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 
 #include "bus/memmap.h"
+#include "devices/snapshot.h"
 
 /* Register offsets (reg-shift 0). */
 #define UART_RBR 0      /* read, DLAB=0 */
@@ -293,8 +294,74 @@ static bool uart_write(void *opaque, uint32_t off, unsigned size, uint32_t value
     return true;
 }
 
+/* ---- snapshots: every register, the receive FIFO with the bytes in it, and the
+ * interrupt's state (THRE pending, the line's level) ---- */
+
+SNAP_LAYOUT(struct uart, 88);
+
+static void uart_save(const void *opaque, struct snap_writer *w)
+{
+    const struct uart *u = opaque;
+    snap_put_u8(w, UART_FIFO_SIZE);
+    snap_put_bytes(w, u->rx, UART_FIFO_SIZE);
+    snap_put_u8(w, (uint8_t)u->rx_head);
+    snap_put_u8(w, (uint8_t)u->rx_count);
+    uint8_t regs[7] = { u->ier, u->lcr, u->mcr, u->fcr, u->scr, u->dll, u->dlm };
+    snap_put_bytes(w, regs, sizeof regs);
+    snap_put_bool(w, u->overrun);
+    snap_put_bool(w, u->thre_pending);
+    snap_put_bool(w, u->irq_level);
+}
+
+static int uart_load(void *opaque, struct snap_reader *r)
+{
+    struct uart *u = opaque;
+    struct uart s = *u;
+    uint8_t fifo = snap_get_u8(r);
+    if (snap_ok(r) && fifo != UART_FIFO_SIZE)
+        return snap_fail(r, "a %u-byte FIFO saved, this UART has %u", fifo, UART_FIFO_SIZE);
+    snap_get_bytes(r, s.rx, UART_FIFO_SIZE);
+    s.rx_head = snap_get_u8(r);
+    s.rx_count = snap_get_u8(r);
+    uint8_t regs[7];
+    snap_get_bytes(r, regs, sizeof regs);
+    s.ier = regs[0];
+    s.lcr = regs[1];
+    s.mcr = regs[2];
+    s.fcr = regs[3];
+    s.scr = regs[4];
+    s.dll = regs[5];
+    s.dlm = regs[6];
+    s.overrun = snap_get_bool(r);
+    s.thre_pending = snap_get_bool(r);
+    s.irq_level = snap_get_bool(r);
+    if (snap_ok(r) && (s.rx_head >= UART_FIFO_SIZE || s.rx_count > UART_FIFO_SIZE))
+        return snap_fail(r, "FIFO head %u, count %u", s.rx_head, s.rx_count);
+    if (snap_ok(r) && ((s.ier & ~IER_MASK) || (s.mcr & ~MCR_MASK) || (s.fcr & ~FCR_KEEP)))
+        return snap_fail(r, "IER 0x%02x, MCR 0x%02x, FCR 0x%02x hold bits no write sets",
+                         s.ier, s.mcr, s.fcr);
+    if (!snap_applying(r))
+        return snap_status(r);
+    *u = s;
+    return 0;
+}
+
+static void uart_post_load(void *opaque)
+{
+    struct uart *u = opaque;
+    irq_set(&u->irq, u->irq_level);
+}
+
+static const struct snap_ops uart_snap = {
+    .name = "uart16550", .version = 1,
+    .save = uart_save, .load = uart_load, .post_load = uart_post_load,
+};
+
 enum bus_error uart_attach(struct uart *u, struct bus *bus, uint32_t base)
 {
-    return bus_add_mmio(bus, "uart16550", base, MEMMAP_UART0_SIZE, BUS_SIZE_1, u, uart_read,
-                        uart_write);
+    enum bus_error e = bus_add_mmio(bus, "uart16550", base, MEMMAP_UART0_SIZE, BUS_SIZE_1, u,
+                                    uart_read, uart_write);
+    if (!e)
+        bus_set_snapshot(bus, base, &uart_snap, u);
+    return e;
 }

@@ -9,15 +9,19 @@
 #include "devices/plic.h"
 #include "devices/uart16550.h"
 
-/* phandles: hart i's interrupt controller is CPU_INTC + i. */
-enum { PHANDLE_PLIC = 1, PHANDLE_SYSCON = 2, PHANDLE_CPU_INTC = 16 };
+/* phandles: hart i's interrupt controller is CPU_INTC + i, its cpu node CPU + i. */
+enum { PHANDLE_PLIC = 1, PHANDLE_SYSCON = 2, PHANDLE_CPU_INTC = 16, PHANDLE_CPU = 32 };
+
+#define MAX_HARTS 8
 
 #define UART_CLOCK_HZ 3686400       /* the 16550's classic crystal, as on QEMU */
 
 /* A property of 32-bit cells, given as host integers. */
 static int prop_cells(void *fdt, const char *name, const uint32_t *cells, unsigned n)
 {
-    fdt32_t be[16];
+    fdt32_t be[4 * MAX_HARTS];
+    if (n > sizeof be / sizeof be[0])
+        return -FDT_ERR_NOSPACE;
     for (unsigned i = 0; i < n; i++)
         be[i] = cpu_to_fdt32(cells[i]);
     return fdt_property(fdt, name, be, (int)(n * sizeof(fdt32_t)));
@@ -71,6 +75,7 @@ static int cpus_node(void *fdt, const struct virt_fdt_config *cfg)
     TRY(fdt_property_u32(fdt, "timebase-frequency", MEMMAP_TIMEBASE_HZ));
     for (unsigned i = 0; i < cfg->nharts; i++) {
         TRY(begin_node_at(fdt, "cpu", i));
+        TRY(fdt_property_u32(fdt, "phandle", PHANDLE_CPU + i));
         TRY(fdt_property_string(fdt, "device_type", "cpu"));
         TRY(fdt_property_u32(fdt, "reg", i));
         TRY(fdt_property_string(fdt, "status", "okay"));
@@ -86,15 +91,27 @@ static int cpus_node(void *fdt, const struct virt_fdt_config *cfg)
         TRY(fdt_end_node(fdt));
         TRY(fdt_end_node(fdt));
     }
+    /* The topology, as QEMU gives it: one cluster, a core per hart. */
+    TRY(fdt_begin_node(fdt, "cpu-map"));
+    TRY(fdt_begin_node(fdt, "cluster0"));
+    for (unsigned i = 0; i < cfg->nharts; i++) {
+        char core[16];
+        snprintf(core, sizeof core, "core%u", i);
+        TRY(fdt_begin_node(fdt, core));
+        TRY(fdt_property_u32(fdt, "cpu", PHANDLE_CPU + i));
+        TRY(fdt_end_node(fdt));
+    }
+    TRY(fdt_end_node(fdt));
+    TRY(fdt_end_node(fdt));
     return fdt_end_node(fdt);
 }
 
 /* interrupts-extended = <&intc0 a &intc0 b &intc1 a ...>: two causes per hart. */
 static int per_hart_irqs(void *fdt, const struct virt_fdt_config *cfg, uint32_t a, uint32_t b)
 {
-    uint32_t cells[16];
+    uint32_t cells[4 * MAX_HARTS];
     unsigned n = 0;
-    for (unsigned i = 0; i < cfg->nharts && n + 4 <= 16; i++) {
+    for (unsigned i = 0; i < cfg->nharts; i++) {
         cells[n++] = PHANDLE_CPU_INTC + i;
         cells[n++] = a;
         cells[n++] = PHANDLE_CPU_INTC + i;
@@ -241,7 +258,7 @@ static int build(const struct virt_fdt_config *cfg, void *fdt, size_t size)
 int virt_fdt_build(const struct virt_fdt_config *cfg, void *buf, size_t size,
                    char *err, size_t errlen)
 {
-    if (cfg->nharts == 0 || cfg->nharts > 4) {
+    if (cfg->nharts == 0 || cfg->nharts > MAX_HARTS) {
         snprintf(err, errlen, "device tree: %u harts not supported", cfg->nharts);
         return -1;
     }

@@ -25,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devices/snapshot.h"
+
 #define VIRTIO_BLK_F_SEG_MAX     2
 #define VIRTIO_BLK_F_BLK_SIZE    6
 
@@ -337,6 +339,75 @@ static void vblk_config_write(void *dev, uint32_t off, unsigned size, uint32_t v
     (void)dev, (void)off, (void)size, (void)value;  /* no writable field (no CONFIG_WCE) */
 }
 
+/* ---- snapshots: the request in flight (its chain's guest addresses and how far its
+ * data got), whether a notification waits, and the slice's credit, so that the request
+ * goes on exactly where it stopped ---- */
+
+SNAP_LAYOUT(struct virtio_blk, 17344);
+
+static void vblk_save(const void *opaque, struct snap_writer *w)
+{
+    const struct virtio_blk *b = opaque;
+    const struct vblk_req *r = &b->req;
+    snap_put_u64(w, b->sectors);
+    snap_put_u64(w, b->credit);
+    snap_put_bool(w, b->kicked);
+    snap_put_bool(w, r->active);
+    snap_put_u32(w, r->type);
+    snap_put_u64(w, r->sector);
+    snap_put_u64(w, r->bytes);
+    snap_put_u64(w, r->done);
+    snap_put_u64(w, r->wlen);
+    snap_put_u16(w, r->chain.head);
+    snap_put_u32(w, r->chain.count);
+    for (unsigned i = 0; i < r->chain.count && i < VIRTQ_MAX_CHAIN; i++) {
+        snap_put_u32(w, r->chain.bufs[i].addr);
+        snap_put_u32(w, r->chain.bufs[i].len);
+        snap_put_bool(w, r->chain.bufs[i].device_writes);
+    }
+}
+
+static int vblk_load(void *opaque, struct snap_reader *rd)
+{
+    struct virtio_blk *b = opaque;
+    struct vblk_req r = b->req;
+    uint64_t sectors = snap_get_u64(rd);
+    if (snap_ok(rd) && sectors != b->sectors)
+        return snap_fail(rd, "a disk of %llu sectors saved, this one has %llu",
+                         (unsigned long long)sectors, (unsigned long long)b->sectors);
+    uint64_t credit = snap_get_u64(rd);
+    bool kicked = snap_get_bool(rd);
+    r.active = snap_get_bool(rd);
+    r.type = snap_get_u32(rd);
+    r.sector = snap_get_u64(rd);
+    r.bytes = snap_get_u64(rd);
+    r.done = snap_get_u64(rd);
+    r.wlen = snap_get_u64(rd);
+    r.chain.head = snap_get_u16(rd);
+    r.chain.count = snap_get_u32(rd);
+    if (snap_ok(rd) && r.chain.count > VIRTQ_MAX_CHAIN)
+        return snap_fail(rd, "a chain of %u buffers", r.chain.count);
+    for (unsigned i = 0; i < r.chain.count && snap_ok(rd); i++) {
+        r.chain.bufs[i].addr = snap_get_u32(rd);
+        r.chain.bufs[i].len = snap_get_u32(rd);
+        r.chain.bufs[i].device_writes = snap_get_bool(rd);
+    }
+    if (snap_ok(rd) && r.active &&
+        ((r.type != VIRTIO_BLK_T_IN && r.type != VIRTIO_BLK_T_OUT) || r.done > r.bytes ||
+         !range_ok(b, r.sector, r.bytes) || r.wlen == 0 || credit > VBLK_SLICE_BYTES))
+        return snap_fail(rd, "a request in flight that this disk would not have taken");
+    if (!snap_applying(rd))
+        return snap_status(rd);
+    b->credit = credit;
+    b->kicked = kicked;
+    b->req = r;
+    return 0;
+}
+
+static const struct snap_ops vblk_snap = {
+    .name = "virtio-blk", .version = 1, .save = vblk_save, .load = vblk_load,
+};
+
 int vblk_flush(struct virtio_blk *b)
 {
     if (!b || !b->backend.flush)
@@ -373,6 +444,7 @@ struct virtio_blk *vblk_create(struct virtio_mmio *vm, const struct blockdev *ba
         .config_write = vblk_config_write,
         .queue_notify = vblk_queue_notify,
         .reset = vblk_reset,
+        .snap = &vblk_snap,
     };
     virtio_mmio_set_device(vm, &ops, b);
     return b;

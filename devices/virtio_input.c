@@ -31,6 +31,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devices/snapshot.h"
+
 #define VIRTIO_ID_INPUT          18
 #define VINPUT_QUEUE_MAX         64     /* QueueNumMax: Linux fills up to 64 buffers */
 #define VINPUT_EVENTQ            0
@@ -80,7 +82,7 @@ struct virtio_input {
     unsigned ring_head;                     /* oldest waiting event */
     unsigned ring_count;
     struct virtq_chain chain;               /* the chain being served */
-    void (*tap)(void *opaque, struct virtio_input *in, uint16_t type, uint16_t code,
+    bool (*tap)(void *opaque, struct virtio_input *in, uint16_t type, uint16_t code,
                 uint32_t value);                /* vinput_set_tap */
     void *tap_opaque;
 };
@@ -289,8 +291,8 @@ static void drain_status(struct virtio_input *in)
 
 bool vinput_send(struct virtio_input *in, uint16_t type, uint16_t code, uint32_t value)
 {
-    if (in->tap)
-        in->tap(in->tap_opaque, in, type, code, value);
+    if (in->tap && !in->tap(in->tap_opaque, in, type, code, value))
+        return false;
     if (in->ring_count == VINPUT_QUEUE_LEN)
         return false;
     unsigned tail = (in->ring_head + in->ring_count) % VINPUT_QUEUE_LEN;
@@ -301,7 +303,7 @@ bool vinput_send(struct virtio_input *in, uint16_t type, uint16_t code, uint32_t
 }
 
 void vinput_set_tap(struct virtio_input *in,
-                    void (*tap)(void *opaque, struct virtio_input *in, uint16_t type,
+                    bool (*tap)(void *opaque, struct virtio_input *in, uint16_t type,
                                 uint16_t code, uint32_t value),
                     void *opaque)
 {
@@ -335,6 +337,61 @@ static void vinput_reset(void *dev)
     config_answer(in);
 }
 
+/* ---- snapshots: the configuration space (the question asked and its answer) and the
+ * events waiting for driver buffers; the chain is only used within one delivery ---- */
+
+SNAP_LAYOUT(struct virtio_input, 3000);
+
+static void vinput_save(const void *opaque, struct snap_writer *w)
+{
+    const struct virtio_input *in = opaque;
+    snap_put_u32(w, in->kind);
+    snap_put_bytes(w, in->config, CFG_BYTES);
+    snap_put_u32(w, VINPUT_QUEUE_LEN);
+    snap_put_u32(w, in->ring_head);
+    snap_put_u32(w, in->ring_count);
+    for (unsigned i = 0; i < in->ring_count; i++) {
+        const struct vinput_event *e = &in->ring[(in->ring_head + i) % VINPUT_QUEUE_LEN];
+        snap_put_u16(w, e->type);
+        snap_put_u16(w, e->code);
+        snap_put_u32(w, e->value);
+    }
+}
+
+static int vinput_load(void *opaque, struct snap_reader *r)
+{
+    struct virtio_input *in = opaque;
+    uint32_t kind = snap_get_u32(r);
+    if (snap_ok(r) && kind != (uint32_t)in->kind)
+        return snap_fail(r, "a %s saved in this slot's %s", kind ? "tablet" : "keyboard",
+                         in->kind ? "tablet" : "keyboard");
+    uint8_t config[CFG_BYTES];
+    snap_get_bytes(r, config, CFG_BYTES);
+    uint32_t len = snap_get_u32(r), head = snap_get_u32(r), count = snap_get_u32(r);
+    if (snap_ok(r) && (len != VINPUT_QUEUE_LEN || head >= len || count > len))
+        return snap_fail(r, "an event ring of %u (head %u, %u waiting)", len, head, count);
+    const uint8_t *events = snap_get_span(r, (size_t)count * VINPUT_EVENT_BYTES);
+    if (!snap_applying(r))
+        return snap_status(r);
+    memcpy(in->config, config, CFG_BYTES);
+    in->ring_head = head;
+    in->ring_count = count;
+    for (unsigned i = 0; i < count; i++) {
+        const uint8_t *e = events + i * VINPUT_EVENT_BYTES;
+        in->ring[(head + i) % VINPUT_QUEUE_LEN] = (struct vinput_event){
+            .type = (uint16_t)(e[0] | e[1] << 8),
+            .code = (uint16_t)(e[2] | e[3] << 8),
+            .value = (uint32_t)e[4] | (uint32_t)e[5] << 8 | (uint32_t)e[6] << 16 |
+                     (uint32_t)e[7] << 24,
+        };
+    }
+    return 0;
+}
+
+static const struct snap_ops vinput_snap = {
+    .name = "virtio-input", .version = 1, .save = vinput_save, .load = vinput_load,
+};
+
 struct virtio_input *vinput_create(struct virtio_mmio *vm, enum vinput_kind kind)
 {
     if (!vm || (kind != VINPUT_KEYBOARD && kind != VINPUT_TABLET))
@@ -355,6 +412,7 @@ struct virtio_input *vinput_create(struct virtio_mmio *vm, enum vinput_kind kind
         .config_write = vinput_config_write,
         .queue_notify = vinput_queue_notify,
         .reset = vinput_reset,
+        .snap = &vinput_snap,
     };
     virtio_mmio_set_device(vm, &ops, in);
     return in;

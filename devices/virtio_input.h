@@ -52,9 +52,10 @@ void vinput_destroy(struct virtio_input *in);
 bool vinput_send(struct virtio_input *in, uint16_t type, uint16_t code, uint32_t value);
 
 /* Call `tap` with every event vinput_send() is given, before it is queued: a recording
- * of the session's input (host/replay.c). NULL: none. */
+ * of the session's input (host/replay.c). The tap returning false drops the event (live
+ * input while a recording plays back). NULL: none. */
 void vinput_set_tap(struct virtio_input *in,
-                    void (*tap)(void *opaque, struct virtio_input *in, uint16_t type,
+                    bool (*tap)(void *opaque, struct virtio_input *in, uint16_t type,
                                 uint16_t code, uint32_t value),
                     void *opaque);
 

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "bus/log.h"
+#include "devices/snapshot.h"
 
 /* Registers (4.2.2; the legacy-only ones from 4.2.4). */
 #define REG_MAGIC_VALUE          0x000
@@ -214,6 +215,16 @@ void virtio_mmio_needs_reset(struct virtio_mmio *vm)
     virtio_mmio_update_irq(vm);
 }
 
+unsigned virtio_mmio_version(const struct virtio_mmio *vm)
+{
+    return vm->version;
+}
+
+uint32_t virtio_mmio_device_id(const struct virtio_mmio *vm)
+{
+    return vm->has_device ? vm->ops.device_id : 0;
+}
+
 bool virtio_driver_has_feature(const struct virtio_mmio *vm, unsigned bit)
 {
     if (bit >= 64)
@@ -243,6 +254,63 @@ bool virtio_dma_write(struct virtio_mmio *vm, uint32_t addr, const void *buf, ui
         return false;
     memcpy(p, buf, len);
     return true;
+}
+
+uint64_t virtq_chain_bytes(const struct virtq_chain *c, bool writable)
+{
+    uint64_t n = 0;
+    for (unsigned i = 0; i < c->count; i++)
+        if (c->bufs[i].device_writes == writable)
+            n += c->bufs[i].len;
+    return n;
+}
+
+/* Copy between the host and offset `off` of one part of the chain (chain_copy's two
+ * directions: `to_guest` writes the writable part, else reads the readable part). */
+static bool chain_copy(struct virtio_mmio *vm, const struct virtq_chain *c, bool to_guest,
+                       uint64_t off, uint8_t *p, uint32_t len)
+{
+    for (unsigned i = 0; i < c->count && len > 0; i++) {
+        const struct virtq_buf *b = &c->bufs[i];
+        if (b->device_writes != to_guest)
+            continue;
+        if (off >= b->len) {
+            off -= b->len;
+            continue;
+        }
+        uint32_t n = b->len - (uint32_t)off;
+        if (n > len)
+            n = len;
+        uint32_t addr = b->addr + (uint32_t)off;
+        if (!(to_guest ? virtio_dma_write(vm, addr, p, n) : virtio_dma_read(vm, addr, p, n)))
+            return false;
+        p += n;
+        len -= n;
+        off = 0;
+    }
+    return len == 0;
+}
+
+bool virtq_chain_read(struct virtio_mmio *vm, const struct virtq_chain *c, uint64_t off,
+                      void *buf, uint32_t len)
+{
+    return chain_copy(vm, c, false, off, buf, len);
+}
+
+bool virtq_chain_write(struct virtio_mmio *vm, const struct virtq_chain *c, uint64_t off,
+                       const void *buf, uint32_t len)
+{
+    return chain_copy(vm, c, true, off, (uint8_t *)(uintptr_t)buf, len);
+}
+
+uint32_t virtio_mmio_base(const struct virtio_mmio *vm)
+{
+    return vm->base;
+}
+
+struct guest_log *virtio_mmio_log(const struct virtio_mmio *vm)
+{
+    return vm->log;
 }
 
 static bool dma_read16(struct virtio_mmio *vm, uint32_t addr, uint16_t *v)
@@ -429,6 +497,20 @@ enum virtq_pop_result virtq_pop(struct virtio_mmio *vm, unsigned q, struct virtq
         return pop_malformed(vm, q, why);
     vq->last_avail++;
     return VIRTQ_GOT;
+}
+
+bool virtq_has_avail(struct virtio_mmio *vm, unsigned q)
+{
+    if (!vm->has_device || q >= vm->ops.num_queues || (vm->status & VIRTIO_STATUS_NEEDS_RESET))
+        return false;
+    const struct virtq *vq = &vm->queues[q];
+    struct virtq_layout l;
+    const char *why;
+    uint16_t avail_idx;
+    if (!queue_live(vm, vq) || !queue_layout(vm, q, &l, &why) ||
+        !dma_read16(vm, l.avail + 2, &avail_idx))
+        return false;
+    return avail_idx != vq->last_avail;
 }
 
 void virtq_push(struct virtio_mmio *vm, unsigned q, uint16_t head, uint32_t written)
@@ -768,9 +850,134 @@ static bool virtio_mmio_write(void *opaque, uint32_t off, unsigned size, uint32_
     return true;
 }
 
+/* ---- snapshots: the transport's registers, every queue's addresses and the indexes
+ * the device keeps (the next avail entry, its used idx), then the device's own section
+ * nested in the slot's. The log and the base address are configuration ---- */
+
+SNAP_LAYOUT(struct virtio_mmio, 360);
+
+static void vmmio_save(const void *opaque, struct snap_writer *w)
+{
+    const struct virtio_mmio *vm = opaque;
+    snap_put_u32(w, vm->version);
+    snap_put_u32(w, vm->has_device ? vm->ops.device_id : 0);
+    snap_put_u32(w, vm->device_features_sel);
+    snap_put_u32(w, vm->driver_features_sel);
+    snap_put_u64(w, vm->driver_features);
+    snap_put_u32(w, vm->guest_page_size);
+    snap_put_u32(w, vm->queue_sel);
+    snap_put_u32(w, vm->interrupt_status);
+    snap_put_u32(w, vm->status);
+    snap_put_u32(w, VIRTIO_MAX_QUEUES);
+    for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++) {
+        const struct virtq *vq = &vm->queues[q];
+        snap_put_u32(w, vq->num);
+        snap_put_bool(w, vq->ready);
+        snap_put_u32(w, vq->pfn);
+        snap_put_u32(w, vq->align);
+        snap_put_u64(w, vq->desc);
+        snap_put_u64(w, vq->driver);
+        snap_put_u64(w, vq->device);
+        snap_put_u16(w, vq->last_avail);
+        snap_put_u16(w, vq->used_idx);
+    }
+    if (!vm->has_device)
+        return;
+    if (!vm->ops.snap) {
+        w->failed = true;               /* machine_snapshot_check said so first */
+        return;
+    }
+    snap_begin(w, vm->ops.snap->name, vm->ops.snap->version);
+    vm->ops.snap->save(vm->dev, w);
+    snap_end(w);
+}
+
+static int vmmio_load(void *opaque, struct snap_reader *r)
+{
+    struct virtio_mmio *vm = opaque;
+    struct virtio_mmio s = *vm;
+    uint32_t version = snap_get_u32(r), id = snap_get_u32(r);
+    uint32_t here = vm->has_device ? vm->ops.device_id : 0;
+    if (snap_ok(r) && (version != vm->version || id != here))
+        return snap_fail(r, "device %u on transport v%u saved, this slot has device %u on v%u",
+                         id, version, here, vm->version);
+    s.device_features_sel = snap_get_u32(r);
+    s.driver_features_sel = snap_get_u32(r);
+    s.driver_features = snap_get_u64(r);
+    s.guest_page_size = snap_get_u32(r);
+    s.queue_sel = snap_get_u32(r);
+    s.interrupt_status = snap_get_u32(r);
+    s.status = snap_get_u32(r);
+    uint32_t nq = snap_get_u32(r);
+    if (snap_ok(r) && nq != VIRTIO_MAX_QUEUES)
+        return snap_fail(r, "%u queues saved, a slot has %u", nq, VIRTIO_MAX_QUEUES);
+    for (unsigned q = 0; q < VIRTIO_MAX_QUEUES && snap_ok(r); q++) {
+        struct virtq *vq = &s.queues[q];
+        vq->num = snap_get_u32(r);
+        vq->ready = snap_get_bool(r);
+        vq->pfn = snap_get_u32(r);
+        vq->align = snap_get_u32(r);
+        vq->desc = snap_get_u64(r);
+        vq->driver = snap_get_u64(r);
+        vq->device = snap_get_u64(r);
+        vq->last_avail = snap_get_u16(r);
+        vq->used_idx = snap_get_u16(r);
+    }
+    if (snap_ok(r) && (s.status > 0xff || s.interrupt_status > 3))
+        return snap_fail(r, "Status 0x%x, InterruptStatus 0x%x", s.status, s.interrupt_status);
+    if (!vm->has_device)
+        return snap_status(r);
+    if (!vm->ops.snap)
+        return snap_fail(r, "device %u has no snapshot support", id);
+    struct snap_reader sub;
+    if (!snap_enter(r, vm->ops.snap->name, vm->ops.snap->version, &sub))
+        return -1;
+    if (vm->ops.snap->load(vm->dev, &sub) || !snap_leave(&sub))
+        return -1;
+    if (snap_applying(r)) {
+        /* The device's part is loaded; the transport's registers follow. */
+        vm->device_features_sel = s.device_features_sel;
+        vm->driver_features_sel = s.driver_features_sel;
+        vm->driver_features = s.driver_features;
+        vm->guest_page_size = s.guest_page_size;
+        vm->queue_sel = s.queue_sel;
+        vm->interrupt_status = s.interrupt_status;
+        vm->status = s.status;
+        memcpy(vm->queues, s.queues, sizeof vm->queues);
+    }
+    return snap_status(r);
+}
+
+static void vmmio_post_load(void *opaque)
+{
+    struct virtio_mmio *vm = opaque;
+    if (vm->has_device && vm->ops.snap && vm->ops.snap->post_load)
+        vm->ops.snap->post_load(vm->dev);
+    virtio_mmio_update_irq(vm);
+}
+
+static const char *vmmio_missing(const void *opaque)
+{
+    const struct virtio_mmio *vm = opaque;
+    static const char *const names[] = { [2] = "virtio-blk", [18] = "virtio-input" };
+    if (!vm->has_device || vm->ops.snap)
+        return NULL;
+    uint32_t id = vm->ops.device_id;
+    return id < sizeof names / sizeof names[0] && names[id] ? names[id] : "a virtio device";
+}
+
+static const struct snap_ops vmmio_snap = {
+    .name = "virtio-mmio", .version = 1,
+    .save = vmmio_save, .load = vmmio_load, .post_load = vmmio_post_load,
+    .missing = vmmio_missing,
+};
+
 enum bus_error virtio_mmio_attach(struct virtio_mmio *vm, struct bus *bus, uint32_t base)
 {
     vm->base = base;
-    return bus_add_mmio(bus, "virtio-mmio", base, VIRTIO_MMIO_SIZE, BUS_SIZE_ALL, vm,
-                        virtio_mmio_read, virtio_mmio_write);
+    enum bus_error e = bus_add_mmio(bus, "virtio-mmio", base, VIRTIO_MMIO_SIZE, BUS_SIZE_ALL,
+                                    vm, virtio_mmio_read, virtio_mmio_write);
+    if (!e)
+        bus_set_snapshot(bus, base, &vmmio_snap, vm);
+    return e;
 }

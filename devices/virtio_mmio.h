@@ -37,6 +37,7 @@
 #define VIRTIO_STATUS_FAILED       128
 
 struct virtio_mmio;
+struct snap_ops;
 
 struct virtio_device_ops {
     uint32_t device_id;         /* 2: block, 18: input */
@@ -50,6 +51,9 @@ struct virtio_device_ops {
     void (*queue_notify)(void *dev, unsigned q);
     /* The driver reset the device (Status written 0). */
     void (*reset)(void *dev);
+    /* How the device's own state is saved in a snapshot, in a section nested in the
+     * slot's (devices/snapshot.h). Every device must have one. */
+    const struct snap_ops *snap;
 };
 
 /* One buffer of a chain, and a chain as the device sees it: readable (driver-written)
@@ -85,8 +89,26 @@ void virtio_mmio_reset(struct virtio_mmio *vm);
  * also marks the device NEEDS_RESET and raises a configuration-change interrupt. */
 enum virtq_pop_result virtq_pop(struct virtio_mmio *vm, unsigned q, struct virtq_chain *chain);
 
+/* Has the driver made chains available in queue q that the device has not taken yet?
+ * Only looks: a queue set up wrongly says false here and is reported when popped. */
+bool virtq_has_avail(struct virtio_mmio *vm, unsigned q);
+
 /* Return a chain to the driver with `written` bytes written into it, and interrupt. */
 void virtq_push(struct virtio_mmio *vm, unsigned q, uint16_t head, uint32_t written);
+
+/* A chain's readable (writable false: what the driver wrote) or writable part, seen as
+ * one stream of bytes across its buffers: its length, and copies of `len` bytes at
+ * offset `off` of it. False if the stream is shorter or guest memory refused the copy. */
+uint64_t virtq_chain_bytes(const struct virtq_chain *c, bool writable);
+bool virtq_chain_read(struct virtio_mmio *vm, const struct virtq_chain *c, uint64_t off,
+                      void *buf, uint32_t len);
+bool virtq_chain_write(struct virtio_mmio *vm, const struct virtq_chain *c, uint64_t off,
+                       const void *buf, uint32_t len);
+
+/* Where the slot is mapped and the bus's log, for a device's own -d guest_errors
+ * reports ("virtio-net@10001000: ..."). */
+uint32_t virtio_mmio_base(const struct virtio_mmio *vm);
+struct guest_log *virtio_mmio_log(const struct virtio_mmio *vm);
 
 /* Copy between guest physical memory and the host. False if the range is not memory. */
 bool virtio_dma_read(struct virtio_mmio *vm, uint32_t addr, void *buf, uint32_t len);
@@ -97,5 +119,9 @@ bool virtio_driver_has_feature(const struct virtio_mmio *vm, unsigned bit);
 
 /* Mark the device broken (NEEDS_RESET) and tell the driver. */
 void virtio_mmio_needs_reset(struct virtio_mmio *vm);
+
+/* The slot's transport version (1 or 2) and its device's id (0: empty). */
+unsigned virtio_mmio_version(const struct virtio_mmio *vm);
+uint32_t virtio_mmio_device_id(const struct virtio_mmio *vm);
 
 #endif

@@ -89,6 +89,7 @@ static inline void w_mideleg(uint32_t x) { CSR_WRITE(mideleg, x); }
 static inline uint32_t r_mip(void) { return CSR_READ(mip); }
 static inline void mip_set(uint32_t bits) { CSR_SET(mip, bits); }
 static inline void mip_clear(uint32_t bits) { CSR_CLEAR(mip, bits); }
+static inline uint32_t r_mie(void) { return CSR_READ(mie); }
 static inline void w_mie(uint32_t x) { CSR_WRITE(mie, x); }
 static inline void mie_set(uint32_t bits) { CSR_SET(mie, bits); }
 static inline void mie_clear(uint32_t bits) { CSR_CLEAR(mie, bits); }

@@ -54,7 +54,8 @@
 #define SBI_EXT_HSM  0x48534d           /* "HSM" */
 #define   SBI_HSM_HART_START         0
 #define   SBI_HSM_HART_STOP          1
-#define   SBI_HSM_HART_GET_STATUS    2  /* 3, hart_suspend: not supported */
+#define   SBI_HSM_HART_GET_STATUS    2
+#define   SBI_HSM_HART_SUSPEND       3
 #define SBI_EXT_SRST 0x53525354         /* "SRST" */
 #define   SBI_SRST_SYSTEM_RESET      0
 #define SBI_EXT_DBCN 0x4442434e         /* "DBCN" */
@@ -67,6 +68,12 @@
 #define SBI_HSM_STOPPED       1
 #define SBI_HSM_START_PENDING 2
 #define SBI_HSM_STOP_PENDING  3
+#define SBI_HSM_SUSPENDED     4
+
+/* HSM suspend types: the two defaults; the ranges 0x10000000..0x7fffffff and
+ * 0x90000000..0xffffffff are the platform's (none here), the rest reserved. */
+#define SBI_HSM_SUSPEND_RETENTIVE     0x00000000u
+#define SBI_HSM_SUSPEND_NON_RETENTIVE 0x80000000u
 
 /* SRST reset types and reasons. */
 #define SBI_SRST_SHUTDOWN        0

@@ -8,7 +8,14 @@
  *
  * The last STARTED hart cannot stop: nothing would be left to start it again and the
  * machine would hang without a word. hart_stop then fails (SBI_ERR_FAILED); on a one-hart
- * machine it always does. hart_suspend is not implemented.
+ * machine it always does.
+ *
+ * hart_suspend (the two default types) waits in the firmware, SUSPENDED, until an
+ * interrupt S-mode has enabled in sie is pending (sstatus.SIE does not matter, as for
+ * wfi); meanwhile it does the work other harts send (IPIs, fences) and turns the machine
+ * timer into STIP, as it would running. Retentive: the call then returns SBI_SUCCESS.
+ * Non-retentive: the hart enters S-mode at resume_addr as hart_start would start it
+ * (a0 = hart id, a1 = opaque, satp 0, SIE 0), with its pending interrupts kept.
  */
 #include "firmware/platform.h"
 #include "firmware/riscv.h"
@@ -76,6 +83,40 @@ static struct sbiret hart_stop(void)
     sbi_hsm_park(me);
 }
 
+/* Wait, SUSPENDED, until an interrupt S-mode enabled is pending. The firmware's own
+ * interrupts are masked here (a trap handler), so it looks for them itself. */
+static void suspended(uint32_t me)
+{
+    __atomic_store_n(&harts[me].state, SBI_HSM_SUSPENDED, __ATOMIC_RELEASE);
+    for (;;) {
+        uint32_t pending = r_mip();
+        if (pending & r_mie() & (MIP_SSIP | MIP_STIP | MIP_SEIP))
+            break;
+        if (pending & MIP_MSIP)
+            sbi_ipi_interrupt();
+        else if ((pending & MIP_MTIP) && (r_mie() & MIE_MTIE))
+            sbi_timer_interrupt();
+        else
+            wfi();
+    }
+    __atomic_store_n(&harts[me].state, SBI_HSM_STARTED, __ATOMIC_RELEASE);
+}
+
+static struct sbiret hart_suspend(uint32_t type, uint32_t resume_addr, uint32_t opaque)
+{
+    uint32_t me = r_mhartid();
+    if (type != SBI_HSM_SUSPEND_RETENTIVE && type != SBI_HSM_SUSPEND_NON_RETENTIVE) {
+        int platform = (type >= 0x10000000u && type <= 0x7fffffffu) || type >= 0x90000000u;
+        return (struct sbiret){ platform ? SBI_ERR_NOT_SUPPORTED : SBI_ERR_INVALID_PARAM, 0 };
+    }
+    if (type == SBI_HSM_SUSPEND_NON_RETENTIVE && !fw_in_ram(resume_addr, 4))
+        return (struct sbiret){ SBI_ERR_INVALID_ADDRESS, 0 };
+    suspended(me);
+    if (type == SBI_HSM_SUSPEND_NON_RETENTIVE)
+        fw_enter_supervisor(me, opaque, resume_addr);
+    return (struct sbiret){ SBI_SUCCESS, 0 };
+}
+
 struct sbiret sbi_hsm(uint32_t fid, const uint32_t *args)
 {
     switch (fid) {
@@ -87,6 +128,8 @@ struct sbiret sbi_hsm(uint32_t fid, const uint32_t *args)
         if (args[0] >= fw_platform.nharts)
             return (struct sbiret){ SBI_ERR_INVALID_PARAM, 0 };
         return (struct sbiret){ SBI_SUCCESS, (long)harts[args[0]].state };
+    case SBI_HSM_HART_SUSPEND:
+        return hart_suspend(args[0], args[1], args[2]);
     default:
         return (struct sbiret){ SBI_ERR_NOT_SUPPORTED, 0 };
     }

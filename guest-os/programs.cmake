@@ -4,4 +4,5 @@
 set(KITE_PROGRAMS
   init sh
   ls cat echo rm ps kill uptime mem shutdown reboot
-  demo fault spin)
+  demo fault spin
+  mkdir wc grep stress)

@@ -130,6 +130,19 @@ static int disk_flush(void *opaque)
     return 0;
 }
 
+/* Who the disk is, for snapshot files (devices/blockdev.h): its size and when it was
+ * last modified, as the file system says now. */
+static int disk_identity(void *opaque, uint64_t *size, int64_t *mtime_ns)
+{
+    struct disk_file *d = opaque;
+    struct stat st;
+    if (fstat(d->fd, &st) != 0)
+        return -1;
+    *size = d->backend.size;
+    *mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    return 0;
+}
+
 /* The size of an open disk: st_size for a file, the end offset for a block device. */
 static bool disk_size(int fd, const struct stat *st, uint64_t *size)
 {
@@ -512,6 +525,7 @@ struct disk_file *disk_file_open(const char *path, bool readonly, bool lock, cha
         .read = disk_read,
         .write = disk_write,
         .flush = disk_flush,
+        .identity = disk_identity,
     };
     return d;
 

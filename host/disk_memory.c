@@ -8,6 +8,7 @@
 struct disk_memory {
     struct blockdev bd;
     uint8_t *data;
+    const struct blockdev *origin;      /* disk_memory_set_origin, or NULL */
 };
 
 static int mem_read(void *opaque, uint64_t offset, void *buf, size_t len)
@@ -45,10 +46,22 @@ struct disk_memory *disk_memory_create(const void *image, size_t size, char *err
     }
     memcpy(d->data, image, size);
     d->bd = (struct blockdev){
-        .opaque = d, .size = size, .readonly = false,
+        .opaque = d, .size = size, .readonly = false, .transient = true,
         .read = mem_read, .write = mem_write, .flush = mem_flush,
     };
     return d;
+}
+
+static int mem_identity(void *opaque, uint64_t *size, int64_t *mtime_ns)
+{
+    const struct blockdev *o = ((struct disk_memory *)opaque)->origin;
+    return o->identity(o->opaque, size, mtime_ns);
+}
+
+void disk_memory_set_origin(struct disk_memory *d, const struct blockdev *origin)
+{
+    d->origin = origin;
+    d->bd.identity = origin && origin->identity ? mem_identity : NULL;
 }
 
 const struct blockdev *disk_memory_backend(struct disk_memory *d)

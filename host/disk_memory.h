@@ -13,9 +13,15 @@
 
 struct disk_memory;
 
-/* A copy of `image` (size a multiple of 512); NULL with a reason in err. */
+/* A copy of `image` (size a multiple of 512); NULL with a reason in err. Its backend is
+ * transient (devices/blockdev.h): snapshot files keep no history of it for later runs. */
 struct disk_memory *disk_memory_create(const void *image, size_t size, char *err,
                                        size_t errlen);
+
+/* The image the copy was made of (-snapshot): the backend answers `identity` with the
+ * image's, so that a snapshot file can tell whether the snapshots it keeps of the image
+ * still apply to the copy. `origin` must outlive d. */
+void disk_memory_set_origin(struct disk_memory *d, const struct blockdev *origin);
 const struct blockdev *disk_memory_backend(struct disk_memory *d);
 void disk_memory_destroy(struct disk_memory *d);
 

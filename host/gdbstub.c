@@ -19,6 +19,7 @@
 #include "devices/machine.h"
 #include "host/gdb_monitor.h"
 #include "host/symbols.h"
+#include "host/timeline.h"
 #include "host/trace.h"
 
 /* GDB's register numbers in our target description: x0..x31, pc, then each CSR at
@@ -33,7 +34,7 @@
 #define IN_MAX        (2 * PACKET_SIZE)
 #define SEND_TIMEOUT_MS 5000            /* a GDB that reads nothing this long is gone */
 
-#define THREAD_ID     "1"               /* one hart, one GDB thread */
+/* GDB's threads are the harts: thread id i + 1 is hart i. */
 
 enum gdb_state {
     GDB_RUNNING,                /* the machine runs (GDB may or may not be attached) */
@@ -66,6 +67,11 @@ struct gdbstub {
     unsigned nbreaks;
     char *xml;                  /* the target description */
     size_t xml_len;
+    struct timeline *timeline;  /* reverse execution, when the run allows it */
+    unsigned gthread;           /* Hg: the hart registers and memory are read through */
+    int cthread;                /* Hc: the hart a step steps; -1: GDB said any or all */
+    unsigned step_hart;         /* the hart being stepped (GDB_STEPPING) */
+    unsigned stop_hart;         /* the hart the last stop reply named */
 };
 
 /* ---- options ---- */
@@ -195,16 +201,36 @@ static void send_error(struct gdbstub *g, int code)
 
 static struct hart *hart_of(struct gdbstub *g)
 {
-    return machine_hart(g->m);
+    struct hart *h = machine_hart_at(g->m, g->gthread);
+    return h ? h : machine_hart(g->m);
+}
+
+static unsigned nharts(const struct gdbstub *g)
+{
+    return g->m ? machine_nharts(g->m) : 1;
 }
 
 /* ---- breakpoints and watchpoints ---- */
 
+/* Put one of GDB's breakpoints or watchpoints into every hart, or take it out: a hit on
+ * any hart stops them all. */
+static bool break_hart(struct gdbstub *g, const struct gdb_break *b, bool insert)
+{
+    bool ok = true;
+    for (unsigned i = 0; i < nharts(g); i++) {
+        struct hart *h = machine_hart_at(g->m, i);
+        ok &= b->kind ? hart_watchpoint(h, b->addr, b->len, b->kind, insert)
+                      : hart_breakpoint(h, b->addr, insert);
+    }
+    return ok;
+}
+
 static bool break_insert_hart(struct gdbstub *g, const struct gdb_break *b)
 {
-    if (b->kind)
-        return hart_watchpoint(hart_of(g), b->addr, b->len, b->kind, true);
-    return hart_breakpoint(hart_of(g), b->addr, true);
+    if (break_hart(g, b, true))
+        return true;
+    break_hart(g, b, false);        /* a table filled up: none of it stays */
+    return false;
 }
 
 static bool same_break(const struct gdb_break *a, const struct gdb_break *b)
@@ -230,10 +256,7 @@ static bool break_remove(struct gdbstub *g, struct gdb_break b)
         for (unsigned k = 0; k < g->nbreaks; k++)
             if (same_break(&g->breaks[k], &b))
                 return true;
-        if (b.kind)
-            hart_watchpoint(hart_of(g), b.addr, b.len, b.kind, false);
-        else
-            hart_breakpoint(hart_of(g), b.addr, false);
+        break_hart(g, &b, false);
         return true;
     }
     return false;
@@ -422,6 +445,8 @@ void gdbstub_attach(struct gdbstub *g, struct machine *m)
     if (!g)
         return;
     g->m = m;
+    g->gthread = g->step_hart = g->stop_hart = 0;
+    g->cthread = -1;
     unsigned n = g->nbreaks;
     g->nbreaks = 0;
     for (unsigned i = 0; i < n; i++)
@@ -435,14 +460,13 @@ int gdbstub_fd(const struct gdbstub *g)
 
 /* ---- stop replies ---- */
 
-static void send_stop(struct gdbstub *g, int sig, enum hart_stop why)
+/* A stop reply; for a watchpoint, the address and access that hit it. */
+static void send_stop_watch(struct gdbstub *g, int sig, enum hart_stop why, uint32_t addr,
+                            enum hart_watch access)
 {
     char buf[80];
     const char *what = "";
-    uint32_t addr = 0;
     if (why == HART_STOP_WATCHPOINT) {
-        enum hart_watch access;
-        addr = hart_watch_hit(hart_of(g), &access);
         /* Name the kind of watchpoint GDB set that covers the address: "watch" for a write
          * one, "rwatch" for a read one, "awatch" for an access one. */
         what = "awatch";
@@ -453,10 +477,26 @@ static void send_stop(struct gdbstub *g, int sig, enum hart_stop why)
         }
     }
     if (*what)
-        snprintf(buf, sizeof buf, "T%02x%s:%x;thread:" THREAD_ID ";", sig, what, addr);
+        snprintf(buf, sizeof buf, "T%02x%s:%x;thread:%x;", sig, what, addr, g->stop_hart + 1);
     else
-        snprintf(buf, sizeof buf, "T%02xthread:" THREAD_ID ";", sig);
+        snprintf(buf, sizeof buf, "T%02xthread:%x;", sig, g->stop_hart + 1);
     send_packet(g, buf);
+}
+
+/* The machine stopped because of hart `hart` (its breakpoint, its step; the last to run
+ * for Ctrl-C): GDB's current thread becomes it, as QEMU's does. */
+static void stopped_at(struct gdbstub *g, unsigned hart)
+{
+    g->stop_hart = g->gthread = hart < nharts(g) ? hart : 0;
+    g->cthread = -1;
+}
+
+static void send_stop(struct gdbstub *g, int sig, enum hart_stop why)
+{
+    enum hart_watch access = 0;
+    uint32_t addr = why == HART_STOP_WATCHPOINT
+                    ? hart_watch_hit(machine_hart_at(g->m, g->stop_hart), &access) : 0;
+    send_stop_watch(g, sig, why, addr, access);
 }
 
 #define SIGTRAP_GDB 5
@@ -480,9 +520,19 @@ static bool reg_get(struct gdbstub *g, unsigned n, uint32_t *v)
     return true;
 }
 
+/* A register or memory the debugger changes: what history held after now will not
+ * happen (writing a value that is already there changes nothing). */
+static void rewrites(struct gdbstub *g)
+{
+    timeline_rewrite(g->timeline);
+}
+
 static bool reg_set(struct gdbstub *g, unsigned n, uint32_t v)
 {
     struct hart *h = hart_of(g);
+    uint32_t old;
+    if (g->timeline && (!reg_get(g, n, &old) || old != v))
+        rewrites(g);
     if (n < 32)
         hart_set_reg(h, n, v);
     else if (n == REG_PC)
@@ -634,7 +684,7 @@ static void handle_m(struct gdbstub *g, const char *p)
     if (len > PACKET_SIZE / 2)
         len = PACKET_SIZE / 2;
     uint8_t data[PACKET_SIZE / 2];
-    if (!trace_debugger_memory(g->m, addr, data, len, !g->phys, false)) {
+    if (!trace_debugger_memory_at(g->m, hart_of(g), addr, data, len, !g->phys, false)) {
         send_error(g, 14);      /* EFAULT: unmapped, or a device refused */
         return;
     }
@@ -664,7 +714,12 @@ static void handle_M(struct gdbstub *g, const char *p)
         }
         data[i] = (uint8_t)(hi << 4 | lo);
     }
-    if (!trace_debugger_memory(g->m, addr, data, len, !g->phys, true)) {
+    uint8_t old[PACKET_SIZE / 2];
+    if (g->timeline &&
+        (!trace_debugger_memory_at(g->m, hart_of(g), addr, old, len, !g->phys, false) ||
+         memcmp(old, data, len)))
+        rewrites(g);
+    if (!trace_debugger_memory_at(g->m, hart_of(g), addr, data, len, !g->phys, true)) {
         send_error(g, 14);
         return;
     }
@@ -737,6 +792,77 @@ static void handle_rcmd(struct gdbstub *g, const char *hex)
     free(cmd);
 }
 
+/* ---- threads: the harts ---- */
+
+/* A thread id from GDB: the hart it names (id - 1); -1 for 0 ("any") or -1 ("all");
+ * -2 if there is no such thread. *p moves past it. */
+static int thread_of(struct gdbstub *g, const char **p)
+{
+    uint32_t id;
+    if (**p == '-' && (*p)[1] == '1') {
+        *p += 2;
+        return -1;
+    }
+    if (**p == 'p') {               /* multiprocess form pPID.TID: the TID counts */
+        const char *dot = strchr(*p, '.');
+        if (!dot)
+            return -2;
+        *p = dot + 1;
+        return thread_of(g, p);
+    }
+    if (!get_hex(p, &id))
+        return -2;
+    if (id == 0)
+        return -1;
+    return id <= nharts(g) ? (int)id - 1 : -2;
+}
+
+/* Hg ID / Hc ID: the thread later packets mean. */
+static void handle_H(struct gdbstub *g, const char *p)
+{
+    char op = *p++;
+    int hart = thread_of(g, &p);
+    if (hart == -2 || (op != 'g' && op != 'c')) {
+        send_error(g, 22);
+        return;
+    }
+    if (op == 'g' && hart >= 0)
+        g->gthread = (unsigned)hart;
+    else if (op == 'c')
+        g->cthread = hart;
+    send_packet(g, "OK");
+}
+
+/* T ID: is the thread alive? Every hart is. */
+static void handle_T(struct gdbstub *g, const char *p)
+{
+    int hart = thread_of(g, &p);
+    if (hart < 0)
+        send_error(g, 22);
+    else
+        send_packet(g, "OK");
+}
+
+/* qThreadExtraInfo,ID: "CPU#2 [halted]" (waiting in WFI) or "[running]", as QEMU says. */
+static void handle_extra_info(struct gdbstub *g, const char *p)
+{
+    int hart = thread_of(g, &p);
+    if (hart < 0) {
+        send_error(g, 22);
+        return;
+    }
+    char text[32], out[2 * sizeof text + 1];
+    snprintf(text, sizeof text, "CPU#%d [%s]", hart,
+             hart_waiting(machine_hart_at(g->m, (unsigned)hart)) ? "halted" : "running");
+    size_t n = strlen(text);
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = hexdigits[(unsigned char)text[i] >> 4];
+        out[2 * i + 1] = hexdigits[text[i] & 0xf];
+    }
+    out[2 * n] = '\0';
+    send_packet(g, out);
+}
+
 /* ---- queries ---- */
 
 /* qXfer:features:read:target.xml:OFFSET,LENGTH */
@@ -775,21 +901,28 @@ static void handle_query(struct gdbstub *g, const char *p)
     if (!strncmp(p, "qSupported", 10)) {
         /* vContSupported+: our vCont;s really steps. (GDB 13 still steps RISC-V by
          * planting a breakpoint on the next instruction; other clients need not.) */
-        char buf[128];
+        char buf[160];
         snprintf(buf, sizeof buf,
-                 "PacketSize=%x;qXfer:features:read+;QStartNoAckMode+;vContSupported+",
-                 PACKET_SIZE);
+                 "PacketSize=%x;qXfer:features:read+;QStartNoAckMode+;vContSupported+%s",
+                 PACKET_SIZE, g->timeline ? ";ReverseStep+;ReverseContinue+" : "");
         send_packet(g, buf);
     } else if (!strncmp(p, "qXfer:", 6)) {
         handle_xfer(g, p + 6);
     } else if (!strcmp(p, "qAttached") || !strncmp(p, "qAttached:", 10)) {
         send_packet(g, "1");    /* an existing machine: detach, not kill, on quit */
     } else if (!strcmp(p, "qC")) {
-        send_packet(g, "QC" THREAD_ID);
+        char buf[16];
+        snprintf(buf, sizeof buf, "QC%x", g->gthread + 1);
+        send_packet(g, buf);
     } else if (!strcmp(p, "qfThreadInfo")) {
-        send_packet(g, "m" THREAD_ID);
+        char buf[8 * 4 + 2] = "m";
+        for (unsigned i = 0; i < nharts(g); i++)
+            snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%x", i ? "," : "", i + 1);
+        send_packet(g, buf);
     } else if (!strcmp(p, "qsThreadInfo")) {
         send_packet(g, "l");
+    } else if (!strncmp(p, "qThreadExtraInfo,", 17)) {
+        handle_extra_info(g, p + 17);
     } else if (!strncmp(p, "qRcmd,", 6)) {
         handle_rcmd(g, p + 6);
     } else if (!strncmp(p, "qSymbol", 7)) {
@@ -810,7 +943,7 @@ static void handle_query(struct gdbstub *g, const char *p)
  * watchpoint stop is answered at once without running anything, which leaves pc just
  * after the access, where the user expects it.
  */
-static void start(struct gdbstub *g, bool step)
+static void start(struct gdbstub *g, bool step, int hart)
 {
     bool done = g->watch_done;
     g->watch_done = false;
@@ -818,7 +951,60 @@ static void start(struct gdbstub *g, bool step)
         send_stop(g, SIGTRAP_GDB, HART_STOP_BUDGET);
         return;
     }
+    g->step_hart = hart >= 0 ? (unsigned)hart : g->gthread;
     g->state = step ? GDB_STEPPING : GDB_RUNNING;
+}
+
+/* The hart's breakpoints and watchpoints out (GDB's list kept) or back in. */
+static void hart_breaks(struct gdbstub *g, bool in)
+{
+    for (unsigned i = 0; i < g->nbreaks; i++)
+        break_hart(g, &g->breaks[i], in);
+}
+
+static void hart_breaks_cb(void *opaque, bool in)
+{
+    hart_breaks(opaque, in);
+}
+
+/*
+ * bs, bc: one step back, or back to the last breakpoint or watchpoint hit (host/
+ * timeline.h), answered when the machine is there. The machine stays halted. A
+ * watchpoint found going back leaves the hart before the accessing instruction, which
+ * GDB (believing the access is still to come) then steps over backwards: that step is
+ * already done, as after a watchpoint going forward (see start()).
+ */
+static void reverse(struct gdbstub *g, bool step)
+{
+    if (!g->timeline) {
+        send_packet(g, "");
+        return;
+    }
+    bool done = g->watch_done;
+    g->watch_done = false;
+    if (done && step) {
+        send_stop(g, SIGTRAP_GDB, HART_STOP_BUDGET);
+        return;
+    }
+    struct timeline_stop st;
+    char err[400];
+    timeline_set_breaks(g->timeline, hart_breaks_cb, g);
+    int rc = step ? timeline_step_back(g->timeline, &st, err, sizeof err)
+                  : timeline_continue_back(g->timeline, &st, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "rvbox: reverse execution: %s\n", err);
+        send_packet(g, "E05");
+        return;
+    }
+    if (st.begin) {
+        char buf[48];
+        snprintf(buf, sizeof buf, "T05replaylog:begin;thread:%x;", g->gthread + 1);
+        send_packet(g, buf);
+        return;
+    }
+    stopped_at(g, st.hart);
+    g->watch_done = st.why == HART_STOP_WATCHPOINT;
+    send_stop_watch(g, SIGTRAP_GDB, st.why, st.watch_addr, st.watch_kind);
 }
 
 /* c/s [ADDR], C/S SIG[;ADDR]: resume at ADDR if given (the signal means nothing here). */
@@ -830,21 +1016,59 @@ static void resume(struct gdbstub *g, const char *p, bool step, bool has_sig)
         if (*p == ';')
             p++;
     }
+    int hart = step && g->cthread >= 0 ? g->cthread : (int)g->gthread;
     if (get_hex(&p, &v)) {
-        hart_set_pc(hart_of(g), v);
+        hart_set_pc(machine_hart_at(g->m, (unsigned)hart), v);
         g->watch_done = false;
     }
-    start(g, step);
+    start(g, step, hart);
 }
 
-/* vCont;ACTION[:THREAD][;ACTION...]: our one thread takes the first action. */
+/*
+ * vCont;ACTION[:THREAD][;ACTION...]: a step (s, S) for one thread, or for all (no
+ * thread), steps that hart (all: the current thread's) while the others run their turns
+ * as usual; anything else continues every hart. Threads not named take the action
+ * without a thread, which for us is continue.
+ */
 static void handle_vcont(struct gdbstub *g, const char *p)
 {
-    char a = p[0];
-    if (a == 'c' || a == 'C' || a == 's' || a == 'S')
-        start(g, a == 's' || a == 'S');
-    else
+    int step_hart = -2;
+    bool any = false;
+    while (*p) {
+        char a = *p++;
+        if (a == 'C' || a == 'S') {             /* a signal: it means nothing here */
+            uint32_t sig;
+            if (!get_hex(&p, &sig)) {
+                send_error(g, 22);
+                return;
+            }
+        } else if (a != 'c' && a != 's') {
+            send_error(g, 22);
+            return;
+        }
+        int hart = -1;
+        if (*p == ':') {
+            p++;
+            if ((hart = thread_of(g, &p)) == -2) {
+                send_error(g, 22);
+                return;
+            }
+        }
+        if ((a == 's' || a == 'S') && step_hart == -2)
+            step_hart = hart >= 0 ? hart : (int)g->gthread;
+        any = true;
+        if (*p == ';')
+            p++;
+        else if (*p) {
+            send_error(g, 22);
+            return;
+        }
+    }
+    if (!any) {
         send_error(g, 22);
+        return;
+    }
+    start(g, step_hart >= 0, step_hart >= 0 ? step_hart : -1);
 }
 
 static void handle_v(struct gdbstub *g, const char *p)
@@ -875,9 +1099,16 @@ static void handle_packet(struct gdbstub *g, char *p, size_t len)
     case 's': resume(g, p + 1, true, false); break;
     case 'C': resume(g, p + 1, false, true); break;
     case 'S': resume(g, p + 1, true, true); break;
+    case 'b':
+        if (p[1] == 's' || p[1] == 'c')
+            reverse(g, p[1] == 's');
+        else
+            send_packet(g, "");
+        break;
     case 'Z': handle_Z(g, p + 1, true); break;
     case 'z': handle_Z(g, p + 1, false); break;
-    case 'H': case 'T': send_packet(g, "OK"); break;   /* the one thread is always there */
+    case 'H': handle_H(g, p + 1); break;
+    case 'T': handle_T(g, p + 1); break;
     case 'q': handle_query(g, p); break;
     case 'v': handle_v(g, p); break;
     case 'Q':
@@ -931,6 +1162,10 @@ static void process_input(struct gdbstub *g)
                 return;
             consume(g, (size_t)(c - g->in) + 1);
             g->state = GDB_HALTED;
+            if (g->m) {
+                machine_set_step(g->m, -1);
+                stopped_at(g, machine_stop_hart(g->m));
+            }
             send_stop(g, SIGINT_GDB, HART_STOP_BUDGET);
             continue;
         }
@@ -978,7 +1213,10 @@ long gdbstub_poll(struct gdbstub *g, long slice)
     case GDB_HALTED:
         return 0;
     case GDB_STEPPING:
-        return 1;
+        /* The machine runs until the hart has taken its step; with one hart, that is a
+         * budget of one. */
+        machine_set_step(g->m, (int)g->step_hart);
+        return nharts(g) == 1 ? 1 : slice;
     case GDB_RUNNING:
         break;
     }
@@ -993,12 +1231,16 @@ void gdbstub_wait(struct gdbstub *g, int timeout_ms)
 
 void gdbstub_ran(struct gdbstub *g, enum hart_stop stop)
 {
+    if (g->m)
+        machine_set_step(g->m, -1);
     if (g->fd < 0)
         return;
-    if (g->state == GDB_STEPPING ||
-        (g->state == GDB_RUNNING && (stop == HART_STOP_BREAKPOINT || stop == HART_STOP_WATCHPOINT))) {
+    bool hit = stop == HART_STOP_BREAKPOINT || stop == HART_STOP_WATCHPOINT;
+    if ((g->state == GDB_STEPPING && (hit || machine_stepped(g->m))) ||
+        (g->state == GDB_RUNNING && hit)) {
         g->state = GDB_HALTED;
         g->watch_done = stop == HART_STOP_WATCHPOINT;
+        stopped_at(g, hit ? machine_stop_hart(g->m) : g->step_hart);
         send_stop(g, SIGTRAP_GDB, stop);
     }
 }
@@ -1011,6 +1253,12 @@ void gdbstub_exited(struct gdbstub *g, uint32_t code)
     snprintf(buf, sizeof buf, "W%02x", code & 0xff);
     send_packet(g, buf);
     drop_connection(g);
+}
+
+void gdbstub_set_timeline(struct gdbstub *g, struct timeline *t)
+{
+    if (g)
+        g->timeline = t;
 }
 
 void gdbstub_set_monitor(struct gdbstub *g, struct monitor *mon)

@@ -8,7 +8,7 @@
  * through the MMU (or physical, `monitor phys on`), breakpoints (Z0 and Z1, both kept by
  * the hart: memory is never patched), watchpoints (Z2 write, Z3 read, Z4 access),
  * continue, stepi, Ctrl-C, detach, kill, and monitor commands for rvbox's state
- * (`monitor help`). A guest's own ebreak traps to the guest as usual, debugger or not.
+ * (`monitor help`). Under the instruction clock, reverse execution too (bs, bc). A guest's own ebreak traps to the guest as usual, debugger or not.
  *
  * How the run loop drives it, once per slice:
  *
@@ -87,6 +87,12 @@ struct monitor;
 /* Where `monitor CMD` goes: rvbox's monitor (host/monitor.h), the same commands as its
  * other consoles. Without one, GDB's monitor commands are refused. */
 void gdbstub_set_monitor(struct gdbstub *g, struct monitor *mon);
+
+struct timeline;
+
+/* Reverse execution (bs, bc; GDB's reverse-stepi, reverse-continue, ...) through this
+ * machine's timeline (host/timeline.h); NULL: not offered. Set after gdbstub_attach. */
+void gdbstub_set_timeline(struct gdbstub *g, struct timeline *t);
 
 /* Is a debugger connected now? */
 bool gdbstub_connected(const struct gdbstub *g);

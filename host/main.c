@@ -19,14 +19,18 @@
 #include "host/gdbstub.h"
 #include "host/loader.h"
 #include "host/monitor.h"
+#include "host/net.h"
 #include "host/options.h"
+#include "host/p9_server.h"
 #include "host/replay.h"
 #include "host/run.h"
 #include "host/screenshot.h"
 #include "host/semihost.h"
 #include "host/serial.h"
+#include "host/snapshots.h"
 #include "host/window.h"
 #include "host/symbols.h"
+#include "host/timeline.h"
 #include "host/trace.h"
 
 extern const unsigned char default_guest_elf[], default_guest_elf_end[];
@@ -46,6 +50,10 @@ struct session {
     size_t initrd_size, dtb_size;
     struct disk_file *disks[OPTIONS_MAX_DRIVES];
     struct disk_memory *snapshots[OPTIONS_MAX_DRIVES];  /* -snapshot: the writes */
+    struct snapshots *snaps;    /* the snapshot file, the disks' undo layers */
+    const struct blockdev *backends[OPTIONS_MAX_DRIVES];    /* what the machine gets */
+    const struct blockdev *default_backend;
+    bool started;               /* the first boot is past (-loadvm is done) */
     struct image loaders[OPTIONS_MAX_LOADERS];  /* -device loader */
     unsigned nloaders;
     struct serial *semihost_console;    /* -semihosting-config chardev= of its own */
@@ -56,10 +64,12 @@ struct session {
     struct trace *trace;        /* -d, -D; the failure report */
     struct gdbstub *gdb;        /* -s, -gdb; NULL without; then the monitor's */
     struct monitor *mon;        /* -monitor, Ctrl-A c, GDB's monitor */
-    struct replay *replay;      /* --record/--replay; NULL without */
+    struct replay *replay;      /* --record/--replay, or in memory for reverse execution */
     const struct blockdev *machine_disks[MACHINE_MAX_DISKS];   /* of the last boot */
     unsigned nmachine_disks;
     struct semihost *semihost;  /* -semihosting; NULL without */
+    struct host_net *net;       /* -netdev, -nic: the networks and their captures */
+    struct p9_server *shares[NET_MAX_SHARES];   /* -virtfs: each folder's 9P server */
 };
 
 static int die(const char *msg)
@@ -178,6 +188,46 @@ static int snapshot_disk(struct session *s, unsigned i, char *err)
     return s->snapshots[i] ? 0 : -1;
 }
 
+/* Drive i's backend as the machine gets it: under its undo layer once open_devices
+ * made one (--dump-dtb opens no disk). */
+static const struct blockdev *drive_backend(struct session *s, unsigned i)
+{
+    if (s->backends[i])
+        return s->backends[i];
+    return s->snapshots[i] ? disk_memory_backend(s->snapshots[i])
+                           : disk_file_backend(s->disks[i]);
+}
+
+/* The snapshot file (host/snapshots.h) and every writable disk under its undo layer,
+ * for the disks' life: savevm marks them, loadvm puts them back. */
+static int open_snapshots(struct session *s, char *err)
+{
+    const struct options *o = &s->opt;
+    if (o->loadvm && o->time.rr != RR_NONE) {
+        snprintf(err, ERR_LEN, "-loadvm: not with a recording or a replay (rr=): the run "
+                 "would not start where the recording does");
+        return -1;
+    }
+    if (!(s->snaps = snapshots_create(o->snapshot_dir, o->ndrives ? o->drives[0].file : NULL))) {
+        snprintf(err, ERR_LEN, "out of memory");
+        return -1;
+    }
+    for (unsigned i = 0; i < o->ndrives; i++) {
+        if (s->snapshots[i])
+            disk_memory_set_origin(s->snapshots[i], disk_file_backend(s->disks[i]));
+        if (!(s->backends[i] = snapshots_disk(s->snaps, drive_backend(s, i)))) {
+            snprintf(err, ERR_LEN, "out of memory");
+            return -1;
+        }
+    }
+    if (s->default_disk &&
+        !(s->default_backend = snapshots_disk(s->snaps, disk_memory_backend(s->default_disk)))) {
+        snprintf(err, ERR_LEN, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
 static int open_devices(struct session *s, char *err)
 {
     if (s->default_guest && s->opt.ndrives == 0 &&
@@ -194,11 +244,21 @@ static int open_devices(struct session *s, char *err)
         if (!s->disks[i] || (copy && snapshot_disk(s, i, err)))
             return -1;
     }
+    if (open_snapshots(s, err))
+        return -1;
     const char *mon = s->opt.monitor;
     if (mon && !strcmp(mon, "stdio") && strstr(s->opt.serial, "stdio")) {
         snprintf(err, ERR_LEN, "-monitor stdio: cannot use stdio by multiple character devices "
                  "(the serial console is there: Ctrl-A c reaches the monitor)");
         return -1;
+    }
+    if (!(s->net = host_net_open(&s->opt.net, err, ERR_LEN)))
+        return -1;
+    for (unsigned i = 0; i < s->opt.net.nshares; i++) {
+        const struct share_option *sh = &s->opt.net.shares[i];
+        if (sh->has_device &&
+            !(s->shares[i] = p9_server_create(sh->path, sh->readonly, err, ERR_LEN)))
+            return -1;
     }
     if (!(s->serial = serial_open(s->opt.serial, err, ERR_LEN)))
         return -1;
@@ -207,11 +267,28 @@ static int open_devices(struct session *s, char *err)
         !(s->replay = replay_open(t->rr == RR_RECORD ? REPLAY_RECORD : REPLAY_PLAY, t->rrfile,
                                   err, ERR_LEN)))
         return -1;
-    struct monitor_config mc = { .version = RVBOX_VERSION, .spec = mon, .syms = s->syms,
-                                 .trace = s->trace };
+    /* A debugger under the instruction clock can go back in time (host/timeline.h): the
+     * session's input is then kept in memory, to be given again. */
+    bool outside = s->opt.net.nnics || s->opt.net.nshares;     /* input not recorded */
+    if (!s->replay && t->icount && s->gdb && outside)
+        fprintf(stderr, "rvbox: warning: no reverse execution with a network or a shared "
+                "folder (what they bring in is not recorded)\n");
+    else if (!s->replay && t->icount && s->gdb &&
+             !(s->replay = replay_open(REPLAY_RECORD, NULL, err, ERR_LEN)))
+        return -1;
+    /* loadvm would take the run away from what is recorded: not while there is a
+     * recording (--record, --replay, or the one reverse execution keeps). */
+    struct monitor_config mc = {
+        .version = RVBOX_VERSION, .spec = mon, .syms = s->syms, .trace = s->trace,
+        .snapshot_path = snapshots_path(s->snaps),
+        .loadvm_refused = s->replay ? "not while the run is recorded or replayed (--record, "
+                                      "--replay, or reverse execution under -icount with a "
+                                      "debugger): it would leave its recording" : NULL,
+    };
     if (monitor_open(&mc, &s->mon, err, ERR_LEN))
         return -1;
     monitor_set_gdbstub(s->mon, s->gdb, s->opt.gdb.spec);   /* the monitor keeps it */
+    monitor_set_net(s->mon, s->net);
     s->gdb = NULL;
     /* Ctrl-A c: where the monitor shares the serial console (mon:stdio, QEMU's default,
      * or a mux=on chardev). */
@@ -330,6 +407,7 @@ static struct machine *boot(struct session *s, char *err)
     const struct image *htif = s->have_kernel && s->kernel.has_tohost ? &s->kernel
                              : s->have_bios && s->bios.has_tohost ? &s->bios : NULL;
     struct machine_config cfg = {
+        .nharts = s->opt.smp,
         .ram_size = s->opt.ram_size,
         .start_pc = start->entry,
         .has_tohost = htif != NULL,
@@ -355,11 +433,18 @@ static struct machine *boot(struct session *s, char *err)
         cfg.console = replay_serial(s->replay, cfg.console);
     for (unsigned i = 0; i < s->opt.ndrives; i++)
         if (s->opt.drives[i].slot >= 0)
-            cfg.disks[s->opt.drives[i].slot] = s->snapshots[i]
-                                               ? disk_memory_backend(s->snapshots[i])
-                                               : disk_file_backend(s->disks[i]);
+            cfg.disks[s->opt.drives[i].slot] = drive_backend(s, i);
     if (s->default_disk)
-        cfg.disks[0] = disk_memory_backend(s->default_disk);
+        cfg.disks[0] = s->default_backend ? s->default_backend
+                                          : disk_memory_backend(s->default_disk);
+    if (s->net)
+        host_net_configure(s->net, &cfg);
+    for (unsigned i = 0; i < s->opt.net.nshares; i++) {
+        const struct share_option *sh = &s->opt.net.shares[i];
+        if (s->shares[i] && sh->slot >= 0 && sh->slot < MACHINE_MAX_DISKS)
+            cfg.shares[sh->slot] = (struct machine_share){
+                .server = p9_server_backend(s->shares[i]), .tag = sh->tag };
+    }
     if (check_images(s, err))
         return NULL;
     s->nmachine_disks = 0;
@@ -382,8 +467,15 @@ static struct machine *boot(struct session *s, char *err)
     return m;
 }
 
+/* --dump-dtb: the device tree of the machine the options describe. The drives are
+ * opened (read-only) only so that their virtio slots are there. */
 static int dump_dtb(struct session *s, char *err)
 {
+    for (unsigned i = 0; i < s->opt.ndrives; i++) {
+        const struct drive_option *d = &s->opt.drives[i];
+        if (!(s->disks[i] = disk_file_open(d->file, true, !d->no_locking, err, ERR_LEN)))
+            return -1;
+    }
     struct machine *m = boot(s, err);
     if (!m)
         return -1;
@@ -487,16 +579,30 @@ static int run(struct session *s, char *err)
         struct machine *m = boot(s, err);
         if (!m)
             return die(err);
-        struct hart *h = machine_hart(m);
-        if (s->opt.jit_cache)
-            hart_set_jit_cache(h, s->opt.jit_cache);
-        if (s->opt.jit_threshold)
-            hart_set_jit_threshold(h, s->opt.jit_threshold);
-        hart_set_engine(h, (enum hart_engine)s->opt.engine);
+        for (unsigned i = 0; i < machine_nharts(m); i++) {
+            struct hart *h = machine_hart_at(m, i);
+            if (s->opt.jit_cache)
+                hart_set_jit_cache(h, s->opt.jit_cache);
+            if (s->opt.jit_threshold)
+                hart_set_jit_threshold(h, s->opt.jit_threshold);
+            hart_set_engine(h, (enum hart_engine)s->opt.engine);
+        }
         if (s->semihost) {
             uint32_t base, limit;
             free_ram(s, m, &base, &limit);
             semihost_attach(s->semihost, m, base, limit);
+        }
+        /* The first boot takes up the snapshot file (the disks' histories), and -loadvm
+         * starts from a snapshot; a reboot or system_reset boots afresh. This comes
+         * before a recording starts (reverse execution keeps one), so that it starts
+         * from the loaded machine. */
+        if (!s->started) {
+            s->started = true;
+            if (snapshots_start(s->snaps, m, s->opt.loadvm, err, ERR_LEN)) {
+                snapshots_end(s->snaps, m);
+                machine_destroy(m);
+                return die(err);
+            }
         }
         if (s->replay && replay_attach(s->replay, m, s->machine_disks, s->nmachine_disks,
                                        s->opt.time.shift, err, ERR_LEN)) {
@@ -504,10 +610,18 @@ static int run(struct session *s, char *err)
             return die(err);
         }
         trace_attach(s->trace, m);
+        host_net_attach(s->net, m);
         monitor_attach(s->mon, m);      /* and the GDB stub */
+        struct gdbstub *gdb = monitor_gdbstub(s->mon);
+        struct timeline *tl = NULL;
+        if (gdb && s->replay && s->opt.time.icount &&
+            !(tl = timeline_create(m, s->replay, err, ERR_LEN)))
+            fprintf(stderr, "rvbox: warning: no reverse execution: %s\n", err);
+        gdbstub_set_timeline(gdb, tl);
         show(s, m);
         struct run_io io = { .serial = s->serial, .monitor = s->mon, .window = s->window,
-                             .replay = s->replay, .icount_sleep = s->opt.time.sleep };
+                             .replay = s->replay, .timeline = tl, .net = s->net,
+                             .icount_sleep = s->opt.time.sleep };
         enum run_end end = run_machine(m, &io);
         uint32_t code = machine_exit_code(m);
         if (end == RUN_EXITED && s->opt.no_shutdown && machine_powered_off(m) &&
@@ -532,7 +646,7 @@ static int run(struct session *s, char *err)
             fprintf(stderr, "rvbox: warning: flushing a disk failed\n");
         if (s->opt.time.icount && !rebooting)
             fprintf(stderr, "rvbox: icount: %" PRIu64 " instructions retired, position %"
-                    PRIu64 "\n", hart_instructions(h), machine_position(m));
+                    PRIu64 "\n", machine_instructions(m), machine_position(m));
         if (s->replay) {
             enum replay_why why = rebooting ? REPLAY_REBOOT
                                 : end == RUN_EXITED ? REPLAY_EXIT : REPLAY_QUIT;
@@ -542,9 +656,16 @@ static int run(struct session *s, char *err)
                 rebooting = false;
             }
         }
+        gdbstub_set_timeline(gdb, NULL);
+        timeline_destroy(tl);
+        /* The last machine: the snapshot file notes what the disks hold now, so that
+         * the next rvbox can still put them back. */
+        if (!rebooting)
+            snapshots_end(s->snaps, m);
         if (s->window)
             window_attach(s->window, NULL, NULL, NULL);     /* the machine goes away */
         trace_detach(s->trace);
+        host_net_attach(s->net, NULL);
         monitor_attach(s->mon, NULL);
         machine_destroy(m);
         if (stopped == RUN_SIGNAL)
@@ -578,9 +699,14 @@ static void close_session(struct session *s)
     semihost_destroy(s->semihost);
     serial_close(s->semihost_console);
     serial_close(s->serial);
+    if (host_net_close(s->net))
+        fprintf(stderr, "rvbox: warning: writing a packet capture failed\n");
+    for (unsigned i = 0; i < NET_MAX_SHARES; i++)
+        p9_server_destroy(s->shares[i]);
     if (replay_close(s->replay))
         fprintf(stderr, "rvbox: warning: writing the recording %s failed\n",
                 s->opt.time.rrfile);
+    snapshots_destroy(s->snaps);        /* the undo layers, over the disks below */
     for (unsigned i = 0; i < OPTIONS_MAX_DRIVES; i++)
         disk_memory_destroy(s->snapshots[i]);
     for (unsigned i = 0; i < s->nloaders; i++)
@@ -596,14 +722,6 @@ static void close_session(struct session *s)
     free(s->initrd);
     free(s->dtb);
     options_free(&s->opt);
-}
-
-/* What rvbox accepts from QEMU's command line but cannot do as asked: one line each. */
-static void warn_options(const struct options *o)
-{
-    if (o->smp > 1)
-        fprintf(stderr, "rvbox: -smp %u: rvbox has one hart (yet); the guest runs on hart 0 "
-                "alone\n", o->smp);
 }
 
 int main(int argc, char **argv)
@@ -624,7 +742,7 @@ int main(int argc, char **argv)
     } else if (s.opt.version) {
         printf("rvbox %s\n", RVBOX_VERSION);
         status = 0;
-    } else if (warn_options(&s.opt), choose_engine(&s, err) || open_images(&s, err)) {
+    } else if (choose_engine(&s, err) || open_images(&s, err)) {
         status = die(err);
     } else if (s.opt.dump_dtb) {
         status = dump_dtb(&s, err) ? die(err) : 0;

@@ -36,7 +36,9 @@
 #include "devices/virtio_input.h"
 #include "host/gdbstub.h"
 #include "host/keymap.h"
+#include "host/monitor_snapshot.h"
 #include "host/screenshot.h"
+#include "host/net.h"
 #include "host/serial.h"
 #include "host/symbols.h"
 #include "host/term.h"
@@ -54,9 +56,13 @@ struct monitor {
     const char *version;
     const struct symbols *syms;
     struct trace *trace;
+    char *snapshot_path;        /* NULL: no snapshot file */
+    const char *loadvm_refused;
     struct machine *m;
     struct gdbstub *gdb;
     char gdb_spec[64];
+    struct host_net *net;       /* borrowed: info network, hostfwd_add... */
+    unsigned cpu;               /* `cpu N`: the hart commands look at (QEMU's default cpu) */
     bool stopped;               /* `stop` */
     bool debugger_holds;        /* the GDB stub holds the machine */
     enum monitor_request request;
@@ -187,10 +193,12 @@ static const char *const abi_names[32] = {
     "t3", "t4", "t5", "t6",
 };
 
+static struct hart *hart_of(struct ctx *c);
+
 /* $pc, $x10, $a0 (and $s0), $mstatus, $priv: false if no such register. */
-static bool register_value(struct machine *m, const char *name, uint32_t *v)
+static bool register_value(struct ctx *c, const char *name, uint32_t *v)
 {
-    struct hart *h = machine_hart(m);
+    struct hart *h = hart_of(c);
     if (!strcmp(name, "pc")) {
         *v = hart_get_pc(h);
         return true;
@@ -267,7 +275,7 @@ static int64_t expr_unary(struct expr *e)
         name[k] = '\0';
         e->p = skip_blanks(e->p);
         uint32_t v;
-        if (!register_value(e->c->m, name, &v))
+        if (!register_value(e->c, name, &v))
             return expr_fail(e, "unknown register");
         return v;
     }
@@ -411,9 +419,11 @@ static bool get_fmt(struct ctx *c, const char **pp, struct fmt *f)
 
 /* ---- small helpers ---- */
 
+/* The hart `cpu N` chose (hart 0 unless told). */
 static struct hart *hart_of(struct ctx *c)
 {
-    return machine_hart(c->m);
+    struct hart *h = machine_hart_at(c->m, c->mon->cpu);
+    return h ? h : machine_hart(c->m);
 }
 
 static char priv_letter(enum hart_priv p)
@@ -694,8 +704,10 @@ static void memory_dump(struct ctx *c, const struct fmt *f, uint64_t addr, bool 
         for (int i = 0; i < count; i++) {
             uint16_t lo, hi = 0;
             uint32_t pc = (uint32_t)addr;
-            if (addr > UINT32_MAX || !trace_guest_memory(c->m, pc, &lo, 2, virt, false) ||
-                ((lo & 3) == 3 && !trace_guest_memory(c->m, pc + 2, &hi, 2, virt, false))) {
+            if (addr > UINT32_MAX ||
+                !trace_guest_memory_at(c->m, hart_of(c), pc, &lo, 2, virt, false) ||
+                ((lo & 3) == 3 &&
+                 !trace_guest_memory_at(c->m, hart_of(c), pc + 2, &hi, 2, virt, false))) {
                 fprintf(c->out, "0x%08llx:  Cannot access memory\n", (unsigned long long)addr);
                 return;
             }
@@ -733,7 +745,8 @@ static void memory_dump(struct ctx *c, const struct fmt *f, uint64_t addr, bool 
         int l = len > line_size ? line_size : (int)len;
         uint8_t buf[16];
         if (addr > UINT32_MAX || (uint64_t)addr + (uint64_t)l - 1 > UINT32_MAX ||
-            !trace_guest_memory(c->m, (uint32_t)addr, buf, (uint32_t)l, virt, false)) {
+            !trace_guest_memory_at(c->m, hart_of(c), (uint32_t)addr, buf, (uint32_t)l, virt,
+                                   false)) {
             fprintf(c->out, " Cannot access memory\n");
             return;
         }
@@ -845,22 +858,58 @@ static void info_registers(struct ctx *c, const char *args)
     static const char *const priv_names[4] = { "U", "S", "?", "M" };
     if (!at_end(c, args, "registers"))
         return;
-    struct hart *h = hart_of(c);
-    fprintf(c->out, " %-8s %08x\n", "pc", hart_get_pc(h));
-    fprintf(c->out, " %-8s %s\n", "priv", priv_names[hart_get_priv(h) & 3]);
-    for (size_t i = 0; i < sizeof csrs / sizeof csrs[0]; i++) {
-        uint32_t v;
-        char name[32];
-        if (hart_csr_get(h, csrs[i], &v) && csr_name(csrs[i], name, sizeof name))
-            fprintf(c->out, " %-8s %08x\n", name, v);
+    /* Every hart, each under a "CPU#N" line as QEMU's `info registers -a` has it, when
+     * there are several. */
+    unsigned n = machine_nharts(c->m);
+    for (unsigned k = 0; k < n; k++) {
+        struct hart *h = machine_hart_at(c->m, k);
+        if (n > 1)
+            fprintf(c->out, "%sCPU#%u\n", k ? "\n" : "", k);
+        fprintf(c->out, " %-8s %08x\n", "pc", hart_get_pc(h));
+        fprintf(c->out, " %-8s %s\n", "priv", priv_names[hart_get_priv(h) & 3]);
+        for (size_t i = 0; i < sizeof csrs / sizeof csrs[0]; i++) {
+            uint32_t v;
+            char name[32];
+            if (hart_csr_get(h, csrs[i], &v) && csr_name(csrs[i], name, sizeof name))
+                fprintf(c->out, " %-8s %08x\n", name, v);
+        }
+        for (unsigned i = 0; i < 32; i++) {
+            char name[16];
+            snprintf(name, sizeof name, "x%u/%s", i, i == 8 ? "s0" : abi_names[i]);
+            fprintf(c->out, " %-8s %08x", name, hart_get_reg(h, i));
+            if ((i & 3) == 3)
+                fputc('\n', c->out);
+        }
     }
-    for (unsigned i = 0; i < 32; i++) {
-        char name[16];
-        snprintf(name, sizeof name, "x%u/%s", i, i == 8 ? "s0" : abi_names[i]);
-        fprintf(c->out, " %-8s %08x", name, hart_get_reg(h, i));
-        if ((i & 3) == 3)
-            fputc('\n', c->out);
+}
+
+/* info cpus: QEMU's list, '*' at the current one (`cpu N`), with where each hart is and
+ * whether it waits in WFI ("halted", QEMU's word). */
+static void info_cpus(struct ctx *c, const char *args)
+{
+    if (!at_end(c, args, "cpus"))
+        return;
+    for (unsigned k = 0; k < machine_nharts(c->m); k++) {
+        struct hart *h = machine_hart_at(c->m, k);
+        fprintf(c->out, "%c CPU #%u: pc=0x%08x %c-mode%s\n", k == c->mon->cpu ? '*' : ' ', k,
+                hart_get_pc(h), priv_letter(hart_get_priv(h)),
+                hart_waiting(h) ? " (halted)" : "");
     }
+}
+
+/* cpu N: the hart the other commands look at (registers in expressions, x, info mem,
+ * tlb, history, vtop). */
+static void cmd_cpu(struct ctx *c, const char *args)
+{
+    const char *p = skip_blanks(args);
+    char *end;
+    unsigned long n = strtoul(p, &end, 10);
+    if (!isdigit((unsigned char)*p) || *skip_blanks(end) || n >= machine_nharts(c->m)) {
+        fprintf(c->out, "invalid CPU index (this machine has %u: 0 to %u)\n",
+                machine_nharts(c->m), machine_nharts(c->m) - 1);
+        return;
+    }
+    c->mon->cpu = (unsigned)n;
 }
 
 /* A physical word of a page table, read as a debugger reads: RAM and ROM only, nothing
@@ -1000,8 +1049,12 @@ static const char *virtio_device(struct ctx *c, uint32_t base)
     bus_read(machine_bus(c->m), base + 8, 4, &id);
     unsigned slot = (base - MEMMAP_VIRTIO_BASE) / MEMMAP_VIRTIO_STRIDE;
     switch (id) {
+    case 1:
+        return "virtio-net-device";
     case 2:
         return "virtio-blk-device";
+    case 9:
+        return "virtio-9p-device";
     case 18:
         return slot == MACHINE_KEYBOARD_SLOT ? "virtio-keyboard-device"
                                              : "virtio-tablet-device";
@@ -1132,30 +1185,38 @@ static void info_irq(struct ctx *c, const char *args)
         return;
     print_plic(c, true);
     struct bus *bus = machine_bus(c->m);
-    uint32_t msip = 0, lo = 0, hi = 0;
-    bus_read(bus, MEMMAP_CLINT_BASE, 4, &msip);
-    bus_read(bus, MEMMAP_CLINT_BASE + 0x4000, 4, &lo);
-    bus_read(bus, MEMMAP_CLINT_BASE + 0x4004, 4, &hi);
-    uint64_t mtime = machine_time(c->m), cmp = (uint64_t)hi << 32 | lo;
+    uint64_t mtime = machine_time(c->m);
+    unsigned n = machine_nharts(c->m);
     fprintf(c->out, "CLINT at %08x: mtime %016llx (%llu.%06llu s, 10 MHz)\n", MEMMAP_CLINT_BASE,
             (unsigned long long)mtime, (unsigned long long)(mtime / 10000000u),
             (unsigned long long)(mtime % 10000000u / 10));
-    fprintf(c->out, "  hart 0: msip %u, mtimecmp %016llx", msip & 1, (unsigned long long)cmp);
-    if (cmp == UINT64_MAX)
-        fprintf(c->out, " (never)\n");
-    else if (cmp > mtime)
-        fprintf(c->out, " (in %llu us)\n", (unsigned long long)((cmp - mtime) / 10));
-    else
-        fprintf(c->out, " (passed)\n");
-    uint32_t mip = 0, mie = 0, mideleg = 0;
-    hart_csr_get(hart_of(c), CSR_MIP, &mip);
-    hart_csr_get(hart_of(c), CSR_MIE, &mie);
-    hart_csr_get(hart_of(c), CSR_MIDELEG, &mideleg);
-    fprintf(c->out, "hart 0 (%c-mode):", priv_letter(hart_get_priv(hart_of(c))));
-    print_irq_bits(c->out, "mip", mip, "IP");
-    print_irq_bits(c->out, "mie", mie, "IE");
-    print_irq_bits(c->out, "mideleg", mideleg, "I");
-    fputc('\n', c->out);
+    for (unsigned k = 0; k < n; k++) {
+        uint32_t msip = 0, lo = 0, hi = 0;
+        bus_read(bus, MEMMAP_CLINT_BASE + 4 * k, 4, &msip);
+        bus_read(bus, MEMMAP_CLINT_BASE + 0x4000 + 8 * k, 4, &lo);
+        bus_read(bus, MEMMAP_CLINT_BASE + 0x4004 + 8 * k, 4, &hi);
+        uint64_t cmp = (uint64_t)hi << 32 | lo;
+        fprintf(c->out, "  hart %u: msip %u, mtimecmp %016llx", k, msip & 1,
+                (unsigned long long)cmp);
+        if (cmp == UINT64_MAX)
+            fprintf(c->out, " (never)\n");
+        else if (cmp > mtime)
+            fprintf(c->out, " (in %llu us)\n", (unsigned long long)((cmp - mtime) / 10));
+        else
+            fprintf(c->out, " (passed)\n");
+    }
+    for (unsigned k = 0; k < n; k++) {
+        struct hart *h = machine_hart_at(c->m, k);
+        uint32_t mip = 0, mie = 0, mideleg = 0;
+        hart_csr_get(h, CSR_MIP, &mip);
+        hart_csr_get(h, CSR_MIE, &mie);
+        hart_csr_get(h, CSR_MIDELEG, &mideleg);
+        fprintf(c->out, "hart %u (%c-mode):", k, priv_letter(hart_get_priv(h)));
+        print_irq_bits(c->out, "mip", mip, "IP");
+        print_irq_bits(c->out, "mie", mie, "IE");
+        print_irq_bits(c->out, "mideleg", mideleg, "I");
+        fputc('\n', c->out);
+    }
 }
 
 /* `history [N]`, `info history [N]`: N decimal, 16 when absent (or 0), at most 64. */
@@ -1174,8 +1235,8 @@ static void print_history(struct ctx *c, const char *args)
     }
     if (n == 0)
         n = 16;
-    trace_print_history(c->out, c->m, c->mon->syms,
-                        n > HART_HISTORY_LEN ? HART_HISTORY_LEN : (unsigned)n);
+    trace_print_history_at(c->out, c->m, hart_of(c), c->mon->syms,
+                           n > HART_HISTORY_LEN ? HART_HISTORY_LEN : (unsigned)n);
 }
 
 /* ---- rvbox's own (GDB's monitor had them first) ---- */
@@ -1318,6 +1379,68 @@ static void cmd_history(struct ctx *c, const char *args)
     print_history(c, args);
 }
 
+/* ---- snapshots (host/monitor_snapshot.c) ---- */
+
+/* The snapshot file, or NULL after saying there is none. */
+static const char *snapshot_path(struct ctx *c)
+{
+    if (!c->mon->snapshot_path)
+        fprintf(c->out, "Error: this rvbox keeps no snapshot file\n");
+    return c->mon->snapshot_path;
+}
+
+/* The one NAME argument: false after QEMU's complaint when it is missing (and
+ * `optional` is false) or followed by more. */
+static bool snapshot_name(struct ctx *c, const char **args, const char *cmd, bool optional,
+                          char *name, size_t len)
+{
+    if (!get_word(args, name, len)) {
+        if (optional) {
+            name[0] = '\0';
+            return true;
+        }
+        fprintf(c->out, "%s: Parameter 'name' is missing\n", cmd);
+        try_help(c);
+        return false;
+    }
+    return at_end(c, *args, cmd);
+}
+
+static void cmd_savevm(struct ctx *c, const char *args)
+{
+    char name[256];
+    const char *path = snapshot_path(c);
+    if (path && snapshot_name(c, &args, "savevm", true, name, sizeof name))
+        monitor_savevm(c->out, c->m, path, name[0] ? name : NULL);
+}
+
+static void cmd_loadvm(struct ctx *c, const char *args)
+{
+    char name[256];
+    const char *path = snapshot_path(c);
+    if (!path || !snapshot_name(c, &args, "loadvm", false, name, sizeof name))
+        return;
+    if (c->mon->loadvm_refused)
+        fprintf(c->out, "Error: loadvm: %s\n", c->mon->loadvm_refused);
+    else
+        monitor_loadvm(c->out, c->m, path, name);
+}
+
+static void cmd_delvm(struct ctx *c, const char *args)
+{
+    char name[256];
+    const char *path = snapshot_path(c);
+    if (path && snapshot_name(c, &args, "delvm", false, name, sizeof name))
+        monitor_delvm(c->out, c->m, path, name);
+}
+
+static void info_snapshots(struct ctx *c, const char *args)
+{
+    const char *path = snapshot_path(c);
+    if (path && at_end(c, args, "info snapshots"))
+        monitor_info_snapshots(c->out, path);
+}
+
 static void cmd_phys(struct ctx *c, const char *args)
 {
     const char *p = skip_blanks(args);
@@ -1330,6 +1453,30 @@ static void cmd_phys(struct ctx *c, const char *args)
         return;
     }
     fprintf(c->out, "memory access is %s\n", *c->phys ? "physical" : "virtual (through the MMU)");
+}
+
+/* ---- the network (host/net.c answers) ---- */
+
+static void info_network(struct ctx *c, const char *args)
+{
+    if (at_end(c, args, "network"))
+        host_net_info(c->mon->net, c->out);
+}
+
+static void info_usernet(struct ctx *c, const char *args)
+{
+    if (at_end(c, args, "usernet"))
+        host_net_usernet(c->mon->net, c->out);
+}
+
+static void cmd_hostfwd_add(struct ctx *c, const char *args)
+{
+    host_net_hostfwd(c->mon->net, true, args, c->out);
+}
+
+static void cmd_hostfwd_remove(struct ctx *c, const char *args)
+{
+    host_net_hostfwd(c->mon->net, false, args, c->out);
 }
 
 /* ---- the tables ---- */
@@ -1348,6 +1495,7 @@ static const struct command info_commands[] = {
     { "version", "", "show the version of rvbox", info_version, NULL },
     { "status", "", "show the current VM status (running|paused)", info_status, NULL },
     { "registers", "", "show the cpu registers", info_registers, NULL },
+    { "cpus", "", "show infos for each CPU", info_cpus, NULL },
     { "mem", "", "show the active virtual memory mappings", info_mem, NULL },
     { "tlb", "", "show the hart's TLB: cached virtual to physical translations", info_tlb,
       NULL },
@@ -1357,6 +1505,9 @@ static const struct command info_commands[] = {
       info_irq, NULL },
     { "history", "[n]", "show the hart's last n control transfers (default 16, at most 64)",
       print_history, NULL },
+    { "snapshots", "", "show the currently saved VM snapshots", info_snapshots, NULL },
+    { "network", "", "show the network state", info_network, NULL },
+    { "usernet", "", "show user network stack connection states", info_usernet, NULL },
     { NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -1368,6 +1519,7 @@ static const struct command commands[] = {
     { "system_reset", "", "reset the system", cmd_system_reset, NULL },
     { "system_powerdown", "", "send system power down event (KEY_POWER on the keyboard)",
       cmd_system_powerdown, NULL },
+    { "cpu", "index", "set the default CPU", cmd_cpu, NULL },
     { "x", "/fmt addr", "virtual memory dump starting at 'addr'", cmd_x, NULL },
     { "xp", "/fmt addr", "physical memory dump starting at 'addr'", cmd_xp, NULL },
     { "print|p", "/fmt expr", "print expression value (use $reg for CPU register access)",
@@ -1383,6 +1535,16 @@ static const struct command commands[] = {
     { "gdbserver", "[device]",
       "start gdbserver on given device (default 'tcp::1234'), stop with 'none'",
       cmd_gdbserver, NULL },
+    { "savevm", "[tag]",
+      "save a VM snapshot. If no tag is provided, a new snapshot is created", cmd_savevm,
+      NULL },
+    { "loadvm", "tag", "restore a VM snapshot from its tag", cmd_loadvm, NULL },
+    { "delvm", "tag", "delete a VM snapshot from its tag", cmd_delvm, NULL },
+    { "hostfwd_add", "[netdev_id] [tcp|udp]:[hostaddr]:hostport-[guestaddr]:guestport",
+      "redirect TCP or UDP connections from host to guest (requires -net user)",
+      cmd_hostfwd_add, NULL },
+    { "hostfwd_remove", "[netdev_id] [tcp|udp]:[hostaddr]:hostport",
+      "remove host-to-guest TCP or UDP redirection", cmd_hostfwd_remove, NULL },
     { "info", "[subcommand]", "show various information about the system state", cmd_info,
       info_commands },
     { "devices", "", "the bus: RAM, ROM and each device's registers", cmd_devices, NULL },
@@ -1473,7 +1635,10 @@ static bool needs_machine(const struct command *cmd)
 {
     return cmd->fn != cmd_help && cmd->fn != cmd_info && cmd->fn != cmd_quit &&
            cmd->fn != cmd_stop && cmd->fn != cmd_cont && cmd->fn != info_version &&
-           cmd->fn != info_status && cmd->fn != cmd_log && cmd->fn != cmd_phys;
+           cmd->fn != info_status && cmd->fn != cmd_log && cmd->fn != cmd_phys &&
+           cmd->fn != info_snapshots && cmd->fn != info_network &&
+           cmd->fn != info_usernet && cmd->fn != cmd_hostfwd_add &&
+           cmd->fn != cmd_hostfwd_remove;
 }
 
 void monitor_command(struct monitor *mon, FILE *out, bool *phys, const char *line)
@@ -1813,6 +1978,12 @@ int monitor_open(const struct monitor_config *cfg, struct monitor **out, char *e
     mon->version = cfg->version ? cfg->version : "";
     mon->syms = cfg->syms;
     mon->trace = cfg->trace;
+    mon->loadvm_refused = cfg->loadvm_refused;
+    if (cfg->snapshot_path && !(mon->snapshot_path = strdup(cfg->snapshot_path))) {
+        free(mon);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     mon->fmt_format = 'x';
     mon->fmt_size = 4;
     mon->in_fd = mon->out_fd = mon->listen_fd = -1;
@@ -1867,6 +2038,7 @@ void monitor_close(struct monitor *mon)
     if (mon->listen_fd >= 0)
         close(mon->listen_fd);
     monitor_term_destroy(mon->term);
+    free(mon->snapshot_path);
     free(mon);
 }
 
@@ -1875,10 +2047,17 @@ void monitor_attach(struct monitor *mon, struct machine *m)
     if (!mon)
         return;
     mon->m = m;
+    if (m && mon->cpu >= machine_nharts(m))
+        mon->cpu = 0;
     mon->nheld = 0;             /* a new machine's keyboard has no key down */
     mon->release_ns = 0;
     if (m)
         gdbstub_attach(mon->gdb, m);
+}
+
+void monitor_set_net(struct monitor *mon, struct host_net *net)
+{
+    mon->net = net;
 }
 
 void monitor_set_gdbstub(struct monitor *mon, struct gdbstub *g, const char *spec)

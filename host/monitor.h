@@ -1,7 +1,8 @@
 /*
  * The monitor: one table of commands, in QEMU's words (help, info registers/mem/tlb/
- * mtree/qtree/irq/status, x, xp, print, stop, cont, system_reset, system_powerdown,
- * quit, screendump, sendkey, log, gdbserver) and rvbox's own from GDB's monitor
+ * mtree/qtree/irq/status/snapshots/network/usernet, x, xp, print, stop, cont,
+ * system_reset, system_powerdown, quit, screendump, sendkey, log, gdbserver, savevm,
+ * loadvm, delvm, hostfwd_add, hostfwd_remove) and rvbox's own from GDB's monitor
  * (devices, plic, tlb, pt, vtop, history, phys), reached three ways:
  *
  *   - Ctrl-A c on the stdio serial console switches it between the guest and a
@@ -27,6 +28,7 @@
 #include <stdio.h>
 
 struct gdbstub;
+struct host_net;
 struct machine;
 struct pollfd;
 struct symbols;
@@ -39,6 +41,11 @@ struct monitor_config {
     const char *spec;
     const struct symbols *syms; /* borrowed: addresses shown with symbols */
     struct trace *trace;        /* borrowed (may be NULL): `log` switches its items */
+    /* The snapshot file savevm, loadvm, delvm and info snapshots use (host/snapshots.h);
+     * NULL: they say there is none. */
+    const char *snapshot_path;
+    /* Why loadvm is refused in this run (a recording or a replay), or NULL. */
+    const char *loadvm_refused;
 };
 
 struct monitor;
@@ -54,6 +61,10 @@ void monitor_close(struct monitor *mon);
 /* The machine the commands look at and act on: at every boot, before the run loop
  * (the GDB stub is attached to it too); NULL before the machine is destroyed. */
 void monitor_attach(struct monitor *mon, struct machine *m);
+
+/* The guest's networks, for `info network`, `info usernet`, `hostfwd_add` and
+ * `hostfwd_remove` (borrowed; NULL: none). */
+void monitor_set_net(struct monitor *mon, struct host_net *net);
 
 /* The GDB stub (-s, -gdb): the monitor keeps it from now on, and `gdbserver` may replace
  * it. `spec` ("tcp::1234") names it in messages. */

@@ -254,6 +254,7 @@ void options_free(struct options *o)
     o->nowned = 0;
     semihost_options_free(&o->semihost);
     options_free_time(&o->time);
+    options_net_free(&o->net);
 }
 
 /* ---- QEMU's spellings ---- */
@@ -535,6 +536,11 @@ static int parse_smp(struct options *o, const char *v, char *err, size_t errlen)
     }
     if (o->smp == 0)
         o->smp = 1;
+    if (o->smp > MACHINE_MAX_HARTS) {
+        snprintf(err, errlen, "-smp %s: rvbox has room for 1 to %u harts", v,
+                 MACHINE_MAX_HARTS);
+        return -1;
+    }
     return 0;
 }
 
@@ -811,6 +817,8 @@ static const char devices_help[] =
     "  virtio-blk-device     drive=ID[,bus=virtio-mmio-bus.N]: a disk (N from 0 to 5)\n"
     "  virtio-keyboard-device  always present (virtio-mmio-bus.6)\n"
     "  virtio-tablet-device  always present (virtio-mmio-bus.7)\n"
+    "  virtio-net-device     netdev=ID[,mac=MAC][,bus=virtio-mmio-bus.N]: a network card\n"
+    "  virtio-9p-device      fsdev=ID,mount_tag=TAG[,bus=...]: a shared folder\n"
     "  loader                file=F[,addr=A]: an image loaded into memory\n";
 
 /* virtio-mmio-bus.N: the slot, or -1 with err set. */
@@ -938,6 +946,9 @@ static int parse_device(struct options *o, struct pending *pd, const char *v, ch
         o->nloaders++;
         return 0;
     }
+    int r = net_device_option(&o->net, v, err, errlen);
+    if (r)
+        return r < 0 ? -1 : 0;
     size_t n = strlen(dev);
     if ((n > 4 && !strcmp(dev + n - 4, "-pci")) || !strncmp(dev, "pci", 3) ||
         !strcmp(dev, "ich9-ahci") || !strncmp(dev, "usb", 3) || !strncmp(dev, "nvme", 4) ||
@@ -948,7 +959,8 @@ static int parse_device(struct options *o, struct pending *pd, const char *v, ch
         snprintf(err, errlen, "-device %s: rvbox's pointer is virtio-tablet-device", dev);
     else
         snprintf(err, errlen, "-device %s: rvbox has no such device (it has "
-                 "virtio-blk-device, virtio-keyboard-device, virtio-tablet-device, loader)", dev);
+                 "virtio-blk-device, virtio-net-device, virtio-9p-device, "
+                 "virtio-keyboard-device, virtio-tablet-device, loader)", dev);
     return -1;
 }
 
@@ -1167,6 +1179,15 @@ static int finish(struct options *o, struct pending *pd, char *err, size_t errle
     for (unsigned i = 0; i < o->ndrives; i++)
         if (o->snapshot)
             o->drives[i].snapshot = true;
+    /* Network cards and shared folders in the slots the disks left. */
+    if (options_net_place(&o->net, used, MACHINE_MAX_DISKS, err, errlen))
+        return -1;
+    if (o->time.rr != RR_NONE && options_net_any(&o->net)) {
+        snprintf(err, errlen, "%s: what comes from the network and the shared folders "
+                 "(-netdev, -nic, -virtfs) is not recorded, so the run could not be replayed",
+                 o->time.rr == RR_RECORD ? "--record" : "--replay");
+        return -1;
+    }
     return 0;
 }
 
@@ -1291,19 +1312,12 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
             o->no_shutdown = true;
         } else if (!strcmp(name, "-snapshot")) {
             o->snapshot = true;
-        } else if (!strcmp(name, "-net") || !strcmp(name, "-nic")) {
-            if (!(v = value_of(&i, argc, argv, err, errlen)))
+        } else if (!strcmp(name, "-loadvm")) {
+            if (!(o->loadvm = value_of(&i, argc, argv, err, errlen)))
                 return 1;
-            if (strcmp(v, "none")) {
-                snprintf(err, errlen, "%s %s: rvbox has no network device (yet); %s none is "
-                         "what it has", arg, v, arg);
+        } else if (!strcmp(name, "-snapshot-dir")) {
+            if (!(o->snapshot_dir = value_of(&i, argc, argv, err, errlen)))
                 return 1;
-            }
-        } else if (!strcmp(name, "-netdev")) {
-            if (!(v = value_of(&i, argc, argv, err, errlen)))
-                return 1;
-            snprintf(err, errlen, "-netdev %s: rvbox has no network device (yet)", v);
-            return 1;
         } else if (!strcmp(name, "-vga")) {
             if (!(v = value_of(&i, argc, argv, err, errlen)))
                 return 1;
@@ -1344,8 +1358,12 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
             char engine[32];
             snprintf(engine, sizeof engine, "%.*s", (int)strcspn(v, ","), v);
             const char *rest = v + strcspn(v, ",");
-            if (*rest && (strcmp(engine, "tcg") || (strcmp(rest, ",thread=single") &&
-                                                    strcmp(rest, ",thread=multi")))) {
+            if (*rest && !strcmp(engine, "tcg") && !strcmp(rest, ",thread=multi")) {
+                snprintf(err, errlen, "%s %s: rvbox runs its harts by turns in one thread "
+                         "(deterministic); thread=single", arg, v);
+                return 1;
+            }
+            if (*rest && (strcmp(engine, "tcg") || strcmp(rest, ",thread=single"))) {
                 snprintf(err, errlen, "%s %s: want jit, interp (block) or step", arg, v);
                 return 1;
             }
@@ -1397,7 +1415,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
         } else if ((r = gdbstub_option(&o->gdb, name, &i, argc, argv, err, errlen)) ||
                    (r = trace_option(&o->trace, name, &i, argc, argv, err, errlen)) ||
                    (r = semihost_option(&o->semihost, name, &i, argc, argv, err, errlen)) ||
-                   (r = time_option(&o->time, name, &i, argc, argv, err, errlen))) {
+                   (r = time_option(&o->time, name, &i, argc, argv, err, errlen)) ||
+                   (r = net_option(&o->net, name, &i, argc, argv, err, errlen))) {
             if (r < 0)
                 return 1;
         } else if (arg[0] == '-') {
@@ -1440,6 +1459,10 @@ void options_print_help(const char *argv0)
            "                 takes the highest free slot (5 down; 6, 7: keyboard, tablet)\n"
            "  --disk F       the same as -drive file=F, short\n"
            "  -snapshot      the disks' writes are kept in memory, the images untouched\n"
+           "  -loadvm NAME   start from snapshot NAME (saved with the monitor's savevm)\n"
+           "  --snapshot-dir DIR\n"
+           "                 where the snapshot file goes (default: beside the first\n"
+           "                 -drive's image, as IMAGE.rvsnap; rvbox.rvsnap here without one)\n"
            "  -device loader,file=F[,addr=A]\n"
            "                 load F too: an ELF at its addresses, anything else at A\n"
            "  -serial DEV    the serial console: stdio (default), mon:stdio, pty,\n"
@@ -1456,7 +1479,8 @@ void options_print_help(const char *argv0)
            "                 RV32IMAFDC, PMP, Sstc, Sdtrig); f=off, d=off, pmp=off,\n"
            "                 sstc=off, debug=off take parts away;\n"
            "                 extensions it lacks (v, h, zfh...) are refused when on\n"
-           "  -smp N         rvbox has one hart: more runs the guest on hart 0 alone\n"
+           "  -smp N         N harts (1 to 8; also cpus=N[,sockets=,cores=,threads=]),\n"
+           "                 taking turns in one thread\n"
            "  -no-reboot     a guest reboot ends rvbox\n"
            "  -no-shutdown   a guest poweroff stops it; rvbox stays until Ctrl-A x\n"
            "  -nodefaults    no default serial console or monitor\n"
@@ -1494,6 +1518,9 @@ void options_print_help(const char *argv0)
            "Reproducible runs (docs/usage.md):\n"
            "%s"
            "\n"
+           "The network and shared folders (docs/usage.md):\n"
+           "%s"
+           "\n"
            "Debugging (docs/debugging.md):\n"
            "%s%s"
            "\n"
@@ -1506,5 +1533,5 @@ void options_print_help(const char *argv0)
            "(code << 1) | 1 there exits rvbox with status 0 for code 0, non-zero otherwise.\n"
            "\n"
            "Exit status: the guest's exit code; 1 for bad input.\n",
-           argv0, semihost_help, time_help, gdbstub_help, trace_help);
+           argv0, semihost_help, time_help, net_help, gdbstub_help, trace_help);
 }

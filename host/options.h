@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "host/gdbstub.h"
+#include "host/options_net.h"
 #include "host/options_time.h"
 #include "host/semihost.h"
 #include "host/trace.h"
@@ -76,8 +77,10 @@ struct options {
     bool no_reboot;             /* -no-reboot: a guest reboot ends rvbox */
     bool no_shutdown;           /* -no-shutdown: a guest poweroff stops it, rvbox stays */
     bool snapshot;              /* -snapshot: every disk's writes kept in memory */
-    unsigned smp;               /* -smp: the harts asked for (rvbox has one) */
-    uint32_t cpu_without;       /* -cpu rv32,f=off...: HART_* parts the hart goes without */
+    const char *loadvm;         /* -loadvm NAME: start from this snapshot */
+    const char *snapshot_dir;   /* --snapshot-dir DIR: where the snapshot file goes */
+    unsigned smp;               /* -smp: the harts, 1 to MACHINE_MAX_HARTS */
+    uint32_t cpu_without;       /* -cpu rv32,f=off...: HART_* parts the harts go without */
     const char *name;           /* -name NAME, or NULL */
     int engine;                 /* --engine/-accel: enum hart_engine, or -1: RVBOX_ACCEL
                                    or the default (host/main.c) */
@@ -96,6 +99,8 @@ struct options {
     struct trace_options trace; /* -d, -D, --trace-*, --symbols, --history */
     struct semihost_options semihost;   /* -semihosting, -semihosting-config */
     struct time_options time;   /* -icount, --deterministic, --record/--replay, -rtc */
+    struct net_options net;     /* -netdev, -nic, -device virtio-net-device, -virtfs,
+                                   -fsdev, -device virtio-9p-device, captures */
     const char *semihost_console;       /* its chardev=, resolved as `serial` is, when
                                            it is a device of its own */
     bool semihost_on_serial;    /* its chardev= is the serial console's (mux=on) */

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 #include "bus/memmap.h"
 #include "cpu/hart.h"
@@ -51,11 +53,15 @@ struct rr_event {
 
 struct replay {
     enum replay_mode mode;
-    char *path;
-    FILE *out;                  /* record */
+    char *path;                 /* NULL: a recording kept in memory only */
+    FILE *out;                  /* record, to a file */
     bool write_failed;
-    struct rr_event *events;    /* play: the whole recording */
-    size_t nevents, next;
+    struct rr_event *events;    /* the whole recording (record: so far) */
+    size_t nevents, cap, next;  /* next: the first event not given yet (record: live
+                                   while next == nevents, catching up before) */
+    bool catching_up;           /* record: played back the events after a seek */
+    bool muted;                 /* replay_mute: the guest's output goes nowhere */
+    bool feeding;               /* giving a recorded input event (not live input) */
     uint64_t wall_ns;
     bool wall_set;
     struct machine *m;          /* attached, or NULL */
@@ -155,11 +161,37 @@ static void with_state(struct replay *r, struct rr_event *e)
 {
     struct hart *h = machine_hart(r->m);
     e->value = hart_get_pc(h);
-    e->hash = hart_hash(h) & 0xffffffffu;
+    uint64_t x = hart_hash(h);
+    for (unsigned i = 1; i < machine_nharts(r->m); i++)      /* the others, when several */
+        x = hash_mix(x, hart_hash(machine_hart_at(r->m, i)));
+    e->hash = x & 0xffffffffu;
 }
 
+static bool append_event(struct replay *r, const struct rr_event *e)
+{
+    if (r->nevents == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 1024;
+        struct rr_event *n = realloc(r->events, cap * sizeof *n);
+        if (!n)
+            return false;
+        r->events = n;
+        r->cap = cap;
+    }
+    r->events[r->nevents++] = *e;
+    return true;
+}
+
+/* Record: an event, live (never while catching up), kept in memory for seeks back and
+ * written to the file. */
 static void write_event(struct replay *r, const struct rr_event *e)
 {
+    if (!append_event(r, e) && !r->write_failed) {
+        r->write_failed = true;
+        fprintf(stderr, "rvbox: record: out of memory: the recording is incomplete\n");
+    }
+    r->next = r->nevents;
+    if (!r->out)
+        return;
     uint8_t b[RR_EVENT_BYTES];
     encode(b, e);
     if (fwrite(b, 1, sizeof b, r->out) != sizeof b && !r->write_failed) {
@@ -182,6 +214,13 @@ static int moment_cmp(const struct rr_event *e, uint64_t pos, uint64_t ns)
 static const struct rr_event *peek(const struct replay *r)
 {
     return r->next < r->nevents ? &r->events[r->next] : NULL;
+}
+
+/* Events are given from the recording: a replay, or a recording gone back in time
+ * (replay_seek) that has not caught up with its end yet. */
+static bool playing(const struct replay *r)
+{
+    return r->mode == REPLAY_PLAY || r->next < r->nevents;
 }
 
 static const char *kind_name(uint8_t kind)
@@ -237,7 +276,7 @@ static void fail_open(struct replay *r, FILE *f)
 struct replay *replay_open(enum replay_mode mode, const char *path, char *err, size_t errlen)
 {
     struct replay *r = calloc(1, sizeof *r);
-    if (!r || !(r->path = strdup(path))) {
+    if (!r || (path && !(r->path = strdup(path)))) {
         free(r);
         snprintf(err, errlen, "out of memory");
         return NULL;
@@ -245,7 +284,7 @@ struct replay *replay_open(enum replay_mode mode, const char *path, char *err, s
     r->mode = mode;
     r->next_check = RR_CHECK_EVERY;
     if (mode == REPLAY_RECORD) {
-        if (!(r->out = fopen(path, "wb"))) {
+        if (path && !(r->out = fopen(path, "wb"))) {
             snprintf(err, errlen, "record: cannot create %s: %s", path, strerror(errno));
             fail_open(r, NULL);
             return NULL;
@@ -271,20 +310,16 @@ struct replay *replay_open(enum replay_mode mode, const char *path, char *err, s
         return NULL;
     }
     r->wall_ns = get_le(h + 16, 8);
-    size_t cap = 0, got;
+    size_t got;
     uint8_t b[RR_EVENT_BYTES];
     while ((got = fread(b, 1, sizeof b, f)) == sizeof b) {
-        if (r->nevents == cap) {
-            cap = cap ? cap * 2 : 1024;
-            struct rr_event *n = realloc(r->events, cap * sizeof *n);
-            if (!n) {
-                snprintf(err, errlen, "out of memory");
-                fail_open(r, f);
-                return NULL;
-            }
-            r->events = n;
+        struct rr_event e;
+        decode(b, &e);
+        if (!append_event(r, &e)) {
+            snprintf(err, errlen, "out of memory");
+            fail_open(r, f);
+            return NULL;
         }
-        decode(b, &r->events[r->nevents++]);
     }
     fclose(f);
     if (got != 0 || r->nevents == 0 || r->events[r->nevents - 1].kind != RR_END)
@@ -326,7 +361,7 @@ uint64_t replay_wall_ns(struct replay *r, uint64_t live)
 static int serial_read(void *opaque)
 {
     struct replay *r = opaque;
-    if (r->mode == REPLAY_RECORD) {
+    if (!playing(r)) {
         int c = r->live.read ? r->live.read(r->live.opaque) : -1;
         if (c >= 0 && r->m) {
             struct rr_event e = now_event(r, RR_SERIAL);
@@ -346,7 +381,7 @@ static int serial_read(void *opaque)
 static void serial_write(void *opaque, uint8_t byte)
 {
     struct replay *r = opaque;
-    if (r->live.write)
+    if (r->live.write && !r->muted)
         r->live.write(r->live.opaque, byte);
 }
 
@@ -356,18 +391,25 @@ struct chardev replay_serial(struct replay *r, struct chardev live)
     return (struct chardev){ .opaque = r, .write = serial_write, .read = serial_read };
 }
 
-static void input_tap(void *opaque, struct virtio_input *in, uint16_t type, uint16_t code,
+/* Record: write down a key or pointer event the host gives. While the recording catches
+ * up after a seek back, the recorded events are given and live ones dropped. */
+static bool input_tap(void *opaque, struct virtio_input *in, uint16_t type, uint16_t code,
                       uint32_t value)
 {
     struct replay *r = opaque;
+    if (r->feeding)
+        return true;
     if (!r->m)
-        return;
+        return true;
+    if (playing(r))
+        return false;
     struct rr_event e = now_event(r, RR_INPUT);
     e.dev = (uint8_t)vinput_kind(in);
     e.type = type;
     e.code = code;
     e.value = value;
     write_event(r, &e);
+    return true;
 }
 
 /* ---- machines ---- */
@@ -444,6 +486,8 @@ int replay_attach(struct replay *r, struct machine *m, const struct blockdev *co
         r->next_check = RR_CHECK_EVERY;
         return 0;                       /* after a reboot: replay_detach checked it */
     }
+    if (!r->path)
+        return 0;                       /* in memory: nothing to identify it by */
     if (ndisks > RR_MAX_DISKS) {
         snprintf(err, errlen, "record/replay: at most %u disks", RR_MAX_DISKS);
         return -1;
@@ -469,7 +513,12 @@ int replay_attach(struct replay *r, struct machine *m, const struct blockdev *co
 enum replay_step replay_boundary(struct replay *r, char *err, size_t errlen)
 {
     uint64_t pos = machine_position(r->m), ns = machine_guest_ns(r->m);
-    if (r->mode == REPLAY_RECORD) {
+    if (r->catching_up && !playing(r)) {
+        /* Caught up with the end of the recording: live again from here. */
+        r->catching_up = false;
+        r->next_check = (pos / RR_CHECK_EVERY + 1) * RR_CHECK_EVERY;
+    }
+    if (!playing(r)) {
         if (pos >= r->next_check) {
             struct rr_event e = now_event(r, RR_CHECK);
             with_state(r, &e);
@@ -483,8 +532,8 @@ enum replay_step replay_boundary(struct replay *r, char *err, size_t errlen)
         ;
     for (const struct rr_event *e; (e = peek(r)); r->next++) {
         int c = moment_cmp(e, pos, ns);
-        if (c > 0 && e->pos == pos && !hart_waiting(machine_hart(r->m))) {
-            /* Time moves on at one position only while the hart waits. */
+        if (c > 0 && e->pos == pos && !machine_waiting(r->m)) {
+            /* Time moves on at one position only while every hart waits. */
             diverged(r, e, "the hart runs where the recording waited", err, errlen);
             return REPLAY_DIVERGED;
         }
@@ -499,7 +548,7 @@ enum replay_step replay_boundary(struct replay *r, char *err, size_t errlen)
         case RR_SERIAL:
             return REPLAY_GO;           /* the UART takes it in the run that follows */
         case RR_WARP:
-            if (!hart_waiting(machine_hart(r->m))) {
+            if (!machine_waiting(r->m)) {
                 diverged(r, e, "the hart runs where the recording waited", err, errlen);
                 return REPLAY_DIVERGED;
             }
@@ -507,8 +556,10 @@ enum replay_step replay_boundary(struct replay *r, char *err, size_t errlen)
         case RR_INPUT: {
             struct virtio_input *in = e->dev == VINPUT_TABLET ? machine_tablet(r->m)
                                                               : machine_keyboard(r->m);
+            r->feeding = true;
             if (in)
                 vinput_send(in, e->type, e->code, e->value);
+            r->feeding = false;
             break;
         }
         case RR_CHECK:
@@ -532,7 +583,7 @@ enum replay_step replay_boundary(struct replay *r, char *err, size_t errlen)
 
 uint64_t replay_limit(const struct replay *r)
 {
-    const struct rr_event *e = r->mode == REPLAY_PLAY ? peek(r) : NULL;
+    const struct rr_event *e = playing(r) ? peek(r) : NULL;
     if (!e || !r->m)
         return UINT64_MAX;
     uint64_t pos = machine_position(r->m);
@@ -543,7 +594,7 @@ uint64_t replay_limit(const struct replay *r)
 
 void replay_warped(struct replay *r, uint64_t from_ns)
 {
-    if (r->mode != REPLAY_RECORD || !r->m)
+    if (playing(r) || !r->m)
         return;
     struct rr_event e = now_event(r, RR_WARP);
     uint64_t delta = e.ns - from_ns;
@@ -592,10 +643,12 @@ enum replay_step replay_detach(struct replay *r, enum replay_why why, char *err,
     if (!r->m)
         return step;
     if (r->mode == REPLAY_RECORD) {
+        replay_truncate(r);             /* left while catching up: the rest did not happen */
+        r->catching_up = false;
         struct rr_event e = now_event(r, why == REPLAY_REBOOT ? RR_REBOOT : RR_END);
         with_state(r, &e);
         write_event(r, &e);
-        if (why != REPLAY_REBOOT)
+        if (why != REPLAY_REBOOT && r->out)
             fflush(r->out);
     } else if (why != REPLAY_QUIT) {
         const struct rr_event *e = peek(r);
@@ -618,4 +671,47 @@ enum replay_step replay_detach(struct replay *r, enum replay_why why, char *err,
     }
     r->m = NULL;
     return step;
+}
+
+bool replay_playing(const struct replay *r)
+{
+    return playing(r);
+}
+
+size_t replay_cursor(const struct replay *r)
+{
+    return r->next;
+}
+
+void replay_seek(struct replay *r, size_t cursor)
+{
+    r->next = cursor < r->nevents ? cursor : r->nevents;
+    r->idle_at = 0;
+    if (r->mode == REPLAY_RECORD && r->next < r->nevents)
+        r->catching_up = true;
+}
+
+int replay_truncate(struct replay *r)
+{
+    if (r->mode != REPLAY_RECORD || r->next >= r->nevents)
+        return 0;
+    r->nevents = r->next;
+    r->catching_up = false;
+    if (r->m)
+        r->next_check = (machine_position(r->m) / RR_CHECK_EVERY + 1) * RR_CHECK_EVERY;
+    if (!r->out)
+        return 0;
+    off_t len = (off_t)(sizeof r->header + r->nevents * RR_EVENT_BYTES);
+    if (fflush(r->out) || ftruncate(fileno(r->out), len) || fseeko(r->out, len, SEEK_SET)) {
+        fprintf(stderr, "rvbox: record %s: %s: the recording is incomplete\n", r->path,
+                strerror(errno));
+        r->write_failed = true;
+        return -1;
+    }
+    return 0;
+}
+
+void replay_mute(struct replay *r, bool muted)
+{
+    r->muted = muted;
 }

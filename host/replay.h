@@ -30,7 +30,8 @@ struct replay;
 
 enum replay_mode { REPLAY_RECORD, REPLAY_PLAY };
 
-/* Record: create `path`; play: read it whole. NULL with a one-line reason on failure. */
+/* Record: create `path` (NULL: keep the recording in memory only, for the reverse
+ * debugger); play: read it whole. NULL with a one-line reason on failure. */
 struct replay *replay_open(enum replay_mode mode, const char *path, char *err, size_t errlen);
 
 /* Record: close the file (replay_detach wrote its end); 0 on success. Play: free. */
@@ -89,5 +90,29 @@ enum replay_why { REPLAY_REBOOT, REPLAY_EXIT, REPLAY_QUIT };
  * REPLAY_DIVERGED with the reason if not. */
 enum replay_step replay_detach(struct replay *r, enum replay_why why, char *err,
                                size_t errlen);
+
+/*
+ * Going back in time (host/timeline.c). A recording keeps its events in memory too, so
+ * that a machine put back to an earlier moment can live again exactly what followed:
+ * after replay_seek to the cursor the moment had, the recorded input is given again
+ * (live input is dropped) until the recording's end is reached, and from there on it
+ * records live input again.
+ */
+
+/* Is input coming from the recording now (a replay, or a recording catching up)? */
+bool replay_playing(const struct replay *r);
+
+/* The number of events given or recorded so far: where a snapshot's moment is. */
+size_t replay_cursor(const struct replay *r);
+
+/* Go back (or forth) to a cursor replay_cursor gave. */
+void replay_seek(struct replay *r, size_t cursor);
+
+/* Record: what was recorded after the cursor did not happen after all (the debugger
+ * changed the machine): forget it, in memory and in the file. */
+int replay_truncate(struct replay *r);
+
+/* While a machine re-runs history that was already shown: its output goes nowhere. */
+void replay_mute(struct replay *r, bool muted);
 
 #endif

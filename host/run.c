@@ -22,6 +22,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #ifdef __linux__
@@ -30,9 +31,11 @@
 
 #include "devices/machine.h"
 #include "host/gdbstub.h"
+#include "host/net.h"
 #include "host/replay.h"
 #include "host/monitor.h"
 #include "host/serial.h"
+#include "host/timeline.h"
 #include "host/window.h"
 
 /* The longest slice, in host time: how late input, signals and the window can be seen. */
@@ -42,6 +45,9 @@
  * takes a FIFO's worth (16 bytes) at the start of each slice, so this sets how fast a
  * paste flows in (160 KB/s), while leaving the guest time to consume each burst. */
 #define INPUT_SLICE_NS 100000ull
+
+/* The most network descriptors the sleep watches (the rest are looked at each turn). */
+#define NET_POLL_MAX 64
 
 /* The longest an idle machine sleeps without looking at signals again. */
 #define IDLE_MAX_NS 100000000ull
@@ -138,7 +144,8 @@ static uint64_t pacer_budget(const struct pacer *p, uint64_t event_ns, uint64_t 
 }
 
 /* Sleep until the machine's next event, serial input, the monitor, the debugger, the
- * window's next frame or IDLE_MAX_NS, whichever comes first. */
+ * window's next frame, a network socket or timer, or IDLE_MAX_NS, whichever comes
+ * first. */
 static void host_wait(const struct run_io *io, uint64_t ns)
 {
     if (ns > IDLE_MAX_NS)
@@ -151,16 +158,18 @@ static void host_wait(const struct run_io *io, uint64_t ns)
         if (w < ns)
             ns = w;
     }
-    struct pollfd pfd[3] = {    /* ppoll() skips a negative fd */
+    struct pollfd pfd[3 + NET_POLL_MAX] = {    /* ppoll() skips a negative fd */
         { .fd = -1 },
         { .fd = gdbstub_fd(monitor_gdbstub(io->monitor)), .events = POLLIN },
         { .fd = -1 },
     };
     serial_pollfd(io->serial, &pfd[0]);
     monitor_pollfd(io->monitor, &pfd[2]);
+    unsigned nnet = host_net_fill(io->net, pfd + 3, NET_POLL_MAX, &ns);
     struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000u),
                            .tv_nsec = (long)(ns % 1000000000u) };
-    ppoll(pfd, 3, &ts, NULL);
+    int r = ppoll(pfd, 3 + nnet, &ts, NULL);
+    host_net_poll(io->net, pfd + 3, nnet, r < 0);
 }
 
 /* Why the run must end now, if the user or a command asked: RUN_EXITED (0) if not. */
@@ -188,23 +197,23 @@ static enum run_end requested_end(const struct run_io *io)
  * room for ends the wait: the clock skips to the next service point, where the UART
  * takes it. Only when nothing at all is due does the host wait for input. `since` is
  * the host time the machine became idle at its position, 0 if it was not. */
-static bool icount_idle(struct machine *m, const struct run_io *io, uint64_t *since,
-                        enum run_end *end)
+static enum run_turn icount_idle(struct machine *m, const struct run_io *io, uint64_t *since,
+                                 uint64_t *wait_ns, enum run_end *end)
 {
-    if (io->replay && replay_mode(io->replay) == REPLAY_PLAY) {
+    if (io->replay && replay_playing(io->replay)) {
         /* A replay does not sleep: the recording says how far the clock skipped. */
         char msg[512];
         switch (replay_idle(io->replay, msg, sizeof msg)) {
         case REPLAY_GO:
-            return false;
+            return RUN_TURN_AGAIN;
         case REPLAY_END:
             fprintf(stderr, "rvbox: replay: the recording ends here (it was cut short)\n");
             *end = RUN_QUIT;
-            return true;
+            return RUN_TURN_END;
         case REPLAY_DIVERGED:
             fprintf(stderr, "rvbox: %s\n", msg);
             *end = RUN_DIVERGED;
-            return true;
+            return RUN_TURN_END;
         }
     }
     bool input = serial_has_input(io->serial) && machine_can_take_input(m);
@@ -214,8 +223,8 @@ static bool icount_idle(struct machine *m, const struct run_io *io, uint64_t *si
         if (!*since)
             *since = now;
         if (now - *since < ns) {
-            host_wait(io, ns - (now - *since));
-            return false;               /* look at the host again, then come back */
+            *wait_ns = ns - (now - *since);
+            return RUN_TURN_WAIT;       /* look at the host again, then come back */
         }
     }
     *since = 0;
@@ -223,98 +232,150 @@ static bool icount_idle(struct machine *m, const struct run_io *io, uint64_t *si
     if (machine_skip_idle(m, input)) {
         if (io->replay)
             replay_warped(io->replay, from);
-    } else {
-        host_wait(io, UINT64_MAX);      /* only input can wake the guest */
+        return RUN_TURN_AGAIN;
     }
-    return false;
+    *wait_ns = UINT64_MAX;              /* only input can wake the guest */
+    return RUN_TURN_WAIT;
+}
+
+/* The loop's state from one turn to the next. */
+struct run_loop {
+    struct machine *m;
+    const struct run_io *io;
+    bool icount;
+    uint64_t idle_since, idle_pos;
+    bool ran;                           /* the guest ran since the last frame */
+    bool held;                          /* by the monitor or the debugger */
+    struct pacer pacer;
+};
+
+static void run_loop_init(struct run_loop *l, struct machine *m, const struct run_io *io)
+{
+    *l = (struct run_loop){ .m = m, .io = io, .icount = machine_icount(m),
+                            .idle_since = 0, .idle_pos = UINT64_MAX, .ran = true };
+    pacer_init(&l->pacer);
+}
+
+struct run_loop *run_loop_create(struct machine *m, const struct run_io *io)
+{
+    struct run_loop *l = malloc(sizeof *l);
+    if (l)
+        run_loop_init(l, m, io);
+    return l;
+}
+
+void run_loop_destroy(struct run_loop *l)
+{
+    free(l);
+}
+
+enum run_turn run_turn(struct run_loop *l, uint64_t *wait_ns, enum run_end *end)
+{
+    struct machine *m = l->m;
+    const struct run_io *io = l->io;
+    char msg[512];
+    serial_pump(io->serial);            /* Ctrl-A c: may run monitor commands */
+    monitor_pump(io->monitor);
+    host_net_pump(io->net);             /* its frames wait for the cards' next update */
+    if ((*end = requested_end(io)) != RUN_EXITED)
+        return RUN_TURN_END;
+    if (io->window) {
+        if (window_pump(io->window)) {
+            *end = RUN_QUIT;            /* closing the window powers the machine off */
+            return RUN_TURN_END;
+        }
+        window_redraw(io->window, l->ran);
+        l->ran = false;
+    }
+    bool input = serial_has_input(io->serial) && machine_can_take_input(m);
+    /* Under the instruction clock the machine itself ends a run at its events. */
+    uint64_t budget = pacer_budget(&l->pacer, l->icount ? UINT64_MAX : machine_next_event_ns(m),
+                                   input ? INPUT_SLICE_NS : SLICE_NS);
+    struct gdbstub *gdb = monitor_gdbstub(io->monitor);
+    long g = (long)budget;
+    if (gdb) {
+        g = gdbstub_poll(gdb, (long)budget);    /* may run `monitor` commands */
+        if (g == GDBSTUB_KILL) {
+            *end = RUN_QUIT;
+            return RUN_TURN_END;
+        }
+        monitor_debugger_holds(io->monitor, g == 0);
+        if ((*end = requested_end(io)) != RUN_EXITED)
+            return RUN_TURN_END;
+    }
+    bool hold = g == 0 || monitor_stopped(io->monitor);
+    if (hold != l->held) {
+        l->held = hold;
+        machine_hold_clock(m, hold);
+        if (io->window)
+            window_set_state(io->window, hold ? "paused" : "running");
+    }
+    if (hold) {                         /* sleep until someone speaks */
+        *wait_ns = IDLE_MAX_NS;
+        return RUN_TURN_WAIT;
+    }
+    budget = (uint64_t)g;
+    timeline_tick(io->timeline);        /* before the boundary gives the input due now */
+    if (io->replay) {
+        enum replay_step step = replay_boundary(io->replay, msg, sizeof msg);
+        if (step == REPLAY_END) {
+            fprintf(stderr, "rvbox: replay: the recording ends here\n");
+            *end = RUN_QUIT;
+            return RUN_TURN_END;
+        }
+        if (step == REPLAY_DIVERGED) {
+            fprintf(stderr, "rvbox: %s\n", msg);
+            *end = RUN_DIVERGED;
+            return RUN_TURN_END;
+        }
+        uint64_t limit = replay_limit(io->replay);
+        if (limit < budget)
+            budget = limit;
+    }
+    uint64_t start = now_ns();
+    enum machine_state state = machine_run(m, budget);
+    serial_flush(io->serial);           /* what the guest printed in this slice */
+    uint64_t retired = machine_last_retired(m);
+    pacer_measure(&l->pacer, retired, now_ns() - start);
+    l->ran |= retired > 0;
+    if (gdb)
+        gdbstub_ran(gdb, machine_last_stop(m));
+    switch (state) {
+    case MACHINE_EXITED:
+        *end = RUN_EXITED;
+        return RUN_TURN_END;
+    case MACHINE_REBOOT:
+        *end = RUN_REBOOT;
+        return RUN_TURN_END;
+    case MACHINE_IDLE:
+        if (!l->icount) {
+            *wait_ns = machine_next_event_ns(m);
+            return RUN_TURN_WAIT;
+        }
+        if (machine_position(m) != l->idle_pos)
+            l->idle_since = 0;          /* idle somewhere new */
+        l->idle_pos = machine_position(m);
+        return icount_idle(m, io, &l->idle_since, wait_ns, end);
+    case MACHINE_RUNNING:
+        break;
+    }
+    return RUN_TURN_AGAIN;
 }
 
 enum run_end run_machine(struct machine *m, const struct run_io *io)
 {
-    bool icount = machine_icount(m);
-    uint64_t idle_since = 0, idle_pos = UINT64_MAX;
-    char msg[512];
-    bool ran = true;                    /* the guest ran since the last frame */
-    bool held = false;                  /* by the monitor or the debugger */
-    struct pacer pacer;
-    pacer_init(&pacer);
+    struct run_loop l;
+    run_loop_init(&l, m, io);
     for (;;) {
-        serial_pump(io->serial);        /* Ctrl-A c: may run monitor commands */
-        monitor_pump(io->monitor);
-        enum run_end end = requested_end(io);
-        if (end != RUN_EXITED)
+        uint64_t wait_ns;
+        enum run_end end;
+        switch (run_turn(&l, &wait_ns, &end)) {
+        case RUN_TURN_END:
             return end;
-        if (io->window) {
-            if (window_pump(io->window))
-                return RUN_QUIT;        /* closing the window powers the machine off */
-            window_redraw(io->window, ran);
-            ran = false;
-        }
-        bool input = serial_has_input(io->serial) && machine_can_take_input(m);
-        /* Under the instruction clock the machine itself ends a run at its events. */
-        uint64_t budget = pacer_budget(&pacer, icount ? UINT64_MAX : machine_next_event_ns(m),
-                                       input ? INPUT_SLICE_NS : SLICE_NS);
-        struct gdbstub *gdb = monitor_gdbstub(io->monitor);
-        long g = (long)budget;
-        if (gdb) {
-            g = gdbstub_poll(gdb, (long)budget);    /* may run `monitor` commands */
-            if (g == GDBSTUB_KILL)
-                return RUN_QUIT;
-            monitor_debugger_holds(io->monitor, g == 0);
-            if ((end = requested_end(io)) != RUN_EXITED)
-                return end;
-        }
-        bool hold = g == 0 || monitor_stopped(io->monitor);
-        if (hold != held) {
-            held = hold;
-            machine_hold_clock(m, hold);
-            if (io->window)
-                window_set_state(io->window, hold ? "paused" : "running");
-        }
-        if (hold) {                     /* sleep until someone speaks */
-            host_wait(io, IDLE_MAX_NS);
-            continue;
-        }
-        budget = (uint64_t)g;
-        if (io->replay) {
-            enum replay_step step = replay_boundary(io->replay, msg, sizeof msg);
-            if (step == REPLAY_END) {
-                fprintf(stderr, "rvbox: replay: the recording ends here\n");
-                return RUN_QUIT;
-            }
-            if (step == REPLAY_DIVERGED) {
-                fprintf(stderr, "rvbox: %s\n", msg);
-                return RUN_DIVERGED;
-            }
-            uint64_t limit = replay_limit(io->replay);
-            if (limit < budget)
-                budget = limit;
-        }
-        uint64_t start = now_ns();
-        enum machine_state state = machine_run(m, budget);
-        serial_flush(io->serial);       /* what the guest printed in this slice */
-        uint64_t retired = machine_last_retired(m);
-        pacer_measure(&pacer, retired, now_ns() - start);
-        ran |= retired > 0;
-        if (gdb)
-            gdbstub_ran(gdb, machine_last_stop(m));
-        switch (state) {
-        case MACHINE_EXITED:
-            return RUN_EXITED;
-        case MACHINE_REBOOT:
-            return RUN_REBOOT;
-        case MACHINE_IDLE:
-            if (!icount) {
-                host_wait(io, machine_next_event_ns(m));
-                break;
-            }
-            if (machine_position(m) != idle_pos)
-                idle_since = 0;         /* idle somewhere new */
-            idle_pos = machine_position(m);
-            if (icount_idle(m, io, &idle_since, &end))
-                return end;
+        case RUN_TURN_WAIT:
+            host_wait(io, wait_ns);
             break;
-        case MACHINE_RUNNING:
+        case RUN_TURN_AGAIN:
             break;
         }
     }

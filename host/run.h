@@ -9,7 +9,9 @@
 #define RVBOX_RUN_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
+struct host_net;
 struct machine;
 struct monitor;
 struct replay;
@@ -22,7 +24,9 @@ struct run_io {
     struct serial *serial;
     struct monitor *monitor;
     struct window *window;
-    struct replay *replay;      /* --record/--replay, or NULL */
+    struct replay *replay;      /* --record/--replay (or kept in memory), or NULL */
+    struct timeline *timeline;  /* reverse execution's snapshots (host/timeline.h), or NULL */
+    struct host_net *net;       /* the guest's networks (served every turn), or NULL */
     bool icount_sleep;          /* -icount sleep=on: idle guest time passes in real time */
 };
 
@@ -40,6 +44,20 @@ void run_catch_signals(void);
 
 /* The signal that ended the last run (RUN_SIGNAL). */
 int run_signal(void);
+
+/*
+ * The same loop one turn at a time, for a host that must give control back between
+ * turns (the browser, host/web_main.c: its page runs turns from its own callbacks).
+ * A turn looks at the host, then runs one slice of the guest. RUN_TURN_WAIT: the guest
+ * waits (WFI) or is held, and nothing is due for *wait_ns (UINT64_MAX: until input);
+ * run_machine sleeps that long unless input, the monitor, the debugger or the window
+ * speak first. RUN_TURN_END: the run is over, *end says why.
+ */
+enum run_turn { RUN_TURN_AGAIN, RUN_TURN_WAIT, RUN_TURN_END };
+struct run_loop;
+struct run_loop *run_loop_create(struct machine *m, const struct run_io *io);  /* NULL: no memory */
+void run_loop_destroy(struct run_loop *l);
+enum run_turn run_turn(struct run_loop *l, uint64_t *wait_ns, enum run_end *end);
 
 /* Run the machine until it ends. The monitor and the debugger are served every slice;
  * either may hold the machine (`stop`, a halted GDB): then nothing runs, its clock stands

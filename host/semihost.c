@@ -722,6 +722,7 @@ static void do_exit(struct semihost *s, uint32_t code)
 static bool call(void *opaque, struct hart *hart)
 {
     struct semihost *s = opaque;
+    s->h = hart;                /* the calling hart: its registers, its translation */
     if (hart_get_priv(hart) == PRIV_U && !s->userspace)
         return false;           /* a breakpoint, as on QEMU without userspace=on */
     uint32_t op = hart_get_reg(hart, 10), arg = hart_get_reg(hart, 11), r = 0, a[2];
@@ -841,5 +842,6 @@ void semihost_attach(struct semihost *s, struct machine *m, uint32_t heap_base,
     s->h = machine_hart(m);
     s->heap_base = heap_base;
     s->heap_limit = heap_limit;
-    hart_set_semihosting(s->h, call, s);
+    for (unsigned i = 0; i < machine_nharts(m); i++)     /* any hart may call */
+        hart_set_semihosting(machine_hart_at(m, i), call, s);
 }

@@ -233,10 +233,22 @@ static bool debug_translate(struct hart *h, uint32_t va, uint32_t *pa)
     return hart_debug_translate(h, va, false, pa) || hart_debug_translate(h, va, true, pa);
 }
 
+/* Something the debugger wrote changed memory behind every hart's back. */
+static void flush_all(struct machine *m)
+{
+    for (unsigned i = 0; i < machine_nharts(m); i++)
+        hart_flush_caches(machine_hart_at(m, i));
+}
+
 bool trace_guest_memory(struct machine *m, uint32_t addr, void *buf, uint32_t len, bool virt,
                         bool write)
 {
-    struct hart *h = machine_hart(m);
+    return trace_guest_memory_at(m, machine_hart(m), addr, buf, len, virt, write);
+}
+
+bool trace_guest_memory_at(struct machine *m, struct hart *h, uint32_t addr, void *buf,
+                           uint32_t len, bool virt, bool write)
+{
     /* Check every page first, so that a write that cannot complete writes nothing. */
     for (int pass = 0; pass < 2; pass++) {
         uint32_t done = 0;
@@ -259,7 +271,7 @@ bool trace_guest_memory(struct machine *m, uint32_t addr, void *buf, uint32_t le
         }
     }
     if (write && len)
-        hart_flush_caches(h);
+        flush_all(m);
     return true;
 }
 
@@ -308,7 +320,12 @@ static bool mmio_debug_access(struct bus *bus, const struct bus_region *r, uint3
 bool trace_debugger_memory(struct machine *m, uint32_t addr, void *buf, uint32_t len,
                            bool virt, bool write)
 {
-    struct hart *h = machine_hart(m);
+    return trace_debugger_memory_at(m, machine_hart(m), addr, buf, len, virt, write);
+}
+
+bool trace_debugger_memory_at(struct machine *m, struct hart *h, uint32_t addr, void *buf,
+                              uint32_t len, bool virt, bool write)
+{
     struct bus *bus = machine_bus(m);
     bool wrote_memory = false;
     /* Check every piece first, so that an access that cannot complete does nothing. */
@@ -348,7 +365,7 @@ bool trace_debugger_memory(struct machine *m, uint32_t addr, void *buf, uint32_t
         }
     }
     if (wrote_memory)
-        hart_flush_caches(h);
+        flush_all(m);
     return true;
 }
 
@@ -400,6 +417,7 @@ static char priv_letter(enum hart_priv p)
 struct event {
     bool is_trap;
     uint8_t priv, from, to;
+    uint8_t hart;               /* said when the machine has several */
     uint32_t pc, raw;           /* exec: where and what; trap: epc and tval */
     uint32_t cause;
 };
@@ -413,24 +431,32 @@ struct log_site {
     uint64_t count;
 };
 
+/* What the hooks of one hart get: the trace, and which hart calls. */
+struct trace_hart {
+    struct trace *t;
+    struct hart *h;
+    unsigned id;
+    /* blocks while the plain step runs (-d cpu, and in_asm then) */
+    uint32_t block_next;        /* where the current block's next instruction is */
+    unsigned block_left;        /* instructions of it still to come; 0: a block starts */
+    bool loop_told;             /* the hart's current trap loop was reported */
+};
+
 struct trace {
     struct trace_options o;
     const struct symbols *syms;
     FILE *out;
     bool own_out;
     struct machine *m;          /* the current machine */
-    struct hart *hart;          /* its hart, for switching hooks off */
+    struct hart *hart;          /* its hart 0 (NULL: no machine) */
+    struct trace_hart th[MACHINE_MAX_HARTS];    /* each hart's hooks' context */
+    unsigned nharts;            /* of the machine; several: lines say which hart */
     uint64_t lines;             /* lines traced so far (for --trace-first) */
     bool done;                  /* --trace-first reached */
     struct event *ring;         /* --trace-last: the last o.last events */
     uint64_t ring_pos;
-    /* blocks while the plain step runs (-d cpu, and in_asm then) */
-    uint32_t block_next;        /* where the current block's next instruction is */
-    unsigned block_left;        /* instructions of it still to come; 0: a block starts */
     uint32_t *seen;             /* in_asm on the plain step: physical pcs of blocks shown, */
     size_t nseen, seen_cap;     /* an open-addressing set of pa | 1 */
-    /* trap loops */
-    bool loop_told;             /* the current loop was reported */
     /* -d guest_errors, unimp */
     struct log_site sites[LOG_SITES];
     unsigned nsites;
@@ -442,10 +468,18 @@ struct trace {
     csh capstone;
     cs_insn *insn;              /* Capstone's one-instruction buffer */
     bool told_no_jit;           /* said once that the JIT is not running */
-    uint64_t seen_flushes;      /* of the current hart's JIT, at the last translation */
+    uint64_t seen_flushes[MACHINE_MAX_HARTS];   /* of each hart's JIT, at its last
+                                                   translation */
     uint64_t translations, flushes;     /* of machines gone (reboots) */
     bool counted;               /* the counts were printed */
 };
+
+/* With several harts, every line starts with the hart's number: "hart2 ". */
+static void print_hart(FILE *out, const struct trace *t, unsigned id)
+{
+    if (t->nharts > 1)
+        fprintf(out, "hart%u ", id);
+}
 
 /* "[M] 80000010 <_start+0x10>  addi x10, x10, 1" */
 static void print_exec(FILE *out, const struct symbols *syms, const struct event *e)
@@ -473,8 +507,11 @@ static void print_trap(FILE *out, const struct symbols *syms, const struct event
             esym[0] ? " " : "", esym, e->raw, tsym[0] ? " " : "", tsym);
 }
 
-static void print_event(FILE *out, const struct symbols *syms, const struct event *e)
+static void print_event(const struct trace *t, const struct event *e)
 {
+    FILE *out = t->out;
+    const struct symbols *syms = t->syms;
+    print_hart(out, t, e->hart);
     if (e->is_trap)
         print_trap(out, syms, e);
     else
@@ -486,10 +523,13 @@ static void print_event(FILE *out, const struct symbols *syms, const struct even
 static void stop_tracing(struct trace *t)
 {
     t->done = true;
-    hart_set_trace(t->hart, NULL);  /* back to the hart's fast loop */
-    hart_set_translation_hook(t->hart, NULL, NULL);
-    hart_set_decode_hook(t->hart, NULL, NULL);
-    hart_set_walk_hook(t->hart, NULL, NULL);
+    for (unsigned i = 0; i < t->nharts; i++) {
+        struct hart *h = t->th[i].h;
+        hart_set_trace(h, NULL);    /* back to the hart's fast loop */
+        hart_set_translation_hook(h, NULL, NULL);
+        hart_set_decode_hook(h, NULL, NULL);
+        hart_set_walk_hook(h, NULL, NULL);
+    }
 }
 
 /* A line (or a block, a register dump) went out: count it for --trace-first. */
@@ -507,7 +547,7 @@ static void record(struct trace *t, const struct event *e)
     if (t->ring)
         t->ring[t->ring_pos++ % t->o.last] = *e;
     else
-        print_event(t->out, t->syms, e);
+        print_event(t, e);
     count_line(t);
 }
 
@@ -520,19 +560,20 @@ static bool in_range(const struct trace *t, uint32_t pc)
 
 /* Is pc the trapping instruction of the loop the hart is in (hart.h)? Its repeats are
  * not traced again. */
-static bool in_loop_at(const struct trace *t, uint32_t addr)
+static bool in_loop_at(const struct trace_hart *th, uint32_t addr)
 {
     struct hart_trap_loop l;
-    return t->loop_told && hart_trap_loop(t->hart, &l) && (l.epc == addr || l.tval == addr);
+    return th->loop_told && hart_trap_loop(th->h, &l) && (l.epc == addr || l.tval == addr);
 }
 
 /* ---- blocks: -d in_asm, and the plain step's blocks for -d cpu ---- */
 
 /* "IN: 80000018 <add_two> (2 instructions)", then one line per instruction. */
-static void print_block(struct trace *t, const struct hart_translation *b)
+static void print_block(struct trace *t, unsigned hart, const struct hart_translation *b)
 {
     char sym[160], text[96];
     symbols_format(t->syms, b->pc, sym, sizeof sym);
+    print_hart(t->out, t, hart);
     fprintf(t->out, "IN: %08x%s%s (%u instruction%s)\n", b->pc, sym[0] ? " " : "", sym,
             b->ninsns, b->ninsns == 1 ? "" : "s");
     uint32_t pc = b->pc;
@@ -547,10 +588,11 @@ static void print_block(struct trace *t, const struct hart_translation *b)
 /* The block engine decoded a block (-d in_asm on the block engine and the JIT). */
 static void on_decode(void *opaque, const struct hart_translation *b)
 {
-    struct trace *t = opaque;
+    struct trace_hart *th = opaque;
+    struct trace *t = th->t;
     if (t->done || !in_range(t, b->pc))
         return;
-    print_block(t, b);
+    print_block(t, th->id, b);
     fputc('\n', t->out);
     count_line(t);
 }
@@ -599,11 +641,13 @@ static const char *const abi_names[32] = {
  *     ... (32 registers, 4 a line)
  *     mstatus  00001800  mie      00000080  mip      00000000  mtvec    8000001c
  *     ... (the M-mode trap CSRs, delegation, satp and the S-mode trap CSRs) */
-static void print_cpu(struct trace *t, uint32_t pc, enum hart_priv priv)
+static void print_cpu(struct trace_hart *th, uint32_t pc, enum hart_priv priv)
 {
-    struct hart *h = t->hart;
+    struct trace *t = th->t;
+    struct hart *h = th->h;
     char sym[160], name[16];
     symbols_format(t->syms, pc, sym, sizeof sym);
+    print_hart(t->out, t, th->id);
     fprintf(t->out, "cpu: [%c] pc %08x%s%s\n", priv_letter(priv), pc, sym[0] ? " " : "", sym);
     for (unsigned r = 0; r < 32; r++) {
         snprintf(name, sizeof name, "x%u/%s", r, abi_names[r]);
@@ -627,53 +671,57 @@ static void print_cpu(struct trace *t, uint32_t pc, enum hart_priv priv)
 
 /* A block starts at pc while the plain step runs: its instructions (in_asm, once per
  * physical address) and the registers (cpu). */
-static void block_start(struct trace *t, uint32_t pc, enum hart_priv priv)
+static void block_start(struct trace_hart *th, uint32_t pc, enum hart_priv priv)
 {
+    struct trace *t = th->t;
     struct hart_translation b;
-    if (!hart_block_at(t->hart, pc, &b)) {
-        t->block_left = 1;      /* not memory: the step will fault on it */
+    if (!hart_block_at(th->h, pc, &b)) {
+        th->block_left = 1;     /* not memory: the step will fault on it */
         return;
     }
-    t->block_left = b.ninsns;
-    if (!in_range(t, pc) || in_loop_at(t, pc))
+    th->block_left = b.ninsns;
+    if (!in_range(t, pc) || in_loop_at(th, pc))
         return;
     if ((t->o.flags & TRACE_IN_ASM) && !seen_before(t, b.pa)) {
-        print_block(t, &b);
+        print_block(t, th->id, &b);
         if (!(t->o.flags & TRACE_CPU))
             fputc('\n', t->out);
         count_line(t);
     }
     if ((t->o.flags & TRACE_CPU) && !t->done) {
-        print_cpu(t, pc, priv);
+        print_cpu(th, pc, priv);
         count_line(t);
     }
 }
 
 static void on_insn(void *opaque, uint32_t pc, uint32_t raw, enum hart_priv priv)
 {
-    struct trace *t = opaque;
+    struct trace_hart *th = opaque;
+    struct trace *t = th->t;
     if (t->done)
         return;
     if (t->o.flags & (TRACE_CPU | TRACE_IN_ASM)) {
-        if (pc != t->block_next || t->block_left == 0)
-            block_start(t, pc, priv);
-        t->block_left--;
-        t->block_next = pc + ((raw & 3) == 3 ? 4 : 2);
+        if (pc != th->block_next || th->block_left == 0)
+            block_start(th, pc, priv);
+        th->block_left--;
+        th->block_next = pc + ((raw & 3) == 3 ? 4 : 2);
     }
-    if (!(t->o.flags & TRACE_EXEC) || !in_range(t, pc) || in_loop_at(t, pc) || t->done)
+    if (!(t->o.flags & TRACE_EXEC) || !in_range(t, pc) || in_loop_at(th, pc) || t->done)
         return;
-    struct event e = { .is_trap = false, .priv = (uint8_t)priv, .pc = pc, .raw = raw };
+    struct event e = { .is_trap = false, .priv = (uint8_t)priv, .hart = (uint8_t)th->id,
+                       .pc = pc, .raw = raw };
     record(t, &e);
 }
 
 static void on_trap(void *opaque, uint32_t cause, uint32_t epc, uint32_t tval,
                     enum hart_priv from, enum hart_priv to)
 {
-    struct trace *t = opaque;
+    struct trace_hart *th = opaque;
+    struct trace *t = th->t;
     if (!(cause & CAUSE_INTERRUPT))
-        t->loop_told = false;   /* a new exception: any loop is over */
+        th->loop_told = false;  /* a new exception: any loop is over */
     struct event e = { .is_trap = true, .from = (uint8_t)from, .to = (uint8_t)to,
-                       .pc = epc, .raw = tval, .cause = cause };
+                       .hart = (uint8_t)th->id, .pc = epc, .raw = tval, .cause = cause };
     record(t, &e);
 }
 
@@ -683,10 +731,12 @@ static void on_trap(void *opaque, uint32_t cause, uint32_t epc, uint32_t tval,
  *  -> 80078234 (sets A)", or "-> instruction page fault (12)". */
 static void on_walk(void *opaque, const struct hart_walk *w)
 {
-    struct trace *t = opaque;
+    struct trace_hart *th = opaque;
+    struct trace *t = th->t;
     static const char *const access[3] = { "load", "store", "fetch" };
-    if (t->done || in_loop_at(t, w->va))
+    if (t->done || in_loop_at(th, w->va))
         return;
+    print_hart(t->out, t, th->id);
     fprintf(t->out, "mmu: %s %08x [%c] satp %08x:", access[w->access % 3], w->va,
             priv_letter((enum hart_priv)w->priv), w->satp);
     for (unsigned i = 0; i < w->levels && i < 2; i++)
@@ -756,21 +806,27 @@ static void on_log(void *opaque, enum guest_log_kind kind, const char *site, con
  * transfers that led into it. */
 static void on_trap_loop(void *opaque, const struct hart_trap_loop *l)
 {
-    struct trace *t = opaque;
-    t->loop_told = true;
+    struct trace_hart *th = opaque;
+    struct trace *t = th->t;
+    th->loop_told = true;
     char sym[160];
     symbols_format(t->syms, l->epc, sym, sizeof sym);
-    if ((t->o.flags & TRACE_INT) && !t->done)
+    if ((t->o.flags & TRACE_INT) && !t->done) {
+        print_hart(t->out, t, th->id);
         fprintf(t->out, "trap: the same %s again and again at %08x%s%s: a trap loop (rvbox "
                 "shows it once)\n", trace_cause_name(l->cause), l->epc, sym[0] ? " " : "", sym);
+    }
     if (!t->o.history)
         return;
     trace_flush(t);
-    fprintf(stderr, "rvbox: trap loop: %s (%u) at %08x%s%s, tval=%08x, taken from %c to %c "
-            "again and again: the trap vector (%s) raises it itself; it came from:\n",
+    char who[24] = "";
+    if (t->nharts > 1)
+        snprintf(who, sizeof who, "hart %u: ", th->id);
+    fprintf(stderr, "rvbox: %strap loop: %s (%u) at %08x%s%s, tval=%08x, taken from %c to %c "
+            "again and again: the trap vector (%s) raises it itself; it came from:\n", who,
             trace_cause_name(l->cause), l->cause, l->epc, sym[0] ? " " : "", sym, l->tval,
             priv_letter(l->from), priv_letter(l->to), l->to == PRIV_M ? "mtvec" : "stvec");
-    trace_print_history(stderr, t->m, t->syms, 4);
+    trace_print_history_at(stderr, t->m, th->h, t->syms, 4);
     fflush(stderr);
 }
 
@@ -798,19 +854,21 @@ static void print_host_code(struct trace *t, const uint8_t *code, size_t len)
 
 static void on_translation(void *opaque, const struct hart_translation *tr)
 {
-    struct trace *t = opaque;
+    struct trace_hart *th = opaque;
+    struct trace *t = th->t;
     uint64_t translations, flushes;
     if (t->done)
         return;
     /* A flush is reported whatever the range, as traps are. */
-    if (hart_jit_counts(t->hart, &translations, &flushes) && flushes != t->seen_flushes) {
+    if (hart_jit_counts(th->h, &translations, &flushes) && flushes != t->seen_flushes[th->id]) {
+        print_hart(t->out, t, th->id);
         fprintf(t->out, "---- the code cache was flushed (%" PRIu64 " flush%s so far); "
                 "everything is translated again ----\n\n", flushes, flushes == 1 ? "" : "es");
-        t->seen_flushes = flushes;
+        t->seen_flushes[th->id] = flushes;
     }
     if (!in_range(t, tr->pc))
         return;
-    print_block(t, tr);
+    print_block(t, th->id, tr);
     fprintf(t->out, "OUT: %zu bytes at %012" PRIxPTR "\n", tr->code_len, (uintptr_t)tr->code);
     print_host_code(t, tr->code, tr->code_len);
     fputc('\n', t->out);
@@ -823,9 +881,11 @@ static void print_counts(struct trace *t)
     if (!(t->o.flags & TRACE_OUT_ASM) || t->counted)
         return;
     uint64_t translations = t->translations, flushes = t->flushes, n, f;
-    if (t->hart && hart_jit_counts(t->hart, &n, &f)) {
-        translations += n;
-        flushes += f;
+    for (unsigned i = 0; t->hart && i < t->nharts; i++) {
+        if (hart_jit_counts(t->th[i].h, &n, &f)) {
+            translations += n;
+            flushes += f;
+        }
     }
     fprintf(t->out, "out_asm: %" PRIu64 " translation%s, %" PRIu64 " flush%s of the code cache\n",
             translations, translations == 1 ? "" : "s", flushes, flushes == 1 ? "" : "es");
@@ -902,9 +962,11 @@ void trace_attach(struct trace *t, struct machine *m)
         return;
     t->m = m;
     t->hart = machine_hart(m);
-    t->block_left = 0;
-    t->loop_told = false;
-    hart_set_trap_loop_hook(t->hart, on_trap_loop, t);
+    t->nharts = machine_nharts(m);
+    for (unsigned i = 0; i < t->nharts; i++) {
+        t->th[i] = (struct trace_hart){ .t = t, .h = machine_hart_at(m, i), .id = i };
+        hart_set_trap_loop_hook(t->th[i].h, on_trap_loop, &t->th[i]);
+    }
     unsigned f = t->o.flags;
     if (f & (TRACE_GUEST_ERRORS | TRACE_UNIMP)) {
         struct guest_log *log = bus_log(machine_bus(m));
@@ -915,42 +977,52 @@ void trace_attach(struct trace *t, struct machine *m)
     }
     if (!f || t->done)
         return;
-    /* in_asm sees blocks as the block engine decodes them; on the plain step (-accel
-     * step, or exec and cpu, which run it) it finds them itself, instruction by
-     * instruction. */
-    bool step = (f & (TRACE_EXEC | TRACE_CPU)) ||
-                ((f & TRACE_IN_ASM) && hart_get_engine(t->hart) == HART_ENGINE_STEP);
-    if (step || (f & TRACE_INT)) {
-        struct hart_trace hooks = { .opaque = t };
-        if (step)
-            hooks.insn = on_insn;
-        if (f & TRACE_INT)
-            hooks.trap = on_trap;
-        hart_set_trace(t->hart, &hooks);
-    }
-    if ((f & TRACE_IN_ASM) && !step)
-        hart_set_decode_hook(t->hart, on_decode, t);
-    if (f & TRACE_MMU)
-        hart_set_walk_hook(t->hart, on_walk, t);
-    if (f & TRACE_OUT_ASM) {
-        uint64_t n;
-        t->seen_flushes = 0;
-        if (!hart_jit_counts(t->hart, &n, &t->seen_flushes) && !t->told_no_jit) {
-            fprintf(stderr, "rvbox: -d out_asm: the JIT is not running (-accel, RVBOX_ACCEL), "
-                    "so there is nothing to show\n");
-            t->told_no_jit = true;
+    bool told = false;
+    for (unsigned i = 0; i < t->nharts; i++) {
+        struct trace_hart *th = &t->th[i];
+        struct hart *h = th->h;
+        /* in_asm sees blocks as the block engine decodes them; on the plain step (-accel
+         * step, or exec and cpu, which run it) it finds them itself, instruction by
+         * instruction. */
+        bool step = (f & (TRACE_EXEC | TRACE_CPU)) ||
+                    ((f & TRACE_IN_ASM) && hart_get_engine(h) == HART_ENGINE_STEP);
+        if (step || (f & TRACE_INT)) {
+            struct hart_trace hooks = { .opaque = th };
+            if (step)
+                hooks.insn = on_insn;
+            if (f & TRACE_INT)
+                hooks.trap = on_trap;
+            hart_set_trace(h, &hooks);
         }
-        hart_set_translation_hook(t->hart, on_translation, t);
+        if ((f & TRACE_IN_ASM) && !step)
+            hart_set_decode_hook(h, on_decode, th);
+        if (f & TRACE_MMU)
+            hart_set_walk_hook(h, on_walk, th);
+        if (f & TRACE_OUT_ASM) {
+            uint64_t n;
+            t->seen_flushes[i] = 0;
+            if (!hart_jit_counts(h, &n, &t->seen_flushes[i]) && !t->told_no_jit && !told) {
+                fprintf(stderr, "rvbox: -d out_asm: the JIT is not running (-accel, "
+                        "RVBOX_ACCEL), so there is nothing to show\n");
+                told = true;
+            }
+            hart_set_translation_hook(h, on_translation, th);
+        }
     }
+    if (told)
+        t->told_no_jit = true;
 }
 
 /* Every hook the trace may have installed comes out (the trap-loop hook stays). */
 static void unhook(struct trace *t)
 {
-    hart_set_trace(t->hart, NULL);
-    hart_set_translation_hook(t->hart, NULL, NULL);
-    hart_set_decode_hook(t->hart, NULL, NULL);
-    hart_set_walk_hook(t->hart, NULL, NULL);
+    for (unsigned i = 0; i < t->nharts; i++) {
+        struct hart *h = t->th[i].h;
+        hart_set_trace(h, NULL);
+        hart_set_translation_hook(h, NULL, NULL);
+        hart_set_decode_hook(h, NULL, NULL);
+        hart_set_walk_hook(h, NULL, NULL);
+    }
     struct guest_log *log = bus_log(machine_bus(t->m));
     log->mask = 0;
 }
@@ -1003,9 +1075,11 @@ void trace_detach(struct trace *t)
     uint64_t n, f;
     if (!t || !t->hart)
         return;
-    if (hart_jit_counts(t->hart, &n, &f)) {
-        t->translations += n;
-        t->flushes += f;
+    for (unsigned i = 0; i < t->nharts; i++) {
+        if (hart_jit_counts(t->th[i].h, &n, &f)) {
+            t->translations += n;
+            t->flushes += f;
+        }
     }
     t->hart = NULL;
     t->m = NULL;
@@ -1024,16 +1098,20 @@ void trace_finish(struct trace *t)
     if (t->ring) {
         uint64_t n = t->ring_pos < t->o.last ? t->ring_pos : t->o.last;
         for (uint64_t k = 0; k < n; k++)
-            print_event(t->out, t->syms, &t->ring[(t->ring_pos - n + k) % t->o.last]);
+            print_event(t, &t->ring[(t->ring_pos - n + k) % t->o.last]);
         free(t->ring);
         t->ring = NULL;
         t->done = true;         /* nothing more is recorded */
     }
     struct hart_trap_loop l;
     uint64_t repeats;
-    if ((t->o.flags & TRACE_INT) && t->hart && (repeats = hart_trap_loop(t->hart, &l)))
-        fprintf(t->out, "trap: the trap loop at %08x repeated %" PRIu64 " time%s\n", l.epc,
-                repeats, repeats == 1 ? "" : "s");
+    for (unsigned i = 0; (t->o.flags & TRACE_INT) && t->hart && i < t->nharts; i++) {
+        if ((repeats = hart_trap_loop(t->th[i].h, &l))) {
+            print_hart(t->out, t, i);
+            fprintf(t->out, "trap: the trap loop at %08x repeated %" PRIu64 " time%s\n",
+                    l.epc, repeats, repeats == 1 ? "" : "s");
+        }
+    }
     flush_repeats(t);
     for (int k = 0; k < 2; k++) {
         if (t->not_shown[k])
@@ -1065,12 +1143,13 @@ void trace_close(struct trace *t)
 
 /* ---- the failure report ---- */
 
-/* Disassemble the instruction at virtual `pc` into buf, or say it cannot be read. */
-static void disasm_at(struct machine *m, uint32_t pc, char *buf, size_t len)
+/* Disassemble the instruction at virtual `pc` (as hart h sees it) into buf, or say it
+ * cannot be read. */
+static void disasm_at(struct machine *m, struct hart *h, uint32_t pc, char *buf, size_t len)
 {
     uint16_t lo, hi = 0;
-    if (!trace_guest_memory(m, pc, &lo, 2, true, false) ||
-        ((lo & 3) == 3 && !trace_guest_memory(m, pc + 2, &hi, 2, true, false))) {
+    if (!trace_guest_memory_at(m, h, pc, &lo, 2, true, false) ||
+        ((lo & 3) == 3 && !trace_guest_memory_at(m, h, pc + 2, &hi, 2, true, false))) {
         snprintf(buf, len, "(not readable)");
         return;
     }
@@ -1080,13 +1159,19 @@ static void disasm_at(struct machine *m, uint32_t pc, char *buf, size_t len)
 void trace_print_history(FILE *out, struct machine *m, const struct symbols *syms,
                          unsigned max)
 {
+    trace_print_history_at(out, m, machine_hart_at(m, machine_stop_hart(m)), syms, max);
+}
+
+void trace_print_history_at(FILE *out, struct machine *m, struct hart *h,
+                            const struct symbols *syms, unsigned max)
+{
     uint32_t from[HART_HISTORY_LEN], to[HART_HISTORY_LEN];
     if (max > HART_HISTORY_LEN)
         max = HART_HISTORY_LEN;
-    unsigned n = hart_history(machine_hart(m), from, to, max);
+    unsigned n = hart_history(h, from, to, max);
     for (unsigned k = 0; k < n; k++) {
         char text[96], sym[160], where[180];
-        disasm_at(m, from[k], text, sizeof text);
+        disasm_at(m, h, from[k], text, sizeof text);
         snprintf(where, sizeof where, "%08x %s", from[k], symbols_format(syms, from[k], sym, sizeof sym));
         symbols_format(syms, to[k], sym, sizeof sym);
         fprintf(out, "  %-32s %-26s -> %08x%s%s\n", where, text, to[k], sym[0] ? " " : "", sym);
@@ -1119,16 +1204,29 @@ void trace_report_failure(struct trace *t, struct machine *m, FILE *out)
     if (!max)
         return;
     trace_flush(t);
-    struct hart *h = machine_hart(m);
-    fprintf(out, "rvbox: the guest failed; its last control transfers, oldest first:\n");
-    trace_print_history(out, m, syms, max);
-    char text[96], sym[160];
-    uint32_t pc = hart_get_pc(h);
-    disasm_at(m, pc, text, sizeof text);
-    symbols_format(syms, pc, sym, sizeof sym);
-    fprintf(out, "rvbox: stopped in %c-mode at %08x%s%s  %s\n", priv_letter(hart_get_priv(h)),
-            pc, sym[0] ? " " : "", sym, text);
-    print_trap_csrs(out, h, syms, "m", CSR_MCAUSE, CSR_MEPC, CSR_MTVAL);
-    print_trap_csrs(out, h, syms, "s", CSR_SCAUSE, CSR_SEPC, CSR_STVAL);
+    /* With several harts: the one that ended the run first (it made the failing
+     * request), then where each of the others stood. */
+    unsigned n = machine_nharts(m), first = machine_stop_hart(m);
+    struct hart *h = machine_hart_at(m, first);
+    if (n > 1)
+        fprintf(out, "rvbox: the guest failed on hart %u; its last control transfers, oldest "
+                "first:\n", first);
+    else
+        fprintf(out, "rvbox: the guest failed; its last control transfers, oldest first:\n");
+    trace_print_history_at(out, m, h, syms, max);
+    for (unsigned k = 0; k < n; k++) {
+        h = machine_hart_at(m, (first + k) % n);
+        char text[96], sym[160], who[24] = "";
+        uint32_t pc = hart_get_pc(h);
+        disasm_at(m, h, pc, text, sizeof text);
+        symbols_format(syms, pc, sym, sizeof sym);
+        if (n > 1)
+            snprintf(who, sizeof who, "hart %u ", (first + k) % n);
+        fprintf(out, "rvbox: %sstopped in %c-mode at %08x%s%s  %s%s\n", who,
+                priv_letter(hart_get_priv(h)), pc, sym[0] ? " " : "", sym, text,
+                hart_waiting(h) ? " (waiting)" : "");
+        print_trap_csrs(out, h, syms, "m", CSR_MCAUSE, CSR_MEPC, CSR_MTVAL);
+        print_trap_csrs(out, h, syms, "s", CSR_SCAUSE, CSR_SEPC, CSR_STVAL);
+    }
     fflush(out);
 }

@@ -30,6 +30,9 @@
  * disassembly (--history N, 0 to switch it off); a trap loop (the trap vector raising
  * the trap that entered it) is reported once on stderr with what led into it.
  *
+ * With several harts (-smp), every line starts with the hart's number ("hart2 [S] ..."),
+ * and the failure report names the hart that ended the run.
+ *
  * With no -d, nothing is installed in the hart but the trap-loop hook: its fast loop runs
  * untouched. exec and cpu make it run the plain step (so nothing is translated while they
  * trace); int, in_asm, out_asm and mmu leave the engine as it is and are called only at
@@ -149,6 +152,13 @@ bool trace_guest_memory(struct machine *m, uint32_t addr, void *buf, uint32_t le
 bool trace_debugger_memory(struct machine *m, uint32_t addr, void *buf, uint32_t len,
                            bool virt, bool write);
 
+/* The same through hart h's translation (a debugger's chosen hart: GDB's Hg, the
+ * monitor's `cpu N`); the two above use hart 0's. */
+bool trace_guest_memory_at(struct machine *m, struct hart *h, uint32_t addr, void *buf,
+                           uint32_t len, bool virt, bool write);
+bool trace_debugger_memory_at(struct machine *m, struct hart *h, uint32_t addr, void *buf,
+                              uint32_t len, bool virt, bool write);
+
 /* "illegal instruction", "supervisor timer interrupt", ...: the name of an mcause value. */
 const char *trace_cause_name(uint32_t cause);
 
@@ -156,5 +166,9 @@ const char *trace_cause_name(uint32_t cause);
  * each: "  80000010 <f+0x4>  jal x1, 80000100  ->  80000100 <g>". */
 void trace_print_history(FILE *out, struct machine *m, const struct symbols *syms,
                          unsigned max);
+/* trace_print_history prints the history of the hart that ended the last run
+ * (machine_stop_hart); this one hart h's. */
+void trace_print_history_at(FILE *out, struct machine *m, struct hart *h,
+                            const struct symbols *syms, unsigned max);
 
 #endif

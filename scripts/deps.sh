@@ -8,12 +8,15 @@ RVBOX_BUILD_PACKAGES=(
   cmake make gcc pkg-config
   libelf-dev libfdt-dev libsdl2-dev libpng-dev
   libcapstone-dev       # -d out_asm: the JIT's host code disassembled
+  libzstd-dev           # snapshot files: RAM and state compressed
+  libslirp-dev          # -netdev user: QEMU's user-mode network stack
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
   console-setup-linux   # the PSF console font Kite's framebuffer console is built from
 )
 RVBOX_TEST_PACKAGES=(
   check expect device-tree-compiler gdb-multiarch xvfb xdotool
   bc procps python3   # used by the test scripts (timings, pkill, tests/console)
+  strace              # tests/kite/powercut.py: the disk writes of a Kite session
   picolibc-riscv64-unknown-elf   # tests/cli/semihost.c: picolibc's semihosting library
 )
 

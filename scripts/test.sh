@@ -4,8 +4,9 @@
 # build-sanitize/) and on two engines in each: the default (the JIT on x86-64 hosts) and
 # the block interpreter (RVBOX_ACCEL=interp, which every rvbox the tests start and the
 # harts of the Check suites honour; tests about one engine name it themselves).
-# Headless and never reads stdin. Every pass runs; the exit status is non-zero when any
-# test failed in any of them.
+# Then the web page's test (tests/web, label web) once, in build/, after installing
+# what it needs (scripts/web.sh --deps). Headless and never reads stdin. Every pass
+# runs; the exit status is non-zero when any test failed in any of them.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=scripts/deps.sh
@@ -36,7 +37,8 @@ run_ctest() {   # run_ctest DIR ENGINE: ENGINE is "" (rvbox's default) or an RVB
   start=$(date +%s)
   local setenv=(-u RVBOX_ACCEL)
   [ -n "$engine" ] && setenv=("RVBOX_ACCEL=$engine")
-  if ! env "${setenv[@]}" ctest --test-dir "$dir" -j"$jobs" --output-on-failure </dev/null; then
+  # The web page's test (label web) runs once, after these passes (below).
+  if ! env "${setenv[@]}" ctest --test-dir "$dir" -j"$jobs" --output-on-failure -LE web </dev/null; then
     failed+=("$name")
   fi
   echo "== $name: $(( $(date +%s) - start )) s"
@@ -53,6 +55,20 @@ for suite in "build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRVBOX_SANITIZE=
     run_ctest "$top/$dir" interp
   fi
 done
+
+# rvbox in a web page (scripts/web.sh): its build and headless Chromium, installed here
+# (emscripten, chromium, web/'s npm packages); where they cannot be installed, the test
+# says so and is skipped.
+echo "== web: install what the page and its test need"
+if ! "$top/scripts/web.sh" --deps </dev/null; then
+  echo "== web: could not install the web build's packages: web.kite will be skipped"
+fi
+echo "== build, web page: ctest -L web"
+start=$(date +%s)
+if ! ctest --test-dir "$top/build" --output-on-failure -L web </dev/null; then
+  failed+=("build, web page")
+fi
+echo "== build, web page: $(( $(date +%s) - start )) s"
 
 if [ ${#failed[@]} -ne 0 ]; then
   printf '== tests failed in: %s\n' "${failed[@]}"

@@ -2,11 +2,18 @@
  * The console (console.h): every byte out goes to the UART and the framebuffer; bytes in
  * come from the UART and the keyboard and are edited a line at a time here, the way a
  * terminal's "cooked" mode does, so programs read whole lines.
+ *
+ * `lock` guards the input ring and the foreground pid. Interrupt handlers (the UART's,
+ * the keyboard's) put characters in, readers take them out and sleep on the ring while
+ * it is empty. `out_lock` keeps a write() whole: its bytes are not mixed with the echo
+ * of keys typed meanwhile (the UART and the framebuffer's grid have locks of their
+ * own, for each character). It is taken after `lock` when both are.
  */
 #include "console.h"
 
 #include "fb.h"
 #include "proc.h"
+#include "spinlock.h"
 #include "uart.h"
 #include "vm.h"
 
@@ -21,9 +28,12 @@ static struct {
     uint32_t r, w, e;
 } in;
 static int fg_pid;
+static struct spinlock lock, out_lock;
 
 void console_init(void)
 {
+    initlock(&lock, "console");
+    initlock(&out_lock, "console out");
     in.r = in.w = in.e = 0;
 }
 
@@ -35,7 +45,9 @@ void console_putc(int c)
 
 void console_set_fg(int pid)
 {
+    acquire(&lock);
     fg_pid = pid;
+    release(&lock);
 }
 
 static void erase_one(void)
@@ -46,15 +58,23 @@ static void erase_one(void)
     console_putc('\b');
 }
 
-/* No room for one more character: the UART then leaves its input where it is, until
- * console_read() takes some (uart_rx_resume). */
-int console_full(void)
+static int full(void)
 {
     return in.e - in.r >= INPUT_SIZE;
 }
 
-/* One typed character, from an interrupt handler. */
-void console_input(int c)
+/* No room for one more character: the UART then leaves its input where it is, until
+ * console_read() takes some (uart_rx_resume). */
+int console_full(void)
+{
+    acquire(&lock);
+    int r = full();
+    release(&lock);
+    return r;
+}
+
+/* One typed character (console_input), with the lock held. */
+static void input(int c)
 {
     switch (c) {
     case CTRL('C'):
@@ -63,7 +83,7 @@ void console_input(int c)
         console_putc('\n');
         in.e = in.w;
         if (fg_pid)
-            proc_kill(fg_pid);
+            proc_kill_tree(fg_pid);
         return;
     case CTRL('U'):
         while (in.e != in.w)
@@ -79,7 +99,7 @@ void console_input(int c)
         c = '\n';
     if (c != '\n' && c != CTRL('D') && c != '\t' && (c < ' ' || c > '~'))
         return;                 /* other control characters and non-ASCII: dropped */
-    if (console_full())
+    if (full())
         return;                 /* keys typed 4 KiB ahead of the reader: dropped */
     in.buf[in.e++ % INPUT_SIZE] = (char)c;
     if (c != CTRL('D'))
@@ -88,6 +108,16 @@ void console_input(int c)
         in.w = in.e;
         wakeup(&in.r);
     }
+}
+
+/* One typed character, from an interrupt handler. */
+void console_input(int c)
+{
+    acquire(&lock);
+    acquire(&out_lock);         /* for the echo */
+    input(c);
+    release(&out_lock);
+    release(&lock);
 }
 
 /* Take one committed character off the input ring. */
@@ -106,10 +136,13 @@ int console_read(int user, uint32_t addr, int n)
 {
     if (n <= 0)
         return 0;
+    acquire(&lock);
     while (in.r == in.w) {
-        if (killed(myproc()))
+        if (killed(myproc())) {
+            release(&lock);
             return -1;
-        sleep(&in.r);
+        }
+        sleep(&in.r, &lock);
     }
     char chunk[64];
     int got = 0, k = 0, line_end = 0;
@@ -120,8 +153,10 @@ int console_read(int user, uint32_t addr, int n)
         chunk[k++] = c;
         line_end = c == '\n';
         if (k == (int)sizeof chunk) {
-            if (either_copyout(user, addr + (uint32_t)got, chunk, (uint32_t)k) < 0)
+            if (either_copyout(user, addr + (uint32_t)got, chunk, (uint32_t)k) < 0) {
+                release(&lock);
                 return -1;
+            }
             got += k;
             k = 0;
         }
@@ -130,22 +165,29 @@ int console_read(int user, uint32_t addr, int n)
     if (!line_end && got + k == n && in.r != in.w &&
         in.buf[in.r % INPUT_SIZE] == CTRL('D'))
         in.r++;
+    release(&lock);
     uart_rx_resume();           /* there is room now for what the UART held back */
     if (k > 0 && either_copyout(user, addr + (uint32_t)got, chunk, (uint32_t)k) < 0)
         return -1;
     return got + k;
 }
 
+/* The whole write under out_lock (so with interrupts off): a paste's echo comes
+ * before or after it, never inside. */
 int console_write(int user, uint32_t addr, int n)
 {
     char buf[64];
+    acquire(&out_lock);
     for (int done = 0; done < n;) {
         int chunk = n - done < (int)sizeof buf ? n - done : (int)sizeof buf;
-        if (either_copyin(user, buf, addr + (uint32_t)done, (uint32_t)chunk) < 0)
+        if (either_copyin(user, buf, addr + (uint32_t)done, (uint32_t)chunk) < 0) {
+            release(&out_lock);
             return done ? done : -1;
+        }
         for (int i = 0; i < chunk; i++)
             console_putc(buf[i]);
         done += chunk;
     }
+    release(&out_lock);
     return n;
 }

@@ -11,6 +11,7 @@
 #include "fs.h"
 #include "kite/abi.h"
 #include "lib.h"
+#include "log.h"
 #include "param.h"
 #include "proc.h"
 #include "riscv.h"
@@ -114,9 +115,13 @@ int exec(const char *path, char **argv)
         if (++argc > MAXARG)
             return -1;
 
+    begin_op();
     struct inode *ip = namei(path);
-    if (!ip)
+    if (!ip) {
+        end_op();
         return -1;
+    }
+    ilock(ip);
     uint32_t brk = 0, sp = 0, uargv = 0;
     if (readi(ip, 0, (uint32_t)(uintptr_t)&eh, 0, sizeof eh) != sizeof eh ||
         memcmp(eh.ident, ELF_MAGIC, 4) || eh.ident[4] != ELFCLASS32 ||
@@ -124,28 +129,32 @@ int exec(const char *path, char **argv)
         goto bad;
     if (!(pt = uvmcreate()) || !(brk = load_segments(pt, ip, &eh)))
         goto bad;
-    iput(ip);
+    iunlockput(ip);
+    end_op();
     ip = 0;
     if (uvmalloc(pt, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP,
                  PTE_R | PTE_W | PTE_U) < 0 ||
         !(sp = push_args(pt, argv, argc, &uargv)))
         goto bad;
 
-    /* Commit: the name, the registers, the address space. */
+    /* Commit: the registers, then the name and the address space (under p->lock, for
+     * `ps`, which reads them from another process). */
     const char *last = path;
     for (const char *s = path; *s; s++)
         if (*s == '/')
             last = s + 1;
-    safestrcpy(p->name, last, sizeof p->name);
     memset(p->tf.regs, 0, sizeof p->tf.regs);
     p->tf.regs[2] = sp;
     p->tf.regs[11] = uargv;
     p->tf.epc = eh.entry;
     p->brk = brk;
+    acquire(&p->lock);
+    safestrcpy(p->name, last, sizeof p->name);
     pagetable_t old = p->pagetable;
     p->pagetable = pt;
     csr_write(satp, MAKE_SATP(pt));
     sfence_vma();
+    release(&p->lock);
     uvmfree(old);
     if (p->fb_mapped) {
         p->fb_mapped = 0;
@@ -156,7 +165,9 @@ int exec(const char *path, char **argv)
 bad:
     if (pt)
         uvmfree(pt);
-    if (ip)
-        iput(ip);
+    if (ip) {
+        iunlockput(ip);
+        end_op();
+    }
     return -1;
 }

@@ -12,12 +12,17 @@
  * changed. Moving the pixels up instead would copy the whole screen, which costs about
  * as much as redrawing every cell of it, and most cells of a terminal are blank on both
  * sides of a scroll.
+ *
+ * One spinlock guards the grid, the cursor, what the screen shows and who holds it;
+ * it is held while painting, so a paint sees the text whole.
  */
 #include "fb.h"
 
 #include "font.h"
 #include "lib.h"
+#include "printf.h"
 #include "riscv.h"
+#include "spinlock.h"
 
 #define MAX_COLS 256
 #define MAX_ROWS 128
@@ -36,7 +41,8 @@ static char shown[MAX_ROWS][MAX_COLS];
 static uint32_t cols, rows, top, cx, cy;
 static uint32_t shown_cx, shown_cy;     /* where the pixels show the cursor */
 static int dirty;                       /* the grid changed since the last paint */
-static int claimed;                     /* a process draws; the console only records */
+static int holder;                      /* pid of the process that draws; 0: the console */
+static struct spinlock lock;
 static uint64_t last_paint, paint_interval;     /* in time-CSR counts */
 
 int fb_present(void) { return fb.size != 0; }
@@ -111,6 +117,7 @@ static void clear_screen(void)
 
 void fb_init(const struct boot_info *bi)
 {
+    initlock(&lock, "framebuffer");
     if (!bi->fb_size)
         return;
     fb.base = (uint8_t *)(uintptr_t)bi->fb_base;
@@ -139,6 +146,9 @@ void fbcon_putc(int c)
 {
     if (!fb.size || c == 0)
         return;
+    int locking = !panicking;
+    if (locking)
+        acquire(&lock);
     switch (c) {
     case '\n':
         cx = 0;
@@ -169,6 +179,8 @@ void fbcon_putc(int c)
         cy = rows - 1;
     }
     dirty = 1;
+    if (locking)
+        release(&lock);
 }
 
 /* Called by the scheduler each time round: often, so the rate is kept here, by the
@@ -177,36 +189,58 @@ void fbcon_putc(int c)
  * the time to the programs. */
 void fb_update(void)
 {
-    if (!fb_pending())
+    if (!fb.size)
         return;
+    acquire(&lock);
     uint64_t now = rdtime();
-    if (now - last_paint < paint_interval)
-        return;
-    last_paint = now;
-    paint();
+    if (dirty && !holder && now - last_paint >= paint_interval) {
+        last_paint = now;
+        paint();
+    }
+    release(&lock);
 }
 
 int fb_pending(void)
 {
-    return dirty && !claimed;
+    if (!fb.size)
+        return 0;
+    acquire(&lock);
+    int r = dirty && !holder;
+    release(&lock);
+    return r;
 }
 
+/* At shutdown or in a panic, when the hart that panicked may hold the lock. */
 void fb_flush(void)
 {
-    if (fb_pending())
+    if (!fb.size)
+        return;
+    int locking = !panicking;
+    if (locking)
+        acquire(&lock);
+    if (dirty && !holder)
         paint();
+    if (locking)
+        release(&lock);
 }
 
-void fb_claim(void)
+int fb_claim(int pid)
 {
-    claimed = 1;
+    acquire(&lock);
+    int ok = !holder;
+    if (ok)
+        holder = pid;
+    release(&lock);
+    return ok ? 0 : -1;
 }
 
 void fb_release(void)
 {
-    claimed = 0;
+    acquire(&lock);
+    holder = 0;
     if (fb.size) {
         clear_screen();
         paint();
     }
+    release(&lock);
 }

@@ -23,8 +23,8 @@ void fb_update(void);
 int fb_pending(void);
 void fb_flush(void);
 /* A process maps the framebuffer: the console stops drawing (it still records) until
- * fb_release(), which repaints it. */
-void fb_claim(void);
+ * fb_release(), which repaints it. fb_claim: 0, or -1 if another process holds it. */
+int fb_claim(int pid);
 void fb_release(void);
 
 #endif

@@ -34,7 +34,7 @@ static void read_reg(const uint8_t *val, uint32_t len, uint32_t *base, uint32_t 
 }
 
 struct node {                   /* what we know about the node being walked */
-    int is_memory, is_cpus, is_fb;
+    int is_memory, is_cpus, is_chosen, is_fb;
 };
 
 void fdt_read(const void *dtb, struct boot_info *bi)
@@ -52,7 +52,7 @@ void fdt_read(const void *dtb, struct boot_info *bi)
     bi->dtb_base = (uint32_t)(uintptr_t)dtb;
     bi->dtb_size = total;
 
-    struct node stack[8] = { { 0, 0, 0 } };
+    struct node stack[8] = { { 0, 0, 0, 0 } };
     int depth = -1;
     uint32_t fb_base = 0, fb_size = 0;
     for (const uint8_t *p = st; p + 4 <= end;) {
@@ -66,6 +66,7 @@ void fdt_read(const void *dtb, struct boot_info *bi)
                 memset(&stack[depth], 0, sizeof stack[depth]);
                 stack[depth].is_memory = depth == 1 && !strncmp(name, "memory", 6);
                 stack[depth].is_cpus = depth == 1 && !strncmp(name, "cpus", 5);
+                stack[depth].is_chosen = depth == 1 && !strncmp(name, "chosen", 7);
             }
         } else if (tok == FDT_END_NODE) {
             if (depth >= 0 && depth < 8 && stack[depth].is_fb) {
@@ -87,6 +88,9 @@ void fdt_read(const void *dtb, struct boot_info *bi)
                 read_reg(val, len, &bi->ram_base, &bi->ram_size);
             } else if (n->is_cpus && !strncmp(name, "timebase-frequency", 19) && len >= 4) {
                 bi->timebase_hz = be32(val);
+            } else if (n->is_chosen && !strncmp(name, "bootargs", 9)) {
+                safestrcpy(bi->bootargs, (const char *)val,
+                           len < sizeof bi->bootargs ? len + 1 : sizeof bi->bootargs);
             } else if (!strncmp(name, "compatible", 11) &&
                        !strncmp((const char *)val, "simple-framebuffer", 19)) {
                 n->is_fb = 1;

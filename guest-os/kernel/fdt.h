@@ -1,7 +1,8 @@
 /*
  * What the kernel learns from the device tree the firmware passes in a1: the RAM, the
- * timer's frequency and the framebuffer. Everything else sits at the fixed addresses
- * of the virt board (memlayout.h), and the virtio slots say what they hold.
+ * timer's frequency, the framebuffer and the command line. Everything else sits at the
+ * fixed addresses of the virt board (memlayout.h), and the virtio slots say what they
+ * hold.
  */
 #ifndef KITE_FDT_H
 #define KITE_FDT_H
@@ -13,6 +14,7 @@ struct boot_info {
     uint32_t timebase_hz;               /* /cpus timebase-frequency; default 10 MHz */
     uint32_t fb_base, fb_size;          /* simple-framebuffer reg; fb_size 0: none */
     uint32_t fb_width, fb_height, fb_stride;
+    char bootargs[64];                  /* /chosen bootargs (rvbox -append), cut short */
     uint32_t dtb_base, dtb_size;        /* the tree itself (the kernel must not reuse it
                                            before it is done reading) */
 };

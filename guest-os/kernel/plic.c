@@ -1,34 +1,44 @@
-/* The PLIC (RISC-V PLIC spec v1.0): hart 0's supervisor context is context 1. */
+/* The PLIC (RISC-V PLIC spec v1.0). On the virt board, hart h's supervisor context is
+ * context 2h + 1 (2h is its machine context, the firmware's). */
 #include "plic.h"
 
 #include <stdint.h>
 
 #include "memlayout.h"
+#include "proc.h"
 
-#define PLIC_PRIORITY(irq)  (PLIC + 4 * (irq))
-#define PLIC_SENABLE        (PLIC + 0x2000 + 0x80 * 1)
-#define PLIC_STHRESHOLD     (PLIC + 0x200000 + 0x1000 * 1)
-#define PLIC_SCLAIM         (PLIC_STHRESHOLD + 4)
+#define PLIC_PRIORITY(irq)   (PLIC + 4 * (irq))
+#define PLIC_SCONTEXT(hart)  (2 * (hart) + 1)
+#define PLIC_SENABLE(hart)   (PLIC + 0x2000 + 0x80 * PLIC_SCONTEXT(hart))
+#define PLIC_STHRESHOLD(hart) (PLIC + 0x200000 + 0x1000 * PLIC_SCONTEXT(hart))
+#define PLIC_SCLAIM(hart)    (PLIC_STHRESHOLD(hart) + 4)
 
 #define REG(addr) (*(volatile uint32_t *)(uintptr_t)(addr))
 
-void plic_init(void)
+static uint32_t enabled[2];         /* sources 0..63 enabled so far (plic_enable) */
+
+/* This hart takes every source enabled so far, at any priority above 0. */
+void plic_inithart(int hart)
 {
-    REG(PLIC_STHRESHOLD) = 0;
+    for (int w = 0; w < 2; w++)
+        REG(PLIC_SENABLE(hart) + 4 * w) = enabled[w];
+    REG(PLIC_STHRESHOLD(hart)) = 0;
 }
 
+/* Called at boot on the boot hart, before any other hart runs. */
 void plic_enable(int irq)
 {
     REG(PLIC_PRIORITY(irq)) = 1;
-    REG(PLIC_SENABLE + 4 * (irq / 32)) |= 1u << (irq % 32);
+    enabled[irq / 32] |= 1u << (irq % 32);
+    REG(PLIC_SENABLE(cpuid()) + 4 * (irq / 32)) = enabled[irq / 32];
 }
 
 int plic_claim(void)
 {
-    return (int)REG(PLIC_SCLAIM);
+    return (int)REG(PLIC_SCLAIM(cpuid()));
 }
 
 void plic_complete(int irq)
 {
-    REG(PLIC_SCLAIM) = (uint32_t)irq;
+    REG(PLIC_SCLAIM(cpuid())) = (uint32_t)irq;
 }

@@ -1,4 +1,5 @@
-/* kprintf and panic: formatted kernel messages on the console. */
+/* kprintf and panic: formatted kernel messages on the console. A lock keeps each
+ * message whole when several harts print at once. */
 #include <stdarg.h>
 #include <stdint.h>
 
@@ -6,6 +7,15 @@
 #include "fb.h"
 #include "printf.h"
 #include "sbi.h"
+#include "spinlock.h"
+
+static struct spinlock lock;
+volatile int panicking;         /* from now on, print without the lock: it may be held */
+
+void printf_init(void)
+{
+    initlock(&lock, "printf");
+}
 
 static void put_uint(uint32_t v, unsigned base, int width, char pad)
 {
@@ -76,14 +86,22 @@ static void vkprintf(const char *fmt, va_list ap)
 void kprintf(const char *fmt, ...)
 {
     va_list ap;
+    int locking = !panicking;
+    if (locking)
+        acquire(&lock);
     va_start(ap, fmt);
     vkprintf(fmt, ap);
     va_end(ap);
+    if (locking)
+        release(&lock);
 }
 
+/* The panicking hart may hold any lock, the printf one included: from here on nothing
+ * waits for a lock on the way out. */
 void panic(const char *fmt, ...)
 {
     va_list ap;
+    panicking = 1;
     kprintf("panic: ");
     va_start(ap, fmt);
     vkprintf(fmt, ap);

@@ -4,7 +4,9 @@
 #ifndef KITE_PRINTF_H
 #define KITE_PRINTF_H
 
+void printf_init(void);
 void kprintf(const char *fmt, ...);
+extern volatile int panicking;      /* set by panic(): console output takes no lock now */
 /* Print "panic: ..." and stop the machine for good (SBI shutdown with failure). */
 void panic(const char *fmt, ...) __attribute__((noreturn));
 

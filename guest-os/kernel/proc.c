@@ -1,7 +1,15 @@
 /*
- * Processes (proc.h): the table, the round-robin scheduler, sleep and wakeup, and the
- * life cycle fork → exec → exit → wait. Nothing here takes a lock: the kernel runs with
- * interrupts off on a single hart, so a process is only ever switched out where it asks.
+ * Processes (proc.h): the table, the scheduler every hart runs, sleep and wakeup, and
+ * the life cycle fork → exec → exit → wait.
+ *
+ * The locks here, and what each guards (docs/05-locks.md):
+ *   p->lock    p's state, chan, killed, xstate and pid. The scheduler takes it before
+ *              switching to p and p lets it go after (forkret, or the function that
+ *              called sched()), so no other hart sees p half switched.
+ *   wait_lock  every process's parent field, and a parent's sleep in wait(): an exiting
+ *              child's wakeup cannot slip between the parent's look and its sleep.
+ *              Always taken before a p->lock, never after.
+ *   pid_lock   next_pid.
  */
 #include "proc.h"
 
@@ -11,41 +19,75 @@
 #include "fs.h"
 #include "kalloc.h"
 #include "lib.h"
+#include "log.h"
 #include "printf.h"
 #include "trap.h"
 #include "vm.h"
 
+struct cpu cpus[NCPU];
 static struct proc procs[NPROC];
-static struct proc *current;
 static struct proc *initproc;
-static struct context scheduler_context;
+static struct spinlock pid_lock, wait_lock;
 static int next_pid = 1;
 
-struct proc *myproc(void) { return current; }
+struct cpu *mycpu(void)
+{
+    return &cpus[cpuid()];
+}
+
+/* Interrupts off while reading: a timer interrupt could otherwise move this process
+ * to another hart between reading tp and reading that hart's proc. */
+struct proc *myproc(void)
+{
+    push_off();
+    struct proc *p = mycpu()->proc;
+    pop_off();
+    return p;
+}
 
 void procinit(void)
 {
-    for (int i = 0; i < NPROC; i++)
+    initlock(&pid_lock, "pid");
+    initlock(&wait_lock, "wait");
+    for (int i = 0; i < NPROC; i++) {
+        initlock(&procs[i].lock, "proc");
         procs[i].state = UNUSED;
+    }
+}
+
+static int allocpid(void)
+{
+    acquire(&pid_lock);
+    int pid = next_pid++;
+    release(&pid_lock);
+    return pid;
 }
 
 static void forkret(void);
 
-/* A fresh process in state USED: pid, empty address space, a context that starts in
- * forkret on its own kernel stack. 0 if the table or memory is full. */
+/* A fresh process in state USED, returned with p->lock held: pid, empty address
+ * space, a context that starts in forkret on its own kernel stack. 0 if the table or
+ * memory is full. */
 static struct proc *allocproc(void)
 {
     struct proc *p = 0;
-    for (int i = 0; i < NPROC && !p; i++)
+    for (int i = 0; i < NPROC && !p; i++) {
+        acquire(&procs[i].lock);
         if (procs[i].state == UNUSED)
             p = &procs[i];
+        else
+            release(&procs[i].lock);
+    }
     if (!p)
         return 0;
     pagetable_t pt = uvmcreate();
-    if (!pt)
+    if (!pt) {
+        release(&p->lock);
         return 0;
-    memset(p, 0, sizeof *p - sizeof p->kstack);
-    p->pid = next_pid++;
+    }
+    /* Everything from state up to the kernel stack starts at zero. */
+    memset(&p->state, 0, (size_t)((char *)p->kstack - (char *)&p->state));
+    p->pid = allocpid();
     p->state = USED;
     p->pagetable = pt;
     p->tf.kernel_sp = (uint32_t)(uintptr_t)(p->kstack + KSTACK_SIZE);
@@ -54,11 +96,16 @@ static struct proc *allocproc(void)
     return p;
 }
 
+/* p->lock held. */
 static void freeproc(struct proc *p)
 {
     if (p->pagetable)
         uvmfree(p->pagetable);
     p->pagetable = 0;
+    p->parent = 0;
+    p->pid = 0;
+    p->killed = 0;
+    p->chan = 0;
     p->state = UNUSED;
 }
 
@@ -70,18 +117,24 @@ void userinit(void)
     safestrcpy(p->name, "init", sizeof p->name);
     initproc = p;
     p->state = RUNNABLE;
+    release(&p->lock);
 }
 
-/* The first thing every new process runs, in the kernel on its own stack. The first
- * process also brings up the file system (the disk sleeps, so it needs a process) and
- * execs /init with the console as its standard files. */
+/* The first thing every new process runs, in the kernel on its own stack, still
+ * holding the p->lock the scheduler took. The first process also brings up the file
+ * system (the disk sleeps, so it needs a process) and execs /init with the console as
+ * its standard files. */
 static void forkret(void)
 {
     static int first = 1;
     struct proc *p = myproc();
+    release(&p->lock);
     if (first) {
         first = 0;
         fs_init();
+        begin_op();
+        p->cwd = namei("/");
+        end_op();
         struct file *con = console_open();
         if (!con)
             panic("no console");
@@ -99,90 +152,162 @@ static void forkret(void)
 
 static int sleeping_on(void *chan)
 {
-    for (int i = 0; i < NPROC; i++)
-        if (procs[i].state == SLEEPING && procs[i].chan == chan)
-            return 1;
-    return 0;
+    int found = 0;
+    for (int i = 0; i < NPROC && !found; i++) {
+        acquire(&procs[i].lock);
+        found = procs[i].state == SLEEPING && procs[i].chan == chan;
+        release(&procs[i].lock);
+    }
+    return found;
 }
 
-/* Run each runnable process in turn; with none, wait for an interrupt. The loop starts
- * after the process that ran last, so every runnable process gets its slice. Each time
- * round, the console's pixels catch up with its text (at most 30 times a second). */
+/* Nothing to run on this hart: wait for an interrupt. The timer is stopped unless
+ * someone needs it (a sleeper on the clock, or a repaint that is owed), so an idle
+ * Kite costs the host nothing.
+ *
+ * wfi with interrupts still off: it returns once one is pending (sie enables it), and
+ * only then are they let in. The other order loses an interrupt that lands between
+ * intr_on and wfi until the next one. */
+static void idle(void)
+{
+    if (fb_pending() || sleeping_on(&tickslock))
+        timer_resume();
+    else
+        timer_pause();
+    wfi();
+    intr_on();
+    intr_off();
+}
+
+/* Each hart's loop, for good: run each runnable process in turn; with none, idle. The
+ * search starts after the process this hart ran last, so every runnable process gets
+ * its slice. Each time round, the console's pixels catch up with its text (at most 30
+ * times a second). Interrupts are off here except inside idle(): a process comes back
+ * through sched() with its p->lock held, so with them off. */
 void scheduler(void)
 {
+    struct cpu *c = mycpu();
     int last = NPROC - 1;
+    c->proc = 0;
     for (;;) {
         fb_update();
         int ran = 0;
-        for (int n = 1; n <= NPROC; n++) {
+        for (int n = 1; n <= NPROC && !ran; n++) {
             struct proc *p = &procs[(last + n) % NPROC];
-            if (p->state != RUNNABLE)
-                continue;
-            last = (int)(p - procs);
-            timer_resume();
-            p->state = RUNNING;
-            current = p;
-            csr_write(satp, MAKE_SATP(p->pagetable));
-            sfence_vma();
-            swtch(&scheduler_context, &p->context);
-            current = 0;
-            kvminithart();      /* p's page table may be freed from now on */
-            ran = 1;
-            break;
+            acquire(&p->lock);
+            if (p->state == RUNNABLE) {
+                last = (int)(p - procs);
+                timer_resume();
+                p->state = RUNNING;
+                c->proc = p;
+                csr_write(satp, MAKE_SATP(p->pagetable));
+                sfence_vma();
+                swtch(&c->context, &p->context);
+                /* Back: p slept, yielded or exited, and holds no other lock. p's
+                 * intena came back with it (sched() keeps its own copy): if it said
+                 * "on", the release below would turn interrupts on, and a wakeup
+                 * taken then, for a process this loop has already passed, would
+                 * leave idle() asleep in wfi with a runnable process. */
+                c->intena = 0;
+                c->proc = 0;
+                kvminithart();  /* p's page table may be freed once its lock goes */
+                ran = 1;
+            }
+            release(&p->lock);
         }
-        if (!ran) {
-            if (fb_pending())
-                timer_resume();         /* too soon to paint again: a tick brings us back */
-            else if (!sleeping_on((void *)&ticks))
-                timer_pause();          /* nothing to preempt, nobody to wake */
-            /* wfi with interrupts still off: it returns once one is pending (sie
-             * enables it), and only then are they let in. The other order loses an
-             * interrupt that lands between intr_on and wfi until the next one. */
-            wfi();
-            intr_on();
-            intr_off();
-        }
+        if (!ran)
+            idle();
     }
 }
 
-/* Back to the scheduler; returns when this process is chosen again. */
-static void sched(void)
+/* Back to this hart's scheduler; returns when the process is chosen again, perhaps on
+ * another hart. The caller holds p->lock and no other spinlock, and has changed
+ * p->state. intena belongs to this kernel thread, not to the hart, so it is carried
+ * across. */
+void sched(void)
 {
-    swtch(&current->context, &scheduler_context);
+    struct proc *p = myproc();
+    if (!holding(&p->lock))
+        panic("sched: p->lock not held");
+    if (mycpu()->noff != 1)
+        panic("sched: pid %d sleeps or yields holding a spinlock", p->pid);
+    if (p->state == RUNNING)
+        panic("sched: pid %d still running", p->pid);
+    if (intr_get())
+        panic("sched: interrupts on");
+    int intena = mycpu()->intena;
+    swtch(&p->context, &mycpu()->context);
+    mycpu()->intena = intena;
 }
 
 void yield(void)
 {
-    current->state = RUNNABLE;
+    struct proc *p = myproc();
+    acquire(&p->lock);
+    p->state = RUNNABLE;
     sched();
+    release(&p->lock);
 }
 
-void sleep(void *chan)
+/*
+ * Why lk: the caller checked its condition under lk (is there input? is the disk
+ * done?) and found it false. Whoever makes it true takes lk too, then calls wakeup.
+ * Holding lk until p->lock is held closes the gap in which that wakeup could come and
+ * find nobody asleep yet: wakeup needs p->lock to see p, and p lets it go only once
+ * it is SLEEPING, inside sched().
+ */
+void sleep(void *chan, struct spinlock *lk)
 {
-    struct proc *p = current;
+    struct proc *p = myproc();
+    acquire(&p->lock);
+    release(lk);
     p->chan = chan;
     p->state = SLEEPING;
     sched();
     p->chan = 0;
+    release(&p->lock);
+    acquire(lk);
 }
 
+/* Every process sleeping on chan becomes runnable. The caller holds the lock the
+ * sleepers passed to sleep(). */
 void wakeup(void *chan)
 {
-    for (int i = 0; i < NPROC; i++)
-        if (procs[i].state == SLEEPING && procs[i].chan == chan)
-            procs[i].state = RUNNABLE;
+    struct proc *me = myproc();
+    for (int i = 0; i < NPROC; i++) {
+        struct proc *p = &procs[i];
+        if (p == me)
+            continue;
+        acquire(&p->lock);
+        if (p->state == SLEEPING && p->chan == chan)
+            p->state = RUNNABLE;
+        release(&p->lock);
+    }
 }
 
-int killed(struct proc *p) { return p->killed; }
-void setkilled(struct proc *p) { p->killed = 1; }
+int killed(struct proc *p)
+{
+    acquire(&p->lock);
+    int k = p->killed;
+    release(&p->lock);
+    return k;
+}
+
+void setkilled(struct proc *p)
+{
+    acquire(&p->lock);
+    p->killed = 1;
+    release(&p->lock);
+}
 
 int proc_fork(void)
 {
-    struct proc *parent = current, *p = allocproc();
+    struct proc *parent = myproc(), *p = allocproc();
     if (!p)
         return -1;
     if (uvmcopy(parent->pagetable, p->pagetable) < 0) {
         freeproc(p);
+        release(&p->lock);
         return -1;
     }
     uint32_t kernel_sp = p->tf.kernel_sp;
@@ -193,80 +318,145 @@ int proc_fork(void)
     for (int i = 0; i < NOFILE; i++)
         if (parent->ofile[i])
             p->ofile[i] = filedup(parent->ofile[i]);
+    p->cwd = idup(parent->cwd);
     safestrcpy(p->name, parent->name, sizeof p->name);
+    int pid = p->pid;
+    release(&p->lock);
+
+    acquire(&wait_lock);
     p->parent = parent;
+    release(&wait_lock);
+
+    acquire(&p->lock);
     p->state = RUNNABLE;
-    return p->pid;
+    release(&p->lock);
+    return pid;
 }
 
+/* p's children go to init, which waits for any child. wait_lock held. */
+static void reparent(struct proc *p)
+{
+    for (int i = 0; i < NPROC; i++) {
+        if (procs[i].parent == p) {
+            procs[i].parent = initproc;
+            wakeup(initproc);
+        }
+    }
+}
+
+/* The process stays a ZOMBIE, holding its pid and exit status, until its parent's
+ * wait() frees it. */
 void proc_exit(int status)
 {
-    struct proc *p = current;
+    struct proc *p = myproc();
     if (p == initproc)
         panic("init exited");
     for (int i = 0; i < NOFILE; i++) {
         if (p->ofile[i]) {
-            fileclose(p->ofile[i]);
+            fileclose(p->ofile[i]);     /* may sleep (the disk): no lock held yet */
             p->ofile[i] = 0;
         }
     }
+    begin_op();
+    iput(p->cwd);
+    end_op();
+    p->cwd = 0;
     if (p->fb_mapped) {
         p->fb_mapped = 0;
         fb_release();
     }
-    for (int i = 0; i < NPROC; i++) {
-        if (procs[i].parent == p && procs[i].state != UNUSED) {
-            procs[i].parent = initproc;
-            if (procs[i].state == ZOMBIE)
-                wakeup(initproc);
-        }
-    }
+    acquire(&wait_lock);
+    reparent(p);
+    wakeup(p->parent);
+    acquire(&p->lock);
     p->xstate = status;
     p->state = ZOMBIE;
-    wakeup(p->parent);
+    release(&wait_lock);
     sched();
     panic("zombie ran");
 }
 
 int proc_wait(uint32_t status_uva)
 {
-    struct proc *p = current;
+    struct proc *p = myproc();
+    acquire(&wait_lock);
     for (;;) {
         int kids = 0;
         for (int i = 0; i < NPROC; i++) {
             struct proc *c = &procs[i];
-            if (c->parent != p || c->state == UNUSED)
+            if (c->parent != p)
                 continue;
+            acquire(&c->lock);
             kids = 1;
-            if (c->state != ZOMBIE)
-                continue;
-            int pid = c->pid;
-            if (status_uva &&
-                copyout(p->pagetable, status_uva, &c->xstate, sizeof c->xstate) < 0)
-                return -1;
-            c->parent = 0;
-            freeproc(c);
-            return pid;
+            if (c->state == ZOMBIE) {
+                int pid = c->pid;
+                if (status_uva &&
+                    copyout(p->pagetable, status_uva, &c->xstate, sizeof c->xstate) < 0) {
+                    release(&c->lock);
+                    release(&wait_lock);
+                    return -1;
+                }
+                freeproc(c);
+                release(&c->lock);
+                release(&wait_lock);
+                return pid;
+            }
+            release(&c->lock);
         }
-        if (!kids || killed(p))
+        if (!kids || killed(p)) {
+            release(&wait_lock);
             return -1;
-        sleep(p);
+        }
+        sleep(p, &wait_lock);       /* until a child exits: it calls wakeup(parent) */
     }
 }
 
-/* Mark pid killed; it dies on its way back to user mode. Init cannot be killed. */
+/* Mark pid killed; it dies on its way back to user mode (or when its sleep ends: a
+ * sleeper is woken to notice). Init cannot be killed. */
 int proc_kill(int pid)
 {
     for (int i = 0; i < NPROC; i++) {
         struct proc *p = &procs[i];
-        if (p->pid != pid || p->state == UNUSED || p->state == ZOMBIE || p == initproc)
-            continue;
-        p->killed = 1;
-        if (p->state == SLEEPING)
-            p->state = RUNNABLE;
-        return 0;
+        acquire(&p->lock);
+        if (p->pid == pid && p->state != UNUSED && p->state != ZOMBIE && p != initproc) {
+            p->killed = 1;
+            if (p->state == SLEEPING)
+                p->state = RUNNABLE;
+            release(&p->lock);
+            return 0;
+        }
+        release(&p->lock);
     }
     return -1;
+}
+
+/* Ctrl-C: pid and every process descended from it (a pipeline, started by one shell
+ * child, is its children). */
+void proc_kill_tree(int pid)
+{
+    char doomed[NPROC] = { 0 };
+    acquire(&wait_lock);            /* the parents hold still */
+    for (int i = 0; i < NPROC; i++)
+        doomed[i] = procs[i].pid == pid && procs[i].state != UNUSED;
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (int i = 0; i < NPROC; i++) {
+            struct proc *parent = procs[i].parent;
+            if (!doomed[i] && parent && doomed[parent - procs])
+                doomed[i] = changed = 1;
+        }
+    }
+    for (int i = 0; i < NPROC; i++) {
+        struct proc *p = &procs[i];
+        acquire(&p->lock);
+        if (doomed[i] && p->state != UNUSED && p->state != ZOMBIE && p != initproc) {
+            p->killed = 1;
+            if (p->state == SLEEPING)
+                p->state = RUNNABLE;
+        }
+        release(&p->lock);
+    }
+    release(&wait_lock);
 }
 
 int procs_snapshot(struct kite_procinfo *out, int max)
@@ -276,42 +466,22 @@ int procs_snapshot(struct kite_procinfo *out, int max)
         [RUNNABLE] = "runnable", [RUNNING] = "running", [ZOMBIE] = "zombie",
     };
     int n = 0;
+    acquire(&wait_lock);            /* for the parents */
     for (int i = 0; i < NPROC && n < max; i++) {
         struct proc *p = &procs[i];
-        if (p->state == UNUSED)
-            continue;
-        struct kite_procinfo *o = &out[n++];
-        memset(o, 0, sizeof *o);
-        o->pid = p->pid;
-        o->ppid = p->parent ? p->parent->pid : 0;
-        o->mem = p->pagetable ? uvmsize(p->pagetable) : 0;
-        o->cpu_ms = (uint32_t)p->cpu_ticks * (1000 / TICK_HZ);
-        safestrcpy(o->state, names[p->state], sizeof o->state);
-        safestrcpy(o->name, p->name, sizeof o->name);
+        acquire(&p->lock);
+        if (p->state != UNUSED) {
+            struct kite_procinfo *o = &out[n++];
+            memset(o, 0, sizeof *o);
+            o->pid = p->pid;
+            o->ppid = p->parent ? p->parent->pid : 0;
+            o->mem = p->pagetable ? uvmsize(p->pagetable) : 0;
+            o->cpu_ms = p->cpu_ticks * (1000 / TICK_HZ);
+            safestrcpy(o->state, names[p->state], sizeof o->state);
+            safestrcpy(o->name, p->name, sizeof o->name);
+        }
+        release(&p->lock);
     }
+    release(&wait_lock);
     return n;
-}
-
-/* Is any process holding the framebuffer? */
-int fb_holder(void)
-{
-    for (int i = 0; i < NPROC; i++)
-        if (procs[i].state != UNUSED && procs[i].fb_mapped)
-            return procs[i].pid;
-    return 0;
-}
-
-void acquiresleep(struct sleeplock *lk)
-{
-    while (lk->locked)
-        sleep(lk);
-    lk->locked = 1;
-    lk->pid = current ? current->pid : 0;
-}
-
-void releasesleep(struct sleeplock *lk)
-{
-    lk->locked = 0;
-    lk->pid = 0;
-    wakeup(lk);
 }

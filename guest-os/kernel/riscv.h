@@ -43,6 +43,7 @@
 
 static inline void intr_on(void)  { csr_set(sstatus, SSTATUS_SIE); }
 static inline void intr_off(void) { csr_clear(sstatus, SSTATUS_SIE); }
+static inline int intr_get(void)   { return (csr_read(sstatus) & SSTATUS_SIE) != 0; }
 static inline uint64_t rdtime(void)
 {
     uint32_t hi, lo, hi2;

@@ -16,6 +16,7 @@ static int32_t (*const table[])(void) = {
     [SYS_fbmap] = sys_fbmap,     [SYS_procs] = sys_procs,     [SYS_meminfo] = sys_meminfo,
     [SYS_shutdown] = sys_shutdown, [SYS_unlink] = sys_unlink, [SYS_stat] = sys_stat,
     [SYS_dup] = sys_dup,         [SYS_sbrk] = sys_sbrk,       [SYS_fg] = sys_fg,
+    [SYS_pipe] = sys_pipe,       [SYS_mkdir] = sys_mkdir,     [SYS_chdir] = sys_chdir,
 };
 
 int32_t argint(int n)

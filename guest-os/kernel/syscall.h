@@ -19,6 +19,7 @@ int32_t sys_sleep(void), sys_kill(void), sys_uptime(void), sys_fbmap(void), sys_
 int32_t sys_meminfo(void), sys_shutdown(void), sys_sbrk(void), sys_fg(void);
 /* sysfile.c */
 int32_t sys_read(void), sys_write(void), sys_open(void), sys_close(void);
-int32_t sys_unlink(void), sys_stat(void), sys_dup(void);
+int32_t sys_unlink(void), sys_stat(void), sys_dup(void), sys_pipe(void), sys_mkdir(void);
+int32_t sys_chdir(void);
 
 #endif

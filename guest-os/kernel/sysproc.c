@@ -50,18 +50,22 @@ out:
     return ret;
 }
 
+/* Every timer tick wakes the sleepers on the clock to look at the time. */
 int32_t sys_sleep(void)
 {
     int32_t ms = argint(0);
     if (ms < 0)
         return -1;
-    const uint32_t ms_per_tick = 1000 / TICK_HZ;
-    uint32_t start = ticks, n = ((uint32_t)ms + ms_per_tick - 1) / ms_per_tick;
-    while (ticks - start < n) {
-        if (killed(myproc()))
+    uint32_t start = uptime_ms();
+    acquire(&tickslock);
+    while (uptime_ms() - start < (uint32_t)ms) {
+        if (killed(myproc())) {
+            release(&tickslock);
             return -1;
-        sleep((void *)&ticks);
+        }
+        sleep(&tickslock, &tickslock);
     }
+    release(&tickslock);
     return 0;
 }
 
@@ -73,15 +77,15 @@ int32_t sys_fbmap(void)
     if (!fb_present())
         return -1;
     if (!p->fb_mapped) {
-        if (fb_holder())
+        if (fb_claim(p->pid) < 0)
             return -1;
         if (mappages(p->pagetable, USER_FB, PGROUNDUP(fb_size()), fb_base(),
                      PTE_R | PTE_W | PTE_U | PTE_DEVICE) < 0) {
             uvmdealloc(p->pagetable, USER_FB, USER_FB + PGROUNDUP(fb_size()));
+            fb_release();
             return -1;
         }
         p->fb_mapped = 1;
-        fb_claim();
     }
     struct kite_fbinfo info = { USER_FB, fb_width(), fb_height(), fb_stride() };
     return copyout(p->pagetable, argaddr(0), &info, sizeof info);
@@ -138,6 +142,7 @@ int32_t sys_sbrk(void)
         if (new > old || new < USER_TEXT)
             return -1;
         uvmdealloc(p->pagetable, PGROUNDUP(new), PGROUNDUP(old));
+        sfence_vma();           /* the TLB may still map the pages just freed */
     }
     p->brk = new;
     return (int32_t)old;

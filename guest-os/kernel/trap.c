@@ -1,10 +1,12 @@
 /*
  * Traps (trap.h). From user mode: system calls, device and timer interrupts (the timer
- * preempts), and faults, which kill the process. In the kernel: only interrupts while
- * the scheduler idles; an exception there is a kernel bug.
+ * preempts), and faults, which kill the process. In the kernel: interrupts, which come
+ * whenever kernel code runs with them on (everywhere but under a spinlock); the timer
+ * preempts the kernel too. An exception in S-mode is a kernel bug.
  */
 #include "trap.h"
 
+#include "lockorder.h"
 #include "memlayout.h"
 #include "plic.h"
 #include "printf.h"
@@ -16,71 +18,78 @@
 #include "virtio_blk.h"
 #include "virtio_input.h"
 
-volatile uint32_t ticks;
-static uint32_t tick_interval;     /* time-CSR counts per tick */
+struct spinlock tickslock;
+static uint32_t tick_interval;      /* time-CSR counts per tick */
 static uint32_t counts_per_ms;
-static uint64_t next_tick, boot_time;
-static int ticking;                 /* a timer interrupt is asked for */
+static uint64_t boot_time;
 
 extern char trapvec[];
 
-void timer_init(uint32_t timebase_hz)
-{
-    tick_interval = timebase_hz / TICK_HZ;
-    counts_per_ms = timebase_hz / 1000;
-    boot_time = rdtime();
-    next_tick = boot_time + tick_interval;
-    sbi_set_timer(next_tick);
-    ticking = 1;
-}
-
-/* The idle scheduler stops the tick when no one sleeps on it, so an idle Kite costs
- * the host nothing; it starts again before a process runs (to preempt it). */
-void timer_pause(void)
-{
-    if (ticking) {
-        sbi_set_timer(UINT64_MAX);
-        ticking = 0;
-    }
-}
-
-void timer_resume(void)
-{
-    if (!ticking) {
-        next_tick = rdtime() + tick_interval;
-        sbi_set_timer(next_tick);
-        ticking = 1;
-    }
-}
-
 void trapinit(void)
+{
+    initlock(&tickslock, "ticks");
+}
+
+void trapinithart(void)
 {
     csr_write(stvec, (uint32_t)(uintptr_t)trapvec);
     csr_write(sscratch, 0);
     csr_set(sie, SIE_SEIE | SIE_STIE);
 }
 
-/* From the time CSR, not from ticks: ticks missed while the host was busy are not
- * replayed (clock_intr), so counting them would fall behind the clock. */
+void timer_init(uint32_t timebase_hz)
+{
+    tick_interval = timebase_hz / TICK_HZ;
+    counts_per_ms = timebase_hz / 1000;
+    boot_time = rdtime();
+}
+
+/* Each hart has its own timer (SBI set_timer programs the calling hart's). An idle
+ * hart stops its tick when no one needs it (proc.c, idle), so an idle Kite costs the
+ * host nothing; it starts again before a process runs (to preempt it). Interrupts are
+ * off in both: they are the hart's own business. */
+void timer_pause(void)
+{
+    struct cpu *c = mycpu();
+    if (c->ticking) {
+        sbi_set_timer(UINT64_MAX);
+        c->ticking = 0;
+    }
+}
+
+void timer_resume(void)
+{
+    struct cpu *c = mycpu();
+    if (!c->ticking) {
+        c->next_tick = rdtime() + tick_interval;
+        sbi_set_timer(c->next_tick);
+        c->ticking = 1;
+    }
+}
+
+/* From the time CSR, not from counting ticks: ticks missed while the host was busy are
+ * not replayed (clock_intr), so counting them would fall behind the clock. */
 uint32_t uptime_ms(void)
 {
     return (uint32_t)((rdtime() - boot_time) / counts_per_ms);
 }
 
-/* Count a tick and ask for the next. Ticks missed while the host was busy are skipped,
- * not replayed: time keeps to the clock, the scheduler does not storm. */
+/* This hart's tick: ask for the next, charge the running process, wake the sleepers
+ * on the clock. Ticks missed while the host was busy are skipped, not replayed: time
+ * keeps to the clock, the scheduler does not storm. */
 static void clock_intr(void)
 {
-    ticks++;
+    struct cpu *c = mycpu();
     uint64_t now = rdtime();
-    next_tick += tick_interval;
-    if (next_tick <= now)
-        next_tick = now + tick_interval;
-    sbi_set_timer(next_tick);
-    struct proc *p = myproc();
-    if (p)
-        p->cpu_ticks++;
-    wakeup((void *)&ticks);
+    c->next_tick += tick_interval;
+    if (c->next_tick <= now)
+        c->next_tick = now + tick_interval;
+    sbi_set_timer(c->next_tick);
+    if (c->proc)
+        c->proc->cpu_ticks++;
+    acquire(&tickslock);
+    wakeup(&tickslock);
+    release(&tickslock);
 }
 
 /* A device interrupt: ask the PLIC which, hand it to its driver. */
@@ -97,21 +106,25 @@ static void device_intr(void)
         plic_complete(irq);
 }
 
-/* Returns 2 for a timer tick, 1 for another interrupt, 0 if scause is an exception. */
+/* Handle an interrupt, if scause says this trap is one: 2 for a timer tick, 1 for
+ * another interrupt, 0 for an exception (left to the caller). */
 static int interrupt(uint32_t scause)
 {
     if (!(scause & SCAUSE_INTR))
         return 0;
+    lockorder_intr_enter();
+    int which = 1;
     switch (scause & ~SCAUSE_INTR) {
     case IRQ_S_TIMER:
         clock_intr();
-        return 2;
+        which = 2;
+        break;
     case IRQ_S_EXT:
         device_intr();
-        return 1;
-    default:
-        return 1;
+        break;
     }
+    lockorder_intr_exit();
+    return which;
 }
 
 static const char *exception_name(uint32_t cause)
@@ -134,7 +147,8 @@ static const char *exception_name(uint32_t cause)
     return "exception";
 }
 
-/* Called from trapvec with the user registers saved in myproc()->tf. */
+/* Called from trapvec with the user registers saved in myproc()->tf, interrupts off
+ * (the trap turned them off). */
 void usertrap(void)
 {
     struct proc *p = myproc();
@@ -142,7 +156,10 @@ void usertrap(void)
     int intr = interrupt(scause);
     if (!intr) {
         if (scause == EXC_ECALL_U) {
+            if (killed(p))
+                proc_exit(-1);
             p->tf.epc += 4;
+            intr_on();          /* a system call may take long: let interrupts in */
             syscall();
         } else {
             kprintf("kite: pid %d (%s) killed: %s at 0x%08x, pc 0x%08x\n", p->pid, p->name,
@@ -157,25 +174,37 @@ void usertrap(void)
     usertrapret();
 }
 
+/* Interrupts go off first: from here to sret, a trap would find sscratch and sstatus
+ * half set up for user mode. */
 void usertrapret(void)
 {
     struct proc *p = myproc();
+    intr_off();
     uint32_t s = csr_read(sstatus);
     s &= ~SSTATUS_SPP;          /* sret to user mode */
     s |= SSTATUS_SPIE;          /* with interrupts on */
     csr_write(sstatus, s);
     csr_write(sepc, p->tf.epc);
+    p->tf.kernel_tp = (uint32_t)cpuid();    /* trapvec puts it back in tp */
     userret(&p->tf);
 }
 
-/* Called from trapvec on a trap in S-mode, on the current kernel stack. */
+/* Called from trapvec on a trap in S-mode, on the current kernel stack (a process's,
+ * or the hart's own in the scheduler). A timer tick while a process runs in the kernel
+ * preempts it: it yields here, and carries on from the interrupted instruction when
+ * it is scheduled again. sepc and sstatus are saved across that, since whatever runs
+ * meanwhile traps too. */
 void kerneltrap(void)
 {
     uint32_t scause = csr_read(scause), sepc = csr_read(sepc), sstatus = csr_read(sstatus);
-    if (!interrupt(scause))
+    if (!(sstatus & SSTATUS_SPP))
+        panic("kerneltrap: not from S-mode");
+    int intr = interrupt(scause);
+    if (!intr)
         panic("kernel trap: %s (scause 0x%x) at 0x%08x, pc 0x%08x",
               exception_name(scause), scause, csr_read(stval), sepc);
-    /* Device code may have trapped nothing else, but keep sret's view exact. */
+    if (intr == 2 && myproc())
+        yield();
     csr_write(sepc, sepc);
     csr_write(sstatus, sstatus);
 }

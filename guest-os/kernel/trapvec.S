@@ -2,9 +2,15 @@
  * Every trap enters at trapvec (stvec, direct mode). sscratch tells where from: while a
  * process runs in user mode it holds that process's trapframe (proc.h); in the kernel
  * it holds 0. The kernel is mapped in every address space, so no page-table switch.
+ *
+ *   from user mode     save all the user registers in the trapframe, switch to the
+ *                      process's kernel stack and the hart id in tp, call usertrap()
+ *   from the kernel    save the registers C may clobber on the current stack, call
+ *                      kerneltrap(), restore them, sret back into the kernel
  */
 #define TF_EPC       128
 #define TF_KERNEL_SP 132
+#define TF_KERNEL_TP 136
 
     .section .text
     .globl trapvec
@@ -48,11 +54,13 @@ trapvec:
     sw t0, 8(sp)
     csrr t0, sepc
     sw t0, TF_EPC(sp)
+    lw tp, TF_KERNEL_TP(sp)         /* the user may have used tp: the hart id again */
     lw sp, TF_KERNEL_SP(sp)
     call usertrap                   /* never returns: it leaves through userret */
 
 from_kernel:
-    /* An interrupt while the scheduler idles: put sp back, save what C may clobber. */
+    /* A trap in the kernel: put sp back, save what C may clobber (kerneltrap saves the
+     * rest, being C; a yield in it switches stacks through swtch and comes back). */
     csrrw sp, sscratch, sp
     addi sp, sp, -80
     sw ra, 0(sp)

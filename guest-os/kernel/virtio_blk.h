@@ -9,7 +9,7 @@ int vblk_init(void);
 int vblk_irq(void);                 /* its PLIC source, -1 without a disk */
 uint32_t vblk_sectors(void);        /* capacity in 512-byte sectors */
 /* Read or write `len` bytes (a multiple of 512) at `sector`, from or into kernel memory;
- * sleeps until the device is done. 0, or -1 on an I/O error. One request at a time. */
+ * sleeps until the device is done. 0, or -1 on an I/O error. From a process only. */
 int vblk_rw(uint32_t sector, void *buf, uint32_t len, int write);
 void vblk_intr(void);
 

@@ -7,6 +7,7 @@
 
 #include "console.h"
 #include "memlayout.h"
+#include "spinlock.h"
 #include "virtio.h"
 
 #define CFG_SELECT  (VIRTIO_MMIO_CONFIG + 0)
@@ -38,6 +39,7 @@ static struct virtq q;
 static struct input_event events[VIRTQ_MAX];
 static uint16_t used_seen;
 static int shift, ctrl, capslock;
+static struct spinlock lock;        /* the queue and the modifier keys */
 
 /* Linux key codes 0..83 (input-event-codes.h) on a US keyboard; 0 = no character.
  * 58 is Caps Lock; 59..70 the function keys and locks; 71..83 the keypad, read as if
@@ -91,6 +93,7 @@ static void post(uint16_t id)
 int vinput_init(void)
 {
     int first = -1;
+    initlock(&lock, "virtio_input");
     for (int n = 0; n < NVIRTIO && slot < 0; n++) {
         base = VIRTIO(n);
         if (!virtio_is(base, VIRTIO_DEV_INPUT))
@@ -162,6 +165,7 @@ static void key(uint16_t code, uint32_t value)
  * again at once, so the device never runs out of places to put key presses. */
 void vinput_intr(void)
 {
+    acquire(&lock);
     virtio_ack(base);
     __sync_synchronize();
     while (used_seen != *(volatile uint16_t *)&q.used_idx) {
@@ -175,4 +179,5 @@ void vinput_intr(void)
     }
     __sync_synchronize();
     REG(VIRTIO_MMIO_QUEUE_NOTIFY) = 0;
+    release(&lock);
 }

@@ -2,6 +2,10 @@
  * kite-mkfs OUT.img SIZE_KIB FILE...: build a Kite file system (include/kite/fs.h) of
  * SIZE_KIB KiB holding each FILE in the root directory under its base name. The output
  * depends only on the inputs (same files, same image), and appears whole or not at all.
+ *
+ * The layout, in order: boot block, superblock, the log (empty: its header says 0),
+ * the inodes, the bitmap, the data. The root directory starts with "." and "..", both
+ * itself.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -62,6 +66,13 @@ static void append(struct dinode *ip, const uint8_t *data, uint32_t len, const c
     }
 }
 
+static void add_entry(struct dinode *dir, uint32_t inum, const char *name)
+{
+    struct dirent de = { (uint16_t)inum, { 0 } };
+    memcpy(de.name, name, strlen(name));
+    append(dir, (const uint8_t *)&de, sizeof de, "the root directory");
+}
+
 static uint8_t *read_file(const char *path, uint32_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -92,12 +103,14 @@ int main(int argc, char **argv)
     }
     char *end;
     unsigned long kib = strtoul(argv[2], &end, 10);
-    if (*end || kib < 64 || kib > 1u << 20)
-        die("size %s KiB: want 64 to 1048576", argv[2]);
+    if (*end || kib < 128 || kib > 1u << 20)
+        die("size %s KiB: want 128 to 1048576", argv[2]);
     sb.magic = FS_MAGIC;
     sb.size = (uint32_t)(kib * 1024 / BSIZE);
     sb.ninodes = NINODES;
-    sb.inodestart = 2;
+    sb.nlog = LOGSIZE + 1;
+    sb.logstart = 2;
+    sb.inodestart = sb.logstart + sb.nlog;
     sb.bmapstart = sb.inodestart + (NINODES + IPB - 1) / IPB;
     sb.datastart = sb.bmapstart + (sb.size + BPB - 1) / BPB;
     next_block = sb.datastart;
@@ -107,12 +120,14 @@ int main(int argc, char **argv)
 
     struct dinode *root = inode(ROOTINO);
     root->type = T_DIR;
-    root->nlink = 1;
+    root->nlink = 1;                /* its own "..": "." is not counted */
+    add_entry(root, ROOTINO, ".");
+    add_entry(root, ROOTINO, "..");
     uint32_t inum = ROOTINO + 1;
     for (int i = 3; i < argc; i++, inum++) {
         const char *name = strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 : argv[i];
-        if (strlen(name) == 0 || strlen(name) >= DIRSIZ)
-            die("%s: the name must be 1 to 13 characters", argv[i]);
+        if (strlen(name) == 0 || strlen(name) >= DIRSIZ || name[0] == '.')
+            die("%s: the name must be 1 to 13 characters, not starting with '.'", argv[i]);
         if (inum >= NINODES)
             die("%s: too many files", argv[i]);
         for (int j = 3; j < i; j++) {
@@ -127,9 +142,7 @@ int main(int argc, char **argv)
         ip->nlink = 1;
         append(ip, data, len, argv[i]);
         free(data);
-        struct dirent de = { (uint16_t)inum, { 0 } };
-        memcpy(de.name, name, strlen(name));
-        append(root, (const uint8_t *)&de, sizeof de, "the root directory");
+        add_entry(root, inum, name);
     }
     for (uint32_t b = 0; b < next_block; b++)       /* metadata and used data blocks */
         block(sb.bmapstart + b / BPB)[(b % BPB) / 8] |= (uint8_t)(1u << (b % 8));

@@ -30,6 +30,9 @@ int stat(const char *path, struct kite_stat *st);
 int dup(int fd);
 void *sbrk(int n);
 int fg(int pid);
+int pipe(int fds[2]);
+int mkdir(const char *path);
+int chdir(const char *path);
 
 /* ulib.c */
 size_t strlen(const char *s);

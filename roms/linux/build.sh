@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds rvbox's Linux guest images from Debian's unmodified linux-source-6.1:
 #   Image              the kernel (arch/riscv/boot/Image, RV32, loads at RAM + 4 MiB)
-#   initramfs.cpio.gz  /init and /bin/sh of roms/linux/userland, on the kernel's nolibc
+#   initramfs.cpio.gz  /init, /bin/sh, /bin/dhcp and /bin/tcp of roms/linux/userland, on
+#                      the kernel's nolibc
 #   disk.img           an ext2 image of roms/linux/disk (plus a generated lines.txt)
 #
 # usage: roms/linux/build.sh [--defconfig] [--verbose] OUTDIR
@@ -30,7 +31,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--defconfig) variant=defconfig ;;
 	--verbose) verbose=1 ;;
-	-h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) die "unknown option $1 (try --help)" ;;
 	*) [ -z "$outdir" ] || die "one OUTDIR only"; outdir=$1 ;;
 	esac
@@ -185,6 +186,7 @@ build_kernel() {
 	logged kmake -j"$jobs" Image
 	cp "$kdir/build/arch/riscv/boot/Image" "$kdir/Image"
 	cp "$kdir/build/.config" "$kdir/config"
+	cp "$kdir/build/System.map" "$kdir/System.map"
 	echo "$kkey" >"$kdir/stamp"
 	note "built Image in $(elapsed "$t")"
 }
@@ -208,7 +210,7 @@ build_userland() {
 		-Os -Wall -Wextra -Werror -ffreestanding -fno-stack-protector
 		-fno-asynchronous-unwind-tables -fno-ident -Wl,--build-id=none -s
 		-I "$src/tools/include/nolibc" -I "$udir/kobj/usr/include")
-	for p in init sh; do
+	for p in init sh dhcp tcp; do
 		"${cross}gcc" "${cflags[@]}" -o "$udir/bin/$p" "$here/userland/$p.c"
 	done
 	# /bin/fpu uses F and D (the arithmetic; values still pass in integer registers)
@@ -257,6 +259,10 @@ build_kernel
 build_userland
 install_file "$kdir/Image" "$outdir/Image"
 install_file "$kdir/config" "$outdir/config"
+# The kernel's symbols, for tests that put a debugger's watchpoint on a kernel variable
+# (caches from before it was kept still have it in their build tree).
+[ -f "$kdir/System.map" ] || cp "$kdir/build/System.map" "$kdir/System.map" 2>/dev/null || true
+[ -f "$kdir/System.map" ] && install_file "$kdir/System.map" "$outdir/System.map"
 install_file "$udir/initramfs.cpio.gz" "$outdir/initramfs.cpio.gz"
 install_file "$udir/disk.img" "$outdir/disk.img"
 note "$variant images in $outdir ($(elapsed "$start_time"))"

@@ -16,11 +16,12 @@
 static uint8_t blob[64 * 1024];
 
 static uint32_t kernel_entry;      /* for the next build() */
+static unsigned nharts = 1;        /* for the next build() */
 
 static void build(const char *bootargs, uint32_t initrd_start, uint32_t initrd_end)
 {
     struct virt_fdt_config cfg = {
-        .nharts = 1, .ram_base = MEMMAP_RAM_BASE, .ram_size = 128u << 20,
+        .nharts = nharts, .ram_base = MEMMAP_RAM_BASE, .ram_size = 128u << 20,
         .bootargs = bootargs, .initrd_start = initrd_start, .initrd_end = initrd_end,
         .virtio_slots = MEMMAP_VIRTIO_COUNT, .kernel_entry = kernel_entry,
     };
@@ -166,6 +167,57 @@ START_TEST(test_interrupt_controllers)
 }
 END_TEST
 
+/* With several harts (QEMU's virt -smp N): a cpu node each, with its phandle in
+ * cpu-map's cluster, and the CLINT's and the PLIC's interrupts-extended going to each
+ * hart's interrupt controller in turn (PLIC context 2h: M external, 2h+1: S). */
+START_TEST(test_several_harts)
+{
+    static const unsigned counts[] = { 2, 4, 8 };
+    nharts = counts[_i];
+    build(NULL, 0, 0);
+    nharts = 1;
+    uint32_t v[4 * 8];
+    int clint = node("/soc/clint@2000000"), plic = node("/soc/plic@c000000");
+    ck_assert_int_eq(cells(clint, "interrupts-extended", v, 32), 4 * (int)counts[_i]);
+    uint32_t p[4 * 8];
+    ck_assert_int_eq(cells(plic, "interrupts-extended", p, 32), 4 * (int)counts[_i]);
+    for (unsigned h = 0; h < counts[_i]; h++) {
+        char path[64];
+        snprintf(path, sizeof path, "/cpus/cpu@%x", h);
+        int cpu = node(path);
+        ck_assert_uint_eq(cell(cpu, "reg"), h);
+        snprintf(path, sizeof path, "/cpus/cpu@%x/interrupt-controller", h);
+        uint32_t intc = fdt_get_phandle(blob, node(path));
+        ck_assert_uint_ne(intc, 0);
+        ck_assert_uint_eq(v[4 * h], intc);
+        ck_assert_uint_eq(v[4 * h + 1], 3);
+        ck_assert_uint_eq(v[4 * h + 2], intc);
+        ck_assert_uint_eq(v[4 * h + 3], 7);
+        ck_assert_uint_eq(p[4 * h], intc);
+        ck_assert_uint_eq(p[4 * h + 1], 11);
+        ck_assert_uint_eq(p[4 * h + 2], intc);
+        ck_assert_uint_eq(p[4 * h + 3], 9);
+        snprintf(path, sizeof path, "/cpus/cpu-map/cluster0/core%u", h);
+        ck_assert_uint_eq(cell(node(path), "cpu"), fdt_get_phandle(blob, cpu));
+    }
+    char path[32];
+    snprintf(path, sizeof path, "/cpus/cpu@%x", counts[_i]);
+    ck_assert_int_lt(fdt_path_offset(blob, path), 0);
+}
+END_TEST
+
+/* More than 8 harts: refused. */
+START_TEST(test_too_many_harts)
+{
+    struct virt_fdt_config cfg = {
+        .nharts = 9, .ram_base = MEMMAP_RAM_BASE, .ram_size = 128u << 20,
+        .virtio_slots = MEMMAP_VIRTIO_COUNT,
+    };
+    char err[128];
+    ck_assert_int_lt(virt_fdt_build(&cfg, blob, sizeof blob, err, sizeof err), 0);
+}
+END_TEST
+
 /* Each device on the PLIC names it as parent, with its source number. */
 static void check_plic_device(int off, uint32_t irq)
 {
@@ -270,6 +322,8 @@ int main(void)
     tcase_add_test(tc, test_root_memory_cpus);
     tcase_add_test(tc, test_chosen);
     tcase_add_test(tc, test_interrupt_controllers);
+    tcase_add_loop_test(tc, test_several_harts, 0, 3);
+    tcase_add_test(tc, test_too_many_harts);
     tcase_add_test(tc, test_devices);
     tcase_add_test(tc, test_framebuffer);
     tcase_add_test(tc, test_too_small);

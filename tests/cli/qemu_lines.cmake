@@ -42,13 +42,12 @@ set(up "^standin: up$" "^standin: bye$")
 # ---- the projects' command lines ----
 
 # xv6-riscv, Makefile (QEMUOPTS, `make qemu`), with qemu-system-riscv32 for
-# qemu-system-riscv64; CPUS defaults to 3, so rvbox says it runs one hart:
+# qemu-system-riscv64; CPUS defaults to 3 (the stand-in's other harts wait):
 #   -machine virt -bios none -kernel $K/kernel -m 128M -smp $(CPUS) -nographic
 #   -global virtio-mmio.force-legacy=false
 #   -drive file=fs.img,if=none,format=raw,id=x0
 #   -device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0
 add_test(NAME cli.qemu-line.xv6 COMMAND ${out} 0 "" ${up} "^standin: disk in slot 0$"
-         "rvbox has one hart \\(yet\\)"
          -- ${rvbox} -machine virt -bios none -kernel ${fx}/standin.elf -m 128M -smp 3
          -nographic -global virtio-mmio.force-legacy=false
          -drive file=${fx}/xv6.img,if=none,format=raw,id=x0
@@ -141,8 +140,9 @@ cli_accept(cpu-any ${up} -- ${rvbox} -cpu any ${standin_run} -nographic)
 cli_accept(cpu-sifive-e31 ${up} -- ${rvbox} -cpu sifive-e31 ${standin_run} -nographic)
 cli_accept(cpu-help "^  rv32$" -- ${rvbox} -cpu help)
 cli_accept(smp-1 ${up} -- ${rvbox} -smp 1 ${standin_run} -nographic)
-cli_accept(smp-topology ${up} "-smp 4: rvbox has one hart \\(yet\\)"
+cli_accept(smp-topology ${up}
            -- ${rvbox} -smp cpus=4,sockets=1,cores=4,threads=1 ${standin_run} -nographic)
+cli_accept(smp-8 ${up} -- ${rvbox} -smp 8 ${standin_run} -nographic)
 cli_accept(serial-stdio ${up} -- ${rvbox} -serial stdio ${standin_run} -nographic)
 cli_accept(serial-mon-stdio ${up} -- ${rvbox} -serial mon:stdio ${standin_run} -nographic)
 # -nographic with the serial console elsewhere: the monitor is on stdio (QEMU's rule),
@@ -233,6 +233,10 @@ qemu_refused(cpu-zfh "-cpu rv32,zfh=on: rvbox's hart has no zfh" -cpu rv32,zfh)
 qemu_refused(cpu-c-off "-cpu rv32,c=off: rvbox's hart cannot be without c" -cpu rv32,c=off)
 qemu_refused(cpu-unknown "-cpu rv32,frobs: not a property" -cpu rv32,frobs=on)
 qemu_refused(smp-zero "-smp 0: want a number of harts" -smp 0)
+qemu_refused(smp-9 "-smp 9: rvbox has room for 1 to 8 harts" -smp 9)
+qemu_refused(smp-cpus-16 "-smp cpus=16: rvbox has room for 1 to 8 harts" -smp cpus=16)
+qemu_refused(accel-multi "thread=multi: rvbox runs its harts by turns in one thread"
+             -accel tcg,thread=multi)
 qemu_refused(serial-unix "unix sockets are not supported" -serial unix:/tmp/rvbox.sock,server)
 qemu_refused(serial-vc "-serial vc: rvbox's window has no text console" -serial vc)
 qemu_refused(serial-client "waits for a client to connect: add server" -serial tcp:127.0.0.1:26010)
@@ -256,8 +260,8 @@ qemu_refused(device-bus-range "want virtio-mmio-bus.0 to virtio-mmio-bus.7"
              -drive if=none,id=d0,file=x.img -device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.9)
 qemu_refused(device-drive-if-virtio "drive d0 has a disk of its own \\(if=virtio\\)"
              -drive if=virtio,id=d0,file=x.img -device virtio-blk-device,drive=d0)
-qemu_refused(device-net "-device virtio-net-device: rvbox has no such device"
-             -device virtio-net-device,netdev=n0)
+qemu_refused(device-rng "-device virtio-rng-device: rvbox has no such device"
+             -device virtio-rng-device)
 qemu_refused(device-gpu "-device virtio-gpu-device: rvbox has no such device"
              -device virtio-gpu-device,xres=640,yres=480,bus=virtio-mmio-bus.0)
 qemu_refused(device-pci "-device virtio-blk-pci: rvbox has no PCI bus" -device virtio-blk-pci,drive=d0)
@@ -268,8 +272,6 @@ qemu_refused(device-keyboard-bus "rvbox's keyboard-device is always in virtio-mm
 qemu_refused(loader-pc "'cpu-num' is not supported" -device loader,addr=0x80000000,cpu-num=0)
 qemu_refused(loader-raw-no-addr "not an ELF file, so it needs addr="
              -device loader,file=${fx}/standin-80400000.bin)
-qemu_refused(netdev "-netdev user,id=n0: rvbox has no network device" -netdev user,id=n0)
-qemu_refused(nic "-nic user: rvbox has no network device" -nic user)
 qemu_refused(display-curses "-display curses: want sdl \\(gtk is taken as sdl\\) or none" -display curses)
 qemu_refused(display-vnc "-display vnc: want sdl" -display vnc=:0)
 qemu_refused(memory-hotplug "memory hotplug \\(slots, maxmem\\) is not supported" -m 128M,slots=2,maxmem=1G)

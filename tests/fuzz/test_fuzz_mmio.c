@@ -1,6 +1,8 @@
 /*
  * Random MMIO traffic against every device of a full machine: three virtio-blk disks
- * (in-memory, one read-only, one whose backend fails now and then), the framebuffer, the
+ * (in-memory, one read-only, one whose backend fails now and then), a virtio-net card
+ * on a network that always has frames of any size waiting (slot 3), a virtio-9p
+ * shared folder on a server that answers random bytes (slot 4), the framebuffer, the
  * virtio-input keyboard and tablet, HTIF, and the fixed devices (CLINT, PLIC, UART, RTC,
  * syscon). The regions come from the bus itself (bus_region_at), so a device added later
  * is fuzzed without touching this file.
@@ -19,7 +21,9 @@
  *
  * Pass: nothing crashes or hangs, no sanitizer report, and the disks' backends are never
  * asked for bytes past the disk's end nor to write a read-only disk (blockdev.h's
- * contract). A failure names its seed (in the message, or as Check's loop index ":i:"
+ * contract), the network is never sent a frame shorter than an Ethernet header or
+ * longer than VNET_MAX_FRAME, the 9P server never a request or room beyond
+ * VP9_MAX_MESSAGE. A failure names its seed (in the message, or as Check's loop index ":i:"
  * for a signal or a timeout); RVBOX_FUZZ_SEED=i reruns only it. Seeds alternate between
  * virtio-mmio version 1 (legacy) and 2 for the disks. As in test_fuzz_cpu.c, the timer
  * follows the host clock, so interrupt timing can differ between runs of a seed.
@@ -36,12 +40,16 @@
 #include "cpu/csr_defs.h"
 #include "cpu/hart.h"
 #include "devices/machine.h"
+#include "devices/virtio_9p.h"
 #include "devices/virtio_input.h"
+#include "devices/virtio_net.h"
 #include "fuzz_common.h"
 
 #define SEEDS            16
 #define OPS_PER_SEED     150000u
 #define NDISKS           3
+#define NET_SLOT         3
+#define P9_SLOT          4
 
 /* virtio-mmio registers (virtio spec v1.2, 4.2.2 and the legacy 4.2.4). */
 #define VIO_MAGIC              0x000
@@ -89,6 +97,20 @@ struct fake_queue {
     uint16_t avail_idx;
 };
 
+/* A network that always has a frame waiting, of any size (0 to past VNET_MAX_FRAME),
+ * and checks what it is sent; its own generator, so the seed's traffic is unchanged. */
+struct fz_net {
+    struct fz_rng r;
+    uint32_t next;                  /* the waiting frame's length */
+    uint64_t sent, received, bad;
+};
+
+/* A 9P server that answers random bytes and checks what it is handed. */
+struct fz_p9 {
+    struct fz_rng r;
+    uint64_t requests, bad;
+};
+
 struct fuzz_state {
     struct fz_rng r;
     unsigned seed_index;
@@ -96,6 +118,10 @@ struct fuzz_state {
     struct machine_config cfg;
     struct fz_console console;
     struct fz_disk disks[NDISKS];
+    struct fz_net net;
+    struct fz_p9 p9;
+    struct netdev netdev;
+    struct p9dev p9dev;
     struct bus_region regions[BUS_MAX_REGIONS];
     unsigned nregions;
     unsigned version;               /* of the disks' slots; the input slots are always 2 */
@@ -106,6 +132,55 @@ struct fuzz_state {
 };
 
 static struct fuzz_state fs;
+
+/* ---- the network's and the 9P server's ends ---- */
+
+static void net_send(void *opaque, const void *frame, size_t len)
+{
+    struct fz_net *n = opaque;
+    (void)frame;
+    n->sent++;
+    if (len < VNET_ETH_HLEN || len > VNET_MAX_FRAME)
+        n->bad++;
+}
+
+static uint32_t net_length(struct fz_net *n)
+{
+    switch (fz_below(&n->r, 4)) {
+    case 0: return fz_below(&n->r, 64);
+    case 1: return VNET_MAX_FRAME - 2 + fz_below(&n->r, 5);
+    default: return 14 + fz_below(&n->r, 1600);
+    }
+}
+
+static size_t net_peek(void *opaque)
+{
+    struct fz_net *n = opaque;
+    return n->next;
+}
+
+static size_t net_receive(void *opaque, void *buf, size_t max)
+{
+    struct fz_net *n = opaque;
+    size_t len = n->next;
+    memset(buf, 0xa5, len < max ? len : max);
+    n->received++;
+    n->next = net_length(n);
+    return len;
+}
+
+static size_t p9_request(void *opaque, const uint8_t *req, size_t len, uint8_t *reply,
+                         size_t max)
+{
+    struct fz_p9 *p = opaque;
+    (void)req;
+    p->requests++;
+    if (len > VP9_MAX_MESSAGE || max > VP9_MAX_MESSAGE)
+        p->bad++;
+    size_t n = fz_below(&p->r, 64) < 60 ? fz_below(&p->r, (uint32_t)max + 1) : max + 1;
+    memset(reply, 0x5a, n <= max ? n : max);
+    return n;                       /* now and then more than max: the device must not trust it */
+}
 
 /* ---- the machine ---- */
 
@@ -306,6 +381,8 @@ static uint64_t blk_header(unsigned slot)
  * for a disk, a block request (header; data split over one to three buffers, device-
  * writable for IN and GET_ID; a 1-byte status, sometimes sharing the last data buffer),
  * whose sector range is on the disk most of the time and runs past its end sometimes;
+ * for the network card, a frame after a header (queue 1) or a receive buffer (queue 0),
+ * of any size around the limits; for the shared folder, a request and room for a reply;
  * for the input devices, one 8-byte event buffer (queue 0) or status buffer (queue 1).
  */
 struct desc {
@@ -319,7 +396,20 @@ static uint16_t make_good_chain(unsigned slot, unsigned qi, struct fake_queue *q
     static const uint32_t types[] = { 0, 1, 4, 8 };        /* IN, OUT, FLUSH, GET_ID */
     struct desc d[6];
     unsigned n = 0;
-    if (slot >= NDISKS) {
+    if (slot == NET_SLOT) {
+        uint32_t len = fz_chance(&fs.r, 1, 8) ? VNET_MAX_FRAME + fz_below(&fs.r, 30)
+                                               : fz_below(&fs.r, 1600);
+        unsigned parts = 1 + fz_below(&fs.r, 3);
+        for (unsigned k = 0; k < parts; k++) {
+            uint32_t piece = k + 1 == parts ? len : fz_below(&fs.r, len + 1);
+            d[n++] = (struct desc){ ram_area(piece + 1), piece, qi == 0 ? VIRTQ_F_WRITE : 0 };
+            len -= piece;
+        }
+    } else if (slot == P9_SLOT) {
+        uint32_t req = fz_below(&fs.r, 300), room = fz_below(&fs.r, 9000);
+        d[n++] = (struct desc){ ram_area(req + 1), req, 0 };
+        d[n++] = (struct desc){ ram_area(room + 1), room, VIRTQ_F_WRITE };
+    } else if (slot >= NDISKS) {
         d[n++] = (struct desc){ ram_area(8), 8, qi == 0 ? VIRTQ_F_WRITE : 0 };
     } else {
         uint32_t type = types[fz_below(&fs.r, 4)];
@@ -603,11 +693,13 @@ static void input_events(void)
     }
 }
 
-/* A slot with a device in it most of the time (disks 0..2, input 6 and 7). */
+/* A slot with a device in it most of the time (disks 0..2, the card 3, the shared
+ * folder 4, input 6 and 7). */
 static unsigned some_slot(void)
 {
-    static const unsigned used[] = { 0, 1, 2, MACHINE_KEYBOARD_SLOT, MACHINE_TABLET_SLOT };
-    return fz_chance(&fs.r, 7, 8) ? used[fz_below(&fs.r, 5)]
+    static const unsigned used[] = { 0, 1, 2, NET_SLOT, P9_SLOT, MACHINE_KEYBOARD_SLOT,
+                                     MACHINE_TABLET_SLOT };
+    return fz_chance(&fs.r, 7, 8) ? used[fz_below(&fs.r, 7)]
                                   : fz_below(&fs.r, MEMMAP_VIRTIO_COUNT);
 }
 
@@ -635,6 +727,15 @@ static void setup_seed(unsigned seed_index)
     };
     for (unsigned i = 0; i < NDISKS; i++)
         fs.cfg.disks[i] = &fs.disks[i].bd;
+    fz_seed(&fs.net.r, fz_seed_for(31, seed_index));
+    fz_seed(&fs.p9.r, fz_seed_for(37, seed_index));
+    fs.net.next = 60;
+    fs.netdev = (struct netdev){ .opaque = &fs.net, .send = net_send, .peek = net_peek,
+                                 .receive = net_receive, .checksummed = true };
+    fs.p9dev = (struct p9dev){ .opaque = &fs.p9, .request = p9_request };
+    fs.cfg.nics[NET_SLOT] = (struct machine_nic){ .backend = &fs.netdev,
+                                                  .mac = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 } };
+    fs.cfg.shares[P9_SLOT] = (struct machine_share){ .server = &fs.p9dev, .tag = "fuzz" };
     if (fz_chance(&fs.r, 1, 2)) {
         fs.cfg.has_tohost = true;
         fs.cfg.tohost = MEMMAP_RAM_BASE + ((fz_below(&fs.r, ram / 2)) & ~7u);
@@ -682,14 +783,20 @@ START_TEST(test_mmio_traffic)
                       "seed %u: read-only disk %u's backend got %u writes", seed_index, i,
                       fs.disks[i].readonly_writes);
     }
+    ck_assert_msg(fs.net.bad == 0, "seed %u: the network was sent %" PRIu64 " frames that "
+                  "are no frames", seed_index, fs.net.bad);
+    ck_assert_msg(fs.p9.bad == 0, "seed %u: the 9P server was handed %" PRIu64 " requests "
+                  "or rooms past VP9_MAX_MESSAGE", seed_index, fs.p9.bad);
     fprintf(stderr, "fuzz_mmio seed %2u (0x%016" PRIx64 ") v%u: %" PRIu64 " ops (%" PRIu64
             " reads, %" PRIu64 " writes, %" PRIu64 " refused), %" PRIu64 " notifies, %" PRIu64
             " chains, %" PRIu64 " input events, %" PRIu64 " insns, disk I/O %u/%u/%u, "
-            "%u new machines, %.2f s\n", seed_index, fz_seed_for(3, seed_index), fs.version,
+            "net %" PRIu64 "/%" PRIu64 ", 9P %" PRIu64 ", %u new machines, %.2f s\n",
+            seed_index, fz_seed_for(3, seed_index), fs.version,
             fs.ops, fs.reads, fs.writes, fs.failed, fs.notifies, fs.chains, fs.events,
             fs.retired, fs.disks[0].reads + fs.disks[1].reads + fs.disks[2].reads,
             fs.disks[0].writes + fs.disks[2].writes,
-            fs.disks[0].flushes + fs.disks[1].flushes + fs.disks[2].flushes, fs.recreated,
+            fs.disks[0].flushes + fs.disks[1].flushes + fs.disks[2].flushes,
+            fs.net.sent, fs.net.received, fs.p9.requests, fs.recreated,
             (double)(clock() - t0) / CLOCKS_PER_SEC);
     teardown_seed();
 }

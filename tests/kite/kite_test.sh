@@ -9,6 +9,7 @@
 #   window    in rvbox's real window under a private Xvfb (TOOL: with_xvfb.sh)
 #   screen    also takes a screenshot at exit and checks the console is drawn on it (TOOL:
 #             screen_check)
+#   pipes, dirs, stress  then checks the disk with kite-fsck (TOOL)
 set -u
 scenario=$1 rvbox=$2 disk=$3 tool=${4:-}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -37,6 +38,9 @@ case $scenario in
       --screenshot "$dir/screen.png" || exit 1
     [ -s "$dir/screen.png" ] || { echo "FAIL: no screenshot written"; exit 1; }
     "$tool" "$dir/screen.png" ;;
+  pipes|dirs|stress)
+    expect -f "$here/kite.exp" "$scenario" "$dir/serial.log" "$rvbox" "${kite[@]}" &&
+      "$tool" "$dir/disk.img" ;;
   *)
     expect -f "$here/kite.exp" "$scenario" "$dir/serial.log" "$rvbox" "${kite[@]}" ;;
 esac

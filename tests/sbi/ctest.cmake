@@ -20,6 +20,15 @@ add_test(NAME sbi.calls-no-sstc
          COMMAND ${sbi_run} -s 0 -i xyz -p ${sbi_banner}
                  -p "^sbi-test: [0-9]+ passed, 0 failed$"
                  -- ${sbi_rvbox} -cpu rv32,sstc=off -kernel ${sbi_k}/sbi_test.elf)
+# The same with several harts (-smp): the others start, take IPIs and fences, suspend,
+# stop and start again.
+foreach(n 2 4 8)
+  add_test(NAME sbi.calls-smp${n}
+           COMMAND ${sbi_run} -s 0 -i xyz -p ${sbi_banner}
+                   -p "^info: ${n} hart\\(s\\)$" -p "^sbi-test: [0-9]+ passed, 0 failed$"
+                   -- ${sbi_rvbox} -smp ${n} -kernel ${sbi_k}/sbi_test.elf)
+  set_tests_properties(sbi.calls-smp${n} PROPERTIES TIMEOUT 60 LABELS sbi)
+endforeach()
 add_test(NAME sbi.shutdown-failure
          COMMAND ${sbi_run} -s 1 -p ${sbi_banner} -p "^sbi-power: boot$"
                  -- ${sbi_rvbox} -kernel ${sbi_k}/sbi_power_shutdown_failure.elf)

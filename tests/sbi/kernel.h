@@ -71,5 +71,7 @@ void enter_umode(uint32_t pc);          /* runs U-mode at pc; it must ecall to c
 void umode_ecall(void);                 /* U-mode code: ecall */
 void umode_resume(void);
 void secondary_entry(void);             /* where hart_start starts other harts */
+void resume_entry(void);                /* where a non-retentive hart_suspend resumes:
+                                           a1 = the stack to resume on */
 
 #endif

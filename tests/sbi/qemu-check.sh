@@ -20,7 +20,7 @@ check() {
         echo "FAIL  $name"; echo "$out"; status=1
     fi
 }
-for smp in 1 2; do
+for smp in 1 2 4; do
     check "sbi_test.elf, $smp hart(s)" -s 0 -i xyz -p "$banner" \
         -p "^sbi-test: [0-9]+ passed, 0 failed$" -p "^dbcn console_write: ok$" \
         -p "^dbcn console_write_byte: ok$" -p "^legacy console_putchar: ok$" \

@@ -17,6 +17,11 @@ void secondary_main(uint32_t hartid, uint32_t opaque)
         ;
 }
 
+void resume_main(uint32_t hartid, uint32_t opaque)
+{
+    secondary_main(hartid, opaque);
+}
+
 void kernel_main(uint32_t hartid, const void *dtb)
 {
     (void)hartid;

@@ -411,8 +411,13 @@ static void test_rfence(void)
 
 static volatile uint32_t sec_boots, sec_hartid, sec_opaque, sec_satp, sec_sstatus;
 static volatile uint32_t sec_got_ipi, sec_may_stop, sec_stop_error;
+static volatile long sec_suspend_error = 1;
 
-/* Another hart, started with hart_start: report how it came up, take an IPI, stop. */
+/* An opaque that asks the started hart to suspend itself (retentive) first. */
+#define SUSPEND_FIRST 0x5eed5000u
+
+/* Another hart, started with hart_start: report how it came up, take an IPI, stop. With
+ * SUSPEND_FIRST it suspends until the IPI comes, then takes it. */
 void secondary_main(uint32_t hartid, uint32_t opaque)
 {
     sec_hartid = hartid;
@@ -421,6 +426,8 @@ void secondary_main(uint32_t hartid, uint32_t opaque)
     sec_sstatus = csr_read(sstatus);
     __atomic_fetch_add(&sec_boots, 1, __ATOMIC_RELEASE);
     csr_set(sie, SIP_SSIP);
+    if ((opaque & ~0xfffu) == SUSPEND_FIRST)
+        sec_suspend_error = SBI3(EID_HSM, HSM_SUSPEND, HSM_SUSPEND_RETENTIVE, 0, 0).error;
     csr_set(sstatus, SSTATUS_SIE);
     while (!traps.soft_irqs[hartid % MAX_HARTS])
         ;
@@ -460,13 +467,25 @@ static void start_and_stop(uint32_t other, uint32_t opaque, uint32_t boots)
     check_eq("hsm hart_start: a1 = opaque", sec_opaque, opaque);
     check_eq("hsm hart_start: satp = 0", sec_satp, 0);
     check_eq("hsm hart_start: sstatus.SIE = 0", sec_sstatus & SSTATUS_SIE, 0);
-    check(wait_status(other, HSM_STARTED, 1000), "hsm hart_get_status(it) = STARTED");
+    if ((opaque & ~0xfffu) != SUSPEND_FIRST)     /* else it may be SUSPENDED already */
+        check(wait_status(other, HSM_STARTED, 1000), "hsm hart_get_status(it) = STARTED");
     check_ret("hsm hart_start(it again): already available",
               SBI3(EID_HSM, HSM_START, other, entry, 0), SBI_ERR_ALREADY_AVAILABLE);
 
     sec_got_ipi = 0;
+    if ((opaque & ~0xfffu) == SUSPEND_FIRST) {
+        check(wait_status(other, HSM_SUSPENDED, 1000),
+              "hsm hart_suspend(retentive): the other hart is SUSPENDED");
+        check(!sec_got_ipi, "hsm hart_suspend: the suspended hart waits");
+    }
     check_ret("ipi send_ipi(another hart)", SBI2(EID_IPI, 0, 1u << other, 0), SBI_SUCCESS);
     check(wait_flag(&sec_got_ipi, 1000), "ipi send_ipi(another hart): it took the interrupt");
+    if ((opaque & ~0xfffu) == SUSPEND_FIRST) {
+        check_eq("hsm hart_suspend(retentive): the IPI resumed it, SBI_SUCCESS",
+                 sec_suspend_error, SBI_SUCCESS);
+        check_ret_value("hsm hart_get_status(the resumed hart) = STARTED",
+                        SBI1(EID_HSM, HSM_STATUS, other), SBI_SUCCESS, HSM_STARTED);
+    }
     check_ret("rfence remote_fence_i(another hart)",
               SBI2(EID_RFENCE, RFENCE_FENCE_I, 1u << other, 0), SBI_SUCCESS);
     check_ret("rfence remote_sfence_vma(all harts)",
@@ -475,6 +494,71 @@ static void start_and_stop(uint32_t other, uint32_t opaque, uint32_t boots)
     sec_may_stop = 1;
     check(wait_status(other, HSM_STOPPED, 1000), "hsm hart_stop: the hart is STOPPED");
     check_eq("hsm hart_stop: it did not return", sec_stop_error, 0);
+}
+
+/* hart_suspend on this hart: a retentive one until a timer interrupt, a non-retentive
+ * one woken at once by an IPI it sent itself (resume_entry, then back here). */
+static void *suspend_jmp[5];
+static volatile uint32_t resumed_hartid, resumed_opaque, resumed_satp, resumed_sstatus;
+static uint8_t resume_stack[1024] __attribute__((aligned(16)));
+
+void resume_main(uint32_t hartid, uint32_t opaque) __attribute__((noreturn));
+void resume_main(uint32_t hartid, uint32_t opaque)
+{
+    resumed_hartid = hartid;
+    resumed_opaque = opaque;
+    resumed_satp = csr_read(satp);
+    resumed_sstatus = csr_read(sstatus);
+    __builtin_longjmp(suspend_jmp, 1);
+}
+
+static void test_suspend(void)
+{
+    check_ret("hsm hart_suspend(reserved type 1)", SBI3(EID_HSM, HSM_SUSPEND, 1, 0, 0),
+              SBI_ERR_INVALID_PARAM);
+    check_ret("hsm hart_suspend(reserved type 0x80000001)",
+              SBI3(EID_HSM, HSM_SUSPEND, 0x80000001u, 0, 0), SBI_ERR_INVALID_PARAM);
+    check_ret("hsm hart_suspend(platform type 0x10000000): not supported",
+              SBI3(EID_HSM, HSM_SUSPEND, 0x10000000u, 0, 0), SBI_ERR_NOT_SUPPORTED);
+    check_ret("hsm hart_suspend(non-retentive, resume outside RAM)",
+              SBI3(EID_HSM, HSM_SUSPEND, HSM_SUSPEND_NON_RETENTIVE, MEMMAP_BOOTROM_BASE, 0),
+              SBI_ERR_INVALID_ADDRESS);
+
+    /* Retentive, until the timer: S interrupts enabled in sie, off in sstatus. */
+    csr_clear(sstatus, SSTATUS_SIE);
+    uint64_t deadline = now() + 5 * TICKS_PER_MS;
+    SBI2(EID_TIME, 0, (uint32_t)deadline, (uint32_t)(deadline >> 32));
+    csr_set(sie, SIP_STIP);
+    struct sbiret r = SBI3(EID_HSM, HSM_SUSPEND, HSM_SUSPEND_RETENTIVE, 0, 0);
+    uint64_t woke = now();
+    check_ret("hsm hart_suspend(retentive) returns SBI_SUCCESS", r, SBI_SUCCESS);
+    check(woke >= deadline, "hsm hart_suspend(retentive): resumed by the timer, not before");
+    check(csr_read(sip) & SIP_STIP, "hsm hart_suspend(retentive): STIP pending on return");
+    SBI2(EID_TIME, 0, ~0u, ~0u);
+    csr_clear(sie, SIP_STIP);
+
+    /* Non-retentive, woken at once: an IPI to this hart is pending already. */
+    resumed_hartid = resumed_opaque = ~0u;
+    uint32_t stack = (uint32_t)(uintptr_t)(resume_stack + sizeof resume_stack);
+    csr_set(sie, SIP_SSIP);
+    SBI2(EID_IPI, 0, 1u << me, 0);
+    if (__builtin_setjmp(suspend_jmp) == 0) {
+        r = SBI3(EID_HSM, HSM_SUSPEND, HSM_SUSPEND_NON_RETENTIVE,
+                 (uint32_t)(uintptr_t)resume_entry, stack);
+        check_ret("hsm hart_suspend(non-retentive): does not return", r, -100);
+    } else {
+        check_eq("hsm hart_suspend(non-retentive): resumed with a0 = hart id",
+                 resumed_hartid, me);
+        check_eq("hsm hart_suspend(non-retentive): a1 = opaque", resumed_opaque, stack);
+        check_eq("hsm hart_suspend(non-retentive): satp = 0", resumed_satp, 0);
+        check_eq("hsm hart_suspend(non-retentive): sstatus.SIE = 0",
+                 resumed_sstatus & SSTATUS_SIE, 0);
+    }
+    check(csr_read(sip) & SIP_SSIP, "hsm hart_suspend(non-retentive): SSIP still pending");
+    csr_clear(sip, SIP_SSIP);
+    csr_clear(sie, SIP_SSIP);
+    check_ret_value("hsm hart_get_status(this hart, resumed) = STARTED",
+                    SBI1(EID_HSM, HSM_STATUS, me), SBI_SUCCESS, HSM_STARTED);
 }
 
 static void test_hsm(void)
@@ -495,8 +579,7 @@ static void test_hsm(void)
               SBI3(EID_HSM, HSM_START, nharts, entry, 0), SBI_ERR_INVALID_PARAM);
     check_ret("hsm hart_start(hart -1)", SBI3(EID_HSM, HSM_START, ~0u, entry, 0),
               SBI_ERR_INVALID_PARAM);
-    check_ret("hsm hart_suspend: not supported", SBI3(EID_HSM, HSM_SUSPEND, 0, 0, 0),
-              SBI_ERR_NOT_SUPPORTED);
+    test_suspend();
     check_ret("hsm: function 4 not supported", SBI0(EID_HSM, 4), SBI_ERR_NOT_SUPPORTED);
 
     if (nharts > 1) {
@@ -508,6 +591,12 @@ static void test_hsm(void)
                   SBI_ERR_INVALID_ADDRESS);
         start_and_stop(other, 0x5eed0001, 1);
         start_and_stop(other, 0x5eed0002, 2);       /* a stopped hart starts again */
+        start_and_stop(other, SUSPEND_FIRST | 3, 3);
+        /* Every other hart: started, an IPI taken, fenced, stopped. */
+        uint32_t boots = 3;
+        for (uint32_t h = 0; h < nharts; h++)
+            if (h != me && h != other)
+                start_and_stop(h, 0x5eed0100 + h, ++boots);
     }
     check_ret("hsm hart_stop(the last started hart) fails", SBI0(EID_HSM, HSM_STOP),
               SBI_ERR_FAILED);

@@ -25,6 +25,17 @@ secondary_entry:
     call    secondary_main          /* never returns */
 1:  j       1b
 
+/* hart_suspend, non-retentive, resumes here: a0 = hart id, a1 = opaque, the stack. */
+    .globl resume_entry
+    .balign 4
+resume_entry:
+    mv      sp, a1
+    mv      tp, a0
+    la      t0, strap_entry
+    csrw    stvec, t0
+    call    resume_main             /* never returns */
+1:  j       1b
+
 /* Traps, from S-mode or U-mode: all registers saved on the current stack. */
     .balign 4
 strap_entry:

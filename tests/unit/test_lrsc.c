@@ -1,6 +1,7 @@
 /*
- * The A extension executed by the hart: LR/SC reservations, AMOs returning the old value
- * with signed and unsigned min/max, and faulting atomics that write no register.
+ * The A extension executed by the hart: LR/SC reservations (and what breaks them:
+ * another hart's store to a watched page, DMA), AMOs returning the old value with signed
+ * and unsigned min/max, and faulting atomics that write no register.
  * Instruction words from riscv64-unknown-elf-as + objdump.
  */
 #include <check.h>
@@ -20,6 +21,8 @@
 #define SC_AQRL_X5_X6   0x1e6522afu     /* sc.w.aqrl x5, x6, (x10) */
 #define SC_X5_X6_X12    0x186622afu     /* sc.w x5, x6, (x12) */
 #define AMOADD_X5_X6    0x006522afu     /* amoadd.w x5, x6, (x10) */
+#define SW_X9_X10       0x00952023u     /* sw x9, 0(x10) */
+#define SW_X9_X10_8     0x00952423u     /* sw x9, 8(x10) */
 
 #define OLD  0x11111111u
 #define NEW  0x66666666u
@@ -265,6 +268,83 @@ START_TEST(test_atomics_on_rom)
 }
 END_TEST
 
+/* ---- what breaks a reservation (several harts, DMA) ---- */
+
+/* A second hart on the harness's bus, running `word` at RAM + 0x100, with x10 = the
+ * reserved word and x9 = NEW2. */
+static struct hart *other_hart(uint32_t word)
+{
+    struct hart_config cfg = { .hartid = 1, .reset_pc = HARNESS_RAM_BASE + 0x100,
+                               .bus = t->bus };
+    struct hart *h = hart_create(&cfg);
+    ck_assert_ptr_nonnull(h);
+    harness_poke(t, HARNESS_RAM_BASE + 0x100, word);
+    hart_set_reg(h, 10, HARNESS_DATA);
+    hart_set_reg(h, 9, NEW2);
+    return h;
+}
+
+/* Another hart's store to the reserved word, while the page is watched (as the machine
+ * watches it while the reserving hart does not run): the sc.w fails, the store stays. */
+START_TEST(test_other_hart_store_breaks_it)
+{
+    const uint32_t prog[] = { LR_X7_X10, SC_X5_X6_X10 };
+    harness_load(t, prog, 2);
+    ck_assert_uint_eq(harness_run(t, 1), 1);
+    uint32_t pa;
+    ck_assert(hart_reservation(t->hart, &pa));
+    ck_assert_uint_eq(pa, HARNESS_DATA);
+    ck_assert(bus_watch_page(t->bus, pa, true));
+    struct hart *h = other_hart(SW_X9_X10);
+    uint64_t n;
+    hart_run(h, 1, &n);
+    ck_assert_uint_eq(n, 1);
+    ck_assert(!hart_reservation(t->hart, &pa));
+    ck_assert_uint_eq(harness_run(t, 1), 1);
+    ck_assert_uint_eq(harness_reg(t, 5), 1);
+    ck_assert_uint_eq(harness_peek(t, HARNESS_DATA), NEW2);
+    hart_destroy(h);
+}
+END_TEST
+
+/* ... but not one to another word of the page, nor the hart's own store to it. */
+START_TEST(test_other_word_and_own_store_keep_it)
+{
+    const uint32_t prog[] = { LR_X7_X10, SW_X9_X10, SC_X5_X6_X10 };
+    harness_load(t, prog, 3);
+    harness_set_reg(t, 9, NEW2);
+    ck_assert_uint_eq(harness_run(t, 1), 1);
+    ck_assert(bus_watch_page(t->bus, HARNESS_DATA, true));
+    struct hart *h = other_hart(SW_X9_X10_8);
+    uint64_t n;
+    hart_run(h, 1, &n);
+    ck_assert_uint_eq(harness_peek(t, HARNESS_DATA + 8), NEW2);
+    ck_assert_uint_eq(harness_run(t, 2), 2);
+    ck_assert_uint_eq(harness_reg(t, 5), 0);
+    ck_assert_uint_eq(harness_peek(t, HARNESS_DATA), NEW);
+    hart_destroy(h);
+}
+END_TEST
+
+/* A device's DMA write over the reserved word breaks it; one next to it does not. */
+START_TEST(test_dma_breaks_it)
+{
+    const uint32_t prog[] = { LR_X7_X10, SC_X5_X6_X10, LR_X7_X10, SC_X8_X9_X10 };
+    harness_load(t, prog, 4);
+    ck_assert_uint_eq(harness_run(t, 1), 1);
+    uint8_t *p = bus_dma_ptr(t->bus, HARNESS_DATA + 2, 4, true);
+    ck_assert_ptr_nonnull(p);
+    p[0] = 0x77;
+    ck_assert_uint_eq(harness_run(t, 1), 1);
+    ck_assert_uint_eq(harness_reg(t, 5), 1);
+    ck_assert_uint_eq(harness_run(t, 1), 1);
+    ck_assert_ptr_nonnull(bus_dma_ptr(t->bus, HARNESS_DATA + 4, 8, true));
+    ck_assert_uint_eq(harness_run(t, 1), 1);
+    ck_assert_uint_eq(harness_reg(t, 8), 0);
+    ck_assert_uint_eq(harness_peek(t, HARNESS_DATA), NEW2);
+}
+END_TEST
+
 static Suite *lrsc_suite(void)
 {
     Suite *s = suite_create("lrsc");
@@ -277,6 +357,9 @@ static Suite *lrsc_suite(void)
     tcase_add_test(tc, test_lr_misaligned_traps);
     tcase_add_test(tc, test_sc_misaligned_traps);
     tcase_add_test(tc, test_lr_unmapped_traps);
+    tcase_add_test(tc, test_other_hart_store_breaks_it);
+    tcase_add_test(tc, test_other_word_and_own_store_keep_it);
+    tcase_add_test(tc, test_dma_breaks_it);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("amo");

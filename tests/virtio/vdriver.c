@@ -159,6 +159,40 @@ int vd_driver_init(struct vd_driver *d, struct vd_machine *m, uint32_t num,
     return d->status == status ? 0 : 8;
 }
 
+int vd_queue_init(struct vd_driver *d, const struct vd_driver *d0, unsigned q, uint32_t num,
+                  uint32_t base)
+{
+    struct vd_machine *m = d0->m;
+    *d = *d0;
+    d->q = q;
+    d->num = num;
+    d->avail_idx = d->used_seen = 0;
+    vd_reg_write(m, VD_QUEUE_SEL, q);
+    uint32_t max = vd_reg_read(m, VD_QUEUE_NUM_MAX);
+    if (max == 0 || max < num)
+        return 1;
+    memset(vd_ram(m, base, 3 * VD_PAGE), 0, 3 * VD_PAGE);
+    vd_reg_write(m, VD_QUEUE_NUM, num);
+    d->desc = base;
+    if (m->version == 1) {
+        d->avail = base + 16 * num;
+        d->used = (d->avail + 6 + 2 * num + VD_PAGE - 1) & ~(VD_PAGE - 1);
+        vd_reg_write(m, VD_QUEUE_ALIGN, VD_PAGE);
+        vd_reg_write(m, VD_QUEUE_PFN, base / VD_PAGE);
+    } else {
+        d->avail = base + VD_PAGE;
+        d->used = base + 2 * VD_PAGE;
+        vd_reg_write(m, VD_QUEUE_DESC_LO, d->desc);
+        vd_reg_write(m, VD_QUEUE_DESC_HI, 0);
+        vd_reg_write(m, VD_QUEUE_DRIVER_LO, d->avail);
+        vd_reg_write(m, VD_QUEUE_DRIVER_HI, 0);
+        vd_reg_write(m, VD_QUEUE_DEVICE_LO, d->used);
+        vd_reg_write(m, VD_QUEUE_DEVICE_HI, 0);
+        vd_reg_write(m, VD_QUEUE_READY, 1);
+    }
+    return 0;
+}
+
 void vd_set_desc(struct vd_driver *d, unsigned idx, uint64_t addr, uint32_t len,
                  uint16_t flags, uint16_t next)
 {
@@ -173,7 +207,7 @@ void vd_set_desc(struct vd_driver *d, unsigned idx, uint64_t addr, uint32_t len,
 
 void vd_notify(struct vd_driver *d)
 {
-    vd_reg_write(d->m, VD_QUEUE_NOTIFY, 0);
+    vd_reg_write(d->m, VD_QUEUE_NOTIFY, d->q);
 }
 
 void vd_make_avail(struct vd_driver *d, uint16_t head, bool notify)

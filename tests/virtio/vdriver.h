@@ -87,6 +87,7 @@ uint8_t *vd_ram(struct vd_machine *m, uint32_t addr, uint32_t len);
 
 struct vd_driver {
     struct vd_machine *m;
+    unsigned q;                     /* which queue: 0 after vd_driver_init */
     uint32_t num;                   /* queue size */
     uint32_t desc, avail, used;     /* guest physical */
     uint16_t avail_idx;             /* the driver's avail->idx */
@@ -103,11 +104,17 @@ struct vd_driver {
 int vd_driver_init(struct vd_driver *d, struct vd_machine *m, uint32_t num,
                    uint64_t accept_mask);
 
-/* Descriptor `idx` of queue 0's table in guest RAM. */
+/* After vd_driver_init(d0): queue q of `num` entries at `base` (three pages), driven
+ * through `d` (its own rings; same machine and features as d0). Returns 0 or the step
+ * that failed. */
+int vd_queue_init(struct vd_driver *d, const struct vd_driver *d0, unsigned q, uint32_t num,
+                  uint32_t base);
+
+/* Descriptor `idx` of the driver's queue's table in guest RAM. */
 void vd_set_desc(struct vd_driver *d, unsigned idx, uint64_t addr, uint32_t len,
                  uint16_t flags, uint16_t next);
 
-/* Put chain `head` in the avail ring (idx += 1); notify queue 0 if `notify`. */
+/* Put chain `head` in the avail ring (idx += 1); notify the queue if `notify`. */
 void vd_make_avail(struct vd_driver *d, uint16_t head, bool notify);
 void vd_notify(struct vd_driver *d);
 

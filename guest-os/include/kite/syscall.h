@@ -26,6 +26,10 @@
 #define SYS_stat     18   /* int stat(const char *path, struct kite_stat *st) */
 #define SYS_dup      19   /* int dup(int fd) */
 #define SYS_sbrk     20   /* void *sbrk(int n): grow the heap by n bytes; old break */
-#define SYS_fg       21   /* int fg(int pid): Ctrl-C on the console kills pid (0: none) */
+#define SYS_fg       21   /* int fg(int pid): Ctrl-C on the console kills pid and its
+                             children (0: none) */
+#define SYS_pipe     22   /* int pipe(int fds[2]): fds[0] reads what fds[1] writes */
+#define SYS_mkdir    23   /* int mkdir(const char *path) */
+#define SYS_chdir    24   /* int chdir(const char *path) */
 
 #endif

@@ -52,6 +52,8 @@ static const char *err_text(int e)
 	case EINVAL: return "Invalid argument";
 	case ENOSPC: return "No space left on device";
 	case EROFS: return "Read-only file system";
+	case ELOOP: return "Too many levels of symbolic links";
+	case ECONNREFUSED: return "Connection refused";
 	case ENOTBLK: return "Block device required";
 	case ENOSYS: return "Function not implemented";
 	case ENOTEMPTY: return "Directory not empty";
@@ -427,6 +429,16 @@ static int cmd_write(int argc, char **argv)
 	return 0;
 }
 
+/* ln -s TARGET NAME: a symbolic link (no hard links) */
+static int cmd_ln(int argc, char **argv)
+{
+	if (argc != 4 || strcmp(argv[1], "-s") != 0)
+		return usage("ln -s TARGET NAME");
+	if (rv_ret(my_syscall3(__NR_symlinkat, argv[2], RV_AT_FDCWD, argv[3])) < 0)
+		return fail("ln", argv[3]);
+	return 0;
+}
+
 static int cmd_rm(int argc, char **argv)
 {
 	int status = 0;
@@ -490,6 +502,7 @@ static const struct builtin {
 	{ "echo", cmd_echo },
 	{ "exit", cmd_exit },
 	{ "help", cmd_help },
+	{ "ln", cmd_ln },
 	{ "ls", cmd_ls },
 	{ "mkdir", cmd_mkdir },
 	{ "mount", cmd_mount },
