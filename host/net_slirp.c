@@ -278,7 +278,8 @@ unsigned net_slirp_fill(struct net_slirp *ns, struct pollfd *fds, unsigned cap, 
 {
     fill(ns, ms);
     unsigned n = ns->nfds < cap ? ns->nfds : cap;
-    memcpy(fds, ns->fds, n * sizeof *fds);
+    if (n)                              /* ns->fds is NULL until libslirp has a socket */
+        memcpy(fds, ns->fds, n * sizeof *fds);
     if (n < ns->nfds && *ms > 1)
         *ms = 1;                        /* the rest are looked at by the next pump */
     return n;

@@ -13,6 +13,7 @@
 #include "cpu/hart.h"
 #include "devices/framebuffer.h"
 #include "devices/machine.h"
+#include "host/option_list.h"
 
 /* A size with K/M/G suffixes (none: MiB), a multiple of 4K, at most `max` bytes
  * (`max_text` says it in words); `opt` names the option in errors. */
@@ -283,52 +284,6 @@ static char *format(const char *fmt, ...)
     return out;
 }
 
-/* A comma-separated list, QEMU's way: "head,key=value,flag" with ",," a comma inside an
- * item. Each item is a key and a value (NULL when it has no '='). */
-#define LIST_ITEMS 24
-struct list {
-    unsigned n;
-    struct { char *key, *value; } it[LIST_ITEMS];
-    char buf[4096];
-};
-
-static int split_list(const char *opt, const char *text, struct list *l, char *err,
-                      size_t errlen)
-{
-    size_t len = strlen(text);
-    if (len >= sizeof l->buf) {
-        snprintf(err, errlen, "%s: too long", opt);
-        return -1;
-    }
-    l->n = 0;
-    char *out = l->buf;
-    const char *p = text;
-    for (;;) {
-        if (l->n == LIST_ITEMS) {
-            snprintf(err, errlen, "%s %s: too many settings", opt, text);
-            return -1;
-        }
-        l->it[l->n].key = out;
-        l->it[l->n].value = NULL;
-        while (*p && !(*p == ',' && p[1] != ',')) {
-            if (*p == ',')
-                p++;                /* ",," */
-            if (*p == '=' && !l->it[l->n].value) {
-                *out++ = '\0';
-                l->it[l->n].value = out;
-                p++;
-                continue;
-            }
-            *out++ = *p++;
-        }
-        *out++ = '\0';
-        l->n++;
-        if (!*p)
-            return 0;
-        p++;
-    }
-}
-
 static bool is_on(const char *v)
 {
     bool b;
@@ -353,8 +308,8 @@ static const char machines_help[] =
 /* -M / -machine [type=]virt[,key=value...] */
 static int parse_machine(struct options *o, const char *v, char *err, size_t errlen)
 {
-    struct list l;
-    if (split_list("-machine", v, &l, err, errlen))
+    struct option_list l;
+    if (option_list_split("-machine", v, &l, err, errlen))
         return -1;
     const char *type = l.it[0].value ? (ieq(l.it[0].key, "type") ? l.it[0].value : NULL)
                                      : l.it[0].key;
@@ -443,8 +398,8 @@ static int parse_cpu(struct options *o, const char *v, char *err, size_t errlen)
         "zve32f", "zve64f", "zve64d", "svinval", "svnapot", "svpbmt", "svadu",
         "smaia", "ssaia", "smstateen", "sscofpmf", "smepmp", "epmp", "xtheadba",
     };
-    struct list l;
-    if (split_list("-cpu", v, &l, err, errlen))
+    struct option_list l;
+    if (option_list_split("-cpu", v, &l, err, errlen))
         return -1;
     const char *model = l.it[0].key;
     if (!strcmp(model, "help") || !strcmp(model, "?")) {
@@ -514,8 +469,8 @@ static int parse_cpu(struct options *o, const char *v, char *err, size_t errlen)
 /* -smp [cpus=]N[,sockets=,cores=,threads=,maxcpus=] */
 static int parse_smp(struct options *o, const char *v, char *err, size_t errlen)
 {
-    struct list l;
-    if (split_list("-smp", v, &l, err, errlen))
+    struct option_list l;
+    if (option_list_split("-smp", v, &l, err, errlen))
         return -1;
     for (unsigned i = 0; i < l.n; i++) {
         const char *k = l.it[i].key, *val = l.it[i].value;
@@ -634,8 +589,8 @@ static char *parse_char(const char *opt, const char *v, bool *mon, char *err, si
                  colon + 1);
         bool server = false, nowait = false;
         if (comma) {
-            struct list l;
-            if (split_list(opt, comma + 1, &l, err, errlen))
+            struct option_list l;
+            if (option_list_split(opt, comma + 1, &l, err, errlen))
                 return NULL;
             for (unsigned i = 0; i < l.n; i++)
                 if (tcp_flags(opt, v, l.it[i].key, l.it[i].value, &server, &nowait, err,
@@ -658,8 +613,8 @@ static char *parse_char(const char *opt, const char *v, bool *mon, char *err, si
 /* -chardev BACKEND,id=ID,... */
 static int parse_chardev(struct options *o, const char *v, char *err, size_t errlen)
 {
-    struct list l;
-    if (split_list("-chardev", v, &l, err, errlen))
+    struct option_list l;
+    if (option_list_split("-chardev", v, &l, err, errlen))
         return -1;
     const char *backend = l.it[0].key, *id = NULL, *path = NULL, *host = "", *port = NULL;
     bool server = false, nowait = false, mux = false;
@@ -752,8 +707,8 @@ static const struct chardev_option *find_chardev(const struct options *o, const 
 /* -display none|sdl|gtk|default[,options] */
 static int parse_display(struct options *o, const char *v, char *err, size_t errlen)
 {
-    struct list l;
-    if (split_list("-display", v, &l, err, errlen))
+    struct option_list l;
+    if (option_list_split("-display", v, &l, err, errlen))
         return -1;
     const char *kind = l.it[0].key;
     if (!strcmp(kind, "none")) {
@@ -838,8 +793,8 @@ static int parse_bus(const char *dev, const char *v, char *err, size_t errlen)
 static int parse_device(struct options *o, struct pending *pd, const char *v, char *err,
                         size_t errlen)
 {
-    struct list l;
-    if (split_list("-device", v, &l, err, errlen))
+    struct option_list l;
+    if (option_list_split("-device", v, &l, err, errlen))
         return -1;
     const char *dev = l.it[0].key;
     if (l.it[0].value) {
@@ -967,8 +922,8 @@ static int parse_device(struct options *o, struct pending *pd, const char *v, ch
 /* -mon chardev=ID[,mode=readline|control][,pretty=on|off] */
 static int parse_mon(struct pending *pd, const char *v, char *err, size_t errlen)
 {
-    struct list l;
-    if (split_list("-mon", v, &l, err, errlen))
+    struct option_list l;
+    if (option_list_split("-mon", v, &l, err, errlen))
         return -1;
     const char *id = NULL;
     bool control = false;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/option_list.h"
 #include "host/pcap.h"
 
 const char net_help[] =
@@ -26,52 +27,6 @@ const char net_help[] =
     "  -virtfs local,path=DIR,mount_tag=TAG,security_model=none[,readonly=on]\n"
     "                 share DIR with the guest on virtio-9p: mount -t 9p -o\n"
     "                 trans=virtio TAG /mnt; the guest reaches nothing outside DIR\n";
-
-/* ---- key=value lists, with ",," for a comma inside a value ---- */
-
-#define KV_ITEMS 48
-
-struct kv_list {
-    unsigned n;
-    struct { char *key, *value; } it[KV_ITEMS];    /* value NULL: "key" alone */
-    char buf[8192];
-};
-
-static int kv_split(const char *opt, const char *text, struct kv_list *l, char *err,
-                    size_t errlen)
-{
-    if (strlen(text) >= sizeof l->buf) {
-        snprintf(err, errlen, "%s: too long", opt);
-        return -1;
-    }
-    l->n = 0;
-    char *out = l->buf;
-    const char *p = text;
-    for (;;) {
-        if (l->n == KV_ITEMS) {
-            snprintf(err, errlen, "%s %s: too many settings", opt, text);
-            return -1;
-        }
-        l->it[l->n].key = out;
-        l->it[l->n].value = NULL;
-        while (*p && !(*p == ',' && p[1] != ',')) {
-            if (*p == ',')
-                p++;                    /* ",," */
-            if (*p == '=' && !l->it[l->n].value) {
-                *out++ = '\0';
-                l->it[l->n].value = out;
-                p++;
-                continue;
-            }
-            *out++ = *p++;
-        }
-        *out++ = '\0';
-        l->n++;
-        if (!*p)
-            return 0;
-        p++;
-    }
-}
 
 static int on_off(const char *opt, const char *key, const char *v, bool *out, char *err,
                   size_t errlen)
@@ -376,10 +331,10 @@ static const char netdev_types[] =
 /* -netdev user,id=ID,... */
 static int parse_netdev(struct net_options *n, const char *v, char *err, size_t errlen)
 {
-    struct kv_list l;
+    struct option_list l;
     char opt[600];
     snprintf(opt, sizeof opt, "-netdev %s", v);
-    if (kv_split(opt, v, &l, err, errlen))
+    if (option_list_split(opt, v, &l, err, errlen))
         return -1;
     const char *type = l.it[0].value ? NULL : l.it[0].key;
     if (l.it[0].value && !strcmp(l.it[0].key, "type"))
@@ -458,8 +413,8 @@ static int parse_nic(struct net_options *n, const char *name, const char *v, cha
                  "user,id=ID with -device virtio-net-device,netdev=ID) makes a card", opt);
         return -1;
     }
-    struct kv_list l;
-    if (kv_split(opt, v, &l, err, errlen))
+    struct option_list l;
+    if (option_list_split(opt, v, &l, err, errlen))
         return -1;
     if (l.it[0].value || strcmp(l.it[0].key, "user")) {
         snprintf(err, errlen, "%s: %s", opt, netdev_types);
@@ -539,8 +494,8 @@ static int parse_object(struct net_options *n, const char *v, char *err, size_t 
 {
     char opt[600];
     snprintf(opt, sizeof opt, "-object %s", v);
-    struct kv_list l;
-    if (kv_split(opt, v, &l, err, errlen))
+    struct option_list l;
+    if (option_list_split(opt, v, &l, err, errlen))
         return -1;
     const char *type = l.it[0].value && !strcmp(l.it[0].key, "qom-type") ? l.it[0].value
                      : l.it[0].value ? NULL : l.it[0].key;
@@ -598,8 +553,8 @@ static int parse_share(struct net_options *n, bool fsdev, const char *v, char *e
 {
     char opt[600];
     snprintf(opt, sizeof opt, "-%s %s", fsdev ? "fsdev" : "virtfs", v);
-    struct kv_list l;
-    if (kv_split(opt, v, &l, err, errlen))
+    struct option_list l;
+    if (option_list_split(opt, v, &l, err, errlen))
         return -1;
     if (l.it[0].value || strcmp(l.it[0].key, "local")) {
         snprintf(err, errlen, "%s: rvbox shares host directories (local) only", opt);
@@ -686,8 +641,8 @@ int net_device_option(struct net_options *n, const char *text, char *err, size_t
         return 0;
     char opt[600];
     snprintf(opt, sizeof opt, "-device %s", text);
-    struct kv_list l;
-    if (kv_split(opt, text, &l, err, errlen))
+    struct option_list l;
+    if (option_list_split(opt, text, &l, err, errlen))
         return -1;
     const char *backend = NULL, *tag = NULL;
     uint8_t mac[6];
