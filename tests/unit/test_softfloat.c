@@ -91,6 +91,20 @@ static bool inf_times_zero_plus_qnan64(uint64_t a, uint64_t b, uint64_t c)
 
 enum { ADD, SUB, MUL, DIV, SQRT, FMA, NOPS };
 
+/* What cpu/softfloat.c says for `op`, in either format. */
+static uint64_t soft_op(enum sf_format f, unsigned op, uint64_t a, uint64_t b, uint64_t c,
+                        unsigned rm, unsigned *sf)
+{
+    switch (op) {
+    case ADD:  return sf_add(f, a, b, rm, sf);
+    case SUB:  return sf_sub(f, a, b, rm, sf);
+    case MUL:  return sf_mul(f, a, b, rm, sf);
+    case DIV:  return sf_div(f, a, b, rm, sf);
+    case SQRT: return sf_sqrt(f, a, rm, sf);
+    default:   return sf_fma(f, a, b, c, false, false, rm, sf);
+    }
+}
+
 START_TEST(test_singles_against_host)
 {
     for (int i = 0; i < CASES; i++) {
@@ -119,15 +133,7 @@ START_TEST(test_singles_against_host)
         if (nan32(hr))
             hr = SF_S_NAN;
         unsigned sf = 0;
-        uint64_t s;
-        switch (op) {
-        case ADD:  s = sf_add(SF_S, a, b, rm, &sf); break;
-        case SUB:  s = sf_sub(SF_S, a, b, rm, &sf); break;
-        case MUL:  s = sf_mul(SF_S, a, b, rm, &sf); break;
-        case DIV:  s = sf_div(SF_S, a, b, rm, &sf); break;
-        case SQRT: s = sf_sqrt(SF_S, a, rm, &sf); break;
-        default:   s = sf_fma(SF_S, a, b, c, false, false, rm, &sf); break;
-        }
+        uint64_t s = soft_op(SF_S, op, a, b, c, rm, &sf);
         if (op == FMA && inf_times_zero_plus_qnan32(a, b, c))
             hf |= SF_NV;
         ck_assert_msg((uint32_t)s == hr && sf == hf,
@@ -165,15 +171,7 @@ START_TEST(test_doubles_against_host)
         if (nan64(hr))
             hr = SF_D_NAN;
         unsigned sf = 0;
-        uint64_t s;
-        switch (op) {
-        case ADD:  s = sf_add(SF_D, a, b, rm, &sf); break;
-        case SUB:  s = sf_sub(SF_D, a, b, rm, &sf); break;
-        case MUL:  s = sf_mul(SF_D, a, b, rm, &sf); break;
-        case DIV:  s = sf_div(SF_D, a, b, rm, &sf); break;
-        case SQRT: s = sf_sqrt(SF_D, a, rm, &sf); break;
-        default:   s = sf_fma(SF_D, a, b, c, false, false, rm, &sf); break;
-        }
+        uint64_t s = soft_op(SF_D, op, a, b, c, rm, &sf);
         if (op == FMA && inf_times_zero_plus_qnan64(a, b, c))
             hf |= SF_NV;
         ck_assert_msg(s == hr && sf == hf,
