@@ -97,23 +97,31 @@ static void bfree(uint32_t blockno)
 
 /* ---- inodes ---- */
 
+/* With itable.lock held: the referenced slot that holds inum, or 0; and in *empty the
+ * first slot nobody references (0 if the table is full). */
+static struct inode *ifind(uint32_t inum, struct inode **empty)
+{
+    *empty = 0;
+    for (int i = 0; i < NINODE; i++) {
+        struct inode *x = &itable.inode[i];
+        if (x->ref > 0 && x->inum == inum)
+            return x;
+        if (!*empty && x->ref == 0)
+            *empty = x;
+    }
+    return 0;
+}
+
 /* The in-memory inode for inum, referenced once more, not locked and perhaps not
  * read yet; 0 if the table is full. */
 static struct inode *iget(uint32_t inum)
 {
-    struct inode *empty = 0, *ip = 0;
+    struct inode *empty;
     acquire(&itable.lock);
-    for (int i = 0; i < NINODE && !ip; i++) {
-        struct inode *x = &itable.inode[i];
-        if (x->ref > 0 && x->inum == inum)
-            ip = x;
-        else if (!empty && x->ref == 0)
-            empty = x;
-    }
+    struct inode *ip = ifind(inum, &empty);
     if (ip) {
         ip->ref++;
-    } else if (empty) {
-        ip = empty;
+    } else if ((ip = empty) != 0) {
         ip->inum = inum;
         ip->ref = 1;
         ip->valid = 0;
@@ -122,21 +130,46 @@ static struct inode *iget(uint32_t inum)
     return ip;
 }
 
-/* A free inode on the disk becomes one of `type`: referenced, not locked. 0 when none
- * is free (or the table is full). */
+/*
+ * A free inode on the disk becomes one of `type`: referenced, not locked. 0 when none
+ * is free, or the table is full.
+ *
+ * Its slot in the table is taken before the disk says "in use", both while the inode's
+ * block is held (so no other ialloc can pick the same inode): an inode in use on the
+ * disk with no slot would never be freed. An inode free on the disk whose slot is
+ * still referenced is skipped: iput has just freed it and not yet dropped its
+ * reference. Sharing that slot, the new file would lose a reference when iput's late
+ * ref-- came, and its own last iput would then see two and not free it: an inode in
+ * use that no directory names.
+ */
 struct inode *ialloc(uint16_t type)
 {
     for (uint32_t inum = ROOTINO + 1; inum < sb.ninodes; inum++) {
         struct buf *b = bread(sb.inodestart + inum / IPB);
         struct dinode *d = (struct dinode *)b->data + inum % IPB;
+        struct inode *ip = 0, *empty = 0;
+        int full = 0;
         if (d->type == 0) {
+            acquire(&itable.lock);
+            if (!ifind(inum, &empty)) {
+                if ((ip = empty) != 0) {
+                    ip->inum = inum;
+                    ip->ref = 1;
+                    ip->valid = 0;
+                } else {
+                    full = 1;
+                }
+            }
+            release(&itable.lock);
+        }
+        if (ip) {
             memset(d, 0, sizeof *d);
             d->type = type;
             log_write(b);
-            brelse(b);
-            return iget(inum);
         }
         brelse(b);
+        if (ip || full)
+            return ip;
     }
     return 0;
 }
@@ -186,7 +219,9 @@ void iunlock(struct inode *ip)
  * disk, and runs inside a transaction.
  *
  * Taking ip->lock then cannot wait: ref is 1, so no other process has ip, and none can
- * find it (no directory names it, and the disk still marks it in use).
+ * find it: no directory names it, and ialloc leaves alone an inode whose slot is still
+ * referenced, even once the disk says it is free (the moment between iupdate and ref--
+ * below, which a preemption can make long).
  */
 void iput(struct inode *ip)
 {
@@ -199,6 +234,10 @@ void iput(struct inode *ip)
         iupdate(ip);
         ip->valid = 0;
         releasesleep(&ip->lock);
+#ifdef KITE_DEBUG
+        for (int i = 0; i < 8; i++)     /* make that moment long: see ialloc */
+            yield();
+#endif
         acquire(&itable.lock);
     }
     ip->ref--;
@@ -343,21 +382,20 @@ struct inode *dirlookup(struct inode *dp, const char *name, uint32_t *offp)
     return 0;
 }
 
-/* The first free entry (or a new one at the end) gets name → inum. */
+/* The first free entry (or a new one at the end) gets name → inum; -1 if the name is
+ * taken. The check reads names only: dirlookup would need a slot in the inode table
+ * too, and a full table must not make a taken name look free. */
 int dirlink(struct inode *dp, const char *name, uint32_t inum)
 {
-    struct inode *ip = dirlookup(dp, name, 0);
-    if (ip) {
-        iput(ip);
-        return -1;
-    }
     struct dirent de;
-    uint32_t off = 0;
-    for (; off < dp->d.size; off += sizeof de) {
-        if (readi(dp, 0, (uint32_t)(uintptr_t)&de, off, sizeof de) != sizeof de)
+    uint32_t off = dp->d.size;
+    for (uint32_t o = 0; o < dp->d.size; o += sizeof de) {
+        if (readi(dp, 0, (uint32_t)(uintptr_t)&de, o, sizeof de) != sizeof de)
             panic("dirlink: cannot read directory %u", dp->inum);
-        if (!de.inum)
-            break;
+        if (de.inum && !namecmp(de.name, name))
+            return -1;
+        if (!de.inum && off == dp->d.size)
+            off = o;
     }
     memset(&de, 0, sizeof de);
     de.inum = (uint16_t)inum;
