@@ -21,6 +21,7 @@
 #include "lib.h"
 #include "log.h"
 #include "printf.h"
+#include "sbi.h"
 #include "trap.h"
 #include "vm.h"
 
@@ -29,6 +30,7 @@ static struct proc procs[NPROC];
 static struct proc *initproc;
 static struct spinlock pid_lock, wait_lock;
 static int next_pid = 1;
+static volatile uint32_t idle_harts;    /* bit h: hart h waits for work in idle() */
 
 struct cpu *mycpu(void)
 {
@@ -161,20 +163,49 @@ static int sleeping_on(void *chan)
     return found;
 }
 
+static int any_runnable(void)
+{
+    int found = 0;
+    for (int i = 0; i < NPROC && !found; i++) {
+        acquire(&procs[i].lock);
+        found = procs[i].state == RUNNABLE;
+        release(&procs[i].lock);
+    }
+    return found;
+}
+
+/* p was just made RUNNABLE (its lock held, so interrupts are off): if this hart is busy
+ * and another waits in idle(), wake that one with an IPI to run it. */
+static void kick(void)
+{
+    uint32_t me = 1u << cpuid();
+    __sync_synchronize();       /* p's new state before the look at idle_harts */
+    uint32_t idle = idle_harts;
+    if (idle && !(idle & me))
+        sbi_send_ipi(idle & -idle);     /* the lowest idle hart */
+}
+
 /* Nothing to run on this hart: wait for an interrupt. The timer is stopped unless
- * someone needs it (a sleeper on the clock, or a repaint that is owed), so an idle
- * Kite costs the host nothing.
+ * someone needs it (a sleeper on the clock, or a repaint that is owed: the boot hart
+ * keeps the clock for those), so an idle Kite costs the host nothing.
+ *
+ * The hart says it is idle before its last look for work: a process made runnable
+ * after that look finds the bit set and sends an IPI (kick), which ends the wfi.
  *
  * wfi with interrupts still off: it returns once one is pending (sie enables it), and
  * only then are they let in. The other order loses an interrupt that lands between
  * intr_on and wfi until the next one. */
 static void idle(void)
 {
-    if (fb_pending() || sleeping_on(&tickslock))
+    if (cpuid() == boot_hart && (fb_pending() || sleeping_on(&tickslock)))
         timer_resume();
     else
         timer_pause();
-    wfi();
+    uint32_t me = 1u << cpuid();
+    __atomic_fetch_or(&idle_harts, me, __ATOMIC_SEQ_CST);
+    if (!any_runnable())
+        wfi();
+    __atomic_fetch_and(&idle_harts, ~me, __ATOMIC_SEQ_CST);
     intr_on();
     intr_off();
 }
@@ -279,8 +310,10 @@ void wakeup(void *chan)
         if (p == me)
             continue;
         acquire(&p->lock);
-        if (p->state == SLEEPING && p->chan == chan)
+        if (p->state == SLEEPING && p->chan == chan) {
             p->state = RUNNABLE;
+            kick();
+        }
         release(&p->lock);
     }
 }
@@ -329,6 +362,7 @@ int proc_fork(void)
 
     acquire(&p->lock);
     p->state = RUNNABLE;
+    kick();
     release(&p->lock);
     return pid;
 }
@@ -420,8 +454,10 @@ int proc_kill(int pid)
         acquire(&p->lock);
         if (p->pid == pid && p->state != UNUSED && p->state != ZOMBIE && p != initproc) {
             p->killed = 1;
-            if (p->state == SLEEPING)
+            if (p->state == SLEEPING) {
                 p->state = RUNNABLE;
+                kick();
+            }
             release(&p->lock);
             return 0;
         }
@@ -451,8 +487,10 @@ void proc_kill_tree(int pid)
         acquire(&p->lock);
         if (doomed[i] && p->state != UNUSED && p->state != ZOMBIE && p != initproc) {
             p->killed = 1;
-            if (p->state == SLEEPING)
+            if (p->state == SLEEPING) {
                 p->state = RUNNABLE;
+                kick();
+            }
         }
         release(&p->lock);
     }

@@ -34,7 +34,7 @@ void trapinithart(void)
 {
     csr_write(stvec, (uint32_t)(uintptr_t)trapvec);
     csr_write(sscratch, 0);
-    csr_set(sie, SIE_SEIE | SIE_STIE);
+    csr_set(sie, SIE_SEIE | SIE_STIE | SIE_SSIE);
 }
 
 void timer_init(uint32_t timebase_hz)
@@ -121,6 +121,9 @@ static int interrupt(uint32_t scause)
         break;
     case IRQ_S_EXT:
         device_intr();
+        break;
+    case IRQ_S_SOFT:            /* another hart's IPI (proc.c, kick): look for work */
+        csr_clear(sip, SIP_SSIP);
         break;
     }
     lockorder_intr_exit();
