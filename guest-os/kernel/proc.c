@@ -186,8 +186,10 @@ static void kick(void)
 }
 
 /* Nothing to run on this hart: wait for an interrupt. The timer is stopped unless
- * someone needs it (a sleeper on the clock, or a repaint that is owed: the boot hart
- * keeps the clock for those), so an idle Kite costs the host nothing.
+ * someone needs it (a sleeper on the clock, or a repaint that is owed), so an idle
+ * Kite costs the host nothing. Every idle hart asks, not one chosen hart: the hart
+ * whose process just went to sleep on the clock comes through here next and sees it,
+ * whereas a chosen hart may have stopped its clock before and be asleep in wfi.
  *
  * The hart says it is idle before its last look for work: a process made runnable
  * after that look finds the bit set and sends an IPI (kick), which ends the wfi.
@@ -197,7 +199,7 @@ static void kick(void)
  * intr_on and wfi until the next one. */
 static void idle(void)
 {
-    if (cpuid() == boot_hart && (fb_pending() || sleeping_on(&tickslock)))
+    if (fb_pending() || sleeping_on(&tickslock))
         timer_resume();
     else
         timer_pause();

@@ -11,6 +11,8 @@
 #             screen_check)
 #   pipes, dirs, stress  then checks the disk with kite-fsck (TOOL)
 #   stress-smp  the stress scenario on 4 harts (-smp 4), then kite-fsck (TOOL)
+#   demo-smp  the demo scenario on 4 harts: demo sleeps on the clock, which must tick
+#             on some hart
 #   harts     the harts scenario on 1 hart and on 4: the shell's output from the first
 #             prompt on and the files left (kite-fsck --dump, TOOL) must be the same
 set -u
@@ -41,6 +43,8 @@ case $scenario in
       --screenshot "$dir/screen.png" || exit 1
     [ -s "$dir/screen.png" ] || { echo "FAIL: no screenshot written"; exit 1; }
     "$tool" "$dir/screen.png" ;;
+  demo-smp)
+    expect -f "$here/kite.exp" demo "$dir/serial.log" "$rvbox" "${kite[@]}" -smp 4 ;;
   stress-smp)
     expect -f "$here/kite.exp" stress "$dir/serial.log" "$rvbox" "${kite[@]}" -smp 4 &&
       "$tool" "$dir/disk.img" ;;
