@@ -174,15 +174,25 @@ static int any_runnable(void)
     return found;
 }
 
-/* p was just made RUNNABLE (its lock held, so interrupts are off): if this hart is busy
- * and another waits in idle(), wake that one with an IPI to run it. */
-static void kick(void)
+/* n processes were just made RUNNABLE: wake up to n harts that wait in idle() with an
+ * IPI, so that they run them. This hart, if it is idle itself (an interrupt woke them),
+ * counts as one: it looks at the table again anyway. */
+static void kick(int n)
 {
-    uint32_t me = 1u << cpuid();
-    __sync_synchronize();       /* p's new state before the look at idle_harts */
+    push_off();
+    uint32_t me = 1u << cpuid(), mask = 0;
+    __sync_synchronize();       /* the new states before the look at idle_harts */
     uint32_t idle = idle_harts;
-    if (idle && !(idle & me))
-        sbi_send_ipi(idle & -idle);     /* the lowest idle hart */
+    if (idle & me)
+        n--;
+    idle &= ~me;
+    for (; n > 0 && idle; n--) {
+        mask |= idle & -idle;   /* the lowest idle hart left */
+        idle &= idle - 1;
+    }
+    if (mask)
+        sbi_send_ipi(mask);
+    pop_off();
 }
 
 /* Nothing to run on this hart: wait for an interrupt. The timer is stopped unless
@@ -307,6 +317,7 @@ void sleep(void *chan, struct spinlock *lk)
 void wakeup(void *chan)
 {
     struct proc *me = myproc();
+    int woken = 0;
     for (int i = 0; i < NPROC; i++) {
         struct proc *p = &procs[i];
         if (p == me)
@@ -314,10 +325,12 @@ void wakeup(void *chan)
         acquire(&p->lock);
         if (p->state == SLEEPING && p->chan == chan) {
             p->state = RUNNABLE;
-            kick();
+            woken++;
         }
         release(&p->lock);
     }
+    if (woken)
+        kick(woken);
 }
 
 int killed(struct proc *p)
@@ -364,7 +377,7 @@ int proc_fork(void)
 
     acquire(&p->lock);
     p->state = RUNNABLE;
-    kick();
+    kick(1);
     release(&p->lock);
     return pid;
 }
@@ -458,7 +471,7 @@ int proc_kill(int pid)
             p->killed = 1;
             if (p->state == SLEEPING) {
                 p->state = RUNNABLE;
-                kick();
+                kick(1);
             }
             release(&p->lock);
             return 0;
@@ -491,7 +504,7 @@ void proc_kill_tree(int pid)
             p->killed = 1;
             if (p->state == SLEEPING) {
                 p->state = RUNNABLE;
-                kick();
+                kick(1);
             }
         }
         release(&p->lock);
