@@ -163,6 +163,7 @@ static int sleeping_on(void *chan)
     return found;
 }
 
+/* idle()'s last look before wfi: is there work after all? */
 static int any_runnable(void)
 {
     int found = 0;
