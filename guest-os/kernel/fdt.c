@@ -39,6 +39,20 @@ struct node {                   /* what we know about the node being walked */
     uint32_t cpu_reg;           /* its reg: the hart id (#address-cells = 1) */
 };
 
+/* Does the ISA string (e.g. "rv32imac_zicsr_sstc") list the multi-letter extension
+ * `ext`? Those come after the single letters, each after an underscore. */
+static int isa_has(const char *isa, const char *ext)
+{
+    for (const char *p = isa; *p; p++) {
+        if (*p != '_')
+            continue;
+        size_t n = strlen(ext);
+        if (!strncmp(p + 1, ext, n) && (p[1 + n] == 0 || p[1 + n] == '_'))
+            return 1;
+    }
+    return 0;
+}
+
 void fdt_read(const void *dtb, struct boot_info *bi)
 {
     memset(bi, 0, sizeof *bi);
@@ -55,7 +69,7 @@ void fdt_read(const void *dtb, struct boot_info *bi)
     bi->dtb_size = total;
 
     struct node stack[8] = { { 0 } };
-    int depth = -1;
+    int depth = -1, isa_cpus = 0, sstc_cpus = 0;
     uint32_t fb_base = 0, fb_size = 0;
     for (const uint8_t *p = st; p + 4 <= end;) {
         uint32_t tok = be32(p);
@@ -94,6 +108,9 @@ void fdt_read(const void *dtb, struct boot_info *bi)
             struct node *n = &stack[depth];
             if (n->is_cpu && !strncmp(name, "reg", 4) && len >= 4) {
                 n->cpu_reg = be32(val + len - 4);       /* the low word */
+            } else if (n->is_cpu && !strncmp(name, "riscv,isa", 10)) {
+                isa_cpus++;
+                sstc_cpus += isa_has((const char *)val, "sstc");
             } else if (n->is_cpu && !strncmp(name, "status", 7)) {
                 n->cpu_off = !strncmp((const char *)val, "disabled", 9);
             } else if (n->is_memory && !strncmp(name, "reg", 4)) {
@@ -121,6 +138,7 @@ void fdt_read(const void *dtb, struct boot_info *bi)
             break;
         }
     }
+    bi->sstc = isa_cpus > 0 && sstc_cpus == isa_cpus;   /* as the firmware decides */
     if (bi->fb_size && !bi->fb_stride)
         bi->fb_stride = bi->fb_width * 4;
     if (!bi->fb_width || !bi->fb_height || bi->fb_stride * bi->fb_height > bi->fb_size)

@@ -16,6 +16,8 @@ struct boot_info {
     uint32_t fb_width, fb_height, fb_stride;
     uint32_t harts;                     /* /cpus/cpu@N nodes not disabled: bit N for
                                            hart N (0 if the tree lists none) */
+    int sstc;                           /* every cpu's riscv,isa lists sstc: S-mode sets
+                                           its timer itself (stimecmp) */
     char bootargs[64];                  /* /chosen bootargs (rvbox -append), cut short */
     uint32_t dtb_base, dtb_size;        /* the tree itself (the kernel must not reuse it
                                            before it is done reading) */

@@ -119,7 +119,7 @@ void main(uint32_t hartid, const void *dtb)
         plic_enable(vblk_irq());
     if (vinput_init() == 0)
         plic_enable(vinput_irq());
-    timer_init(bi.timebase_hz);
+    timer_init(bi.timebase_hz, bi.sstc);
     userinit();
     __sync_synchronize();
     booted = 1;

@@ -13,6 +13,8 @@
 #   stress-smp  the stress scenario on 4 harts (-smp 4), then kite-fsck (TOOL)
 #   demo-smp  the demo scenario on 4 harts: demo sleeps on the clock, which must tick
 #             on some hart
+#   sbi-timer the preempt and demo scenarios on harts without Sstc (-cpu rv32,sstc=off):
+#             Kite's timer through the SBI's set_timer instead of stimecmp
 #   harts     the harts scenario on 1 hart and on 4: the shell's output from the first
 #             prompt on and the files left (kite-fsck --dump, TOOL) must be the same
 set -u
@@ -43,6 +45,11 @@ case $scenario in
       --screenshot "$dir/screen.png" || exit 1
     [ -s "$dir/screen.png" ] || { echo "FAIL: no screenshot written"; exit 1; }
     "$tool" "$dir/screen.png" ;;
+  sbi-timer)
+    expect -f "$here/kite.exp" preempt "$dir/serial.log" "$rvbox" "${kite[@]}" \
+      -cpu rv32,sstc=off -smp 2 &&
+      expect -f "$here/kite.exp" demo "$dir/serial2.log" "$rvbox" "${kite[@]}" \
+        -cpu rv32,sstc=off ;;
   demo-smp)
     expect -f "$here/kite.exp" demo "$dir/serial.log" "$rvbox" "${kite[@]}" -smp 4 ;;
   stress-smp)
