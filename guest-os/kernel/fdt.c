@@ -35,7 +35,23 @@ static void read_reg(const uint8_t *val, uint32_t len, uint32_t *base, uint32_t 
 
 struct node {                   /* what we know about the node being walked */
     int is_memory, is_cpus, is_chosen, is_fb;
+    int is_cpu, cpu_off;        /* a /cpus/cpu@N node; its status says "disabled" */
+    uint32_t cpu_reg;           /* its reg: the hart id (#address-cells = 1) */
 };
+
+/* Does the ISA string (e.g. "rv32imac_zicsr_sstc") list the multi-letter extension
+ * `ext`? Those come after the single letters, each after an underscore. */
+static int isa_has(const char *isa, const char *ext)
+{
+    for (const char *p = isa; *p; p++) {
+        if (*p != '_')
+            continue;
+        size_t n = strlen(ext);
+        if (!strncmp(p + 1, ext, n) && (p[1 + n] == 0 || p[1 + n] == '_'))
+            return 1;
+    }
+    return 0;
+}
 
 void fdt_read(const void *dtb, struct boot_info *bi)
 {
@@ -52,8 +68,8 @@ void fdt_read(const void *dtb, struct boot_info *bi)
     bi->dtb_base = (uint32_t)(uintptr_t)dtb;
     bi->dtb_size = total;
 
-    struct node stack[8] = { { 0, 0, 0, 0 } };
-    int depth = -1;
+    struct node stack[8] = { { 0 } };
+    int depth = -1, isa_cpus = 0, sstc_cpus = 0;
     uint32_t fb_base = 0, fb_size = 0;
     for (const uint8_t *p = st; p + 4 <= end;) {
         uint32_t tok = be32(p);
@@ -67,12 +83,18 @@ void fdt_read(const void *dtb, struct boot_info *bi)
                 stack[depth].is_memory = depth == 1 && !strncmp(name, "memory", 6);
                 stack[depth].is_cpus = depth == 1 && !strncmp(name, "cpus", 5);
                 stack[depth].is_chosen = depth == 1 && !strncmp(name, "chosen", 7);
+                stack[depth].is_cpu = depth == 2 && stack[1].is_cpus &&
+                                      !strncmp(name, "cpu@", 4);
+                stack[depth].cpu_reg = ~0u;
             }
         } else if (tok == FDT_END_NODE) {
             if (depth >= 0 && depth < 8 && stack[depth].is_fb) {
                 bi->fb_base = fb_base;
                 bi->fb_size = fb_size;
             }
+            if (depth >= 0 && depth < 8 && stack[depth].is_cpu && !stack[depth].cpu_off &&
+                stack[depth].cpu_reg < 32)
+                bi->harts |= 1u << stack[depth].cpu_reg;
             depth--;
         } else if (tok == FDT_PROP) {
             if (p + 8 > end)
@@ -84,7 +106,14 @@ void fdt_read(const void *dtb, struct boot_info *bi)
                 continue;
             const char *name = strings + name_off;
             struct node *n = &stack[depth];
-            if (n->is_memory && !strncmp(name, "reg", 4)) {
+            if (n->is_cpu && !strncmp(name, "reg", 4) && len >= 4) {
+                n->cpu_reg = be32(val + len - 4);       /* the low word */
+            } else if (n->is_cpu && !strncmp(name, "riscv,isa", 10)) {
+                isa_cpus++;
+                sstc_cpus += isa_has((const char *)val, "sstc");
+            } else if (n->is_cpu && !strncmp(name, "status", 7)) {
+                n->cpu_off = !strncmp((const char *)val, "disabled", 9);
+            } else if (n->is_memory && !strncmp(name, "reg", 4)) {
                 read_reg(val, len, &bi->ram_base, &bi->ram_size);
             } else if (n->is_cpus && !strncmp(name, "timebase-frequency", 19) && len >= 4) {
                 bi->timebase_hz = be32(val);
@@ -109,6 +138,7 @@ void fdt_read(const void *dtb, struct boot_info *bi)
             break;
         }
     }
+    bi->sstc = isa_cpus > 0 && sstc_cpus == isa_cpus;   /* as the firmware decides */
     if (bi->fb_size && !bi->fb_stride)
         bi->fb_stride = bi->fb_width * 4;
     if (!bi->fb_width || !bi->fb_height || bi->fb_stride * bi->fb_height > bi->fb_size)

@@ -1,6 +1,6 @@
 /*
  * What the kernel learns from the device tree the firmware passes in a1: the RAM, the
- * timer's frequency, the framebuffer and the command line. Everything else sits at the
+ * harts, the timer's frequency, the framebuffer and the command line. Everything else sits at the
  * fixed addresses of the virt board (memlayout.h), and the virtio slots say what they
  * hold.
  */
@@ -14,6 +14,10 @@ struct boot_info {
     uint32_t timebase_hz;               /* /cpus timebase-frequency; default 10 MHz */
     uint32_t fb_base, fb_size;          /* simple-framebuffer reg; fb_size 0: none */
     uint32_t fb_width, fb_height, fb_stride;
+    uint32_t harts;                     /* /cpus/cpu@N nodes not disabled: bit N for
+                                           hart N (0 if the tree lists none) */
+    int sstc;                           /* every cpu's riscv,isa lists sstc: S-mode sets
+                                           its timer itself (stimecmp) */
     char bootargs[64];                  /* /chosen bootargs (rvbox -append), cut short */
     uint32_t dtb_base, dtb_size;        /* the tree itself (the kernel must not reuse it
                                            before it is done reading) */

@@ -3,9 +3,11 @@
  * tree. The boot hart brings up memory, the console, traps and devices, makes the first
  * process, and hands itself to the scheduler for good. docs/01-boot.md follows it.
  *
- * Any other hart (the firmware keeps them parked until the kernel starts them with the
- * SBI's hart_start; Kite does not yet) would wait for the boot hart to finish, set up
- * its own page-table register, traps and PLIC context, and enter the scheduler too.
+ * The other harts the device tree lists wait in the firmware until the boot hart, once
+ * everything is set up, starts each with the SBI's hart_start (start_harts). Each comes
+ * in at _entry too, sets up its own page-table register, traps and PLIC context, and
+ * enters the scheduler: from then on every hart runs processes. docs/05-locks.md
+ * ("Several harts") says what each hart owns.
  */
 #include <stdint.h>
 
@@ -22,16 +24,18 @@
 #include "plic.h"
 #include "printf.h"
 #include "proc.h"
+#include "sbi.h"
 #include "trap.h"
 #include "uart.h"
 #include "virtio_blk.h"
 #include "virtio_input.h"
 #include "vm.h"
 
-extern char end[];
+extern char end[], _entry[];
 
 static struct boot_info bi;
 static volatile int booted;     /* the boot hart is done: the others may go on */
+int boot_hart;
 
 const struct boot_info *boot_info(void) { return &bi; }
 
@@ -60,6 +64,23 @@ static int bootarg(const char *word)
     return 0;
 }
 
+/* Every other hart of the device tree (that Kite has room for, NCPU) starts at _entry,
+ * with the device tree as its a1. A hart the firmware cannot start is left out. */
+static void start_harts(uint32_t self, const void *dtb)
+{
+    int n = 1;
+    for (uint32_t h = 0; h < NCPU; h++) {
+        if (h == self || !(bi.harts & (1u << h)))
+            continue;
+        if (sbi_hart_start(h, (uint32_t)(uintptr_t)_entry, (uint32_t)(uintptr_t)dtb) == 0)
+            n++;
+        else
+            kprintf("kite: hart %u did not start\n", h);
+    }
+    if (n > 1)
+        kprintf("kite: %d harts\n", n);
+}
+
 void main(uint32_t hartid, const void *dtb)
 {
     if (booted) {               /* a hart started after the boot: all is set up */
@@ -68,6 +89,7 @@ void main(uint32_t hartid, const void *dtb)
         plic_inithart(hartid);
         scheduler();
     }
+    boot_hart = (int)hartid;
     fdt_read(dtb, &bi);
     printf_init();
     uart_init();
@@ -97,9 +119,10 @@ void main(uint32_t hartid, const void *dtb)
         plic_enable(vblk_irq());
     if (vinput_init() == 0)
         plic_enable(vinput_irq());
-    timer_init(bi.timebase_hz);
+    timer_init(bi.timebase_hz, bi.sstc);
     userinit();
     __sync_synchronize();
     booted = 1;
+    start_harts(hartid, dtb);
     scheduler();
 }

@@ -1,5 +1,9 @@
 /* The PLIC (RISC-V PLIC spec v1.0). On the virt board, hart h's supervisor context is
- * context 2h + 1 (2h is its machine context, the firmware's). */
+ * context 2h + 1 (2h is its machine context, the firmware's).
+ *
+ * Every device interrupt goes to the boot hart alone: one hart takes the console's keys
+ * in the order they come, and the other harts' PLIC contexts enable nothing. A process
+ * woken by an interrupt may still run on any hart (proc.c, wakeup). */
 #include "plic.h"
 
 #include <stdint.h>
@@ -17,11 +21,12 @@
 
 static uint32_t enabled[2];         /* sources 0..63 enabled so far (plic_enable) */
 
-/* This hart takes every source enabled so far, at any priority above 0. */
+/* The boot hart takes every source enabled so far, at any priority above 0; another
+ * hart none. */
 void plic_inithart(int hart)
 {
     for (int w = 0; w < 2; w++)
-        REG(PLIC_SENABLE(hart) + 4 * w) = enabled[w];
+        REG(PLIC_SENABLE(hart) + 4 * w) = hart == boot_hart ? enabled[w] : 0;
     REG(PLIC_STHRESHOLD(hart)) = 0;
 }
 

@@ -21,6 +21,7 @@
 #include "lib.h"
 #include "log.h"
 #include "printf.h"
+#include "sbi.h"
 #include "trap.h"
 #include "vm.h"
 
@@ -29,6 +30,7 @@ static struct proc procs[NPROC];
 static struct proc *initproc;
 static struct spinlock pid_lock, wait_lock;
 static int next_pid = 1;
+static volatile uint32_t idle_harts;    /* bit h: hart h waits for work in idle() */
 
 struct cpu *mycpu(void)
 {
@@ -161,9 +163,47 @@ static int sleeping_on(void *chan)
     return found;
 }
 
+/* idle()'s last look before wfi: is there work after all? */
+static int any_runnable(void)
+{
+    int found = 0;
+    for (int i = 0; i < NPROC && !found; i++) {
+        acquire(&procs[i].lock);
+        found = procs[i].state == RUNNABLE;
+        release(&procs[i].lock);
+    }
+    return found;
+}
+
+/* n processes were just made RUNNABLE: wake up to n harts that wait in idle() with an
+ * IPI, so that they run them. This hart, if it is idle itself (an interrupt woke them),
+ * counts as one: it looks at the table again anyway. */
+static void kick(int n)
+{
+    push_off();
+    uint32_t me = 1u << cpuid(), mask = 0;
+    __sync_synchronize();       /* the new states before the look at idle_harts */
+    uint32_t idle = idle_harts;
+    if (idle & me)
+        n--;
+    idle &= ~me;
+    for (; n > 0 && idle; n--) {
+        mask |= idle & -idle;   /* the lowest idle hart left */
+        idle &= idle - 1;
+    }
+    if (mask)
+        sbi_send_ipi(mask);
+    pop_off();
+}
+
 /* Nothing to run on this hart: wait for an interrupt. The timer is stopped unless
  * someone needs it (a sleeper on the clock, or a repaint that is owed), so an idle
- * Kite costs the host nothing.
+ * Kite costs the host nothing. Every idle hart asks, not one chosen hart: the hart
+ * whose process just went to sleep on the clock comes through here next and sees it,
+ * whereas a chosen hart may have stopped its clock before and be asleep in wfi.
+ *
+ * The hart says it is idle before its last look for work: a process made runnable
+ * after that look finds the bit set and sends an IPI (kick), which ends the wfi.
  *
  * wfi with interrupts still off: it returns once one is pending (sie enables it), and
  * only then are they let in. The other order loses an interrupt that lands between
@@ -174,7 +214,11 @@ static void idle(void)
         timer_resume();
     else
         timer_pause();
-    wfi();
+    uint32_t me = 1u << cpuid();
+    __atomic_fetch_or(&idle_harts, me, __ATOMIC_SEQ_CST);
+    if (!any_runnable())
+        wfi();
+    __atomic_fetch_and(&idle_harts, ~me, __ATOMIC_SEQ_CST);
     intr_on();
     intr_off();
 }
@@ -274,15 +318,20 @@ void sleep(void *chan, struct spinlock *lk)
 void wakeup(void *chan)
 {
     struct proc *me = myproc();
+    int woken = 0;
     for (int i = 0; i < NPROC; i++) {
         struct proc *p = &procs[i];
         if (p == me)
             continue;
         acquire(&p->lock);
-        if (p->state == SLEEPING && p->chan == chan)
+        if (p->state == SLEEPING && p->chan == chan) {
             p->state = RUNNABLE;
+            woken++;
+        }
         release(&p->lock);
     }
+    if (woken)
+        kick(woken);
 }
 
 int killed(struct proc *p)
@@ -329,6 +378,7 @@ int proc_fork(void)
 
     acquire(&p->lock);
     p->state = RUNNABLE;
+    kick(1);
     release(&p->lock);
     return pid;
 }
@@ -420,8 +470,10 @@ int proc_kill(int pid)
         acquire(&p->lock);
         if (p->pid == pid && p->state != UNUSED && p->state != ZOMBIE && p != initproc) {
             p->killed = 1;
-            if (p->state == SLEEPING)
+            if (p->state == SLEEPING) {
                 p->state = RUNNABLE;
+                kick(1);
+            }
             release(&p->lock);
             return 0;
         }
@@ -451,8 +503,10 @@ void proc_kill_tree(int pid)
         acquire(&p->lock);
         if (doomed[i] && p->state != UNUSED && p->state != ZOMBIE && p != initproc) {
             p->killed = 1;
-            if (p->state == SLEEPING)
+            if (p->state == SLEEPING) {
                 p->state = RUNNABLE;
+                kick(1);
+            }
         }
         release(&p->lock);
     }

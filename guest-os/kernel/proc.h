@@ -48,6 +48,8 @@ struct cpu {
 };
 
 extern struct cpu cpus[NCPU];
+extern int boot_hart;           /* main.c: the hart that booted; it takes the device
+                                   interrupts (plic.c) */
 
 /* A process's user registers while it is in the kernel. trapvec.S knows this layout:
  * regs[i] is register xi (regs[0] unused), then the fields below. */

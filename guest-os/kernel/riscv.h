@@ -20,6 +20,7 @@
 
 /* sie / sip */
 #define SIE_SSIE (1u << 1)
+#define SIP_SSIP (1u << 1)   /* a software interrupt (an IPI) is pending */
 #define SIE_STIE (1u << 5)
 #define SIE_SEIE (1u << 9)
 

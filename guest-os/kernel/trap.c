@@ -22,6 +22,7 @@ struct spinlock tickslock;
 static uint32_t tick_interval;      /* time-CSR counts per tick */
 static uint32_t counts_per_ms;
 static uint64_t boot_time;
+static int sstc;                    /* the harts have Sstc: stimecmp is S-mode's own */
 
 extern char trapvec[];
 
@@ -34,17 +35,35 @@ void trapinithart(void)
 {
     csr_write(stvec, (uint32_t)(uintptr_t)trapvec);
     csr_write(sscratch, 0);
-    csr_set(sie, SIE_SEIE | SIE_STIE);
+    csr_set(sie, SIE_SEIE | SIE_STIE | SIE_SSIE);
 }
 
-void timer_init(uint32_t timebase_hz)
+void timer_init(uint32_t timebase_hz, int has_sstc)
 {
+    sstc = has_sstc;
     tick_interval = timebase_hz / TICK_HZ;
     counts_per_ms = timebase_hz / 1000;
     boot_time = rdtime();
 }
 
-/* Each hart has its own timer (SBI set_timer programs the calling hart's). An idle
+/* Interrupt this hart once the time reaches `when`. With Sstc the hart has its own
+ * compare register, stimecmp, and S-mode writes it directly; without, the firmware does
+ * it for us (SBI set_timer: an ecall, and a trip through M-mode, at every tick). On
+ * RV32 the 64-bit compare is two CSRs: the low word goes to all ones first, so that
+ * no value in between is one the time has already passed (the privileged spec's
+ * sequence for mtimecmp). */
+static void set_timer(uint64_t when)
+{
+    if (!sstc) {
+        sbi_set_timer(when);
+        return;
+    }
+    csr_write(0x14d, 0xffffffffu);              /* stimecmp */
+    csr_write(0x15d, (uint32_t)(when >> 32));   /* stimecmph */
+    csr_write(0x14d, (uint32_t)when);
+}
+
+/* Each hart has its own timer (set_timer programs the calling hart's). An idle
  * hart stops its tick when no one needs it (proc.c, idle), so an idle Kite costs the
  * host nothing; it starts again before a process runs (to preempt it). Interrupts are
  * off in both: they are the hart's own business. */
@@ -52,7 +71,7 @@ void timer_pause(void)
 {
     struct cpu *c = mycpu();
     if (c->ticking) {
-        sbi_set_timer(UINT64_MAX);
+        set_timer(UINT64_MAX);
         c->ticking = 0;
     }
 }
@@ -62,7 +81,7 @@ void timer_resume(void)
     struct cpu *c = mycpu();
     if (!c->ticking) {
         c->next_tick = rdtime() + tick_interval;
-        sbi_set_timer(c->next_tick);
+        set_timer(c->next_tick);
         c->ticking = 1;
     }
 }
@@ -84,7 +103,7 @@ static void clock_intr(void)
     c->next_tick += tick_interval;
     if (c->next_tick <= now)
         c->next_tick = now + tick_interval;
-    sbi_set_timer(c->next_tick);
+    set_timer(c->next_tick);
     if (c->proc)
         c->proc->cpu_ticks++;
     acquire(&tickslock);
@@ -121,6 +140,9 @@ static int interrupt(uint32_t scause)
         break;
     case IRQ_S_EXT:
         device_intr();
+        break;
+    case IRQ_S_SOFT:            /* another hart's IPI (proc.c, kick): look for work */
+        csr_clear(sip, SIP_SSIP);
         break;
     }
     lockorder_intr_exit();

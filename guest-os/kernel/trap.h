@@ -16,7 +16,7 @@ extern struct spinlock tickslock;
 
 void trapinit(void);                   /* the locks */
 void trapinithart(void);               /* stvec, sie: on each hart */
-void timer_init(uint32_t timebase_hz);
+void timer_init(uint32_t timebase_hz, int sstc);    /* sstc: stimecmp, not the SBI */
 void timer_pause(void);                /* no more ticks on this hart until timer_resume() */
 void timer_resume(void);
 uint32_t uptime_ms(void);

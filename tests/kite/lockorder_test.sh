@@ -7,7 +7,8 @@
 #     once through every table) must run on it with no complaint (a lock-order report
 #     is a panic, which kite.exp fails on), and leave a disk kite-fsck finds clean. The
 #     debug kernel makes some race windows long on purpose (fs.c, iput), so a race that
-#     a Release kernel loses once in many runs shows here every time.
+#     a Release kernel loses once in many runs shows here every time;
+#   - stress again on 4 harts (-smp 4): the checker sees every hart's locks.
 set -u
 src=$1 rvbox=$2
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -41,4 +42,10 @@ for scenario in pipes dirs stress; do
         -kernel "$kernel" -drive "file=$dir/disk.img,format=raw" || fail "$scenario"
     "$k/out-debug/tools/kite-fsck" "$dir/disk.img" || fail "$scenario: the disk is not clean"
 done
+echo "== stress on 4 harts on the debug kernel"
+cp "$disk" "$dir/disk.img"
+expect -f "$here/kite.exp" stress "$dir/smp.log" "$rvbox" -nographic -smp 4 \
+    -kernel "$kernel" -drive "file=$dir/disk.img,format=raw" || fail "stress on 4 harts"
+grep -q "kite: 4 harts" "$dir/smp.log" || fail "the debug kernel did not start 4 harts"
+"$k/out-debug/tools/kite-fsck" "$dir/disk.img" || fail "stress on 4 harts: the disk is not clean"
 echo "PASS"
