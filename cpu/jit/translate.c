@@ -343,6 +343,20 @@ static void to_interpreter(struct jit_translation *t, const struct block_insn *d
     jt_exit(t, JIT_EXIT_STEP);
 }
 
+/* fence (exec_fence): a full barrier on the host when the harts run in parallel and
+ * the fence orders writes before reads, the one order x86-64 does not keep. */
+static void fence(struct jit_translation *t, const struct block_insn *d)
+{
+    unsigned pred = (d->i.raw >> 24) & 0xf, succ = (d->i.raw >> 20) & 0xf;
+    if (!(pred & FENCE_W) || !(succ & FENCE_R))
+        return;
+    struct x86 *e = &t->e;
+    x86_cmp_m8_imm(e, RBX, H_(parallel), 0);
+    uint8_t *alone = x86_jcc(e, CC_E);
+    x86_mfence(e);
+    x86_bind(e, alone);
+}
+
 /* Does this instruction end the block's code itself (no fall-through exit needed)? */
 static bool ends_with_exit(unsigned op);
 
@@ -476,6 +490,7 @@ bool jit_translate(struct jit_translation *t, struct hart *h, struct jit_cache *
             jalr(t, d);
             break;
         case OP_FENCE:
+            fence(t, d);
             break;
         default:
             if (is_csr(d->i.op))
