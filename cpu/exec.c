@@ -356,8 +356,7 @@ void exec_fence(struct hart *h, const struct insn *d)
 void exec_fence_i(struct hart *h)
 {
     if (h->parallel) {
-        __atomic_thread_fence(__ATOMIC_SEQ_CST);
-        if (hart_flag(&h->code_pending)) {
+        if (__atomic_load_n(&h->code_pending, __ATOMIC_SEQ_CST)) {
             block_take_posted(h);
             hart_leave(h);          /* the running block may be gone: look up afresh */
         }
