@@ -9,7 +9,7 @@
 #include "tests/smp/guest/smp.h"
 
 #ifndef ROUNDS
-#define ROUNDS 400
+#define ROUNDS 10000
 #endif
 #define WORDS 4096
 
