@@ -120,7 +120,8 @@ bool bus_is_code(const struct bus *bus, uint32_t addr);
  * it (bus_is_watched; bus_watch_page tells the `marked` code listeners to drop theirs),
  * so every store to it reaches the bus. The store listeners hear of every write to a
  * watched page that reaches the bus, and of every DMA write anywhere (`dma` true), with
- * its physical range, and break the reservations it touches.
+ * its physical range, and break the reservations it touches. (With the harts in threads
+ * of their own nothing is watched: reservations compare values there, cpu/exec.c.)
  */
 typedef void (*bus_store_fn)(void *opaque, uint32_t addr, uint32_t len, bool dma);
 

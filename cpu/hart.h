@@ -8,7 +8,8 @@
  *    bus_read/bus_write. An access nothing answers is an access fault in the guest.
  *  - hart_run() executes up to `budget` instructions and returns; it never blocks and
  *    never touches the host. Interrupts are taken at instruction boundaries when their
- *    lines (hart_set_irq) and the CSRs allow; lines change only between hart_run calls.
+ *    lines (hart_set_irq) and the CSRs allow; lines change only between hart_run calls,
+ *    but for harts running in threads of their own (hart_set_parallel).
  *  - A guest can do nothing that crashes the emulator: every malformed instruction,
  *    access or CSR operation becomes a trap inside the guest.
  *  - Time is not the hart's: the time CSR reads the machine's clock through `time_now`.
