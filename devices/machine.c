@@ -432,6 +432,14 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
+    /* First: machine_destroy (on any failure below) stops the threads, of which
+     * there are none yet. */
+    pthread_mutex_init(&m->mt.lock, NULL);
+    pthread_cond_init(&m->mt.go, NULL);
+    pthread_cond_init(&m->mt.wake, NULL);
+    pthread_cond_init(&m->mt.done, NULL);
+    for (unsigned i = 0; i < MACHINE_MAX_HARTS; i++)
+        m->wires[i] = (struct machine_wire){ m, i };
     m->ram_size = cfg->ram_size;
     memcpy(m->disks, cfg->disks, sizeof m->disks);
     m->ram = calloc(1, cfg->ram_size);
@@ -443,12 +451,6 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
     clock_init(&m->clock);
     m->nharts = cfg->nharts ? cfg->nharts : 1;
     m->threads = cfg->threads && !cfg->icount;
-    pthread_mutex_init(&m->mt.lock, NULL);
-    pthread_cond_init(&m->mt.go, NULL);
-    pthread_cond_init(&m->mt.wake, NULL);
-    pthread_cond_init(&m->mt.done, NULL);
-    for (unsigned i = 0; i < MACHINE_MAX_HARTS; i++)
-        m->wires[i] = (struct machine_wire){ m, i };
     m->quantum_left = MACHINE_QUANTUM;
     m->step_hart = -1;
     for (unsigned i = 0; i < m->nharts; i++) {
@@ -781,7 +783,8 @@ static void *hart_thread(void *opaque)
     return NULL;
 }
 
-/* The threads of harts 1 and up, once; false if the host would not make them. */
+/* The threads of harts 1 and up, once; false if the host would not make them (the
+ * browser build has none): the harts then take turns from then on. */
 static bool threads_make(struct machine *m)
 {
     if (m->mt.made)
@@ -790,6 +793,7 @@ static bool threads_make(struct machine *m)
         if (pthread_create(&m->mt.thread[i], NULL, hart_thread, &m->wires[i]) != 0) {
             m->nharts_threaded = i;
             threads_stop(m);
+            m->threads = false;
             return false;
         }
         m->nharts_threaded = i + 1;
