@@ -119,7 +119,9 @@ enum machine_state machine_run(struct machine *m, uint64_t budget);
  * waiting) steps each, and machine_run returns when all have stopped: between runs the
  * machine stands still, as in turns. Not deterministic. While a hart is stepped
  * (machine_set_step) or the host debugs one (hart_host_debug: breakpoints,
- * watchpoints, an instruction trace) the harts take turns as above.
+ * watchpoints, an instruction trace) the harts take turns as above. (In parallel the
+ * position may move by more than the budget: a hart woken from WFI during the run runs
+ * a share too. Nothing that needs the bound, the instruction clock, runs in parallel.)
  */
 
 /* Why the harts stopped in the last machine_run: HART_STOP_BREAKPOINT and
