@@ -1,6 +1,7 @@
 #define _DEFAULT_SOURCE     /* MAP_ANONYMOUS */
 #include "bus/bus.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -30,6 +31,10 @@ struct bus {
     unsigned nwatched;
     uint32_t watched[BUS_MAX_WATCHED];              /* page numbers */
     struct guest_log log;                           /* bus/log.h */
+    /* One host thread per hart (bus_set_parallel): the machine's lock, QEMU's BQL. It
+       is recursive: a device's write may DMA (bus_dma_ptr), which takes it again. */
+    bool parallel;
+    pthread_mutex_t lock;
 };
 
 struct bus *bus_create(void)
@@ -45,7 +50,50 @@ struct bus *bus_create(void)
         return NULL;
     }
     bus->code_map = map;
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&bus->lock, &attr);
+    pthread_mutexattr_destroy(&attr);
     return bus;
+}
+
+void bus_set_parallel(struct bus *bus, bool on)
+{
+    bus->parallel = on;
+}
+
+bool bus_parallel(const struct bus *bus)
+{
+    return bus->parallel;
+}
+
+void bus_lock(struct bus *bus)
+{
+    if (bus->parallel)
+        pthread_mutex_lock(&bus->lock);
+}
+
+void bus_unlock(struct bus *bus)
+{
+    if (bus->parallel)
+        pthread_mutex_unlock(&bus->lock);
+}
+
+/*
+ * Guest RAM, read and written by the bus's slow path. Other harts read and write the same
+ * bytes from their own threads without any lock (their TLB's fast path, and code built
+ * from it): races in guest memory are the guest's business, which is why these two are
+ * functions of their own, named in tests/tsan.supp.
+ */
+__attribute__((noinline)) void bus_ram_read(void *dst, const uint8_t *ram, size_t len)
+{
+    memcpy(dst, ram, len);
+}
+
+__attribute__((noinline)) void bus_ram_write(uint8_t *ram, const void *src, size_t len)
+{
+    memcpy(ram, src, len);
 }
 
 void bus_destroy(struct bus *bus)
@@ -53,6 +101,7 @@ void bus_destroy(struct bus *bus)
     if (!bus)
         return;
     munmap(bus->code_map, CODE_MAP_BYTES);
+    pthread_mutex_destroy(&bus->lock);
     free(bus);
 }
 
@@ -75,21 +124,25 @@ void bus_remove_code_listener(struct bus *bus, void *opaque)
     }
 }
 
+/* The code map's bits are read without the lock (a hart asking whether a page still
+ * holds code), written under it. */
 bool bus_is_code(const struct bus *bus, uint32_t addr)
 {
     uint32_t page = addr >> PAGE_SHIFT;
-    return bus->code_map[page / 8] & (1u << (page % 8));
+    return __atomic_load_n(&bus->code_map[page / 8], __ATOMIC_RELAXED) & (1u << (page % 8));
 }
 
 void bus_mark_code(struct bus *bus, uint32_t addr)
 {
     if (bus_is_code(bus, addr))
         return;
+    bus_lock(bus);
     uint32_t page = addr >> PAGE_SHIFT;
-    bus->code_map[page / 8] |= (uint8_t)(1u << (page % 8));
+    __atomic_fetch_or(&bus->code_map[page / 8], (uint8_t)(1u << (page % 8)), __ATOMIC_RELAXED);
     for (unsigned i = 0; i < bus->nlisteners; i++)
         if (bus->listeners[i].marked)
             bus->listeners[i].marked(bus->listeners[i].opaque, page << PAGE_SHIFT);
+    bus_unlock(bus);
 }
 
 bool bus_add_store_listener(struct bus *bus, bus_store_fn fn, void *opaque)
@@ -154,9 +207,9 @@ static void code_written(struct bus *bus, uint32_t addr, uint32_t len)
     uint32_t first = addr >> PAGE_SHIFT, last = (uint32_t)(((uint64_t)addr + len - 1) >> PAGE_SHIFT);
     for (uint32_t page = first; page <= last; page++) {
         uint8_t bit = (uint8_t)(1u << (page % 8));
-        if (!(bus->code_map[page / 8] & bit))
+        if (!(__atomic_load_n(&bus->code_map[page / 8], __ATOMIC_RELAXED) & bit))
             continue;
-        bus->code_map[page / 8] &= (uint8_t)~bit;
+        __atomic_fetch_and(&bus->code_map[page / 8], (uint8_t)~bit, __ATOMIC_RELAXED);
         for (unsigned i = 0; i < bus->nlisteners; i++)
             bus->listeners[i].written(bus->listeners[i].opaque, page << PAGE_SHIFT);
     }
@@ -235,8 +288,9 @@ bool bus_set_snapshot(struct bus *bus, uint32_t base, const struct snap_ops *ops
  * look there first. */
 const struct bus_region *bus_find(const struct bus *bus, uint32_t addr)
 {
-    if (bus->last < bus->count) {
-        const struct bus_region *r = &bus->regions[bus->last];
+    unsigned last = __atomic_load_n(&bus->last, __ATOMIC_RELAXED);
+    if (last < bus->count) {
+        const struct bus_region *r = &bus->regions[last];
         if (addr - r->base < r->size)
             return r;
     }
@@ -245,7 +299,8 @@ const struct bus_region *bus_find(const struct bus *bus, uint32_t addr)
         if (addr < r->base)
             break;
         if (addr - r->base < r->size) {
-            ((struct bus *)bus)->last = i;     /* a hint, not state: const to callers */
+            /* a hint, not state: const to callers (and shared by the harts' threads) */
+            __atomic_store_n(&((struct bus *)bus)->last, i, __ATOMIC_RELAXED);
             return r;
         }
     }
@@ -271,8 +326,10 @@ uint8_t *bus_dma_ptr(struct bus *bus, uint32_t addr, uint32_t len, bool write)
 {
     uint8_t *p = bus_host_ptr(bus, addr, len, write);
     if (p && write) {
+        bus_lock(bus);
         code_written(bus, addr, len);
         tell_stored(bus, addr, len, true);
+        bus_unlock(bus);
     }
     return p;
 }
@@ -310,13 +367,16 @@ bool bus_read(struct bus *bus, uint32_t addr, unsigned size, uint32_t *value)
         if (size > r->size - off || (size != 1 && size != 2 && size != 4))
             return false;
         uint32_t v = 0;
-        memcpy(&v, r->host + off, size);     /* host and guest are both little-endian */
+        bus_ram_read(&v, r->host + off, size);     /* host and guest: little-endian */
         *value = v;
         return true;
     }
     if (!mmio_access_ok(r, off, size))
         return false;
-    return r->read(r->opaque, off, size, value);
+    bus_lock(bus);
+    bool ok = r->read(r->opaque, off, size, value);
+    bus_unlock(bus);
+    return ok;
 }
 
 bool bus_write(struct bus *bus, uint32_t addr, unsigned size, uint32_t value)
@@ -328,15 +388,20 @@ bool bus_write(struct bus *bus, uint32_t addr, unsigned size, uint32_t value)
     if (r->host) {
         if (!r->writable || size > r->size - off || (size != 1 && size != 2 && size != 4))
             return false;
+        bus_lock(bus);
         code_written(bus, addr, size);
         if (bus->nwatched && (bus_is_watched(bus, addr) || bus_is_watched(bus, addr + size - 1)))
             tell_stored(bus, addr, size, false);
-        memcpy(r->host + off, &value, size);
+        bus_ram_write(r->host + off, &value, size);
+        bus_unlock(bus);
         return true;
     }
     if (!mmio_access_ok(r, off, size))
         return false;
-    return r->write(r->opaque, off, size, value);
+    bus_lock(bus);
+    bool ok = r->write(r->opaque, off, size, value);
+    bus_unlock(bus);
+    return ok;
 }
 
 struct guest_log *bus_log(struct bus *bus)

@@ -120,7 +120,8 @@ bool bus_is_code(const struct bus *bus, uint32_t addr);
  * it (bus_is_watched; bus_watch_page tells the `marked` code listeners to drop theirs),
  * so every store to it reaches the bus. The store listeners hear of every write to a
  * watched page that reaches the bus, and of every DMA write anywhere (`dma` true), with
- * its physical range, and break the reservations it touches.
+ * its physical range, and break the reservations it touches. (With the harts in threads
+ * of their own nothing is watched: reservations compare values there, cpu/exec.c.)
  */
 typedef void (*bus_store_fn)(void *opaque, uint32_t addr, uint32_t len, bool dma);
 
@@ -147,6 +148,27 @@ const struct bus_region *bus_find(const struct bus *bus, uint32_t addr);
 
 /* Region i in address order, or NULL past the last. */
 const struct bus_region *bus_region_at(const struct bus *bus, unsigned i);
+
+/*
+ * One host thread per hart (-accel ...,thread=multi; devices/machine.c). While the
+ * machine runs its harts in parallel, bus_lock() is the machine's one lock (QEMU's "big
+ * lock"): the bus takes it around every MMIO callback, every write of guest memory that
+ * goes through it (so that the code map and its listeners, and the reservations' store
+ * listeners, see one write at a time) and the marking of code pages; a hart takes it
+ * around whatever else touches another hart's or a device's state. It is recursive.
+ * Outside parallel runs (the machine's harts parked, or one thread) it costs a test.
+ * The machine switches parallel on and off only while no hart runs.
+ */
+void bus_set_parallel(struct bus *bus, bool on);
+bool bus_parallel(const struct bus *bus);
+void bus_lock(struct bus *bus);
+void bus_unlock(struct bus *bus);
+
+/* Guest RAM copied by the bus's slow path and by DMA: the only places (with the
+ * hart's fast path) where guest memory is touched, kept apart for ThreadSanitizer's
+ * suppressions (guest memory races are the guest's, tests/tsan.supp). */
+void bus_ram_read(void *dst, const uint8_t *ram, size_t len);
+void bus_ram_write(uint8_t *ram, const void *src, size_t len);
 
 /* The machine's log (bus/log.h): the hart and the devices report through it, the host
  * fills in its sink. It lives as long as the bus. */

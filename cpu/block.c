@@ -25,9 +25,8 @@ static unsigned page_bucket(uint32_t pa)
 /* The bus says a page holding decoded code was written: its blocks are stale. The
  * running block may be one of them: the engine learns it from code_dirty and leaves it
  * after the instruction that wrote. */
-static void page_written(void *opaque, uint32_t page)
+static void forget_page(struct hart *h, uint32_t page)
 {
-    struct hart *h = opaque;
     struct block_cache *c = h->blocks;
     struct block **link = &c->pages[page_bucket(page)];
     while (*link) {
@@ -43,6 +42,46 @@ static void page_written(void *opaque, uint32_t page)
         *link = b->page_next;           /* it never needs finding again */
     }
     h->code_dirty = true;
+}
+
+/*
+ * The bus says a page holding decoded code was written (under the bus lock). In
+ * parallel, another hart's thread must not touch this hart's blocks or translations,
+ * which it may be running: the page is posted, and this hart forgets it at its next
+ * block boundary (exec_boundary) or fence.i, in its own thread. RISC-V asks no more:
+ * a hart sees another's new code after its own fence.i.
+ */
+static void page_written(void *opaque, uint32_t page)
+{
+    struct hart *h = opaque;
+    if (!h->parallel || hart_on_this_thread == h) {
+        forget_page(h, page);
+        return;
+    }
+    if (h->code_nposted < sizeof h->code_posted / sizeof h->code_posted[0])
+        h->code_posted[h->code_nposted++] = page;
+    else
+        h->code_post_all = true;
+    __atomic_store_n(&h->code_pending, true, __ATOMIC_SEQ_CST);
+    hart_leave(h);
+}
+
+void block_take_posted(struct hart *h)
+{
+    uint32_t pages[sizeof h->code_posted / sizeof h->code_posted[0]];
+    bus_lock(h->bus);
+    unsigned n = h->code_nposted;
+    bool all = h->code_post_all;
+    memcpy(pages, h->code_posted, n * sizeof pages[0]);
+    h->code_nposted = 0;
+    h->code_post_all = false;
+    __atomic_store_n(&h->code_pending, false, __ATOMIC_SEQ_CST);
+    bus_unlock(h->bus);
+    if (all)
+        block_flush(h);
+    else
+        for (unsigned i = 0; i < n; i++)
+            forget_page(h, pages[i]);
 }
 
 /* A page became code (on this hart or another): stores to it must now take the slow

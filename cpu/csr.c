@@ -150,7 +150,7 @@ static void write_mstatus_bits(struct hart *h, uint32_t mask, uint32_t v)
     h->mstatus = next;
     if ((old ^ next) & MSTATUS_TRANSLATION)
         tlb_set_context(h);
-    h->leave = true;                        /* MIE/SIE may have enabled an interrupt */
+    hart_leave(h);                        /* MIE/SIE may have enabled an interrupt */
 }
 
 static void wr_mstatus(struct hart *h, unsigned num, uint32_t v)
@@ -186,7 +186,7 @@ static void sstc_update(struct hart *h)
     uint32_t mip = read_time(h) >= h->sstc.stimecmp ? h->mip | MIP_STIP : h->mip & ~MIP_STIP;
     if (mip != h->mip) {
         h->mip = mip;
-        h->leave = true;
+        hart_leave(h);
     }
 }
 
@@ -205,8 +205,8 @@ uint64_t hart_timer_deadline(const struct hart *h)
 static void timer_moved(struct hart *h)
 {
     sstc_update(h);
-    h->yield = true;
-    h->leave = true;
+    hart_flag_set(&h->yield, true);
+    hart_leave(h);
 }
 
 static uint32_t rd_stimecmp(struct hart *h, unsigned num)
@@ -259,7 +259,7 @@ static void wr_mip(struct hart *h, unsigned num, uint32_t v)
     /* With STCE, STIP is the timer's, not software's. */
     uint32_t mask = stce(h) ? MIP_S_MASK & ~MIP_STIP : MIP_S_MASK;
     h->mip = (h->mip & ~mask) | (v & mask);
-    h->leave = true;
+    hart_leave(h);
 }
 
 static uint32_t rd_sip(struct hart *h, unsigned num)
@@ -272,7 +272,7 @@ static void wr_sip(struct hart *h, unsigned num, uint32_t v)
     (void)num;
     uint32_t mask = MIP_SSIP & h->mideleg;
     h->mip = (h->mip & ~mask) | (v & mask);
-    h->leave = true;
+    hart_leave(h);
 }
 
 static uint32_t rd_mie(struct hart *h, unsigned num) { (void)num; return h->mie; }
@@ -280,7 +280,7 @@ static void wr_mie(struct hart *h, unsigned num, uint32_t v)
 {
     (void)num;
     h->mie = v & MIP_ALL;
-    h->leave = true;
+    hart_leave(h);
 }
 
 static uint32_t rd_sie(struct hart *h, unsigned num) { (void)num; return h->mie & h->mideleg; }
@@ -288,7 +288,7 @@ static void wr_sie(struct hart *h, unsigned num, uint32_t v)
 {
     (void)num;
     h->mie = (h->mie & ~h->mideleg) | (v & h->mideleg);
-    h->leave = true;
+    hart_leave(h);
 }
 
 static void wr_medeleg(struct hart *h, unsigned num, uint32_t v)
@@ -301,7 +301,7 @@ static void wr_mideleg(struct hart *h, unsigned num, uint32_t v)
 {
     (void)num;
     h->mideleg = v & MIP_S_MASK;
-    h->leave = true;
+    hart_leave(h);
 }
 
 static void wr_satp(struct hart *h, unsigned num, uint32_t v)
@@ -363,7 +363,7 @@ static void pmp_changed(struct hart *h)
 {
     pmp_update(h);
     tlb_flush(h);
-    h->leave = true;
+    hart_leave(h);
 }
 
 static uint32_t rd_pmpcfg(struct hart *h, unsigned num)

@@ -16,7 +16,7 @@
 void debug_update_flag(struct hart *h)
 {
     h->debug = h->trace.insn || h->nbreak || h->nwatch || h->trig.armed;
-    h->leave = true;            /* switch loops at the next boundary */
+    hart_leave(h);            /* switch loops at the next boundary */
 }
 
 void hart_set_trace(struct hart *h, const struct hart_trace *trace)
@@ -88,7 +88,7 @@ void debug_watch_check(struct hart *h, uint32_t va, unsigned size, bool write)
             h->watch_hit = true;
             h->watch_addr = va > h->watch[i].va ? va : h->watch[i].va;
             h->watch_kind = (uint8_t)want;
-            h->leave = true;
+            hart_leave(h);
             return;
         }
     }
@@ -194,7 +194,9 @@ void debug_loop_repeat(struct hart *h)
     if (t->repeats++ == 0 && h->loop_hook) {
         struct hart_trap_loop l;
         hart_trap_loop(h, &l);
+        bus_lock(h->bus);       /* harts in parallel share the host's trace */
         h->loop_hook(h->loop_opaque, &l);
+        bus_unlock(h->bus);
     }
 }
 

@@ -9,7 +9,7 @@
  * write comes after the last point where the instruction can fail.
  *
  * hart_run() is the loop around the engines. Interrupts are checked on entry and
- * whenever an instruction sets h->leave (a CSR write, xRET, WFI, a device line changing
+ * whenever an instruction sets hart_flag(&h->leave) (a CSR write, xRET, WFI, a device line changing
  * under an MMIO store), not before every instruction. SYSTEM instructions other than the
  * CSR accessors live in exec_system(), off the hot path.
  */
@@ -35,7 +35,7 @@ static void xret_common(struct hart *h, unsigned to_priv, uint32_t to_pc)
     h->priv = (uint8_t)to_priv;
     h->pc = to_pc;
     tlb_set_context(h);
-    h->leave = true;
+    hart_leave(h);
 }
 
 /* The 32-bit instruction at va, read as a debugger would (no A/D bits, nothing raised,
@@ -61,10 +61,13 @@ static bool semihosting_call(struct hart *h, const struct insn *d)
         !peek_insn(h, pc - 4, &pre) || pre != SEMIHOST_PRE ||
         !peek_insn(h, pc + 4, &post) || post != SEMIHOST_POST)
         return false;
-    if (!h->semihost(h->semihost_opaque, h))
+    bus_lock(h->bus);               /* the host's handler touches the machine */
+    bool done = h->semihost(h->semihost_opaque, h);
+    bus_unlock(h->bus);
+    if (!done)
         return false;
     h->pc = pc + 4;
-    h->leave = true;                /* the call may have ended the run or written code */
+    hart_leave(h);                /* the call may have ended the run or written code */
     return true;
 }
 
@@ -117,7 +120,7 @@ trap_t exec_system(struct hart *h, const struct insn *d)
         /* Resume on any pending interrupt enabled in mie, whatever the global enables. */
         if (!(hart_pending_irqs(h) & h->mie)) {
             h->waiting = true;
-            h->leave = true;
+            hart_leave(h);
         }
         h->pc += d->len;
         return TRAP_NONE;
@@ -138,7 +141,8 @@ static uint32_t *atomic_word(struct hart *h, uint32_t va, enum mmu_access kind)
 {
     const struct tlb_entry *e = tlb_entry_for(kind == ACC_WRITE ? h->tlb.write : h->tlb.read,
                                               va, h->tlb_ix_data);
-    if (likely(e->tag == TLB_TAG(va >> 12, h->tlb_tag_data)))
+    uint32_t tag = kind == ACC_WRITE ? tlb_store_tag(e) : e->tag;
+    if (likely(tag == TLB_TAG(va >> 12, h->tlb_tag_data)))
         return (uint32_t *)(e->addend + va);
     return NULL;
 }
@@ -165,6 +169,97 @@ static uint32_t amo_result(unsigned op, uint32_t old, uint32_t src)
     }
 }
 
+/* An AMO's operation done atomically on host memory, for harts running in parallel:
+ * the old value. */
+static uint32_t amo_host(unsigned op, uint32_t *w, uint32_t src)
+{
+    switch (op) {
+    case OP_AMOSWAP_W: return __atomic_exchange_n(w, src, __ATOMIC_SEQ_CST);
+    case OP_AMOADD_W:  return __atomic_fetch_add(w, src, __ATOMIC_SEQ_CST);
+    case OP_AMOXOR_W:  return __atomic_fetch_xor(w, src, __ATOMIC_SEQ_CST);
+    case OP_AMOAND_W:  return __atomic_fetch_and(w, src, __ATOMIC_SEQ_CST);
+    case OP_AMOOR_W:   return __atomic_fetch_or(w, src, __ATOMIC_SEQ_CST);
+    default: {                      /* min and max: a compare-and-swap loop */
+        uint32_t old = __atomic_load_n(w, __ATOMIC_RELAXED);
+        while (!__atomic_compare_exchange_n(w, &old, amo_result(op, old, src), true,
+                                            __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+            ;
+        return old;
+    }
+    }
+}
+
+/*
+ * The A extension with the harts in parallel (hart_set_parallel), as QEMU's MTTCG does
+ * it: every operation is the host's atomic instruction on the word in RAM, each a full
+ * barrier (stronger than any aq/rl asks). lr.w notes the value it read; sc.w succeeds
+ * iff the word still holds it, by a compare-and-swap (so a store of the same value, or
+ * a change and back, does not break a reservation: the spec's sc.w should fail there;
+ * QEMU's succeeds too). A word the TLB does not map for the access is translated (which
+ * may fill the TLB) and, in RAM, reached through bus_dma_ptr, which first forgets code
+ * decoded from its page; anywhere else (a device) through the bus, under its lock.
+ */
+static trap_t exec_atomic_parallel(struct hart *h, const struct insn *d)
+{
+    uint32_t addr = h->x[d->rs1], src = h->x[d->rs2], pa, old;
+    bool lr = d->op == OP_LR_W;
+    enum mmu_access kind = lr ? ACC_READ : ACC_WRITE;
+    if (addr & 3)
+        return trap_make(lr ? CAUSE_MISALIGNED_LOAD : CAUSE_MISALIGNED_STORE, addr);
+    uint32_t *w = h->nwatch ? NULL : atomic_word(h, addr, kind);
+    if (!w) {
+        trap_t t = mmu_translate_cached(h, addr, kind, &pa);
+        if (trap_raised(t))
+            return t;
+        if (unlikely(h->nwatch)) {
+            debug_watch_check(h, addr, 4, false);
+            if (!lr)
+                debug_watch_check(h, addr, 4, true);
+        }
+        w = (uint32_t *)bus_dma_ptr(h->bus, pa, 4, !lr);
+        if (!w) {                   /* not RAM: the plain path, through the bus */
+            h->reserved = false;
+            if (lr) {
+                if (!bus_read(h->bus, pa, 4, &old))
+                    return trap_make(CAUSE_LOAD_ACCESS, addr);
+                h->x[d->rd] = old;
+                return TRAP_NONE;
+            }
+            if (d->op == OP_SC_W) {
+                h->x[d->rd] = 1;
+                return TRAP_NONE;
+            }
+            bus_lock(h->bus);
+            bool ok = bus_read(h->bus, pa, 4, &old) &&
+                      bus_write(h->bus, pa, 4, amo_result(d->op, old, src));
+            bus_unlock(h->bus);
+            if (!ok)
+                return trap_make(CAUSE_STORE_ACCESS, addr);
+            h->x[d->rd] = old;
+            return TRAP_NONE;
+        }
+    }
+    if (lr) {
+        old = __atomic_load_n(w, __ATOMIC_SEQ_CST);
+        h->reservation = (uintptr_t)w;
+        h->reserved_value = old;
+        h->reserved = true;
+        h->x[d->rd] = old;
+        return TRAP_NONE;
+    }
+    if (d->op == OP_SC_W) {
+        uint32_t expect = h->reserved_value;
+        bool ok = h->reserved && h->reservation == (uintptr_t)w &&
+                  __atomic_compare_exchange_n(w, &expect, src, false, __ATOMIC_SEQ_CST,
+                                              __ATOMIC_SEQ_CST);
+        h->reserved = false;
+        h->x[d->rd] = ok ? 0 : 1;
+        return TRAP_NONE;
+    }
+    h->x[d->rd] = amo_host(d->op, w, src);
+    return TRAP_NONE;
+}
+
 /*
  * The A extension. The reservation names the reserved word by its host address, so a
  * TLB hit needs no translation. A word the TLB maps is RAM the access is allowed to (for
@@ -173,6 +268,8 @@ static uint32_t amo_result(unsigned op, uint32_t old, uint32_t src)
  */
 trap_t exec_atomic(struct hart *h, const struct insn *d)
 {
+    if (h->parallel)
+        return exec_atomic_parallel(h, d);
     uint32_t addr = h->x[d->rs1], src = h->x[d->rs2], pa, old;
     trap_t t;
     if (d->op == OP_LR_W) {
@@ -193,6 +290,7 @@ trap_t exec_atomic(struct hart *h, const struct insn *d)
             h->reservation = reservation_of(h, pa);
         }
         h->reserved = h->reservation != 0;
+        h->reserved_value = old;
         h->x[d->rd] = old;
         return TRAP_NONE;
     }
@@ -234,6 +332,35 @@ trap_t exec_atomic(struct hart *h, const struct insn *d)
         return trap_make(CAUSE_STORE_ACCESS, addr);
     h->x[d->rd] = old;
     return TRAP_NONE;
+}
+
+/*
+ * fence. Harts taking turns see memory in program order: nothing to do. In parallel,
+ * the host's own order must give RISC-V's: x86-64 keeps every order but a store before
+ * a later load, so a fence whose predecessors include writes and successors reads
+ * is a full barrier on the host (any fence is one for the compiler).
+ */
+void exec_fence(struct hart *h, const struct insn *d)
+{
+    if (!h->parallel)
+        return;
+    unsigned pred = ((uint32_t)d->raw >> 24) & 0xf, succ = ((uint32_t)d->raw >> 20) & 0xf;
+    if ((pred & FENCE_W) && (succ & FENCE_R))
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    else
+        __atomic_signal_fence(__ATOMIC_SEQ_CST);
+}
+
+/* fence.i: this hart's own writes already dropped what it decoded (cpu/block.c); in
+ * parallel, other harts' writes were posted: forget those now, and leave the block. */
+void exec_fence_i(struct hart *h)
+{
+    if (h->parallel) {
+        if (__atomic_load_n(&h->code_pending, __ATOMIC_SEQ_CST)) {
+            block_take_posted(h);
+            hart_leave(h);          /* the running block may be gone: look up afresh */
+        }
+    }
 }
 
 static inline trap_t load(struct hart *h, const struct insn *d, unsigned size, bool sign)
@@ -289,8 +416,8 @@ static inline __attribute__((always_inline)) trap_t execute(struct hart *h,
 #undef STORE
     case OP_JAL:    x[d->rd] = next; next = PC + IMM; break;
     case OP_JALR:   next = (A + IMM) & ~1u; x[d->rd] = PC + d->len; break;
-    case OP_FENCE:  break;          /* one hart, memory in program order: nothing to do */
-    case OP_FENCE_I: break;         /* decoded blocks follow every write (cpu/block.c) */
+    case OP_FENCE:  exec_fence(h, d); break;
+    case OP_FENCE_I: exec_fence_i(h); break;
     case OP_CSRRW: case OP_CSRRS: case OP_CSRRC:
     case OP_CSRRWI: case OP_CSRRSI: case OP_CSRRCI:
         t = exec_csr(h, d);
@@ -369,7 +496,7 @@ run_loop(struct hart *h, uint64_t budget, const bool debug, uint64_t *steps_out)
 {
     uint64_t steps = 0;
     enum hart_stop stop = HART_STOP_BUDGET;
-    while (steps < budget && !h->yield) {
+    while (steps < budget && !hart_flag(&h->yield)) {
         int cost = exec_boundary(h);
         if (cost < 0) {
             stop = HART_STOP_WFI;
@@ -378,7 +505,7 @@ run_loop(struct hart *h, uint64_t budget, const bool debug, uint64_t *steps_out)
         steps += (unsigned)cost;
         if (h->debug != debug)
             break;                      /* debugging switched on or off: change loops */
-        while (steps < budget && !h->leave) {
+        while (steps < budget && !hart_flag(&h->leave)) {
             if (debug && h->nbreak && !h->bp_resume && debug_breakpoint_at(h, h->pc)) {
                 *steps_out = steps;
                 return HART_STOP_BREAKPOINT;
@@ -406,10 +533,14 @@ uint64_t exec_steps(struct hart *h, uint64_t budget, enum hart_stop *stop)
     return steps;
 }
 
+__thread struct hart *hart_on_this_thread;
+
 enum hart_stop hart_run(struct hart *h, uint64_t budget, uint64_t *retired)
 {
     uint64_t first = h->retired, used = 0;
     enum hart_stop stop;
+    struct hart *outer = hart_on_this_thread;
+    hart_on_this_thread = h;
     h->running = true;
     for (;;) {
         bool debug = h->debug;
@@ -424,13 +555,14 @@ enum hart_stop hart_run(struct hart *h, uint64_t budget, uint64_t *retired)
             stop = run_loop(h, budget - used, false, &steps);
         used += steps;
         /* Debugging switched on or off: go on in the other loop. */
-        if (stop != HART_STOP_BUDGET || h->debug == debug || used >= budget || h->yield)
+        if (stop != HART_STOP_BUDGET || h->debug == debug || used >= budget || hart_flag(&h->yield))
             break;
     }
     /* A breakpoint stop leaves pc at the breakpoint: the next run executes it first. */
     h->bp_resume = stop == HART_STOP_BREAKPOINT;
-    h->yield = false;
+    hart_flag_set(&h->yield, false);
     h->running = false;
+    hart_on_this_thread = outer;
     if (retired)
         *retired = h->retired - first;
     return stop;

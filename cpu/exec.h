@@ -24,6 +24,12 @@ trap_t exec_system(struct hart *h, const struct insn *d) MUST_CHECK;
 /* One instruction with the plain step: retired, or its trap taken. */
 void exec_step(struct hart *h);
 
+/* fence and fence.i, as every engine runs them (cpu/exec.c). */
+#define FENCE_W 1u
+#define FENCE_R 2u
+void exec_fence(struct hart *h, const struct insn *d);
+void exec_fence_i(struct hart *h);
+
 /* Up to `budget` steps with the plain step loop (no debugging checks); returns the steps
  * used and, in *stop, why it ended. */
 uint64_t exec_steps(struct hart *h, uint64_t budget, enum hart_stop *stop);
@@ -38,12 +44,14 @@ enum hart_stop block_run(struct hart *h, uint64_t budget, uint64_t *steps);
  */
 static inline int exec_boundary(struct hart *h)
 {
+    if (unlikely(hart_flag(&h->code_pending)))
+        block_take_posted(h);
     if (h->waiting) {
         if (!(hart_pending_irqs(h) & h->mie))
             return -1;
         h->waiting = false;
     }
-    h->leave = false;
+    __atomic_store_n(&h->leave, false, __ATOMIC_SEQ_CST);   /* then read the lines */
     return trap_check_interrupts(h) ? 1 : 0;
 }
 

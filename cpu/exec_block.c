@@ -48,7 +48,7 @@ enum hart_stop block_run(struct hart *h, uint64_t budget, uint64_t *steps_out)
         [OP_ILLEGAL] = &&op_system,
         [OP_JAL] = &&op_JAL,
         [OP_JALR] = &&op_JALR,
-        [OP_FENCE] = &&op_NOP,
+        [OP_FENCE] = &&op_FENCE,
         [OP_FENCE_I] = &&op_FENCE_I,
         [OP_ECALL] = &&op_system, [OP_EBREAK] = &&op_system, [OP_MRET] = &&op_system,
         [OP_SRET] = &&op_system, [OP_WFI] = &&op_system, [OP_SFENCE_VMA] = &&op_system,
@@ -82,7 +82,7 @@ enum hart_stop block_run(struct hart *h, uint64_t budget, uint64_t *steps_out)
     /* Interrupts are checked when hart_run starts, as the plain loop checks them: the
      * host may have made one takeable without a line or a CSR write setting h->leave
      * (hart_set_priv, a debugger's or a test's). */
-    h->leave = true;
+    hart_leave(h);
 
 /* The instruction's own address, and where the next one is. */
 #define PC (pc0 + d->off)
@@ -93,9 +93,9 @@ enum hart_stop block_run(struct hart *h, uint64_t budget, uint64_t *steps_out)
 
 dispatch:
     h->code_dirty = false;
-    if (h->yield || steps >= budget)
+    if (hart_flag(&h->yield) || steps >= budget)
         goto out;
-    if (h->leave || h->waiting) {
+    if (hart_flag(&h->leave) || h->waiting) {
         int cost = exec_boundary(h);
         if (cost < 0) {
             stop = HART_STOP_WFI;
@@ -162,7 +162,7 @@ op_##op: {                                                                      
             h->retired -= DONE;                                                         \
             if (unlikely(trap_raised(t)))                                               \
                 goto trap;                                                              \
-            if (unlikely(h->leave || h->code_dirty)) {                                  \
+            if (unlikely(hart_flag(&h->leave) || h->code_dirty)) {                      \
                 x[d->i.rd] = extend(slow, size, sign);                                  \
                 goto leave_after;                                                       \
             }                                                                           \
@@ -175,7 +175,8 @@ op_##op: {                                                                      
 op_##op: {                                                                              \
         uint32_t va = x[d->i.rs1] + (uint32_t)d->i.imm, v = x[d->i.rs2];                \
         const struct tlb_entry *e = tlb_entry_for(h->tlb.write, va, ix_data);           \
-        if (likely(e->tag == TLB_TAG(va >> 12, tag_data) && (va & ((size) - 1)) == 0)) { \
+        if (likely(tlb_store_tag(e) == TLB_TAG(va >> 12, tag_data) &&                \
+                   (va & ((size) - 1)) == 0)) {                                         \
             host_store((void *)(e->addend + va), size, v);                              \
         } else {                                                                        \
             h->retired += DONE;                                                         \
@@ -183,7 +184,7 @@ op_##op: {                                                                      
             h->retired -= DONE;                                                         \
             if (unlikely(trap_raised(t)))                                               \
                 goto trap;                                                              \
-            if (unlikely(h->leave || h->code_dirty))                                    \
+            if (unlikely(hart_flag(&h->leave) || h->code_dirty))                        \
                 goto leave_after;                                                       \
         }                                                                               \
         DISPATCH_NEXT();                                                                \
@@ -215,7 +216,7 @@ op_atomic:
     h->retired -= DONE;
     if (unlikely(trap_raised(t)))
         goto trap;
-    if (unlikely(h->leave || h->code_dirty))
+    if (unlikely(hart_flag(&h->leave) || h->code_dirty))
         goto leave_after;
     DISPATCH_NEXT();
 
@@ -225,7 +226,7 @@ op_fp:                          /* F and D: a load or store may reach a device *
     h->retired -= DONE;
     if (unlikely(trap_raised(t)))
         goto trap;
-    if (unlikely(h->leave || h->code_dirty))
+    if (unlikely(hart_flag(&h->leave) || h->code_dirty))
         goto leave_after;
     DISPATCH_NEXT();
 
@@ -250,7 +251,12 @@ op_JALR: {
         goto block_end;
     }
 
-op_FENCE_I:                     /* the blocks follow every write already */
+op_FENCE:
+    exec_fence(h, &d->i);
+    DISPATCH_NEXT();
+
+op_FENCE_I:                     /* the blocks follow every write already (but in parallel) */
+    exec_fence_i(h);
     next_pc = NEXT_PC;
     slot = 2;
     goto block_end;
@@ -287,7 +293,7 @@ block_end:
     if (next_pc != NEXT_PC)
         history_push(h, PC, next_pc);
     h->pc = next_pc;
-    if (unlikely(h->leave || h->yield))
+    if (unlikely(hart_flag(&h->leave) || hart_flag(&h->yield)))
         goto dispatch;
     if (slot < 2 && ((next_pc ^ pc0) & ~0xfffu) == 0) {
         /* A successor in the same page: its code is where this block's page is,

@@ -22,7 +22,9 @@
 static void reservation_stored(void *opaque, uint32_t addr, uint32_t len, bool dma)
 {
     struct hart *h = opaque;
-    if (!h->reserved || (h->running && !dma))
+    /* In parallel, sc.w compares values instead (exec_atomic): the flags are the
+     * running harts' own. */
+    if (bus_parallel(h->bus) || !h->reserved || (h->running && !dma))
         return;
     const uint8_t *p = bus_host_ptr(h->bus, addr, 1, false);
     uintptr_t start = (uintptr_t)p;
@@ -83,7 +85,7 @@ void hart_reset(struct hart *h)
     h->priv = PRIV_M;
     h->leave = false;
     h->waiting = false;
-    h->yield = false;
+    hart_flag_set(&h->yield, false);
     h->retired = 0;
     h->traps = 0;
     h->reserved = false;
@@ -118,17 +120,31 @@ void hart_reset(struct hart *h)
 void hart_set_irq(struct hart *h, uint32_t lines, bool level)
 {
     lines &= MIP_MSIP | MIP_MTIP | MIP_SEIP | MIP_MEIP;
+    /* From another thread in parallel (a device under the bus lock, another hart's
+     * IPI): the line first, then leave, both seen in that order (exec_boundary). */
     if (level)
-        h->irq_lines |= lines;
+        __atomic_fetch_or(&h->irq_lines, lines, __ATOMIC_SEQ_CST);
     else
-        h->irq_lines &= ~lines;
-    h->leave = true;
+        __atomic_fetch_and(&h->irq_lines, ~lines, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&h->leave, true, __ATOMIC_SEQ_CST);
+}
+
+void hart_set_parallel(struct hart *h, bool on)
+{
+    if (h->parallel && !on)
+        h->reserved = false;    /* stores made in parallel broke no reservation */
+    h->parallel = on;
+}
+
+bool hart_host_debug(const struct hart *h)
+{
+    return h->nbreak || h->nwatch || h->trace.insn;
 }
 
 void hart_yield(struct hart *h)
 {
-    h->yield = true;
-    h->leave = true;
+    hart_flag_set(&h->yield, true);
+    hart_leave(h);
 }
 
 uint32_t hart_features(const struct hart *h) { return h->features; }
@@ -168,7 +184,7 @@ void hart_set_priv(struct hart *h, enum hart_priv priv)
         return;
     h->priv = (uint8_t)priv;
     tlb_set_context(h);
-    h->leave = true;            /* an interrupt may be takeable in the new mode */
+    hart_leave(h);            /* an interrupt may be takeable in the new mode */
 }
 
 struct bus *hart_bus(const struct hart *h) { return h->bus; }
@@ -223,7 +239,7 @@ enum hart_engine hart_set_engine(struct hart *h, enum hart_engine engine)
             engine = HART_ENGINE_BLOCK;
     }
     h->engine = (uint8_t)engine;
-    h->leave = true;
+    hart_leave(h);
     return engine;
 }
 

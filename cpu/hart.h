@@ -8,7 +8,8 @@
  *    bus_read/bus_write. An access nothing answers is an access fault in the guest.
  *  - hart_run() executes up to `budget` instructions and returns; it never blocks and
  *    never touches the host. Interrupts are taken at instruction boundaries when their
- *    lines (hart_set_irq) and the CSRs allow; lines change only between hart_run calls.
+ *    lines (hart_set_irq) and the CSRs allow; lines change only between hart_run calls,
+ *    but for harts running in threads of their own (hart_set_parallel).
  *  - A guest can do nothing that crashes the emulator: every malformed instruction,
  *    access or CSR operation becomes a trap inside the guest.
  *  - Time is not the hart's: the time CSR reads the machine's clock through `time_now`.
@@ -107,6 +108,22 @@ uint64_t hart_position(const struct hart *h);
  * (another hart's store to a page the machine watches, bus.h) or a DMA write at any
  * time breaks it where it touches the reserved word. */
 bool hart_reservation(const struct hart *h, uint32_t *pa);
+
+/*
+ * One host thread per hart (devices/machine.c, thread=multi). While `on`, this hart runs
+ * in its own thread beside the others': its atomics work on host memory with the
+ * host's atomic instructions (sc.w is a compare-and-swap from the value lr.w read, as
+ * in QEMU's MTTCG: a store of the same value by another hart does not break the
+ * reservation), fence orders the host's accesses, and code written by another thread
+ * is forgotten at this hart's next block boundary or its fence.i. The machine switches
+ * it only while the hart does not run. Lines (hart_set_irq) and hart_yield may then
+ * come from any thread.
+ */
+void hart_set_parallel(struct hart *h, bool on);
+
+/* Does the host debug this hart (breakpoints, watchpoints, a per-instruction trace):
+ * what a parallel run cannot stop for exactly. */
+bool hart_host_debug(const struct hart *h);
 
 /* True while the hart sleeps in WFI with no enabled interrupt pending. */
 bool hart_waiting(const struct hart *h);

@@ -13,7 +13,7 @@ _Static_assert(HART_TRIGGERS_SAVED == HART_TRIGGERS, "the snapshot keeps every t
 /* A field added to struct hart must be decided on here: saved in struct hart_saved, or
  * listed as a cache or a host's choice in cpu/hart_snapshot.h. Then update the size. */
 #if UINTPTR_MAX == UINT64_MAX && defined(__x86_64__)
-_Static_assert(sizeof(struct hart) == 14560,
+_Static_assert(sizeof(struct hart) == 14640,
                "struct hart changed: decide how a snapshot keeps the new field "
                "(cpu/hart_snapshot.c), then update the size here");
 #endif
@@ -126,7 +126,9 @@ void hart_load_state(struct hart *h, const struct hart_saved *s)
     h->last_trap.valid = false;
     memcpy(h->hist_from, s->hist_from, sizeof h->hist_from);
     memcpy(h->hist_to, s->hist_to, sizeof h->hist_to);
-    h->reserved = s->reserved;
+    /* In parallel an sc.w compares with the value lr.w read, which the snapshot does not
+     * keep: the reservation is dropped there (the sc.w fails, as the spec allows). */
+    h->reserved = s->reserved && !h->parallel;
     h->reservation = s->reserved
                          ? (uintptr_t)bus_host_ptr(h->bus, s->reservation_pa, 4, false)
                          : 0;
@@ -171,12 +173,12 @@ void hart_load_state(struct hart *h, const struct hart_saved *s)
     trigger_rearm(h);           /* the checking loop, if one is enabled */
 
     /* What was cached or in passing belongs to the state left behind. */
-    h->yield = false;
+    hart_flag_set(&h->yield, false);
     h->bp_resume = false;
     h->watch_hit = false;
     h->code_dirty = false;
     h->csr_debug_write = false;
     hart_flush_caches(h);
     tlb_set_context(h);
-    h->leave = true;            /* interrupts are checked anew when it runs */
+    hart_leave(h);            /* interrupts are checked anew when it runs */
 }

@@ -7,7 +7,8 @@
  *
  * Not kept, on purpose: the TLB and the decoded blocks and translations (caches, dropped
  * on load), the engine and the debugger's breakpoints, watchpoints and trace hooks (the
- * host's choices, which a load leaves as they are).
+ * host's choices, which a load leaves as they are); in parallel (thread=multi), the
+ * value lr.w read, and code other harts' threads posted (a load drops the caches).
  */
 #ifndef RVBOX_HART_SNAPSHOT_H
 #define RVBOX_HART_SNAPSHOT_H

@@ -162,6 +162,17 @@ struct hart {
     /* LR/SC */
     bool reserved;
     uintptr_t reservation;      /* host address of the reserved word (in RAM) */
+    uint32_t reserved_value;    /* what lr.w read: thread=multi's sc.w is a compare-and-
+                                   swap from it, as QEMU's MTTCG does */
+
+    /* thread=multi (devices/machine.c): set by the machine while the harts run in
+       parallel. Code written by another thread is posted here (cpu/block.c) and
+       forgotten by this hart's own thread at its next boundary or fence.i. */
+    bool parallel;
+    bool code_pending;          /* posted pages wait (other threads set it) */
+    bool code_post_all;         /* too many: forget every block */
+    unsigned code_nposted;
+    uint32_t code_posted[16];   /* physical pages; guarded by the bus lock */
     bool running;               /* inside hart_run: the bus's writes are its own, which
                                    leave its reservation alone (but DMA does not) */
 
@@ -227,6 +238,24 @@ struct hart {
     void *semihost_opaque;
 };
 
+/*
+ * Flags that another host thread may set while the hart runs (thread=multi: a device's
+ * line, another hart's IPI, the machine ending the run, code written elsewhere):
+ * h->leave, h->yield, h->code_pending. Reads and the owner's stores are relaxed atomics
+ * (plain moves on the host); exec_boundary clears `leave` with a full barrier before it
+ * reads the lines, so that a line raised just before is seen (hart_set_irq raises the
+ * line first, then sets leave).
+ */
+static inline bool hart_flag(const bool *f) { return __atomic_load_n(f, __ATOMIC_RELAXED); }
+static inline void hart_flag_set(bool *f, bool v) { __atomic_store_n(f, v, __ATOMIC_RELAXED); }
+static inline void hart_leave(struct hart *h) { hart_flag_set(&h->leave, true); }
+
+/* A store-TLB entry's tag: another thread may invalidate it (a page became code). */
+static inline uint32_t tlb_store_tag(const struct tlb_entry *e)
+{
+    return __atomic_load_n(&e->tag, __ATOMIC_RELAXED);
+}
+
 /* cpu/trap.c */
 void trap_take(struct hart *h, trap_t t);
 bool trap_check_interrupts(struct hart *h);
@@ -252,6 +281,13 @@ struct insn;
 trap_t trigger_data_check(struct hart *h, const struct insn *d) MUST_CHECK;
 void trigger_trap_to_m(struct hart *h);
 void trigger_mret(struct hart *h);
+
+/* cpu/block.c: forget the blocks of the pages other threads posted (h->code_pending),
+ * in the hart's own thread. */
+void block_take_posted(struct hart *h);
+
+/* cpu/exec.c: the hart inside hart_run on this host thread, if any. */
+extern __thread struct hart *hart_on_this_thread;
 
 /* cpu/mmu.c */
 void tlb_flush(struct hart *h);

@@ -4,7 +4,9 @@
  *
  * Choices where the spec leaves one (see docs/architecture.md):
  *  - A and D are set by hardware (Svadu behaviour), atomically with the permission check:
- *    the emulator is single-threaded per machine, so walk-check-update is one step.
+ *    with turns, walk-check-update is one step; with a thread per hart, the update is a
+ *    compare-and-swap from the entry the walk read, and the walk is made again if
+ *    another hart changed it (commit()).
  *  - PMP (cpu/pmp.c) is checked here, on everything that misses the TLB: the access's
  *    physical bytes at its effective privilege, and page-table entries as S-mode's
  *    reads (and A/D updates as its writes). A page enters the TLB only if PMP treats it
@@ -34,9 +36,12 @@ static const uint32_t access_fault_cause[] = {
 
 void tlb_flush(struct hart *h)
 {
-    struct tlb_entry *all = &h->tlb.read[0];
-    for (size_t i = 0; i < 3 * TLB_SIZE; i++)
-        all[i].tag = TLB_INVALID;
+    for (size_t i = 0; i < TLB_SIZE; i++) {
+        h->tlb.read[i].tag = TLB_INVALID;
+        h->tlb.exec[i].tag = TLB_INVALID;
+        /* another thread may be invalidating it too (tlb_forget_store_page) */
+        __atomic_store_n(&h->tlb.write[i].tag, TLB_INVALID, __ATOMIC_RELAXED);
+    }
 }
 
 /*
@@ -64,13 +69,18 @@ void tlb_set_context(struct hart *h)
     h->tlb_ix_exec = exec << 4;
 }
 
+/* In parallel, another hart's thread calls this (under the bus lock, as the owner's
+ * tlb_fill of a store entry is), as QEMU's MTTCG clears other vCPUs' write entries: the
+ * owner reads the tags with atomic loads, and a store that passed its check just before
+ * lands as if it came before the page became code. */
 void tlb_forget_store_page(struct hart *h, const uint8_t *page)
 {
     for (unsigned i = 0; i < TLB_SIZE; i++) {
         struct tlb_entry *e = &h->tlb.write[i];
-        if (e->tag != TLB_INVALID &&
-            e->addend + ((uintptr_t)(e->tag & 0xfffffu) << 12) == (uintptr_t)page)
-            e->tag = TLB_INVALID;
+        uint32_t tag = tlb_store_tag(e);
+        if (tag != TLB_INVALID &&
+            e->addend + ((uintptr_t)(tag & 0xfffffu) << 12) == (uintptr_t)page)
+            __atomic_store_n(&e->tag, TLB_INVALID, __ATOMIC_RELAXED);
     }
 }
 
@@ -213,11 +223,29 @@ static inline __attribute__((always_inline)) bool phys_present(struct hart *h, u
 }
 
 /* Set the walk's A/D bits: the access is going ahead. The update is S-mode's write of
- * the entry, which PMP must allow. False: it could not be written (an access fault). */
-static bool commit(struct hart *h, const struct walk *w)
+ * the entry, which PMP must allow. COMMIT_FAULT: it could not be written (an access
+ * fault). With the harts in parallel, another hart (or the guest's kernel on one) may
+ * change the entry between the walk and the update: the update is then a compare-and-
+ * swap from the entry the walk read, as hardware that sets A/D does it, and
+ * COMMIT_STALE (the entry changed) makes the caller walk again, so that an entry
+ * cleared meanwhile is never written back. */
+enum { COMMIT_OK, COMMIT_FAULT, COMMIT_STALE };
+static int commit(struct hart *h, const struct walk *w)
 {
-    return !w->pte_set || (pmp_allows(h, w->pte_addr, 4, ACC_WRITE, PRIV_S) &&
-                           bus_write(h->bus, w->pte_addr, 4, w->pte | w->pte_set));
+    if (!w->pte_set)
+        return COMMIT_OK;
+    if (!pmp_allows(h, w->pte_addr, 4, ACC_WRITE, PRIV_S))
+        return COMMIT_FAULT;
+    if (h->parallel) {
+        uint32_t *p = (uint32_t *)bus_dma_ptr(h->bus, w->pte_addr, 4, true);
+        if (p) {
+            uint32_t expect = w->pte;
+            return __atomic_compare_exchange_n(p, &expect, w->pte | w->pte_set, false,
+                                               __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)
+                       ? COMMIT_OK : COMMIT_STALE;
+        }
+    }
+    return bus_write(h->bus, w->pte_addr, 4, w->pte | w->pte_set) ? COMMIT_OK : COMMIT_FAULT;
 }
 
 bool mmu_peek(struct hart *h, uint32_t va, enum mmu_access kind, uint32_t *pa)
@@ -232,11 +260,15 @@ bool mmu_peek(struct hart *h, uint32_t va, enum mmu_access kind, uint32_t *pa)
 trap_t mmu_translate(struct hart *h, uint32_t va, enum mmu_access kind, uint32_t *pa)
 {
     struct walk w;
+    int c;
+again:;
     trap_t t = walk(h, va, kind, &w, false);
     if (trap_raised(t))
         return t;
-    if (!phys_present(h, w.pa, 4, kind) || !commit(h, &w))
+    if (!phys_present(h, w.pa, 4, kind) || (c = commit(h, &w)) == COMMIT_FAULT)
         return trap_make(access_fault_cause[kind], va);
+    if (c == COMMIT_STALE)
+        goto again;
     *pa = w.pa;
     return TRAP_NONE;
 }
@@ -248,8 +280,6 @@ static void tlb_fill(struct hart *h, enum mmu_access kind, uint32_t va, uint32_t
 {
     if (h->nwatch)
         return;                 /* watchpoints: every access must reach the slow path */
-    if (kind == ACC_WRITE && (bus_is_code(h->bus, pa) || bus_is_watched(h->bus, pa)))
-        return;
     if (!pmp_page_uniform(h, pa))
         return;                 /* PMP's answer differs within the page: ask every time */
     uint8_t *host = bus_host_ptr(h->bus, pa & ~PAGE_MASK, PAGE_SIZE, kind == ACC_WRITE);
@@ -260,8 +290,19 @@ static void tlb_fill(struct hart *h, enum mmu_access kind, uint32_t va, uint32_t
     uint32_t tag = kind == ACC_EXEC ? h->tlb_tag_exec : h->tlb_tag_data;
     uint32_t ix = kind == ACC_EXEC ? h->tlb_ix_exec : h->tlb_ix_data;
     struct tlb_entry *e = &table[TLB_INDEX(va >> 12, ix)];
-    e->tag = TLB_TAG(va >> 12, tag);
-    e->addend = (uintptr_t)host - (va & ~PAGE_MASK);
+    if (kind != ACC_WRITE) {
+        e->tag = TLB_TAG(va >> 12, tag);
+        e->addend = (uintptr_t)host - (va & ~PAGE_MASK);
+        return;
+    }
+    /* A store entry: under the bus lock, so that no page becomes code (or watched)
+     * between the test and the fill (bus_mark_code forgets entries under it). */
+    bus_lock(h->bus);
+    if (!bus_is_code(h->bus, pa) && !bus_is_watched(h->bus, pa)) {
+        e->addend = (uintptr_t)host - (va & ~PAGE_MASK);
+        __atomic_store_n(&e->tag, TLB_TAG(va >> 12, tag), __ATOMIC_RELAXED);
+    }
+    bus_unlock(h->bus);
 }
 
 trap_t mmu_translate_cached(struct hart *h, uint32_t va, enum mmu_access kind, uint32_t *pa)
@@ -280,6 +321,8 @@ static trap_t translate_span(struct hart *h, uint32_t va, unsigned size, enum mm
     uint32_t last = va + size - 1;
     bool two = (last ^ va) & ~PAGE_MASK;
     struct walk w[2];
+    int c;
+again:;
     trap_t t = walk(h, va, kind, &w[0], false);
     if (!trap_raised(t) && two)
         t = walk(h, last & ~PAGE_MASK, kind, &w[1], false);
@@ -290,9 +333,13 @@ static trap_t translate_span(struct hart *h, uint32_t va, unsigned size, enum mm
         return trap_make(access_fault_cause[kind], va);
     if (two && !phys_present(h, w[1].pa, size - first, kind))
         return trap_make(access_fault_cause[kind], last & ~PAGE_MASK);
-    if (!commit(h, &w[0]))
+    if ((c = commit(h, &w[0])) == COMMIT_STALE)
+        goto again;
+    if (c == COMMIT_FAULT)
         return trap_make(access_fault_cause[kind], va);
-    if (two && !commit(h, &w[1]))
+    if (two && (c = commit(h, &w[1])) == COMMIT_STALE)
+        goto again;
+    if (two && c == COMMIT_FAULT)
         return trap_make(access_fault_cause[kind], last & ~PAGE_MASK);
     *pa_first = w[0].pa;
     *pa_second = two ? w[1].pa : w[0].pa;
@@ -416,6 +463,8 @@ trap_t mmu_fetch_slow(struct hart *h, uint32_t pc, uint32_t *raw)
 {
     struct walk w[2];
     uint32_t lo, hi = 0;
+    int c;
+again:;
     trap_t t = walk(h, pc, ACC_EXEC, &w[0], false);
     if (trap_raised(t))
         return t;
@@ -433,9 +482,13 @@ trap_t mmu_fetch_slow(struct hart *h, uint32_t pc, uint32_t *raw)
             !bus_read(h->bus, w[1].pa, 2, &hi))
             return trap_make(CAUSE_FETCH_ACCESS, pc + 2);
     }
-    if (!commit(h, &w[0]))
+    if ((c = commit(h, &w[0])) == COMMIT_STALE)
+        goto again;
+    if (c == COMMIT_FAULT)
         return trap_make(CAUSE_FETCH_ACCESS, pc);
-    if (two && !commit(h, &w[1]))
+    if (two && (c = commit(h, &w[1])) == COMMIT_STALE)
+        goto again;
+    if (two && c == COMMIT_FAULT)
         return trap_make(CAUSE_FETCH_ACCESS, pc + 2);
     tlb_fill(h, ACC_EXEC, pc, w[0].pa);
     if (two)

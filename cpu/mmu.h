@@ -85,7 +85,8 @@ static inline trap_t MUST_CHECK mmu_store(struct hart *h, uint32_t va, unsigned 
                                           uint32_t val)
 {
     const struct tlb_entry *e = tlb_entry_for(h->tlb.write, va, h->tlb_ix_data);
-    if (likely(e->tag == TLB_TAG(va >> 12, h->tlb_tag_data) && (va & (size - 1)) == 0)) {
+    if (likely(tlb_store_tag(e) == TLB_TAG(va >> 12, h->tlb_tag_data) &&
+               (va & (size - 1)) == 0)) {
         host_store((void *)(e->addend + va), size, val);
         return TRAP_NONE;
     }
@@ -105,7 +106,7 @@ static inline trap_t MUST_CHECK mmu_load64(struct hart *h, uint32_t va, uint64_t
 static inline trap_t MUST_CHECK mmu_store64(struct hart *h, uint32_t va, uint64_t val)
 {
     const struct tlb_entry *e = tlb_entry_for(h->tlb.write, va, h->tlb_ix_data);
-    if (likely(e->tag == TLB_TAG(va >> 12, h->tlb_tag_data) && (va & 7) == 0)) {
+    if (likely(tlb_store_tag(e) == TLB_TAG(va >> 12, h->tlb_tag_data) && (va & 7) == 0)) {
         memcpy((void *)(e->addend + va), &val, 8);
         return TRAP_NONE;
     }

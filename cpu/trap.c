@@ -12,7 +12,7 @@
 
 uint32_t hart_pending_irqs(const struct hart *h)
 {
-    return h->mip | h->irq_lines;
+    return h->mip | __atomic_load_n(&h->irq_lines, __ATOMIC_RELAXED);
 }
 
 /* `quiet`: a repeat in a trap loop, which the trace hook does not see again. */

@@ -50,12 +50,16 @@ uint64_t clock_elapsed_ns(const struct clock *c)
 
 uint64_t clock_ticks(const struct clock *c)
 {
-    return clock_elapsed_ns(c) / NS_PER_TICK + (uint64_t)c->offset;
+    /* Harts in threads of their own read it while one may write mtime (under the bus
+     * lock): the offset is one atomic word. */
+    return clock_elapsed_ns(c) / NS_PER_TICK +
+           (uint64_t)__atomic_load_n(&c->offset, __ATOMIC_RELAXED);
 }
 
 void clock_set(struct clock *c, uint64_t ticks)
 {
-    c->offset += (int64_t)(ticks - clock_ticks(c));
+    __atomic_store_n(&c->offset, c->offset + (int64_t)(ticks - clock_ticks(c)),
+                     __ATOMIC_RELAXED);
 }
 
 uint64_t clock_ns_until(const struct clock *c, uint64_t ticks)

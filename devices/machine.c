@@ -61,23 +61,47 @@ static const uint32_t bootrom_code[] = {
  * slices does not change when a byte arrives or a request completes. */
 #define ICOUNT_SERVICE_NS 100000u
 
-/* An interrupt line into a hart: `num` is the mip bit. */
+/* Harts in parallel: wake those asleep in WFI to look at their lines again. */
+static void wake_sleepers(struct machine *m)
+{
+    pthread_mutex_lock(&m->mt.lock);
+    pthread_cond_broadcast(&m->mt.wake);
+    pthread_mutex_unlock(&m->mt.lock);
+}
+
+/* An interrupt line into a hart: `num` is the mip bit. In parallel the hart may be
+ * asleep in its thread, waiting in WFI for this line. */
 static void hart_line_set(void *opaque, unsigned num, bool level)
 {
-    hart_set_irq(opaque, 1u << num, level);
+    struct machine_wire *w = opaque;
+    hart_set_irq(w->m->harts[w->i], 1u << num, level);
+    if (level && w->m->parallel)
+        wake_sleepers(w->m);
 }
 
 static struct irq_line hart_line(struct machine *m, unsigned hart, unsigned bit)
 {
-    return (struct irq_line){ .set = hart_line_set, .opaque = m->harts[hart], .num = bit };
+    return (struct irq_line){ .set = hart_line_set, .opaque = &m->wires[hart], .num = bit };
+}
+
+static bool yielded(struct machine *m)
+{
+    return __atomic_load_n(&m->yield, __ATOMIC_SEQ_CST);
 }
 
 /* End the run at the next instruction boundary (a device's deadline moved, the guest
- * asked to stop): the hart running now leaves, and machine_run returns. */
+ * asked to stop): the hart running now leaves (in parallel, every hart, from whichever
+ * thread asks), and machine_run returns. */
 static void machine_yield(struct machine *m)
 {
-    m->yield = true;
-    hart_yield(m->harts[m->cur]);
+    __atomic_store_n(&m->yield, true, __ATOMIC_SEQ_CST);
+    if (!m->parallel) {
+        hart_yield(m->harts[m->cur]);
+        return;
+    }
+    for (unsigned i = 0; i < m->nharts; i++)
+        hart_yield(m->harts[i]);
+    wake_sleepers(m);
 }
 
 static void syscon_action(void *opaque, enum syscon_action what, uint32_t code)
@@ -408,6 +432,14 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
+    /* First: machine_destroy (on any failure below) stops the threads, of which
+     * there are none yet. */
+    pthread_mutex_init(&m->mt.lock, NULL);
+    pthread_cond_init(&m->mt.go, NULL);
+    pthread_cond_init(&m->mt.wake, NULL);
+    pthread_cond_init(&m->mt.done, NULL);
+    for (unsigned i = 0; i < MACHINE_MAX_HARTS; i++)
+        m->wires[i] = (struct machine_wire){ m, i };
     m->ram_size = cfg->ram_size;
     memcpy(m->disks, cfg->disks, sizeof m->disks);
     m->ram = calloc(1, cfg->ram_size);
@@ -418,6 +450,7 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
     }
     clock_init(&m->clock);
     m->nharts = cfg->nharts ? cfg->nharts : 1;
+    m->threads = cfg->threads && !cfg->icount;
     m->quantum_left = MACHINE_QUANTUM;
     m->step_hart = -1;
     for (unsigned i = 0; i < m->nharts; i++) {
@@ -456,10 +489,13 @@ fail:
     return NULL;
 }
 
+static void threads_stop(struct machine *m);
+
 void machine_destroy(struct machine *m)
 {
     if (!m)
         return;
+    threads_stop(m);
     machine_snapshot_forget(m);
     if (m->keyboard)
         vinput_destroy(m->keyboard);
@@ -494,6 +530,10 @@ void machine_destroy(struct machine *m)
     bus_destroy(m->bus);
     free(m->dtb);
     free(m->ram);
+    pthread_cond_destroy(&m->mt.done);
+    pthread_cond_destroy(&m->mt.wake);
+    pthread_cond_destroy(&m->mt.go);
+    pthread_mutex_destroy(&m->mt.lock);
     free(m);
 }
 
@@ -675,11 +715,182 @@ static enum hart_stop run_harts(struct machine *m, uint64_t budget)
     return machine_waiting(m) ? HART_STOP_WFI : HART_STOP_BUDGET;
 }
 
+/*
+ * Hart i's share of a parallel run, in its own thread: up to mt.share steps, asleep
+ * (not spinning) while it waits in WFI, until a line wakes it or no hart is left
+ * running that could (the others finished their shares or sleep too), or the run is
+ * asked to end (machine_yield).
+ */
+static void run_share(struct machine *m, unsigned i)
+{
+    struct hart *h = m->harts[i];
+    struct machine_threads *t = &m->mt;
+    uint64_t left = t->share, steps = 0, retired = 0;
+    bool counted = true;            /* in t->running */
+    while (left > 0 && !yielded(m)) {
+        if (hart_waiting(h)) {
+            pthread_mutex_lock(&t->lock);
+            t->running--;
+            pthread_cond_broadcast(&t->wake);
+            while (hart_waiting(h) && t->running > 0 && !yielded(m))
+                pthread_cond_wait(&t->wake, &t->lock);
+            counted = !hart_waiting(h) && !yielded(m);
+            if (counted)
+                t->running++;
+            pthread_mutex_unlock(&t->lock);
+            if (!counted)
+                break;
+            continue;
+        }
+        uint64_t pos = hart_position(h), r;
+        enum hart_stop stop = hart_run(h, left, &r);
+        uint64_t n = hart_position(h) - pos;
+        steps += n;
+        retired += r;
+        left -= n < left ? n : left;
+        if (stop == HART_STOP_BREAKPOINT || stop == HART_STOP_WATCHPOINT)
+            break;                  /* not while the host debugs (machine_run), but safe */
+    }
+    pthread_mutex_lock(&t->lock);
+    t->steps[i] = steps;
+    t->retired[i] = retired;
+    if (counted)
+        t->running--;
+    if (--t->unfinished == 0)
+        pthread_cond_signal(&t->done);
+    pthread_cond_broadcast(&t->wake);   /* a sleeper may be the last one left */
+    pthread_mutex_unlock(&t->lock);
+}
+
+/* A hart's thread: a share of each run, asleep in between. */
+static void *hart_thread(void *opaque)
+{
+    struct machine_wire *w = opaque;
+    struct machine_threads *t = &w->m->mt;
+    uint64_t seen = 0;
+    pthread_mutex_lock(&t->lock);
+    for (;;) {
+        while (!t->quit && t->gen == seen)
+            pthread_cond_wait(&t->go, &t->lock);
+        if (t->quit)
+            break;
+        seen = t->gen;
+        pthread_mutex_unlock(&t->lock);
+        run_share(w->m, w->i);
+        pthread_mutex_lock(&t->lock);
+    }
+    pthread_mutex_unlock(&t->lock);
+    return NULL;
+}
+
+/* The threads of harts 1 and up, once; false if the host would not make them (the
+ * browser build has none): the harts then take turns from then on. */
+static bool threads_make(struct machine *m)
+{
+    if (m->mt.made)
+        return true;
+    for (unsigned i = 1; i < m->nharts; i++) {
+        if (pthread_create(&m->mt.thread[i], NULL, hart_thread, &m->wires[i]) != 0) {
+            m->nharts_threaded = i;
+            threads_stop(m);
+            m->threads = false;
+            return false;
+        }
+        m->nharts_threaded = i + 1;
+    }
+    m->mt.made = true;
+    return true;
+}
+
+static void threads_stop(struct machine *m)
+{
+    pthread_mutex_lock(&m->mt.lock);
+    m->mt.quit = true;
+    pthread_cond_broadcast(&m->mt.go);
+    pthread_mutex_unlock(&m->mt.lock);
+    for (unsigned i = 1; i < m->nharts_threaded; i++)
+        pthread_join(m->mt.thread[i], NULL);
+    m->nharts_threaded = 0;
+    m->mt.made = false;
+    m->mt.quit = false;
+}
+
+/*
+ * Into or out of parallel mode, between runs. In: no page is watched for reservations
+ * any more (sc.w compares values). Out: the harts drop their reservations (their sc.w
+ * fails once, as the spec allows), since stores made in parallel broke none, and turns
+ * watch pages again from then on.
+ */
+static void set_parallel(struct machine *m, bool on)
+{
+    if (on == m->parallel)
+        return;
+    m->parallel = on;
+    bus_set_parallel(m->bus, on);
+    for (unsigned i = 0; i < m->nharts; i++)
+        hart_set_parallel(m->harts[i], on);
+    if (on) {
+        for (unsigned i = 0; i < m->nharts; i++) {
+            if (m->watched[i] != UINT32_MAX)
+                bus_watch_page(m->bus, m->watched[i] << 12, false);
+            m->watched[i] = UINT32_MAX;
+        }
+    }
+}
+
+/* Every hart at once, each in its own thread, for a share of the budget; returns when
+ * all have stopped. */
+static enum hart_stop run_parallel(struct machine *m, uint64_t budget)
+{
+    struct machine_threads *t = &m->mt;
+    unsigned runnable = 0;
+    for (unsigned i = 0; i < m->nharts; i++)
+        runnable += !hart_waiting(m->harts[i]);
+    m->last_retired = 0;
+    m->step_done = false;
+    if (runnable == 0)
+        return HART_STOP_WFI;
+    pthread_mutex_lock(&t->lock);
+    t->share = budget / runnable ? budget / runnable : 1;
+    t->unfinished = t->running = m->nharts;
+    t->gen++;
+    pthread_cond_broadcast(&t->go);
+    pthread_mutex_unlock(&t->lock);
+    run_share(m, 0);
+    pthread_mutex_lock(&t->lock);
+    while (t->unfinished > 0)
+        pthread_cond_wait(&t->done, &t->lock);
+    pthread_mutex_unlock(&t->lock);
+    uint64_t most = 0;
+    for (unsigned i = 0; i < m->nharts; i++) {
+        m->last_retired += t->retired[i];
+        if (t->steps[i] >= most) {
+            most = t->steps[i];
+            m->stop_hart = i;
+        }
+    }
+    m->yield = false;
+    return machine_waiting(m) ? HART_STOP_WFI : HART_STOP_BUDGET;
+}
+
+/* May this run be a parallel one: threads asked for and made, no hart stepped or
+ * debugged by the host. */
+static bool want_parallel(struct machine *m)
+{
+    if (!m->threads || m->step_hart >= 0 || m->clock.mode == CLOCK_INSNS)
+        return false;
+    for (unsigned i = 0; i < m->nharts; i++)
+        if (hart_host_debug(m->harts[i]))
+            return false;
+    return threads_make(m);
+}
+
 enum machine_state machine_run(struct machine *m, uint64_t budget)
 {
     if (m->power == POWER_NONE) {
         devices_update(m);
-        enum hart_stop stop = run_harts(m, budget);
+        set_parallel(m, want_parallel(m));
+        enum hart_stop stop = m->parallel ? run_parallel(m, budget) : run_harts(m, budget);
         /* Before the host sleeps: a deadline crossed or input arrived while the harts
          * ran may wake one at once. */
         if (stop == HART_STOP_WFI) {

@@ -83,6 +83,8 @@ struct machine_config {
     unsigned icount_shift;      /* each instruction 2^shift ns of guest time */
     unsigned fb_width, fb_height;   /* the framebuffer at MEMMAP_FB_BASE; 0: none */
     bool input;                 /* virtio-input keyboard (slot 6) and tablet (slot 7) */
+    bool threads;               /* one host thread per hart (-accel ...,thread=multi):
+                                   not deterministic; refused with icount */
     bool plic_strict;           /* the PLIC's strict level-triggered gateway for every
                                    source, instead of QEMU's for the virtio ones
                                    (devices/plic.h; --strict-plic) */
@@ -111,6 +113,16 @@ void machine_destroy(struct machine *m);
  * position alone, never on how the host cuts the run into budgets.
  */
 enum machine_state machine_run(struct machine *m, uint64_t budget);
+/*
+ * With config.threads, the harts instead run at once, each in a host thread of its own
+ * (made at the first run; hart 0 in the caller's), for about budget / (harts not
+ * waiting) steps each, and machine_run returns when all have stopped: between runs the
+ * machine stands still, as in turns. Not deterministic. While a hart is stepped
+ * (machine_set_step) or the host debugs one (hart_host_debug: breakpoints,
+ * watchpoints, an instruction trace) the harts take turns as above. (In parallel the
+ * position may move by more than the budget: a hart woken from WFI during the run runs
+ * a share too. Nothing that needs the bound, the instruction clock, runs in parallel.)
+ */
 
 /* Why the harts stopped in the last machine_run: HART_STOP_BREAKPOINT and
  * HART_STOP_WATCHPOINT (of hart machine_stop_hart) are a debugger's business

@@ -5,6 +5,8 @@
 #ifndef RVBOX_MACHINE_PRIV_H
 #define RVBOX_MACHINE_PRIV_H
 
+#include <pthread.h>
+
 #include "devices/clock.h"
 #include "devices/machine.h"
 
@@ -24,6 +26,33 @@ struct snap_ops;
 /* POWER_EXIT: the run ended without the syscon (HTIF, or the host: semihosting). */
 enum power_request { POWER_NONE, POWER_OFF, POWER_REBOOT, POWER_EXIT };
 
+/* A wire into hart i: what its interrupt lines and its thread are given. */
+struct machine_wire {
+    struct machine *m;
+    unsigned i;
+};
+
+/*
+ * One host thread per hart (config.threads, devices/machine.c). The threads are made
+ * at the first parallel run and sleep on `go` between runs; hart 0 runs in the caller's
+ * thread. `lock` guards the counts and the conditions (never held while taking the
+ * bus lock: the order is bus lock, then this).
+ */
+struct machine_threads {
+    pthread_mutex_t lock;
+    pthread_cond_t go;          /* a new run (gen moved) or quit */
+    pthread_cond_t wake;        /* a hart waiting in WFI may go on: a line rose, a hart
+                                   finished, the run ends */
+    pthread_cond_t done;        /* the last hart finished its share */
+    bool made, quit;
+    uint64_t gen;               /* runs started */
+    uint64_t share;             /* steps each hart may take in this run */
+    unsigned unfinished;        /* harts still in this run */
+    unsigned running;           /* of those, harts not asleep in WFI */
+    uint64_t steps[MACHINE_MAX_HARTS], retired[MACHINE_MAX_HARTS];
+    pthread_t thread[MACHINE_MAX_HARTS];
+};
+
 struct machine {
     struct bus *bus;
     struct hart *hart;                  /* hart 0 */
@@ -37,7 +66,14 @@ struct machine {
     unsigned stop_hart;                 /* whose stop ended the last run (machine_stop_hart) */
     int step_hart;                      /* machine_set_step: -1, or the hart to step */
     bool step_done;
-    bool yield;                         /* a device or the host asked the run to end */
+    bool yield;                         /* a device or the host asked the run to end
+                                           (in parallel: an atomic, set by any thread) */
+    bool threads;                       /* config.threads */
+    bool parallel;                      /* the harts are in parallel mode now (changed
+                                           only between runs) */
+    struct machine_threads mt;
+    unsigned nharts_threaded;           /* threads made: harts 1 to this - 1 */
+    struct machine_wire wires[MACHINE_MAX_HARTS];
     uint32_t watched[MACHINE_MAX_HARTS];    /* the page each hart's reservation watches
                                                (bus_watch_page), or UINT32_MAX */
     struct clock clock;

@@ -408,6 +408,7 @@ static struct machine *boot(struct session *s, char *err)
                              : s->have_bios && s->bios.has_tohost ? &s->bios : NULL;
     struct machine_config cfg = {
         .nharts = s->opt.smp,
+        .threads = s->opt.threads,
         .ram_size = s->opt.ram_size,
         .start_pc = start->entry,
         .has_tohost = htif != NULL,

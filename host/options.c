@@ -973,6 +973,18 @@ static int finish(struct options *o, struct pending *pd, char *err, size_t errle
 {
     if (options_check_time(&o->time, err, errlen))
         return -1;
+    /* One thread per hart: the harts' interleaving is the host's, run to run. */
+    if (o->threads && o->time.icount) {
+        snprintf(err, errlen, "-accel ...,thread=multi: harts in threads of their own are "
+                 "not deterministic; -icount, --deterministic, --record and --replay (and "
+                 "so reverse debugging) need thread=single");
+        return -1;
+    }
+    if (o->threads && o->trace.flags) {
+        snprintf(err, errlen, "-accel ...,thread=multi: -d traces the harts one at a time; "
+                 "use thread=single with -d");
+        return -1;
+    }
     /* The serial console and the monitor, as QEMU: -nographic puts both on stdio
      * (mon:stdio) unless either was given; -nodefaults gives neither. */
     bool default_serial = !pd->serial_given && !o->nodefaults;
@@ -1309,20 +1321,26 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
         } else if (!strcmp(name, "-engine") || !strcmp(name, "-accel")) {
             if (!(v = value_of(&i, argc, argv, err, errlen)))
                 return 1;
-            /* QEMU's -accel tcg,thread=single|multi: the engine's name is what counts */
+            /* QEMU's -accel tcg,thread=single|multi: the engine's name, and whether the
+             * harts run by turns in one thread or in a thread each */
             char engine[32];
             snprintf(engine, sizeof engine, "%.*s", (int)strcspn(v, ","), v);
             const char *rest = v + strcspn(v, ",");
-            if (*rest && !strcmp(engine, "tcg") && !strcmp(rest, ",thread=multi")) {
-                snprintf(err, errlen, "%s %s: rvbox runs its harts by turns in one thread "
-                         "(deterministic); thread=single", arg, v);
+            if (!strcmp(rest, ",thread=multi")) {
+                o->threads = true;
+            } else if (!strcmp(rest, ",thread=single")) {
+                o->threads = false;
+            } else if (*rest) {
+                snprintf(err, errlen, "%s %s: want jit, interp (block) or step, and "
+                         "thread=single or thread=multi", arg, v);
                 return 1;
             }
-            if (*rest && (strcmp(engine, "tcg") || strcmp(rest, ",thread=single"))) {
-                snprintf(err, errlen, "%s %s: want jit, interp (block) or step", arg, v);
-                return 1;
-            }
-            if ((o->engine = options_parse_engine(engine)) < 0) {
+            /* QEMU's accelerator name: whichever engine rvbox would choose by itself
+             * (RVBOX_ACCEL, else the host's default), so that a suite run under
+             * RVBOX_ACCEL=interp runs its QEMU command lines there too */
+            if (!strcmp(engine, "tcg")) {
+                o->engine = -1;
+            } else if ((o->engine = options_parse_engine(engine)) < 0) {
                 snprintf(err, errlen, "%s %s: want jit, interp (block) or step", arg, v);
                 return 1;
             }
@@ -1448,13 +1466,16 @@ void options_print_help(const char *argv0)
            "  -nographic     no window (also -display none); the serial console stays\n"
            "  -display sdl|gtk|none  a window (gtk is taken as sdl) or none\n"
            "  -g WxH         framebuffer size (default 800x600), also --framebuffer\n"
-           "  -accel jit|interp|step, --engine jit|block|step\n"
+           "  -accel jit|interp|step[,thread=single|multi], --engine jit|block|step\n"
            "                 how instructions run: translated to host code (jit, the\n"
-           "                 default on x86-64; tcg means the same), decoded blocks\n"
+           "                 default on x86-64; tcg: the default), decoded blocks\n"
            "                 (interp, also called block), or the plain one-at-a-time\n"
            "                 interpreter the others are checked against (step). Without\n"
            "                 this option, the environment variable RVBOX_ACCEL (the same\n"
-           "                 names) chooses\n"
+           "                 names) chooses. thread=multi runs each hart of -smp in a\n"
+           "                 host thread of its own (faster, not deterministic: not with\n"
+           "                 -icount, --record, --replay or -d); thread=single (the\n"
+           "                 default) runs them by turns in one\n"
            "  --jit-cache SIZE  the JIT's code cache (default 64M): 16M, 256K...\n"
            "  --jit-threshold N  runs of a block before the JIT translates it (default 8;\n"
            "                 1: everything at once)\n"

@@ -84,6 +84,7 @@ struct options {
     const char *name;           /* -name NAME, or NULL */
     int engine;                 /* --engine/-accel: enum hart_engine, or -1: RVBOX_ACCEL
                                    or the default (host/main.c) */
+    bool threads;               /* -accel ...,thread=multi: a host thread per hart */
     uint32_t jit_cache;         /* --jit-cache SIZE in bytes; 0: the default */
     unsigned jit_threshold;     /* --jit-threshold N; 0: the default */
     unsigned fb_width, fb_height;   /* -g WxH (800x600) */

@@ -167,12 +167,12 @@ enum hart_stop jit_run(struct hart *h, uint64_t budget, uint64_t *steps_out)
     unsigned link_slot = 0;
 
     /* Interrupts are checked when hart_run starts, as the plain loop checks them. */
-    h->leave = true;
+    hart_leave(h);
     for (;;) {
         h->code_dirty = false;
-        if (h->yield || steps >= budget)
+        if (hart_flag(&h->yield) || steps >= budget)
             break;
-        if (h->leave || h->waiting) {
+        if (hart_flag(&h->leave) || h->waiting) {
             int cost = exec_boundary(h);
             if (cost < 0) {
                 stop = HART_STOP_WFI;

@@ -241,6 +241,29 @@ static void exit_to(struct jit_translation *t, uint32_t delta, unsigned slot)
 }
 
 /*
+ * With the harts in threads of their own (h->parallel when the block is translated),
+ * another thread may raise a line or end the run (h->leave) while this hart runs
+ * chained translations, which never return to jit_run by themselves: each block's
+ * entry, and each pass of a one-block loop, looks at leave and goes back to jit_run
+ * (as when out of budget, with nothing done) when it is set. One compare of a byte that
+ * stays in the cache; translations made while the harts take turns do without it
+ * (there, lines change only between runs). `loop`: the registers are live (write them
+ * back first).
+ */
+static void leave_check(struct jit_translation *t, bool loop)
+{
+    if (!t->h->parallel)
+        return;
+    struct x86 *e = &t->e;
+    x86_cmp_m8_imm(e, RBX, H_(leave), 0);
+    uint8_t *stay = x86_jcc(e, CC_E);
+    if (loop)
+        jt_write_back(t, t->dirty);
+    jt_exit(t, JIT_EXIT_BUDGET);
+    x86_bind(e, stay);
+}
+
+/*
  * A branch or jump back to the block's own start (a loop of one block): the next pass
  * needs no chaining and no reload: its registers are where they are. Only the budget is
  * checked, as an entry would; out of budget, the registers go back to struct hart and
@@ -250,6 +273,7 @@ static void exit_to(struct jit_translation *t, uint32_t delta, unsigned slot)
 static void loop_back(struct jit_translation *t)
 {
     struct x86 *e = &t->e;
+    leave_check(t, true);
     x86_alu_r64_imm(e, ALU_CMP, R11, t->b->ninsns);
     uint8_t *out = x86_jcc(e, CC_B);
     if (t->count)
@@ -343,6 +367,20 @@ static void to_interpreter(struct jit_translation *t, const struct block_insn *d
     jt_exit(t, JIT_EXIT_STEP);
 }
 
+/* fence (exec_fence): a full barrier on the host when the harts run in parallel and
+ * the fence orders writes before reads, the one order x86-64 does not keep. */
+static void fence(struct jit_translation *t, const struct block_insn *d)
+{
+    unsigned pred = (d->i.raw >> 24) & 0xf, succ = (d->i.raw >> 20) & 0xf;
+    if (!(pred & FENCE_W) || !(succ & FENCE_R))
+        return;
+    struct x86 *e = &t->e;
+    x86_cmp_m8_imm(e, RBX, H_(parallel), 0);
+    uint8_t *alone = x86_jcc(e, CC_E);
+    x86_mfence(e);
+    x86_bind(e, alone);
+}
+
 /* Does this instruction end the block's code itself (no fall-through exit needed)? */
 static bool ends_with_exit(unsigned op);
 
@@ -413,6 +451,7 @@ static void entry(struct jit_translation *t)
     uint8_t *enough = x86_jcc(e, CC_AE);
     jt_exit(t, JIT_EXIT_BUDGET);
     x86_bind(e, enough);
+    leave_check(t, false);
     if (t->count)
         x86_alu_r64_imm(e, ALU_SUB, R11, t->count);
     jt_reload(t, false);
@@ -476,6 +515,7 @@ bool jit_translate(struct jit_translation *t, struct hart *h, struct jit_cache *
             jalr(t, d);
             break;
         case OP_FENCE:
+            fence(t, d);
             break;
         default:
             if (is_csr(d->i.op))

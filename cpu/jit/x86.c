@@ -539,6 +539,15 @@ void x86_call_abs(struct x86 *e, const void *fn)
     byte(e, 0xd0);                              /* call rax */
 }
 
+void x86_mfence(struct x86 *e)
+{
+    if (room(e)) {
+        byte(e, 0x0f);
+        byte(e, 0xae);
+        byte(e, 0xf0);
+    }
+}
+
 void x86_ret(struct x86 *e)
 {
     if (room(e))

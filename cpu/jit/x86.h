@@ -117,6 +117,7 @@ void x86_jcc_to(struct x86 *e, enum x86_cc cc, const void *target);
 void x86_jmp_r64(struct x86 *e, enum x86_reg target);
 void x86_call_abs(struct x86 *e, const void *fn);       /* through RAX */
 void x86_ret(struct x86 *e);
+void x86_mfence(struct x86 *e);                         /* a full barrier */
 void x86_push(struct x86 *e, enum x86_reg r);
 void x86_pop(struct x86 *e, enum x86_reg r);
 /* Point the rel32 written at `rel` (executing at rel + delta) at executable `target`.

@@ -185,6 +185,9 @@ cli_accept(display-gtk ${up} "rvbox: .*display" -- env -u DISPLAY -u WAYLAND_DIS
 cli_accept(name ${up} -- ${rvbox} -name guest=test,debug-threads=on ${standin_run} -nographic)
 cli_accept(net-none ${up} -- ${rvbox} -net none -nic none -vga none ${standin_run} -nographic)
 cli_accept(accel-tcg ${up} -- ${rvbox} -accel tcg,thread=single ${standin_run} -nographic)
+cli_accept(accel-multi ${up} -- ${rvbox} -accel tcg,thread=multi -smp 2 ${standin_run} -nographic)
+cli_accept(accel-interp-multi ${up} -- ${rvbox} -accel interp,thread=multi ${standin_run}
+           -nographic)
 cli_accept(memory-size ${up} -- ${rvbox} -m size=64M ${standin_run} -nographic)
 cli_accept(input-devices ${up} -- ${rvbox} -device virtio-keyboard-device
            -device virtio-tablet-device,bus=virtio-mmio-bus.7 ${standin_run} -nographic)
@@ -235,8 +238,14 @@ qemu_refused(cpu-unknown "-cpu rv32,frobs: not a property" -cpu rv32,frobs=on)
 qemu_refused(smp-zero "-smp 0: want a number of harts" -smp 0)
 qemu_refused(smp-9 "-smp 9: rvbox has room for 1 to 8 harts" -smp 9)
 qemu_refused(smp-cpus-16 "-smp cpus=16: rvbox has room for 1 to 8 harts" -smp cpus=16)
-qemu_refused(accel-multi "thread=multi: rvbox runs its harts by turns in one thread"
-             -accel tcg,thread=multi)
+qemu_refused(accel-multi-icount "thread=multi: harts in threads of their own are not deterministic"
+             -accel tcg,thread=multi -icount shift=0)
+qemu_refused(accel-multi-record "thread=multi: harts in threads of their own are not deterministic"
+             -accel jit,thread=multi --record /tmp/rvbox-never.rr)
+qemu_refused(accel-multi-trace "thread=multi: -d traces the harts one at a time"
+             -accel tcg,thread=multi -d int)
+qemu_refused(accel-thread "-accel tcg,thread=many: want jit, interp .block. or step, and thread"
+             -accel tcg,thread=many)
 qemu_refused(serial-unix "unix sockets are not supported" -serial unix:/tmp/rvbox.sock,server)
 qemu_refused(serial-vc "-serial vc: rvbox's window has no text console" -serial vc)
 qemu_refused(serial-client "waits for a client to connect: add server" -serial tcp:127.0.0.1:26010)

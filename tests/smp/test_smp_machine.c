@@ -8,12 +8,17 @@
  *    (tests/smp/guest/wakeup.c: harts sleeping on their timers, woken by IPIs);
  *  - a snapshot taken in the middle of a hart's turn, restored, runs on to the same end
  *    (every hart's registers, the turns, RAM, the output), on every engine;
- *  - machine_set_step steps one hart while the others take their turns as usual.
+ *  - machine_set_step steps one hart while the others take their turns as usual;
+ *  - with a host thread per hart (config.threads, on the host's clock), the spinlock and
+ *    wakeup programs end well through runs of odd budgets, a snapshot taken and loaded
+ *    between runs, and steps of one hart (turns) in the middle; the threads go away
+ *    with the machine.
  */
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "devices/machine.h"
 #include "devices/machine_snapshot.h"
@@ -42,7 +47,17 @@ static int no_input(void *opaque)
     return -1;
 }
 
+static void run_make_cfg(struct run *r, enum hart_engine engine, const char *elf,
+                         bool threads);
+
 static void run_make_elf(struct run *r, enum hart_engine engine, const char *elf)
+{
+    run_make_cfg(r, engine, elf, false);
+}
+
+/* threads: a host thread per hart, on the host's clock (not deterministic). */
+static void run_make_cfg(struct run *r, enum hart_engine engine, const char *elf,
+                         bool threads)
 {
     memset(r, 0, sizeof *r);
     struct image img;
@@ -53,7 +68,8 @@ static void run_make_elf(struct run *r, enum hart_engine engine, const char *elf
     struct machine_config cfg = {
         .nharts = HARTS, .ram_size = RAM, .start_pc = img.entry, .virtio_version = 1,
         .console = { .opaque = r, .write = out_write, .read = no_input },
-        .wall_ns = 1700000000000000000ull, .icount = true, .icount_shift = 1,
+        .wall_ns = 1700000000000000000ull, .icount = !threads, .icount_shift = 1,
+        .threads = threads,
     };
     r->m = machine_create(&cfg, err, sizeof err);
     ck_assert_msg(r->m, "%s", err);
@@ -291,6 +307,44 @@ START_TEST(test_step_one_hart)
 }
 END_TEST
 
+/* The harts in threads of their own: the programs end well however the host cuts the
+ * runs and whatever it does between them. */
+START_TEST(test_threads)
+{
+    static const char *const elfs[2] = { RVBOX_SMP_SPINLOCK, RVBOX_SMP_WAKEUP };
+    static const char *const oks[2] = { "smp-spinlock: ok\n", "smp-wakeup: ok\n" };
+    for (unsigned p = 0; p < 2; p++) {
+        struct run r;
+        run_make_cfg(&r, engines[_i], elfs[p], true);
+        enum machine_state st = MACHINE_RUNNING;
+        for (unsigned k = 0; st != MACHINE_EXITED && k < 2000000; k++) {
+            st = machine_run(r.m, 777 + 1000 * (k % 7));
+            ck_assert_int_ne(st, MACHINE_REBOOT);
+            if (st == MACHINE_IDLE)     /* every hart waits for its timer: host time */
+                nanosleep(&(struct timespec){ .tv_nsec = 100000 }, NULL);
+            if (k == 50) {          /* between runs the machine stands still */
+                struct machine_snapshot *snap = machine_snapshot_take(r.m);
+                ck_assert_ptr_nonnull(snap);
+                char err[256] = "";
+                ck_assert_msg(machine_snapshot_restore(r.m, snap, err, sizeof err) == 0,
+                              "%s", err);
+                machine_snapshot_free(snap);
+            }
+            if (k >= 100 && k < 105) {   /* a step of hart 1 takes turns, then back */
+                machine_set_step(r.m, 1);
+                machine_run(r.m, UINT64_MAX);
+                machine_set_step(r.m, -1);
+            }
+        }
+        ck_assert_int_eq(st, MACHINE_EXITED);
+        ck_assert_uint_eq(machine_exit_code(r.m), 0);
+        r.out[r.nout < OUT_MAX ? r.nout : OUT_MAX - 1] = 0;
+        ck_assert_msg(strstr(r.out, oks[p]), "%s", r.out);
+        machine_destroy(r.m);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("smp machine");
@@ -301,6 +355,7 @@ int main(void)
     tcase_add_loop_test(t, test_snapshot, 0, 3);
     tcase_add_test(t, test_other_harts_refused);
     tcase_add_loop_test(t, test_step_one_hart, 0, 3);
+    tcase_add_loop_test(t, test_threads, 0, 3);
     suite_add_tcase(s, t);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
