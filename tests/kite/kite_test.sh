@@ -11,6 +11,8 @@
 #             screen_check)
 #   pipes, dirs, stress  then checks the disk with kite-fsck (TOOL)
 #   stress-smp  the stress scenario on 4 harts (-smp 4), then kite-fsck (TOOL)
+#   stress-mt   the same with a host thread per hart (-accel tcg,thread=multi: the engine
+#             is RVBOX_ACCEL's choice), so Kite's locks meet harts that really run at once
 #   demo-smp  the demo scenario on 4 harts: demo sleeps on the clock, which must tick
 #             on some hart
 #   sbi-timer the preempt and demo scenarios on harts without Sstc (-cpu rv32,sstc=off):
@@ -55,6 +57,9 @@ case $scenario in
   stress-smp)
     expect -f "$here/kite.exp" stress "$dir/serial.log" "$rvbox" "${kite[@]}" -smp 4 &&
       "$tool" "$dir/disk.img" ;;
+  stress-mt)
+    expect -f "$here/kite.exp" stress "$dir/serial.log" "$rvbox" "${kite[@]}" -smp 4 \
+      -accel tcg,thread=multi && "$tool" "$dir/disk.img" ;;
   harts)
     for n in 1 4; do
       cp "$disk" "$dir/disk$n.img"
