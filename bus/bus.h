@@ -164,9 +164,9 @@ bool bus_parallel(const struct bus *bus);
 void bus_lock(struct bus *bus);
 void bus_unlock(struct bus *bus);
 
-/* Guest RAM copied by the bus's slow path and by DMA: the only places (with the
- * hart's fast path) where guest memory is touched, kept apart for ThreadSanitizer's
- * suppressions (guest memory races are the guest's, tests/tsan.supp). */
+/* Guest RAM copied by the bus's slow path and its page walks, kept apart (like the
+ * hart's fast path) for ThreadSanitizer's suppressions: guest memory races are the
+ * guest's (tests/tsan.supp). */
 void bus_ram_read(void *dst, const uint8_t *ram, size_t len);
 void bus_ram_write(uint8_t *ram, const void *src, size_t len);
 

@@ -286,6 +286,11 @@ struct block *block_build(struct hart *h, const uint8_t *host, uint32_t pc, bool
     struct block *b = block_find(h, host, pa);
     if (b)
         return b;               /* only the table had lost it */
+    /* From now on, writes to this page must be seen: marked before the decode, so that
+     * with harts in threads a store another hart makes while this one decodes is posted
+     * to it (marked after, that store would go by unseen, and a later fence.i keep the
+     * stale block). */
+    bus_mark_code(h->bus, pa);
     b = (struct block *)(c->arena + c->used);
     unsigned bytes;
     unsigned n = decode_run(h, host, pc & (PAGE_SIZE - 1), b->insns, &bytes);
@@ -311,8 +316,6 @@ struct block *block_build(struct hart *h, const uint8_t *host, uint32_t pc, bool
     c->pages[bucket] = b;
     c->table[block_slot(b->host)] = b;
     c->used += block_bytes(n);
-    /* From now on, writes to this page must be seen. */
-    bus_mark_code(h->bus, pa);
     if (unlikely(h->decode_hook))
         report_decode(h, b, pc);
     return b;

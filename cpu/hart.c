@@ -129,16 +129,22 @@ void hart_set_irq(struct hart *h, uint32_t lines, bool level)
     __atomic_store_n(&h->leave, true, __ATOMIC_SEQ_CST);
 }
 
+/* Back to threads after turns (a debugger came and went): translations made in turns
+ * lack the leave checks a parallel run needs (cpu/jit/translate.c, leave_check), so
+ * they go, with the blocks they point into. */
 void hart_set_parallel(struct hart *h, bool on)
 {
     if (h->parallel && !on)
         h->reserved = false;    /* stores made in parallel broke no reservation */
+    if (!h->parallel && on && h->jit)
+        block_flush(h);
     h->parallel = on;
 }
 
 bool hart_host_debug(const struct hart *h)
 {
-    return h->nbreak || h->nwatch || h->trace.insn;
+    return h->nbreak || h->nwatch || h->trace.insn || h->trace.trap || h->decode_hook ||
+           h->walk_hook || h->translation_hook;
 }
 
 void hart_yield(struct hart *h)

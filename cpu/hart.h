@@ -121,8 +121,9 @@ bool hart_reservation(const struct hart *h, uint32_t *pa);
  */
 void hart_set_parallel(struct hart *h, bool on);
 
-/* Does the host debug this hart (breakpoints, watchpoints, a per-instruction trace):
- * what a parallel run cannot stop for exactly. */
+/* Does the host debug or trace this hart (breakpoints, watchpoints, any trace hook:
+ * instructions, traps, decoded blocks, translations, page walks): what a parallel run
+ * cannot stop for exactly, and hooks that write one trace without a lock. */
 bool hart_host_debug(const struct hart *h);
 
 /* True while the hart sleeps in WFI with no enabled interrupt pending. */

@@ -6,6 +6,7 @@
 #include "devices/machine.h"
 
 #include <libfdt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -789,15 +790,25 @@ static bool threads_make(struct machine *m)
 {
     if (m->mt.made)
         return true;
+    /* The host's signals (SIGINT, SIGTERM, SIGHUP, SIGCHLD...) stay the main thread's:
+     * the harts' threads start with all of them blocked. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
     for (unsigned i = 1; i < m->nharts; i++) {
-        if (pthread_create(&m->mt.thread[i], NULL, hart_thread, &m->wires[i]) != 0) {
+        int rc = pthread_create(&m->mt.thread[i], NULL, hart_thread, &m->wires[i]);
+        if (rc != 0) {
+            pthread_sigmask(SIG_SETMASK, &old, NULL);
             m->nharts_threaded = i;
             threads_stop(m);
             m->threads = false;
+            fprintf(stderr, "rvbox: thread=multi: cannot start a hart's thread (%s): the "
+                    "harts take turns\n", strerror(rc));
             return false;
         }
         m->nharts_threaded = i + 1;
     }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     m->mt.made = true;
     return true;
 }
@@ -877,7 +888,9 @@ static enum hart_stop run_parallel(struct machine *m, uint64_t budget)
  * debugged by the host. */
 static bool want_parallel(struct machine *m)
 {
-    if (!m->threads || m->step_hart >= 0 || m->clock.mode == CLOCK_INSNS)
+    /* The guest-error log (the monitor's `log guest_errors`) has one sink for all. */
+    if (!m->threads || m->step_hart >= 0 || m->clock.mode == CLOCK_INSNS ||
+        bus_log(m->bus)->mask)
         return false;
     for (unsigned i = 0; i < m->nharts; i++)
         if (hart_host_debug(m->harts[i]))

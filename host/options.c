@@ -1327,6 +1327,13 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
             snprintf(engine, sizeof engine, "%.*s", (int)strcspn(v, ","), v);
             const char *rest = v + strcspn(v, ",");
             if (!strcmp(rest, ",thread=multi")) {
+#if !defined(__x86_64__)
+                /* The engines' fences and interrupt checks rely on the host's total
+                 * store order (docs/architecture.md, "A host thread per hart"). */
+                snprintf(err, errlen, "%s %s: thread=multi needs an x86-64 host (its memory "
+                         "order); thread=single", arg, v);
+                return 1;
+#endif
                 o->threads = true;
             } else if (!strcmp(rest, ",thread=single")) {
                 o->threads = false;
